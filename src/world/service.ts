@@ -1,0 +1,161 @@
+/**
+ * Service: which nodes are in service, computed to a fixed point across networks.
+ *
+ * A node is *functional* when it is not damaged and every dependency it has is satisfied:
+ * the dependee is in service, or was lost less than `buffer` ago. A node is *in service*
+ * when a functional supply node of its own network reaches it through functional nodes and
+ * undamaged links. Dependencies tie the networks together, so one network's change can
+ * change another's: we iterate until nothing changes. Starting from "every dependency is
+ * satisfied" and only ever removing service gives the greatest fixed point, which is what
+ * lets mutually dependent networks (power and telecom) hold each other up when healthy.
+ */
+import type { CompiledNetwork } from "./network.js";
+
+export class ServiceState {
+  readonly damaged: Uint8Array;
+  readonly functional: Uint8Array;
+  readonly inService: Uint8Array;
+  readonly depOk: Uint8Array;
+  /** When each dependency's dependee went out of service; NaN while it is in service. */
+  readonly lostSince: Float64Array;
+  private readonly queue: Int32Array;
+  /** Dependencies running on their buffer, refreshed by every update. */
+  private running: { dependency: number; expiresAt: number }[] = [];
+
+  constructor(readonly net: CompiledNetwork, from?: ServiceState) {
+    const N = net.nodeCount;
+    const D = net.depDependee.length;
+    this.damaged = from ? from.damaged.slice() : new Uint8Array(net.assetCount);
+    this.functional = from ? from.functional.slice() : new Uint8Array(N);
+    this.inService = from ? from.inService.slice() : new Uint8Array(N);
+    this.depOk = from ? from.depOk.slice() : new Uint8Array(D).fill(1);
+    this.lostSince = from ? from.lostSince.slice() : new Float64Array(D).fill(NaN);
+    this.running = from ? from.running.slice() : [];
+    this.queue = new Int32Array(N);
+  }
+
+  clone(): ServiceState {
+    return new ServiceState(this.net, this);
+  }
+
+  /** Recompute everything from scratch (at the start of a run). */
+  recomputeAll(now: number): void {
+    for (let i = 0; i < this.net.nodeCount; i++) this.refreshFunctional(i);
+    this.update(now, new Set(this.net.networks.map((_, i) => i)));
+  }
+
+  /** Mark an asset damaged or repaired; returns the network that needs an update. */
+  setDamaged(asset: number, damaged: boolean): number {
+    this.damaged[asset] = damaged ? 1 : 0;
+    if (asset < this.net.nodeCount) this.refreshFunctional(asset);
+    return this.net.assetNetwork[asset];
+  }
+
+  /**
+   * Bring service up to date at time `now`, starting from the networks in `dirty`.
+   * Returns the number of fixed-point rounds it took.
+   */
+  update(now: number, dirty: Set<number>): number {
+    const net = this.net;
+    let rounds = 0;
+    // Start every failed dependency optimistic again: a repair may let a cycle of mutual
+    // dependencies (power needs telecom, telecom needs power) come back as a whole. The
+    // downward iteration below then finds the greatest fixed point from here.
+    let pending = new Set(dirty);
+    for (let d = 0; d < net.depDependee.length; d++) {
+      if (this.depOk[d]) continue;
+      this.depOk[d] = 1;
+      pending.add(net.assetNetwork[net.depDependee[d]]);
+      if (this.refreshFunctional(net.depDepender[d])) pending.add(net.assetNetwork[net.depDepender[d]]);
+    }
+    while (pending.size > 0) {
+      rounds++;
+      for (const n of pending) this.traverse(n);
+      const next = new Set<number>();
+      for (const n of pending) {
+        for (const d of net.depsByDependeeNetwork[n]) {
+          const ok = this.dependencySatisfied(d, now) ? 1 : 0;
+          if (ok !== this.depOk[d]) {
+            this.depOk[d] = ok;
+            const depender = net.depDepender[d];
+            if (this.refreshFunctional(depender)) next.add(net.assetNetwork[depender]);
+          }
+        }
+      }
+      pending = next;
+    }
+    // Remember when each dependee was lost, so that buffers run out at the right time.
+    for (let d = 0; d < net.depDependee.length; d++) {
+      if (this.inService[net.depDependee[d]]) this.lostSince[d] = NaN;
+      else if (Number.isNaN(this.lostSince[d])) this.lostSince[d] = now;
+    }
+    this.running = [];
+    for (let d = 0; d < net.depDependee.length; d++) {
+      if (this.depOk[d] && !this.inService[net.depDependee[d]]) {
+        this.running.push({ dependency: d, expiresAt: this.lostSince[d] + net.depBufferMinutes[d] });
+      }
+    }
+    return rounds;
+  }
+
+  /** The dependencies now running on their buffer, with the time each runs out. */
+  buffersRunning(): readonly { dependency: number; expiresAt: number }[] {
+    return this.running;
+  }
+
+  populationOut(): { population: number; weighted: number; criticalOut: number; nodesOut: number } {
+    const net = this.net;
+    let population = 0, weighted = 0, criticalOut = 0, nodesOut = 0;
+    for (let i = 0; i < net.nodeCount; i++) {
+      if (!this.inService[i]) {
+        nodesOut++;
+        population += net.population[i];
+        weighted += net.population[i] * net.criticality[i];
+      }
+    }
+    for (const c of net.criticalNodes) if (!this.inService[c]) criticalOut++;
+    return { population, weighted, criticalOut, nodesOut };
+  }
+
+  private dependencySatisfied(d: number, now: number): boolean {
+    if (this.inService[this.net.depDependee[d]]) return true;
+    const since = Number.isNaN(this.lostSince[d]) ? now : this.lostSince[d];
+    return now < since + this.net.depBufferMinutes[d];
+  }
+
+  /** Returns true when the node's functional flag changed. */
+  private refreshFunctional(node: number): boolean {
+    const net = this.net;
+    let ok = this.damaged[node] ? 0 : 1;
+    if (ok) {
+      for (let k = net.depsOfStart[node]; k < net.depsOfStart[node + 1]; k++) {
+        if (!this.depOk[net.depsOf[k]]) { ok = 0; break; }
+      }
+    }
+    const changed = ok !== this.functional[node];
+    this.functional[node] = ok;
+    return changed;
+  }
+
+  /** Breadth-first search from the network's functional supplies. */
+  private traverse(network: number): void {
+    const net = this.net;
+    const nodes = net.nodesByNetwork[network];
+    for (let k = 0; k < nodes.length; k++) this.inService[nodes[k]] = 0;
+    const q = this.queue;
+    let head = 0, tail = 0;
+    for (const s of net.suppliesByNetwork[network]) {
+      if (this.functional[s] && !this.inService[s]) { this.inService[s] = 1; q[tail++] = s; }
+    }
+    const { adjStart, adjLink, adjNode } = net;
+    while (head < tail) {
+      const u = q[head++];
+      for (let k = adjStart[u]; k < adjStart[u + 1]; k++) {
+        const v = adjNode[k];
+        if (this.inService[v] || !this.functional[v] || this.damaged[adjLink[k]]) continue;
+        this.inService[v] = 1;
+        q[tail++] = v;
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Weather: a timeline of conditions over areas, with their effect on crews.
+ * Factors multiply travel and repair times; `stopsWork` holds outdoor work (lightning).
+ */
+import type { DistanceKm } from "./geo.js";
+import type { WeatherCondition, WeatherPeriod } from "./scenario/schema.js";
+
+export interface WeatherEffect {
+  condition: WeatherCondition;
+  travelFactor: number;
+  repairFactor: number;
+  stopsWork: boolean;
+  /** When the conditions at this place next change (minutes), or null if they never do. */
+  changesAt: number | null;
+}
+
+const DEFAULTS: Record<WeatherCondition, { travel: number; repair: number; stops: boolean; rank: number }> = {
+  clear: { travel: 1, repair: 1, stops: false, rank: 0 },
+  fog: { travel: 1.4, repair: 1, stops: false, rank: 1 },
+  heat: { travel: 1, repair: 1.2, stops: false, rank: 1 },
+  rain: { travel: 1.2, repair: 1.2, stops: false, rank: 2 },
+  snow: { travel: 1.6, repair: 1.4, stops: false, rank: 3 },
+  high_wind: { travel: 1.3, repair: 1.5, stops: false, rank: 4 },
+  storm: { travel: 1.5, repair: 1.5, stops: false, rank: 5 },
+  lightning: { travel: 1.2, repair: 1, stops: true, rank: 6 },
+};
+
+export class WeatherTimeline {
+  private readonly boundaries: number[];
+
+  constructor(readonly periods: WeatherPeriod[], private readonly distanceKm: DistanceKm) {
+    const b = new Set<number>();
+    for (const p of periods) { b.add(p.fromMinutes); b.add(p.toMinutes); }
+    this.boundaries = [...b].sort((a, c) => a - c);
+  }
+
+  /** The next time after `t` at which any period starts or ends, anywhere. */
+  nextChangeAfter(t: number): number | null {
+    for (const b of this.boundaries) if (b > t) return b;
+    return null;
+  }
+
+  covers(p: WeatherPeriod, x: number, y: number): boolean {
+    return !p.area || this.distanceKm(p.area.x, p.area.y, x, y) <= p.area.radiusKm;
+  }
+
+  at(x: number, y: number, t: number): WeatherEffect {
+    let condition: WeatherCondition = "clear";
+    let travelFactor = 1, repairFactor = 1, stopsWork = false;
+    let changesAt: number | null = null;
+    for (const p of this.periods) {
+      if (!this.covers(p, x, y)) continue;
+      if (p.fromMinutes > t) { changesAt = Math.min(changesAt ?? Infinity, p.fromMinutes); continue; }
+      if (p.toMinutes <= t) continue;
+      changesAt = Math.min(changesAt ?? Infinity, p.toMinutes);
+      const d = DEFAULTS[p.condition];
+      if (d.rank > DEFAULTS[condition].rank) condition = p.condition;
+      travelFactor = Math.max(travelFactor, p.travelFactor ?? d.travel);
+      repairFactor = Math.max(repairFactor, p.repairFactor ?? d.repair);
+      stopsWork = stopsWork || (p.stopsWork ?? d.stops);
+    }
+    return { condition, travelFactor, repairFactor, stopsWork, changesAt };
+  }
+
+  /** When outdoor work at this place may resume, if it is stopped at `t`. */
+  workResumesAt(x: number, y: number, t: number): number {
+    let when = t;
+    for (let guard = 0; guard < 1000; guard++) {
+      const w = this.at(x, y, when);
+      if (!w.stopsWork) return when;
+      let end = when;
+      for (const p of this.periods) {
+        if (p.fromMinutes <= when && p.toMinutes > when && this.covers(p, x, y) && (p.stopsWork ?? DEFAULTS[p.condition].stops)) {
+          end = Math.max(end, p.toMinutes);
+        }
+      }
+      when = end;
+    }
+    return when;
+  }
+}
