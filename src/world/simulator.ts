@@ -116,6 +116,59 @@ export class World {
     return this.clock;
   }
 
+  /**
+   * An independent copy of the world as it stands. With `futureDamage: false` the copy
+   * knows no damage beyond what has already happened: what a planner may look ahead with.
+   */
+  clone(options: { futureDamage?: boolean } = {}): World {
+    const c = Object.create(World.prototype) as World;
+    Object.assign(c, this);
+    const m = c as unknown as Record<string, unknown>;
+    const records = new Map<string, DispatchRecord>();
+    for (const [id, r] of this.records) records.set(id, { ...r });
+    const crews: CrewState[] = this.crews.map((k) => ({
+      ...k, skills: k.skills, queue: k.queue.map((r) => records.get(r.dispatchId)!),
+      current: k.current ? { ...k.current, record: records.get(k.current.record.dispatchId)! } : null,
+    }));
+    const activeByAsset = new Map<number, DispatchRecord>();
+    for (const [a, r] of this.activeByAsset) activeByAsset.set(a, records.get(r.dispatchId)!);
+    m.service = this.service.clone();
+    m.records = records;
+    m.crews = crews;
+    m.crewById = new Map(crews.map((k) => [k.id, k]));
+    m.activeByAsset = activeByAsset;
+    m.log = this.log.slice();
+    m.schedule = options.futureDamage === false ? this.schedule.slice(0, this.nextDamage) : this.schedule;
+    m.damagedAt = this.damagedAt.slice();
+    m.damageCause = new Map(this.damageCause);
+    m.everDamaged = this.everDamaged.slice();
+    m.outSince = this.outSince.slice();
+    m.out = { ...this.out };
+    m.curve = this.curve.slice();
+    m.pendingAlerts = [];
+    return c;
+  }
+
+  /** Unrounded running totals, for planners comparing schedules. */
+  runningTotals(): { customerMinutes: number; weightedCustomerMinutes: number; criticalOutMinutes: number } {
+    return { customerMinutes: this.cmi, weightedCustomerMinutes: this.weightedCmi, criticalOutMinutes: this.criticalOutMinutes };
+  }
+
+  /**
+   * Estimate one job for a crew starting from (x, y) at minute `t`: travel with the forecast,
+   * a lightning hold if work is stopped on arrival, then the repair.
+   */
+  estimateJobFrom(crewId: string, x: number, y: number, t: number, assetId: string): { travel: number; arrivalAt: number; startAt: number; repair: number; completionAt: number } {
+    const c = this.crewById.get(crewId);
+    const a = this.net.index(assetId);
+    if (!c || a === undefined) throw new Error(`unknown crew or asset: ${crewId}, ${assetId}`);
+    const travel = this.travelMinutes(x, y, a, c.speedKmh, t);
+    const arrivalAt = t + travel;
+    const startAt = this.weather.workResumesAt(this.net.x[a], this.net.y[a], arrivalAt);
+    const repair = this.repairMinutes(a, startAt);
+    return { travel, arrivalAt, startAt, repair, completionAt: startAt + repair };
+  }
+
   dispatchLog(): readonly DispatchLogEntry[] {
     return this.log;
   }
@@ -529,7 +582,7 @@ export class World {
         ...(c.current ? { currentAsset: c.current.record.assetId } : {}),
         queue: c.queue.map((r) => r.assetId),
         capacityLeftHours: round2((c.capacityLeftMin - tl.committedMin) / 60),
-        freeAt: round2(tl.freeAt), speedKmh: c.speedKmh,
+        freeAt: round2(tl.freeAt), freeAtLocation: { x: tl.x, y: tl.y }, speedKmh: c.speedKmh,
       };
     });
   }

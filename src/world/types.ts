@@ -110,6 +110,8 @@ export interface CrewSummary {
   capacityLeftHours: number;
   /** Minute at which it finishes its current work (estimated). */
   freeAt: number;
+  /** Where it will be when its current work is done. */
+  freeAtLocation: { x: number; y: number };
   speedKmh: number;
 }
 
