@@ -191,7 +191,7 @@ describe("loadScenario", () => {
   it("loads the shipped demo by name", () => {
     const s = loadScenario("demo");
     expect(s.name).toBe("demo");
-    expect(new Set(s.nodes.map((n) => n.network))).toEqual(new Set(["power", "water", "telecom"]));
+    expect(new Set(s.nodes.map((n) => n.network))).toEqual(new Set(["power", "water", "hospital"]));
     expect(s.damage.length).toBeGreaterThan(0);
   });
 
