@@ -134,6 +134,11 @@ export function expectedEffect(world: World, plan: DispatchPlan, horizon: number
   };
 }
 
+/** The expected effect of any plan (the model's, an operator's), judged like the optimizer's own. */
+export function expectPlanEffect(world: World, plan: DispatchPlan): ExpectedEffect {
+  return expectedEffect(world, plan, planHorizon(world, plan.assignments));
+}
+
 // ---------------------------------------------------------------- ratio rule
 
 type WeightOf = (asset: string, scheduled: readonly string[]) => number;

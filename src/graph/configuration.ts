@@ -1,0 +1,63 @@
+/**
+ * The graph's settings, read from `config.configurable`. Studio shows this schema as the
+ * assistant's editable configuration; scripts pass the same keys.
+ */
+import { Annotation, type LangGraphRunnableConfig } from "@langchain/langgraph";
+
+export const ConfigurationSchema = Annotation.Root({
+  /** `offline` (the built-in rule-based planner) or `openai/<model>` (OpenAI or any OpenAI-compatible server). */
+  model: Annotation<string>,
+  /** How the model answers: native tool calls, or the JSON action object in plain text. */
+  protocol: Annotation<"tools" | "json">,
+  /** Shipped scenario name (demo, ieee123), a scenario JSON file, or a CSV folder. */
+  scenario: Annotation<string>,
+  /** Seed of the simulated world's random draws (storm damage); the scenario's own seed if unset. */
+  seed: Annotation<number | undefined>,
+  /** A run that takes this many FSM steps ends in FINAL with that reason. */
+  maxSteps: Annotation<number>,
+  /** How many past planning steps the prompt shows (the whole history stays in state). */
+  historyWindow: Annotation<number>,
+  /** Invalid plans the model may submit in one round before the optimizer's plan is used. */
+  maxPlanAttempts: Annotation<number>,
+  /** Model turns allowed in one planning attempt before it counts as invalid. */
+  maxModelTurns: Annotation<number>,
+  /** Upper bound on one request's size, in estimated tokens. */
+  contextBudgetTokens: Annotation<number>,
+  /** How long RESCHEDULING lets time pass, at most, before checking again (minutes). */
+  recheckMinutes: Annotation<number>,
+  /** Stop before EXECUTION and ask an operator to approve, reject or edit the plan. */
+  requireApproval: Annotation<boolean>,
+});
+
+export type Configuration = typeof ConfigurationSchema.State;
+
+export const DEFAULTS: Configuration = {
+  // With no key configured the default is the offline planner.
+  model: process.env.INFRA_MODEL ?? (process.env.OPENAI_API_KEY ? "openai/gpt-4o-mini" : "offline"),
+  protocol: "tools",
+  scenario: "demo",
+  seed: undefined,
+  maxSteps: 60,
+  historyWindow: 5,
+  maxPlanAttempts: 3,
+  maxModelTurns: 6,
+  contextBudgetTokens: 12_000,
+  recheckMinutes: 60,
+  requireApproval: false,
+};
+
+export function ensureConfiguration(config?: LangGraphRunnableConfig): Configuration {
+  const c = (config?.configurable ?? {}) as Partial<Configuration>;
+  const pick = <K extends keyof Configuration>(k: K): Configuration[K] => (c[k] ?? DEFAULTS[k]) as Configuration[K];
+  return {
+    model: pick("model"), protocol: pick("protocol"), scenario: pick("scenario"), seed: pick("seed"),
+    maxSteps: pick("maxSteps"), historyWindow: pick("historyWindow"), maxPlanAttempts: pick("maxPlanAttempts"),
+    maxModelTurns: pick("maxModelTurns"), contextBudgetTokens: pick("contextBudgetTokens"),
+    recheckMinutes: pick("recheckMinutes"), requireApproval: pick("requireApproval"),
+  };
+}
+
+/** The graph's recursion limit for a step budget: every step is one superstep, plus slack. */
+export function recursionLimitFor(maxSteps: number): number {
+  return maxSteps + 5;
+}

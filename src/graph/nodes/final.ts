@@ -1,0 +1,28 @@
+/** FINAL: why the run ended, and the incident's figures so far. */
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { worldFor, type GraphDeps } from "../runtime.js";
+import type { AgentState, AgentUpdate } from "../state.js";
+
+export function finalStatus(state: AgentState): { status: string; reason: string } {
+  const f = state.failures;
+  if (state.fatalError) return { status: "error", reason: state.fatalError };
+  if (state.stepCount >= state.maxSteps) return { status: "max_steps", reason: `stopped after ${state.stepCount} steps (limit ${state.maxSteps})` };
+  if (state.planSource === "fallback" && state.planErrors.length) return { status: "error", reason: `no valid plan, not even the optimizer's: ${state.planErrors.join("; ")}` };
+  if (!f || (f.damaged.length === 0 && f.outOfServiceCount === 0)) return { status: "healthy", reason: "no failures: the network is healthy" };
+  if (f.toPlan.length === 0 && f.waiting.length > 0) return { status: "waiting", reason: `${f.waiting.length} damaged asset(s) wait for a crew that can take them: ${f.waiting.slice(0, 10).join(", ")}` };
+  return { status: "stable", reason: `stable: every damaged asset that can be worked has a crew (${f.damaged.length} damaged, ${f.outOfServiceCount} out of service)` };
+}
+
+export function makeFinalNode(deps: GraphDeps) {
+  return async function FINAL(state: AgentState, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
+    const { status, reason } = finalStatus(state);
+    let figures: Record<string, unknown> | null = null;
+    try {
+      const { restorationCurve: _curve, ...m } = worldFor(deps, state, config).metrics();
+      figures = m;
+    } catch {
+      figures = null;
+    }
+    return { stepCount: state.stepCount + 1, statesVisited: ["FINAL"], status, finalReason: reason, figures };
+  };
+}

@@ -1,0 +1,34 @@
+/** IMPACT_ANALYSIS: the system tool estimate_impact for each failure; severity logged to memory. */
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { createSystemTools } from "../../tools/system-tools.js";
+import type { ImpactReport } from "../../world/types.js";
+import { worldFor, type GraphDeps } from "../runtime.js";
+import type { AgentState, AgentUpdate, ImpactMemory } from "../state.js";
+
+/** Impacts kept in state in full; the rest are counted (checkpoints stay small on large incidents). */
+export const MAX_IMPACTS_IN_STATE = 200;
+
+export function makeImpactAnalysisNode(deps: GraphDeps) {
+  return async function IMPACT_ANALYSIS(state: AgentState, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
+    const world = worldFor(deps, state, config);
+    const tools = createSystemTools(world);
+    const ids = (state.failures?.damaged ?? []).map((d) => d.id);
+    const reports = ((await tools.estimate_impact.invoke({ asset_ids: ids }, config)) as (ImpactReport | { asset: string; error: string })[])
+      .filter((r): r is ImpactReport => !("error" in r));
+    const summary: Record<string, number> = {};
+    for (const r of reports) summary[`${r.network}/${r.severity}`] = (summary[`${r.network}/${r.severity}`] ?? 0) + 1;
+    const impacts: ImpactMemory[] = reports
+      .sort((a, b) => b.weightedPopulationOut - a.weightedPopulationOut || b.backupsRunningOut.length - a.backupsRunningOut.length || (a.asset < b.asset ? -1 : 1))
+      .slice(0, MAX_IMPACTS_IN_STATE)
+      .map((r) => ({
+        asset: r.asset, network: r.network, populationOut: r.populationOut, weightedPopulationOut: r.weightedPopulationOut,
+        populationRestoredIfRepaired: r.populationRestoredIfRepaired, severity: r.severity,
+        criticalFacilities: [...r.criticalFacilitiesAffected, ...r.backupsRunningOut.filter((b) => b.critical).map((b) => b.node)],
+        ...(r.backupsRunningOut.length ? { backupExpiresAt: Math.min(...r.backupsRunningOut.map((b) => b.expiresAt)) } : {}),
+      }));
+    return {
+      stepCount: state.stepCount + 1, statesVisited: ["IMPACT_ANALYSIS"], impacts, impactSummary: summary,
+      planAttempts: 0, planErrors: [], proposedPlan: null, planSource: null,
+    };
+  };
+}

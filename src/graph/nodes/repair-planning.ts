@@ -1,0 +1,234 @@
+/**
+ * REPAIR_PLANNING: the only state where a model is used. An inner loop: build the prompt with
+ * context, call the model, run the agent tools it asked for (one turn's calls in parallel),
+ * give it the results, call it again; until it calls assign_repair_crew. The plan is then
+ * validated here; the "valid action?" router decides where it goes. After too many invalid
+ * plans the optimizer's plan is used instead, and that is recorded.
+ */
+import { AIMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
+import type { StructuredToolInterface } from "@langchain/core/tools";
+import { REMOVE_ALL_MESSAGES, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { buildContextMessage, buildSystemPrompt, estimateTokens, toolJsonSchema } from "../../prompts/assemble.js";
+import { NO_ACTION_MESSAGE, REJECTED_PLAN_MESSAGE, RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS } from "../../prompts/repair-planning.js";
+import { AGENT_TOOL_NAMES, compact, createAgentTools } from "../../tools/agent-tools.js";
+import { AssignRepairCrewArgs } from "../../tools/schemas.js";
+import { SYSTEM_TOOL_NAMES, createAssignRepairCrewTool, toDispatchPlan } from "../../tools/system-tools.js";
+import type { DispatchPlan } from "../../world/types.js";
+import { ensureConfiguration, type Configuration } from "../configuration.js";
+import { parseJsonAction } from "../json-action.js";
+import { modelFor, worldFor, type GraphDeps } from "../runtime.js";
+import type { AgentState, AgentUpdate, PlanRecord, RunCounters } from "../state.js";
+import type { IncidentWorld } from "../world-provider.js";
+
+/** The tools the planning model is bound to: the agent tools plus assign_repair_crew, nothing else. */
+export const PLANNER_TOOL_NAMES = [...AGENT_TOOL_NAMES, "assign_repair_crew"] as const;
+
+export function plannerTools(world: IncidentWorld): StructuredToolInterface[] {
+  return [...createAgentTools(world), createAssignRepairCrewTool(world)];
+}
+
+interface Call { id: string; name: string; args: Record<string, unknown> }
+
+export function makeRepairPlanningNode(deps: GraphDeps) {
+  return async function REPAIR_PLANNING(state: AgentState, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
+    const cfg = ensureConfiguration(config);
+    const base = { stepCount: state.stepCount + 1, statesVisited: ["REPAIR_PLANNING" as const] };
+    if (state.fatalError) return base;
+    const world = worldFor(deps, state, config);
+    if (state.planAttempts >= cfg.maxPlanAttempts) return { ...base, ...(await fallback(world, state, cfg)) };
+    return { ...base, ...(await planWithModel(deps, world, state, cfg, config)) };
+  };
+}
+
+async function fallback(world: IncidentWorld, state: AgentState, cfg: Configuration): Promise<AgentUpdate> {
+  const proposal = world.proposeDispatchPlan(state.failures?.toPlan);
+  const plan: DispatchPlan = {
+    ...proposal.plan,
+    reasoning: `Fallback: the optimizer's plan, after ${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts}). ${proposal.plan.reasoning ?? ""}`.trim(),
+  };
+  const validation = await world.system.validatePlan(plan);
+  const errors = validation.errors.length ? validation.errors : [];
+  return {
+    proposedPlan: plan, planSource: "fallback", planErrors: errors, expectedEffect: proposal.expected,
+    counters: { fallbacks: 1 },
+    planHistory: [record(state, "fallback", plan, errors, proposal.expected)],
+    ...(errors.length ? { errors: [`fallback plan refused: ${errors.join("; ")}`] } : {}),
+  };
+}
+
+async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: AgentState, cfg: Configuration, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
+  const counters: Partial<RunCounters> = { modelCalls: 0, toolCalls: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, invalidPlans: 0 };
+  const tools = plannerTools(world);
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  const json = cfg.protocol === "json";
+  const added: BaseMessage[] = [];
+  let conversation: BaseMessage[];
+  const reset: BaseMessage[] = [];
+
+  let model;
+  try {
+    model = modelFor(deps, cfg);
+  } catch (e) {
+    return { fatalError: `model unavailable: ${(e as Error).message}` };
+  }
+  // The tool schemas travel with every native tool-calling request: count them in the budget.
+  const toolSchemaTokens = json ? 0 : estimateTokens(JSON.stringify(tools.map((t) => ({ name: t.name, description: t.description, parameters: toolJsonSchema(t) }))));
+  const fresh = state.planAttempts === 0 || state.messages.length === 0;
+  if (fresh) {
+    const system = new SystemMessage(buildSystemPrompt(tools, cfg.protocol));
+    const crews = await world.agent.getAvailableCrews();
+    const fixedTokens = estimateTokens(String(system.content)) + toolSchemaTokens;
+    const ctx = buildContextMessage({ state, crews, historyWindow: cfg.historyWindow }, fixedTokens, cfg.contextBudgetTokens);
+    const human = new HumanMessage(ctx.text);
+    if (state.messages.length) reset.push(new RemoveMessage({ id: REMOVE_ALL_MESSAGES }));
+    added.push(system, human);
+    conversation = [system, human];
+    counters.planningRounds = 1;
+  } else {
+    conversation = [...state.messages];
+  }
+  const push = (...m: BaseMessage[]) => { added.push(...m); conversation.push(...m); };
+  const runnable = json ? model : model.bindTools!(tools);
+
+  const invalid = (errors: string[], plan: DispatchPlan | null, feedback: BaseMessage[]): AgentUpdate => {
+    push(...feedback);
+    return {
+      messages: [...reset, ...added], proposedPlan: plan, planSource: "model", planErrors: errors,
+      planAttempts: state.planAttempts + 1, counters: { ...counters, invalidPlans: 1 },
+      ...(plan ? { planHistory: [record(state, "model", plan, errors)] } : {}),
+      errors: [`invalid plan (attempt ${state.planAttempts + 1}): ${errors.join("; ")}`],
+    };
+  };
+
+  for (let turn = 0; turn < cfg.maxModelTurns; turn++) {
+    let ai: AIMessage;
+    try {
+      ai = (await runnable.invoke(conversation, config)) as AIMessage;
+    } catch (e) {
+      return { messages: [...reset, ...added], counters, fatalError: `model call failed: ${describeError(e)}` };
+    }
+    counters.modelCalls! += 1;
+    const usage = ai.usage_metadata;
+    if (usage) {
+      counters.promptTokens! += usage.input_tokens ?? 0;
+      counters.completionTokens! += usage.output_tokens ?? 0;
+      counters.totalTokens! += usage.total_tokens ?? 0;
+    }
+    push(ai);
+
+    const parsed = json ? readJsonAction(ai) : readToolCalls(ai);
+    if (!parsed.ok) {
+      const format = json ? RESPONSE_FORMAT_JSON : RESPONSE_FORMAT_TOOLS;
+      return invalid([parsed.reason], null, [new HumanMessage(NO_ACTION_MESSAGE.replace("{reason}", parsed.reason).replace("{format}", format))]);
+    }
+    const calls = parsed.calls;
+    const forbidden = calls.filter((c) => !byName.has(c.name));
+    if (json && forbidden.length) {
+      const c = forbidden[0];
+      const reason = (SYSTEM_TOOL_NAMES as readonly string[]).includes(c.name)
+        ? `"${c.name}" is not available to you; the system runs it. Actions you may take: ${[...byName.keys()].join(", ")}`
+        : `unknown action "${c.name}". Actions you may take: ${[...byName.keys()].join(", ")}`;
+      return invalid([reason], null, [new HumanMessage(NO_ACTION_MESSAGE.replace("{reason}", reason).replace("{format}", RESPONSE_FORMAT_JSON))]);
+    }
+    const assignCall = calls.find((c) => c.name === "assign_repair_crew");
+    const factCalls = calls.filter((c) => c !== assignCall);
+    const budgetLeft = cfg.contextBudgetTokens - toolSchemaTokens - conversation.reduce((n, m) => n + estimateTokens(textOf(m)), 0);
+    const perResult = Math.max(200, Math.floor(budgetLeft / Math.max(1, factCalls.length)) - 200);
+    const results = await Promise.all(factCalls.map((c) => runTool(byName.get(c.name), c, config, perResult)));
+    counters.toolCalls! += factCalls.length;
+    push(...results.map((r) => (json ? jsonResultMessage(r) : r.message)));
+    if (json && results.some((r) => r.badArguments)) {
+      const bad = results.filter((r) => r.badArguments).map((r) => r.content);
+      return invalid(bad, null, []);
+    }
+    if (!assignCall) continue;
+
+    const args = AssignRepairCrewArgs.safeParse(assignCall.args);
+    let plan: DispatchPlan | null = null;
+    let errors: string[];
+    if (!args.success) {
+      errors = args.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`);
+    } else {
+      plan = toDispatchPlan(args.data);
+      errors = (await world.system.validatePlan(plan)).errors;
+    }
+    if (errors.length) {
+      const text = REJECTED_PLAN_MESSAGE.replace("{reasons}", errors.map((e) => `- ${e}`).join("\n"));
+      const feedback = json
+        ? new HumanMessage(`Result of assign_repair_crew (error):\n${text}`)
+        : new ToolMessage({ tool_call_id: assignCall.id, name: "assign_repair_crew", status: "error", content: text });
+      return invalid(errors, plan, [feedback]);
+    }
+    const ack = "Plan validated; it goes to EXECUTION.";
+    push(json ? new HumanMessage(`Result of assign_repair_crew:\n${ack}`) : new ToolMessage({ tool_call_id: assignCall.id, name: "assign_repair_crew", content: ack }));
+    const expected = world.expectPlan?.(plan!);
+    return {
+      messages: [...reset, ...added], proposedPlan: plan, planSource: "model", planErrors: [], counters,
+      expectedEffect: expected ?? null, planHistory: [record(state, "model", plan!, [], expected)],
+    };
+  }
+  const reason = `no assign_repair_crew after ${cfg.maxModelTurns} model turns`;
+  return invalid([reason], null, [new HumanMessage(`${reason}. Decide now and call assign_repair_crew.`)]);
+}
+
+function record(state: AgentState, source: PlanRecord["source"], plan: DispatchPlan, errors: string[], expected?: { customerMinutes: number; weightedCustomerMinutes: number; criticalFacilitiesLost: string[] }): PlanRecord {
+  return {
+    step: state.stepCount + 1, at: state.clock, source, plan, valid: errors.length === 0, errors,
+    ...(expected ? { expected: { customerMinutes: expected.customerMinutes, weightedCustomerMinutes: expected.weightedCustomerMinutes, criticalFacilitiesLost: expected.criticalFacilitiesLost } } : {}),
+  };
+}
+
+function readToolCalls(ai: AIMessage): { ok: true; calls: Call[] } | { ok: false; reason: string } {
+  const calls = (ai.tool_calls ?? []).map((c, i) => ({ id: c.id ?? `call_${i}`, name: c.name, args: (c.args ?? {}) as Record<string, unknown> }));
+  if (calls.length === 0) return { ok: false, reason: "it called no tool" };
+  return { ok: true, calls };
+}
+
+function readJsonAction(ai: AIMessage): { ok: true; calls: Call[] } | { ok: false; reason: string } {
+  const parsed = parseJsonAction(textOf(ai));
+  if (!parsed.ok) return parsed;
+  return { ok: true, calls: [{ id: `json_${ai.id ?? "0"}`, name: parsed.value.action, args: parsed.value.arguments }] };
+}
+
+interface ToolResult { call: Call; message: ToolMessage; content: string; error: boolean; badArguments: boolean }
+
+/** Run one tool call; every failure comes back as an error result for the model, never a throw. */
+async function runTool(t: StructuredToolInterface | undefined, call: Call, config: LangGraphRunnableConfig, maxTokens: number): Promise<ToolResult> {
+  const fail = (content: string, badArguments = false): ToolResult => ({
+    call, content, error: true, badArguments,
+    message: new ToolMessage({ tool_call_id: call.id, name: call.name, status: "error", content }),
+  });
+  if (!t) {
+    const reason = (SYSTEM_TOOL_NAMES as readonly string[]).includes(call.name) ? `"${call.name}" is not available to you; the system runs it` : `unknown tool "${call.name}"`;
+    return fail(`Error: ${reason}`);
+  }
+  const parsed = (t.schema as { safeParse?: (v: unknown) => { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }).safeParse?.(call.args);
+  if (parsed && !parsed.success) {
+    return fail(`Error: bad arguments for ${call.name}: ${parsed.error!.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ")}`, true);
+  }
+  try {
+    const out = await t.invoke(call.args, config);
+    const content = typeof out === "string" ? out : compact(out);
+    if (estimateTokens(content) > maxTokens) {
+      return fail(`Error: the result of ${call.name} is too large for the context budget (about ${estimateTokens(content)} tokens); ask for fewer ids at a time, or call propose_dispatch_plan`);
+    }
+    return { call, content, error: false, badArguments: false, message: new ToolMessage({ tool_call_id: call.id, name: call.name, content }) };
+  } catch (e) {
+    return fail(`Error: ${call.name} failed: ${describeError(e)}`);
+  }
+}
+
+function jsonResultMessage(r: ToolResult): HumanMessage {
+  return new HumanMessage(`Result of ${r.call.name}${r.error ? " (error)" : ""}:\n<data>\n${r.content}\n</data>`);
+}
+
+function textOf(m: BaseMessage): string {
+  const body = typeof m.content === "string" ? m.content : JSON.stringify(m.content);
+  const calls = (m as AIMessage).tool_calls;
+  return calls?.length ? body + JSON.stringify(calls) : body;
+}
+
+function describeError(e: unknown): string {
+  const err = e as { name?: string; message?: string; status?: number };
+  return [err.name && err.name !== "Error" ? err.name : "", err.status ? `status ${err.status}` : "", err.message ?? String(e)].filter(Boolean).join(": ");
+}

@@ -1,0 +1,130 @@
+/**
+ * The agent's working memory, as graph state. The world is not here: only ids, figures, the
+ * plan history and the dispatch log, from which the simulated world is rebuilt
+ * (src/graph/world-provider.ts). That keeps checkpoints small and lets a resumed or
+ * server-side run find its world.
+ */
+import { Annotation, messagesStateReducer } from "@langchain/langgraph";
+import type { BaseMessage } from "@langchain/core/messages";
+import type { DispatchLogEntry, DispatchPlan, FailedAsset, ImpactReport } from "../world/types.js";
+import type { ExpectedEffect } from "../planning/optimizer.js";
+
+export const FSM_STATES = ["INIT", "FAILURE_DETECTION", "IMPACT_ANALYSIS", "REPAIR_PLANNING", "EXECUTION", "RESCHEDULING", "FINAL"] as const;
+export type FsmState = (typeof FSM_STATES)[number];
+
+/** What a detection found, compactly: damaged assets in full, out-of-service ones as counts. */
+export interface FailureMemory {
+  at: number;
+  damaged: Pick<FailedAsset, "id" | "network" | "type" | "cause" | "since" | "assignedCrew" | "dispatchStatus">[];
+  /** Damaged assets with no crew that some crew can take: the work to plan. */
+  toPlan: string[];
+  /** Damaged assets no crew can take now (skills, capacity). */
+  waiting: string[];
+  outOfServiceCount: number;
+  outOfServiceByNetwork: Record<string, number>;
+  populationOut: number;
+  weightedPopulationOut: number;
+  criticalFacilitiesOut: string[];
+  onBackup: { node: string; dependee: string; expiresAt: number; critical: boolean }[];
+}
+
+export type ImpactMemory = Pick<ImpactReport, "asset" | "network" | "populationOut" | "weightedPopulationOut" | "populationRestoredIfRepaired" | "severity"> & {
+  criticalFacilities: string[];
+  backupExpiresAt?: number;
+};
+
+export interface PlanRecord {
+  step: number;
+  at: number;
+  source: "model" | "fallback" | "operator";
+  plan: DispatchPlan;
+  valid: boolean;
+  errors: string[];
+  expected?: Pick<ExpectedEffect, "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost">;
+}
+
+export interface ExecutionRecord {
+  step: number;
+  at: number;
+  dispatched: string[];
+  alreadyApplied: string[];
+  error?: string;
+}
+
+export interface RunCounters {
+  modelCalls: number;
+  toolCalls: number;
+  invalidPlans: number;
+  fallbacks: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  planningRounds: number;
+}
+
+export const ZERO_COUNTERS: RunCounters = { modelCalls: 0, toolCalls: 0, invalidPlans: 0, fallbacks: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, planningRounds: 0 };
+
+const replace = <T>(fallback: () => T) => Annotation<T>({ reducer: (_a: T, b: T) => b, default: fallback });
+const addCounters = (a: RunCounters, b: Partial<RunCounters>): RunCounters => {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k as keyof RunCounters] += v ?? 0;
+  return out;
+};
+
+/** What a caller may send: all optional, so an empty input runs the configured scenario. */
+export const InputAnnotation = Annotation.Root({
+  /** Why the graph was triggered (an operator, a metrics alert); shown in traces and the log. */
+  trigger: Annotation<{ kind: string; at?: number; message?: string } | undefined>,
+  /** Incident id; defaults to the thread id. */
+  incidentId: Annotation<string | undefined>,
+});
+
+export const StateAnnotation = Annotation.Root({
+  ...InputAnnotation.spec,
+  // --- the incident (kept across runs on the same thread)
+  scenario: replace<string>(() => ""),
+  seed: replace<number | undefined>(() => undefined),
+  /** The world's clock, in minutes since the incident's minute 0. */
+  clock: replace<number>(() => 0),
+  /** Every dispatch sent, in order: the world is rebuilt from it. Appended, never rewritten. */
+  dispatchLog: Annotation<DispatchLogEntry[]>({
+    reducer: (a, b) => {
+      const seen = new Set(a.map((e) => e.dispatchId));
+      return [...a, ...b.filter((e) => !seen.has(e.dispatchId))];
+    },
+    default: () => [],
+  }),
+  /** The whole plan history of the incident; the prompt sees a window of it. */
+  planHistory: Annotation<PlanRecord[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }),
+  counters: Annotation<RunCounters, Partial<RunCounters>>({ reducer: addCounters, default: () => ({ ...ZERO_COUNTERS }) }),
+  // --- working memory of one run (reset by INIT)
+  stepCount: replace<number>(() => 0),
+  maxSteps: replace<number>(() => 60),
+  /** The FSM states this run went through, in order (INIT starts a new list). */
+  statesVisited: Annotation<FsmState[]>({ reducer: (a, b) => (b[0] === "INIT" ? [...b] : [...a, ...b]), default: () => [] }),
+  failures: replace<FailureMemory | null>(() => null),
+  impacts: replace<ImpactMemory[]>(() => []),
+  impactSummary: replace<Record<string, number>>(() => ({})),
+  messages: Annotation<BaseMessage[]>({ reducer: messagesStateReducer, default: () => [] }),
+  /** The plan the model (or the fallback) proposed in the current round, and whether it holds. */
+  proposedPlan: replace<DispatchPlan | null>(() => null),
+  planSource: replace<PlanRecord["source"] | null>(() => null),
+  planErrors: replace<string[]>(() => []),
+  planAttempts: replace<number>(() => 0),
+  expectedEffect: replace<ExpectedEffect | null>(() => null),
+  executionResults: Annotation<ExecutionRecord[]>({ reducer: (a, b) => (b.length === 0 ? [] : [...a, ...b]), default: () => [] }),
+  /** Failures that appeared while time passed in RESCHEDULING (ids, capped). */
+  newFailures: replace<string[]>(() => []),
+  newFailureCount: replace<number>(() => 0),
+  /** Damaged assets with no crew that a crew could now take, after time passed. */
+  pendingWork: replace<number>(() => 0),
+  errors: Annotation<string[]>({ reducer: (a, b) => (b.length === 0 ? [] : [...a, ...b]), default: () => [] }),
+  /** A fault that ends the run (model unreachable, a tool that keeps failing). */
+  fatalError: replace<string | null>(() => null),
+  status: replace<string>(() => "running"),
+  finalReason: replace<string | null>(() => null),
+  figures: replace<Record<string, unknown> | null>(() => null),
+});
+
+export type AgentState = typeof StateAnnotation.State;
+export type AgentUpdate = typeof StateAnnotation.Update;

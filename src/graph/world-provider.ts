@@ -1,0 +1,121 @@
+/**
+ * Where the graph finds its world. The graph knows the world only through this interface and
+ * the repositories; the default provider runs the simulator, rebuilt deterministically from
+ * (scenario, seed, dispatch log, clock) and cached per thread, so concurrent incidents stay
+ * apart and a resumed or server-side run finds the same world.
+ */
+import { expectPlanEffect, proposeDispatchPlan, type DispatchProposal, type ExpectedEffect } from "../planning/optimizer.js";
+import { SimulatedRepositories, type AgentRepository, type SystemRepository } from "../world/repositories.js";
+import { loadScenario } from "../world/scenario/load.js";
+import type { Scenario } from "../world/scenario/schema.js";
+import { World } from "../world/simulator.js";
+import type { Alert, DispatchLogEntry, DispatchPlan, DispatchRecord, EpisodeMetrics } from "../world/types.js";
+
+/** The agent's view of one incident's world. */
+export interface IncidentWorld {
+  readonly system: SystemRepository;
+  readonly agent: AgentRepository;
+  now(): number;
+  dispatchLog(): readonly DispatchLogEntry[];
+  /** The optimizer's recommendation for the damaged assets no crew has. */
+  proposeDispatchPlan(assetIds?: string[]): DispatchProposal;
+  /** What a plan is expected to do, simulated ahead (when the world can tell). */
+  expectPlan?(plan: DispatchPlan): ExpectedEffect | undefined;
+  /**
+   * Let time pass: until something needs the dispatcher (new damage, a delayed cascade, a crew
+   * freed while assets wait), or at most `maxMinutes` (Infinity: until the next alert).
+   */
+  waitForChange(maxMinutes: number): Alert[];
+  metrics(): EpisodeMetrics;
+  dispatches(): DispatchRecord[];
+  /** The simulator behind it, when there is one (reports, GeoJSON). */
+  readonly simulator?: World;
+}
+
+export interface WorldKey {
+  threadId: string;
+  scenario: string;
+  seed?: number;
+  dispatchLog: readonly DispatchLogEntry[];
+  clock: number;
+}
+
+export interface WorldProvider {
+  get(key: WorldKey): IncidentWorld;
+}
+
+export class SimulatedIncidentWorld implements IncidentWorld {
+  readonly system: SimulatedRepositories;
+  readonly agent: SimulatedRepositories;
+  constructor(readonly simulator: World) {
+    this.system = this.agent = new SimulatedRepositories(simulator);
+  }
+  now() { return this.simulator.now(); }
+  dispatchLog() { return this.simulator.dispatchLog(); }
+  proposeDispatchPlan(assetIds?: string[]) { return proposeDispatchPlan(this.simulator, assetIds ? { assets: assetIds } : {}); }
+  expectPlan(plan: DispatchPlan) {
+    try { return expectPlanEffect(this.simulator, plan); } catch { return undefined; }
+  }
+  waitForChange(maxMinutes: number): Alert[] {
+    return this.simulator.advanceUntilAlert(this.simulator.now() + maxMinutes);
+  }
+  metrics() { return this.simulator.metrics(); }
+  dispatches() { return this.simulator.dispatches(); }
+}
+
+export interface SimulatorProviderOptions {
+  /** Turn a scenario reference into a scenario (default: shipped names, JSON files, CSV folders). */
+  resolveScenario?: (ref: string) => Scenario;
+  /** How many incidents' worlds to keep in memory. */
+  maxCached?: number;
+}
+
+export class SimulatorWorldProvider implements WorldProvider {
+  private readonly cache = new Map<string, { scenario: string; seed?: number; world: SimulatedIncidentWorld }>();
+  private readonly scenarios = new Map<string, Scenario>();
+  constructor(private readonly options: SimulatorProviderOptions = {}) {}
+
+  scenario(ref: string): Scenario {
+    let s = this.scenarios.get(ref);
+    if (!s) {
+      s = (this.options.resolveScenario ?? loadScenario)(ref);
+      this.scenarios.set(ref, s);
+    }
+    return s;
+  }
+
+  get(key: WorldKey): SimulatedIncidentWorld {
+    const hit = this.cache.get(key.threadId);
+    if (hit && hit.scenario === key.scenario && hit.seed === key.seed && inStep(hit.world.simulator, key)) {
+      hit.world.simulator.advanceTo(key.clock);
+      this.touch(key.threadId, hit);
+      return hit.world;
+    }
+    const scenario = this.scenario(key.scenario);
+    const world = new SimulatedIncidentWorld(World.replay(scenario, key.dispatchLog, key.clock, key.seed === undefined ? {} : { seed: key.seed }));
+    this.touch(key.threadId, { scenario: key.scenario, seed: key.seed, world });
+    return world;
+  }
+
+  /** Forget an incident's world (it will be rebuilt from state if asked for again). */
+  evict(threadId: string): void {
+    this.cache.delete(threadId);
+  }
+
+  private touch(threadId: string, entry: { scenario: string; seed?: number; world: SimulatedIncidentWorld }) {
+    this.cache.delete(threadId);
+    this.cache.set(threadId, entry);
+    const max = this.options.maxCached ?? 64;
+    while (this.cache.size > max) this.cache.delete(this.cache.keys().next().value!);
+  }
+}
+
+/** The cached world matches the state: same dispatches, and not ahead of its clock. */
+function inStep(world: World, key: WorldKey): boolean {
+  const log = world.dispatchLog();
+  if (log.length !== key.dispatchLog.length || world.now() > key.clock) return false;
+  return log.length === 0 || log[log.length - 1].dispatchId === key.dispatchLog[key.dispatchLog.length - 1].dispatchId;
+}
+
+/** The process-wide default, used by the exported graph (CLI, Studio, scripts). */
+export const defaultWorldProvider = new SimulatorWorldProvider();

@@ -1,0 +1,157 @@
+/**
+ * The offline planner: a deterministic, rule-based chat model that plays the LLM's part so the
+ * product runs and is tested with no key and no network. It is NOT a language model.
+ *
+ * It decides every reply from the messages it receives (never from a counter kept between
+ * calls): gather facts in one turn of parallel tool calls, ask propose_dispatch_plan, then
+ * call assign_repair_crew with the optimizer's plan and reasoning built from the facts. After
+ * a refusal it asks for a fresh proposal. With no tools bound it answers in the JSON action
+ * protocol, one action per turn.
+ */
+import { BaseChatModel, type BaseChatModelParams, type BindToolsInput } from "@langchain/core/language_models/chat_models";
+import { AIMessage, type BaseMessage, type ToolMessage } from "@langchain/core/messages";
+import type { ChatResult } from "@langchain/core/outputs";
+import { createHash } from "node:crypto";
+
+const FACT_TOOLS = ["get_available_crews", "get_weather_at_location"];
+const JSON_RESULT_PREFIX = /^Result of (\w+)/;
+
+interface Observation { tool: string; content: string; error: boolean; index: number }
+
+export class OfflinePlannerModel extends BaseChatModel {
+  readonly boundTools: string[] | null;
+
+  constructor(fields: BaseChatModelParams & { boundTools?: string[] | null } = {}) {
+    super(fields);
+    this.boundTools = fields.boundTools ?? null;
+  }
+
+  static lc_name() {
+    return "OfflinePlannerModel";
+  }
+
+  _llmType(): string {
+    return "offline-planner";
+  }
+
+  override bindTools(tools: BindToolsInput[]): OfflinePlannerModel {
+    const names = tools.map((t) => (t as { name?: string }).name ?? (t as { function?: { name?: string } }).function?.name ?? "unknown");
+    return new OfflinePlannerModel({ boundTools: names, callbacks: this.callbacks, tags: this.tags, metadata: this.metadata });
+  }
+
+  async _generate(messages: BaseMessage[]): Promise<ChatResult> {
+    const decision = this.decide(messages);
+    const jsonMode = this.boundTools === null;
+    const id = `offline-${digest(messages)}`;
+    const message = jsonMode
+      ? new AIMessage({ id, content: JSON.stringify({ thoughts: decision.thoughts, action: decision.calls[0].name, arguments: decision.calls[0].args }) })
+      : new AIMessage({ id, content: decision.thoughts, tool_calls: decision.calls.map((c, i) => ({ id: `call_${id.slice(8, 20)}_${i}`, name: c.name, args: c.args, type: "tool_call" as const })) });
+    const prompt = messages.reduce((n, m) => n + textOf(m).length, 0);
+    const completion = textOf(message).length + JSON.stringify(message.tool_calls ?? []).length;
+    const usage = { input_tokens: Math.ceil(prompt / 3.2), output_tokens: Math.ceil(completion / 3.2), total_tokens: Math.ceil(prompt / 3.2) + Math.ceil(completion / 3.2) };
+    message.usage_metadata = usage;
+    return { generations: [{ text: textOf(message), message }], llmOutput: { estimatedTokenUsage: usage } };
+  }
+
+  private decide(messages: BaseMessage[]): { thoughts: string; calls: { name: string; args: Record<string, unknown> }[] } {
+    const context = readContext(messages);
+    const observations = readObservations(messages);
+    const lastRejection = lastIndexWhere(messages, isRejection);
+    const allowed = (name: string) => this.boundTools === null || this.boundTools.includes(name);
+    const toPlan = (context?.damaged_without_crew ?? []).map((d: { id: string }) => d.id).slice(0, 50);
+
+    const have = (tool: string) => observations.some((o) => o.tool === tool && !o.error);
+    const missingFacts = FACT_TOOLS.filter((t) => allowed(t) && !have(t));
+    if (missingFacts.length > 0) {
+      const calls = missingFacts.map((name) => ({ name, args: name === "get_weather_at_location" ? { locations: toPlan.length ? toPlan : ["0,0"] } : {} }));
+      const oneAtATime = this.boundTools === null ? calls.slice(0, 1) : calls;
+      return { thoughts: "Gathering the facts first: which crews can work, and the weather at the damaged assets.", calls: oneAtATime };
+    }
+    const proposal = [...observations].reverse().find((o) => o.tool === "propose_dispatch_plan" && !o.error);
+    if (!proposal || proposal.index < lastRejection) {
+      return { thoughts: "Asking the optimizer for a plan and its expected effect.", calls: [{ name: "propose_dispatch_plan", args: {} }] };
+    }
+    const p = JSON.parse(proposal.content) as { plan: { crew_id: string; asset_ids: string[] }[]; reasoning?: string; expected?: { weightedCustomerMinutes?: number; criticalFacilitiesLost?: string[] } };
+    const reasoning = explain(p, observations, context);
+    return { thoughts: reasoning, calls: [{ name: "assign_repair_crew", args: { assignments: p.plan, reasoning } }] };
+  }
+}
+
+function explain(p: { plan: { crew_id: string; asset_ids: string[] }[]; expected?: { weightedCustomerMinutes?: number; criticalFacilitiesLost?: string[] } }, observations: Observation[], context: Record<string, any> | null): string {
+  const parts: string[] = [];
+  const weather = observations.find((o) => o.tool === "get_weather_at_location" && !o.error);
+  if (weather) {
+    const reports = safeJson(weather.content) as { location: string; condition: string; stopsWork?: boolean; changesAt?: number }[] | null;
+    const stopped = (reports ?? []).filter((r) => r.stopsWork);
+    const bad = (reports ?? []).filter((r) => r.condition && r.condition !== "clear");
+    if (stopped.length) parts.push(`Lightning stops work at ${stopped.map((r) => r.location).join(", ")} until minute ${Math.max(...stopped.map((r) => r.changesAt ?? 0))}.`);
+    else if (bad.length) parts.push(`${bad[0].condition} at ${bad.length} site(s) slows travel and repair.`);
+  }
+  const backups = (context?.on_backup ?? []) as { node: string; runs_out_at_minute: number; critical: boolean }[];
+  const critical = backups.filter((b) => b.critical);
+  if (critical.length) parts.push(`${critical.map((b) => `${b.node} runs on backup until minute ${b.runs_out_at_minute}`).join("; ")}: its supply goes first.`);
+  parts.push(`Plan: ${p.plan.map((a) => `${a.crew_id} ${a.asset_ids.join(">")}`).join("; ")}.`);
+  if (p.expected) {
+    const lost = p.expected.criticalFacilitiesLost ?? [];
+    parts.push(`Optimizer expects ${p.expected.weightedCustomerMinutes ?? "?"} weighted customer-minutes; critical facilities still lost: ${lost.length ? lost.join(", ") : "none"}. Adopted as proposed.`);
+  }
+  return parts.join(" ");
+}
+
+function readContext(messages: BaseMessage[]): Record<string, any> | null {
+  for (const m of messages) {
+    if (m.getType() !== "human") continue;
+    const match = /<data>\s*([\s\S]*?)\s*<\/data>/.exec(textOf(m));
+    if (match) {
+      const data = safeJson(match[1]);
+      if (data && typeof data === "object" && "damaged_without_crew" in data) return data as Record<string, any>;
+    }
+  }
+  return null;
+}
+
+/** Tool results, from ToolMessages (native protocol) or "Result of X" messages (JSON protocol). */
+function readObservations(messages: BaseMessage[]): Observation[] {
+  const names = new Map<string, string>();
+  const out: Observation[] = [];
+  messages.forEach((m, index) => {
+    if (m.getType() === "ai") for (const c of (m as AIMessage).tool_calls ?? []) if (c.id) names.set(c.id, c.name);
+    if (m.getType() === "tool") {
+      const t = m as ToolMessage;
+      out.push({ tool: t.name ?? names.get(t.tool_call_id) ?? "?", content: textOf(t), error: t.status === "error", index });
+    }
+    if (m.getType() === "human") {
+      const match = JSON_RESULT_PREFIX.exec(textOf(m));
+      if (match) {
+        const body = /<data>\s*([\s\S]*?)\s*<\/data>/.exec(textOf(m));
+        out.push({ tool: match[1], content: body ? body[1] : "", error: /\(error\)/.test(textOf(m).split("\n")[0]), index });
+      }
+    }
+  });
+  return out;
+}
+
+function isRejection(m: BaseMessage): boolean {
+  if (m.getType() === "tool") return (m as ToolMessage).status === "error" && (m as ToolMessage).name === "assign_repair_crew";
+  if (m.getType() === "human") return /refused|rejected|did not contain a usable action/.test(textOf(m).slice(0, 200));
+  return false;
+}
+
+function lastIndexWhere<T>(a: T[], f: (x: T) => boolean): number {
+  for (let i = a.length - 1; i >= 0; i--) if (f(a[i])) return i;
+  return -1;
+}
+
+function textOf(m: BaseMessage): string {
+  return typeof m.content === "string" ? m.content : JSON.stringify(m.content);
+}
+
+function safeJson(s: string): unknown {
+  try { return JSON.parse(s); } catch { return null; }
+}
+
+function digest(messages: BaseMessage[]): string {
+  const h = createHash("sha256");
+  for (const m of messages) h.update(m.getType()).update(textOf(m)).update(JSON.stringify((m as AIMessage).tool_calls ?? []));
+  return h.digest("hex").slice(0, 24);
+}

@@ -1,0 +1,124 @@
+/**
+ * Prompt assembly for REPAIR_PLANNING: a system prompt, a response-format section, a tool
+ * section, and a context section built from memory under a size budget. Large incidents are
+ * summarised (the highest-impact failures in full, the rest as counts), never cut mid-JSON.
+ */
+import type { StructuredToolInterface } from "@langchain/core/tools";
+import { z } from "zod";
+import type { AgentState, PlanRecord } from "../graph/state.js";
+import type { CrewSummary } from "../world/types.js";
+import { CONTEXT_INTRO, REPAIR_PLANNING_SYSTEM_PROMPT, RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS } from "./repair-planning.js";
+
+/** Tokens estimated without a tokenizer: ~3.2 characters a token, conservative for JSON-heavy text. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 3.2);
+}
+
+export type Protocol = "tools" | "json";
+
+export function toolJsonSchema(t: StructuredToolInterface): unknown {
+  const schema = t.schema as z.ZodType;
+  try {
+    const { $schema: _drop, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
+    return rest;
+  } catch {
+    return {};
+  }
+}
+
+/** The tool section: names and descriptions, and for the JSON protocol each one's argument schema. */
+export function buildToolSection(tools: StructuredToolInterface[], protocol: Protocol): string {
+  if (protocol === "tools") {
+    return `Tools you may call: ${tools.map((t) => t.name).join(", ")}.`;
+  }
+  const lines = tools.map((t) => `- ${t.name}: ${t.description}\n  arguments: ${JSON.stringify(toolJsonSchema(t))}`);
+  return `Actions you may take (the value of "action"), with their arguments as JSON Schema:\n${lines.join("\n")}`;
+}
+
+export function buildSystemPrompt(tools: StructuredToolInterface[], protocol: Protocol): string {
+  return [REPAIR_PLANNING_SYSTEM_PROMPT, protocol === "json" ? RESPONSE_FORMAT_JSON : RESPONSE_FORMAT_TOOLS, buildToolSection(tools, protocol)].join("\n\n");
+}
+
+/** The last `window` planning steps, compactly. */
+export function windowedHistory(history: PlanRecord[], window: number) {
+  return history.slice(-Math.max(0, window)).map((h) => ({
+    step: h.step, minute: round1(h.at), source: h.source, valid: h.valid,
+    plan: h.plan.assignments.map((a) => `${a.crewId}: ${a.assetIds.join(" > ")}`),
+    ...(h.errors.length ? { errors: h.errors.slice(0, 5) } : {}),
+    ...(h.expected ? { expected_weighted_customer_minutes: h.expected.weightedCustomerMinutes } : {}),
+  }));
+}
+
+export interface ContextInput {
+  state: Pick<AgentState, "clock" | "failures" | "impacts" | "impactSummary" | "planHistory" | "incidentId" | "trigger">;
+  crews: CrewSummary[];
+  historyWindow: number;
+}
+
+/** The context as data, showing at most `maxFailures` failures and `maxCrews` crews in full. */
+export function contextData(input: ContextInput, maxFailures: number, maxCrews: number) {
+  const { state, crews } = input;
+  const f = state.failures;
+  const impacts = new Map(state.impacts.map((i) => [i.asset, i]));
+  const toPlan = (f?.toPlan ?? []).slice().sort((a, b) => (impacts.get(b)?.weightedPopulationOut ?? 0) - (impacts.get(a)?.weightedPopulationOut ?? 0) || (a < b ? -1 : 1));
+  const damagedById = new Map((f?.damaged ?? []).map((d) => [d.id, d]));
+  const shown = toPlan.slice(0, maxFailures).map((id) => {
+    const d = damagedById.get(id);
+    const i = impacts.get(id);
+    return {
+      id, network: d?.network, type: d?.type, cause: d?.cause,
+      ...(i ? { severity: i.severity, population_out: i.populationOut, restores_if_repaired_alone: i.populationRestoredIfRepaired, critical_facilities: i.criticalFacilities, ...(i.backupExpiresAt !== undefined ? { backup_runs_out_at_minute: i.backupExpiresAt } : {}) } : {}),
+    };
+  });
+  const hidden = toPlan.slice(maxFailures);
+  const hiddenCounts: Record<string, number> = {};
+  for (const id of hidden) {
+    const key = `${damagedById.get(id)?.network ?? "?"}/${impacts.get(id)?.severity ?? "unknown"}`;
+    hiddenCounts[key] = (hiddenCounts[key] ?? 0) + 1;
+  }
+  const withCrews = (f?.damaged ?? []).filter((d) => d.assignedCrew);
+  return {
+    incident: state.incidentId, minute: round1(state.clock),
+    ...(state.trigger ? { trigger: state.trigger } : {}),
+    population_out: f?.populationOut ?? 0,
+    weighted_population_out: f?.weightedPopulationOut ?? 0,
+    critical_facilities_out: f?.criticalFacilitiesOut ?? [],
+    on_backup: (f?.onBackup ?? []).map((b) => ({ node: b.node, needs: b.dependee, runs_out_at_minute: b.expiresAt, critical: b.critical })),
+    damaged_without_crew: shown,
+    ...(hidden.length ? { more_damaged_without_crew: { count: hidden.length, by_network_and_severity: hiddenCounts, note: "not listed; propose_dispatch_plan covers them all" } } : {}),
+    damaged_with_crew: withCrews.slice(0, maxFailures).map((d) => ({ id: d.id, crew: d.assignedCrew, status: d.dispatchStatus })),
+    ...(withCrews.length > maxFailures ? { more_damaged_with_crew: withCrews.length - maxFailures } : {}),
+    waiting_no_crew_can_take: (f?.waiting ?? []).slice(0, maxFailures),
+    out_of_service: { count: f?.outOfServiceCount ?? 0, by_network: f?.outOfServiceByNetwork ?? {}, note: "out of service only: no crew needed" },
+    impact_summary: state.impactSummary,
+    crews: crews.slice(0, maxCrews).map((c) => ({ id: c.id, skills: c.skills, status: c.status, queue: c.queue.length, free_at_minute: c.freeAt, capacity_left_h: c.capacityLeftHours })),
+    ...(crews.length > maxCrews ? { more_crews: crews.length - maxCrews } : {}),
+    recent_plans: windowedHistory(state.planHistory, input.historyWindow),
+  };
+}
+
+export function renderContext(data: unknown): string {
+  return `${CONTEXT_INTRO}\n<data>\n${JSON.stringify(data)}\n</data>`;
+}
+
+/**
+ * The context message, shrunk until system + tools + context fit in `budgetTokens` (leaving
+ * room for the conversation of one round: `reserveTokens`).
+ */
+export function buildContextMessage(input: ContextInput, fixedTokens: number, budgetTokens: number, reserveTokens = 3_000): { text: string; tokens: number; failuresShown: number } {
+  let maxFailures = 200;
+  let maxCrews = 100;
+  for (;;) {
+    const text = renderContext(contextData(input, maxFailures, maxCrews));
+    const tokens = fixedTokens + estimateTokens(text);
+    if (tokens + reserveTokens <= budgetTokens || (maxFailures === 0 && maxCrews === 0)) {
+      return { text, tokens, failuresShown: Math.min(maxFailures, input.state.failures?.toPlan.length ?? 0) };
+    }
+    if (maxFailures > 0) maxFailures = Math.floor(maxFailures / 2);
+    else maxCrews = Math.floor(maxCrews / 2);
+  }
+}
+
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
+}
