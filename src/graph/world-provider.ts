@@ -97,6 +97,11 @@ export class SimulatorWorldProvider implements WorldProvider {
     return world;
   }
 
+  /** The cached world of an incident, if any, without rebuilding it. */
+  peek(threadId: string): World | undefined {
+    return this.cache.get(threadId)?.world.simulator;
+  }
+
   /** Forget an incident's world (it will be rebuilt from state if asked for again). */
   evict(threadId: string): void {
     this.cache.delete(threadId);

@@ -10,7 +10,7 @@ export function finalStatus(state: AgentState): { status: string; reason: string
   if (state.planSource === "fallback" && state.planErrors.length) return { status: "error", reason: `no valid plan, not even the optimizer's: ${state.planErrors.join("; ")}` };
   if (!f || (f.damaged.length === 0 && f.outOfServiceCount === 0)) return { status: "healthy", reason: "no failures: the network is healthy" };
   if (f.toPlan.length === 0 && f.waiting.length > 0) return { status: "waiting", reason: `${f.waiting.length} damaged asset(s) wait for a crew that can take them: ${f.waiting.slice(0, 10).join(", ")}` };
-  return { status: "stable", reason: `stable: every damaged asset that can be worked has a crew (${f.damaged.length} damaged, ${f.outOfServiceCount} out of service)` };
+  return { status: "stable", reason: `every damaged asset that can be worked has a crew (${f.damaged.length} damaged, ${f.outOfServiceCount} out of service)` };
 }
 
 export function makeFinalNode(deps: GraphDeps) {

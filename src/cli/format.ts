@@ -1,0 +1,84 @@
+/** How the CLI shows an incident: one line per FSM step as it happens, and a summary at the end. */
+import type { AIMessage, BaseMessage } from "@langchain/core/messages";
+import type { AgentState, FsmState } from "../graph/state.js";
+import type { IncidentResult } from "../incident/runner.js";
+
+export function clock(minutes: number): string {
+  if (!Number.isFinite(minutes)) return "-";
+  const m = Math.round(minutes);
+  return `T+${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+}
+
+const list = (ids: string[], max = 6) => (ids.length <= max ? ids.join(", ") : `${ids.slice(0, max).join(", ")} +${ids.length - max} more`);
+
+/** One or a few lines describing what a state did. */
+export function describeStep(name: FsmState, u: Partial<AgentState>): string[] {
+  const head = name.padEnd(17);
+  switch (name) {
+    case "INIT":
+      return [`${head} incident ${u.incidentId} on "${u.scenario}" at ${clock(u.clock ?? 0)}${u.fatalError ? ` - ${u.fatalError}` : ""}`];
+    case "FAILURE_DETECTION": {
+      const f = u.failures;
+      if (!f) return [`${head} (skipped)`];
+      const assigned = f.damaged.length - f.toPlan.length - f.waiting.length;
+      return [
+        `${head} ${clock(f.at)} tool detect_failure_nodes: ${f.damaged.length} damaged (${f.toPlan.length} need a crew, ${assigned} have one${f.waiting.length ? `, ${f.waiting.length} wait` : ""}), ${f.outOfServiceCount} out of service, ${f.populationOut.toLocaleString("en-US")} people out`,
+        ...(f.criticalFacilitiesOut.length ? [`${" ".repeat(18)}critical facilities out: ${list(f.criticalFacilitiesOut)}`] : []),
+        ...f.onBackup.filter((b) => b.critical).map((b) => `${" ".repeat(18)}${b.node} on backup until ${clock(b.expiresAt)}`),
+      ];
+    }
+    case "IMPACT_ANALYSIS": {
+      const top = (u.impacts ?? []).slice(0, 3).map((i) => `${i.asset} ${i.severity} (${i.populationOut.toLocaleString("en-US")} out${i.criticalFacilities.length ? `, ${i.criticalFacilities.join("/")}` : ""})`);
+      return [`${head} tool estimate_impact x${(u.impacts ?? []).length}: ${top.join("; ")}`];
+    }
+    case "REPAIR_PLANNING": {
+      const lines: string[] = [];
+      const calls = (u.messages ?? []).filter((m: BaseMessage) => m.getType?.() === "ai").map((m) => ((m as AIMessage).tool_calls ?? []).map((c) => c.name));
+      const jsonActions = (u.messages ?? []).filter((m: BaseMessage) => m.getType?.() === "ai" && !(m as AIMessage).tool_calls?.length).map((m) => /"action"\s*:\s*"(\w+)"/.exec(String(m.content))?.[1]).filter(Boolean) as string[];
+      const turns = calls.map((c, i) => (c.length ? c.join(" + ") : jsonActions[i] ?? "(no action)"));
+      if (turns.length) lines.push(`${head} model turns: ${turns.join(" | ")}`);
+      if (u.planSource === "fallback") lines.push(`${head} FALLBACK to the optimizer's plan`);
+      if (u.planErrors?.length) lines.push(`${" ".repeat(18)}plan refused: ${u.planErrors.join("; ")}`);
+      else if (u.proposedPlan) {
+        lines.push(`${" ".repeat(18)}plan: ${u.proposedPlan.assignments.map((a) => `${a.crewId} -> ${a.assetIds.join(" > ")}`).join("; ")}`);
+        if (u.proposedPlan.reasoning) lines.push(`${" ".repeat(18)}why: ${u.proposedPlan.reasoning}`);
+      }
+      if (u.fatalError) lines.push(`${head} ${u.fatalError}`);
+      return lines.length ? lines : [`${head} (no plan)`];
+    }
+    case "EXECUTION": {
+      const r = u.executionResults?.[0];
+      if (!r) return [`${head} ${u.errors?.join("; ") ?? ""}`];
+      return [`${head} tool assign_repair_crew: ${r.dispatched.length} dispatched${r.alreadyApplied.length ? `, ${r.alreadyApplied.length} already sent` : ""}${r.error ? ` - ${r.error}` : ""}`];
+    }
+    case "RESCHEDULING":
+      return [`${head} time passes to ${clock(u.clock ?? 0)}: ${u.newFailureCount ? `${u.newFailureCount} new failure(s) (${list(u.newFailures ?? [])})` : "nothing new"}${u.pendingWork ? `, ${u.pendingWork} damaged asset(s) need a crew` : ""}`];
+    case "FINAL":
+      return [`${head} ${u.status}: ${u.finalReason}`];
+  }
+}
+
+export function summary(r: IncidentResult): string {
+  const m = r.metrics;
+  const lines: string[] = [];
+  lines.push("", `Incident ${r.incidentId} on "${r.scenario}": ${r.status} - ${r.reason}`, "");
+  lines.push("Dispatches");
+  const rows = r.dispatches.map((d) => [d.crewId, d.assetId, clock(d.assignedAt), d.arrivedAt !== undefined ? clock(d.arrivedAt) : "-", d.repairStartedAt !== undefined && d.arrivedAt !== undefined && d.repairStartedAt > d.arrivedAt + 0.01 ? `held to ${clock(d.repairStartedAt)}` : "", d.repairedAt !== undefined ? clock(d.repairedAt) : "-", d.status]);
+  lines.push(...table(["crew", "asset", "assigned", "arrived", "lightning hold", "repaired", "status"], rows));
+  lines.push("");
+  lines.push(`Time to full restoration       ${m.minutesToFullRestoration === null ? "not restored" : `${clock(m.minutesToFullRestoration)} (${Math.round(m.minutesToFullRestoration)} min)`}`);
+  lines.push(`Customer-minutes interrupted   ${m.customerMinutesInterrupted.toLocaleString("en-US")} (SAIDI ${m.saidiMinutes} min over ${m.totalPopulation.toLocaleString("en-US")} people)`);
+  lines.push(`  weighted by criticality      ${m.weightedCustomerMinutesInterrupted.toLocaleString("en-US")}`);
+  lines.push(`Critical-facility outage       ${m.criticalFacilityOutageHours} h`);
+  const c = r.counters;
+  lines.push(`Planner                        ${c.modelCalls} model calls, ${c.toolCalls} tool calls, ${c.planningRounds} planning rounds, ${c.invalidPlans} invalid plans, ${c.fallbacks} fallbacks`);
+  lines.push(`Tokens                         ${c.promptTokens.toLocaleString("en-US")} prompt + ${c.completionTokens.toLocaleString("en-US")} completion = ${c.totalTokens.toLocaleString("en-US")}`);
+  lines.push(`Graph runs                     ${r.runs} (triggers: ${r.triggers.map((t) => `${t.kind}@${clock(t.at)}`).join(", ")})`);
+  return lines.join("\n");
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => "  " + cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+}

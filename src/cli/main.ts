@@ -1,0 +1,128 @@
+/**
+ * `npm start`: run an incident to full restoration and show the state machine as it moves.
+ * Exit status: 0 done, 1 the run ended in an error, 2 bad flags or a bad scenario.
+ */
+import { parseArgs } from "node:util";
+import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
+import { DEFAULTS } from "../graph/configuration.js";
+import { SimulatorWorldProvider } from "../graph/world-provider.js";
+import { runIncident } from "../incident/runner.js";
+import { createChatModel, ModelConfigError } from "../models/index.js";
+import { ScenarioError } from "../world/scenario/load.js";
+import { randomUUID } from "node:crypto";
+import { clock, describeStep, summary } from "./format.js";
+
+const HELP = `Usage: npm start -- [options]
+
+Runs an incident on a utility network, from the first alert to full restoration:
+detect failures, estimate their impact, plan repairs, dispatch crews, and re-check for
+cascading failures, on the simulated world's clock.
+
+Options:
+  --scenario NAME|FILE|DIR   demo (default), ieee123, a scenario JSON file, or a CSV folder
+  --model NAME               offline (default without a key) or openai/<model> (OPENAI_API_KEY,
+                             OPENAI_BASE_URL for Ollama, vLLM, LM Studio, llama.cpp's server)
+  --protocol tools|json      native tool calls (default) or the JSON action protocol
+  --seed N                   seed of the world's random draws (storm damage)
+  --max-steps N              FSM steps allowed in one graph run (default ${DEFAULTS.maxSteps})
+  --json                     print one JSON object with the outcome, and nothing else on stdout
+  -h, --help                 this help
+`;
+
+class UsageError extends Error {}
+
+function parse(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      scenario: { type: "string" },
+      model: { type: "string" },
+      protocol: { type: "string" },
+      seed: { type: "string" },
+      "max-steps": { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const int = (name: string, v: string | undefined, min: number) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${v}"`);
+    return n;
+  };
+  const protocol = values.protocol ?? "tools";
+  if (protocol !== "tools" && protocol !== "json") throw new UsageError(`--protocol must be "tools" or "json", got "${protocol}"`);
+  return {
+    scenario: values.scenario ?? "demo",
+    model: values.model ?? DEFAULTS.model,
+    protocol: protocol as "tools" | "json",
+    seed: int("seed", values.seed, 0),
+    maxSteps: int("max-steps", values["max-steps"], 3),
+    json: values.json ?? false,
+    help: values.help ?? false,
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let opts: ReturnType<typeof parse>;
+  try {
+    opts = parse(argv);
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (opts.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const worlds = new SimulatorWorldProvider();
+  try {
+    worlds.scenario(opts.scenario);
+    createChatModel(opts.model);
+  } catch (e) {
+    if (e instanceof ScenarioError || e instanceof ModelConfigError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const out = (line: string) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`);
+  const quiet = opts.json;
+  const started = Date.now();
+  const incidentId = `incident-${randomUUID().slice(0, 8)}`;
+  process.stderr.write(`incident: ${incidentId}\n`);
+  const result = await runIncident({
+    incidentId,
+    scenario: opts.scenario,
+    worlds,
+    config: { model: opts.model, protocol: opts.protocol, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.maxSteps ? { maxSteps: opts.maxSteps } : {}) },
+    onTrigger: (t, run) => { if (!quiet) out(`\n== run ${run}: ${t.kind} at ${clock(t.at)}: ${t.message}`); },
+    onStep: (name, update) => { if (!quiet) for (const line of describeStep(name, update)) out(line); },
+  });
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({
+      status: result.status, reason: result.reason, incidentId: result.incidentId, scenario: result.scenario,
+      model: opts.model, protocol: opts.protocol,
+      figures: { ...result.metrics, restorationCurve: undefined },
+      restorationCurve: result.metrics.restorationCurve,
+      dispatches: result.dispatches,
+      planner: result.counters,
+      runs: result.runs, triggers: result.triggers, statesVisited: result.statesVisited,
+      wallMs: Date.now() - started,
+    })}\n`);
+  } else {
+    out(summary(result));
+  }
+  await awaitAllCallbacks();
+  return result.status === "error" || result.status === "max_steps" ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`error: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);
