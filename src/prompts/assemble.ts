@@ -41,7 +41,8 @@ export function buildSystemPrompt(tools: StructuredToolInterface[], protocol: Pr
 
 /** The last `window` planning steps, compactly. */
 export function windowedHistory(history: PlanRecord[], window: number) {
-  return history.slice(-Math.max(0, window)).map((h) => ({
+  if (window <= 0) return [];
+  return history.slice(-window).map((h) => ({
     step: h.step, minute: round1(h.at), source: h.source, valid: h.valid,
     plan: h.plan.assignments.map((a) => `${a.crewId}: ${a.assetIds.join(" > ")}`),
     ...(h.errors.length ? { errors: h.errors.slice(0, 5) } : {}),

@@ -682,7 +682,7 @@ export class World {
     }
     for (const { crewId, assetIds } of plan.assignments ?? []) {
       const crew = this.crewById.get(crewId);
-      if (!crew) { errors.push(`unknown crew "${crewId}"`); continue; }
+      if (!crew) errors.push(`unknown crew "${crewId}"`);
       if (crewsSeen.has(crewId)) errors.push(`crew ${crewId} appears twice in the plan: give each crew one ordered list`);
       crewsSeen.add(crewId);
       const ok: number[] = [];
@@ -708,10 +708,11 @@ export class World {
             continue;
           }
         }
+        if (!crew) continue;
         if (!crew.skills.has(net.networkOf(a))) { errors.push(`crew ${crewId} cannot repair ${net.networkOf(a)} assets (skills: ${[...crew.skills].join(", ")}): ${id}`); continue; }
         ok.push(a);
       }
-      if (ok.length > 0 && !this.crewCanTake(crew, ok)) {
+      if (crew && ok.length > 0 && !this.crewCanTake(crew, ok)) {
         const tl = this.crewTimeline(crew, ok);
         errors.push(`crew ${crewId} lacks capacity: the work needs ${round2(tl.committedMin / 60)} h, it has ${round2(crew.capacityLeftMin / 60)} h left`);
       }

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { failuresFound, newFailures, validAction } from "../../src/graph/routes.js";
+import type { AgentState } from "../../src/graph/state.js";
+
+const base = {
+  fatalError: null, stepCount: 3, maxSteps: 60, failures: null, proposedPlan: null, planErrors: [], planSource: null,
+  newFailureCount: 0, pendingWork: 0,
+} as unknown as AgentState;
+const failures = (toPlan: string[]) => ({ at: 0, damaged: [], toPlan, waiting: [], outOfServiceCount: 0, outOfServiceByNetwork: {}, populationOut: 0, weightedPopulationOut: 0, criticalFacilitiesOut: [], onBackup: [] });
+const plan = { assignments: [{ crewId: "C1", assetIds: ["L1"] }] };
+
+describe("failures found?", () => {
+  it("goes to IMPACT_ANALYSIS when damaged assets need a crew, to FINAL otherwise", () => {
+    expect(failuresFound({ ...base, failures: failures(["L1"]) })).toBe("IMPACT_ANALYSIS");
+    expect(failuresFound({ ...base, failures: failures([]) })).toBe("FINAL");
+    expect(failuresFound(base)).toBe("FINAL");
+  });
+  it("stops at the step limit and on a fault", () => {
+    expect(failuresFound({ ...base, failures: failures(["L1"]), stepCount: 60 })).toBe("FINAL");
+    expect(failuresFound({ ...base, failures: failures(["L1"]), fatalError: "x" })).toBe("FINAL");
+  });
+});
+
+describe("valid action?", () => {
+  it("sends a validated plan to EXECUTION and an invalid one back into planning", () => {
+    expect(validAction({ ...base, proposedPlan: plan, planSource: "model" })).toBe("EXECUTION");
+    expect(validAction({ ...base, proposedPlan: plan, planSource: "model", planErrors: ["bad"] })).toBe("REPAIR_PLANNING");
+    expect(validAction({ ...base, planSource: "model", planErrors: ["no action"] })).toBe("REPAIR_PLANNING");
+  });
+  it("ends when even the fallback plan is refused, at the step limit, and on a fault", () => {
+    expect(validAction({ ...base, proposedPlan: plan, planSource: "fallback", planErrors: ["bad"] })).toBe("FINAL");
+    expect(validAction({ ...base, proposedPlan: plan, planSource: "model", stepCount: 61 })).toBe("FINAL");
+    expect(validAction({ ...base, fatalError: "model call failed" })).toBe("FINAL");
+  });
+});
+
+describe("new failures?", () => {
+  it("loops back to FAILURE_DETECTION on a cascade or work a crew can now take; stable goes to FINAL", () => {
+    expect(newFailures({ ...base, newFailureCount: 2 })).toBe("FAILURE_DETECTION");
+    expect(newFailures({ ...base, pendingWork: 1 })).toBe("FAILURE_DETECTION");
+    expect(newFailures(base)).toBe("FINAL");
+    expect(newFailures({ ...base, newFailureCount: 2, stepCount: 60 })).toBe("FINAL");
+  });
+});
