@@ -62,8 +62,12 @@ export function summary(r: IncidentResult): string {
   const m = r.metrics;
   const lines: string[] = [];
   lines.push("", `Incident ${r.incidentId} on "${r.scenario}": ${r.status} - ${r.reason}`, "");
-  lines.push("Dispatches");
-  const rows = r.dispatches.map((d) => [d.crewId, d.assetId, clock(d.assignedAt), d.arrivedAt !== undefined ? clock(d.arrivedAt) : "-", d.repairStartedAt !== undefined && d.arrivedAt !== undefined && d.repairStartedAt > d.arrivedAt + 0.01 ? `held to ${clock(d.repairStartedAt)}` : "", d.repairedAt !== undefined ? clock(d.repairedAt) : "-", d.status]);
+  const moved = r.dispatches.filter((d) => d.status === "reassigned").length;
+  lines.push(`Dispatches${moved ? ` (${moved} queued job(s) were re-planned as new damage came in; the final ones are shown)` : ""}`);
+  const rows = r.dispatches.filter((d) => d.status !== "reassigned").map((d) => [
+    d.crewId, d.assetId, clock(d.assignedAt), d.arrivedAt !== undefined ? clock(d.arrivedAt) : "-",
+    d.heldMinutes ? `${Math.round(d.heldMinutes)} min` : "", d.repairedAt !== undefined ? clock(d.repairedAt) : "-", d.status,
+  ]);
   lines.push(...table(["crew", "asset", "assigned", "arrived", "lightning hold", "repaired", "status"], rows));
   lines.push("");
   lines.push(`Time to full restoration       ${m.minutesToFullRestoration === null ? "not restored" : `${clock(m.minutesToFullRestoration)} (${Math.round(m.minutesToFullRestoration)} min)`}`);

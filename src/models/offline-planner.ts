@@ -71,9 +71,9 @@ export class OfflinePlannerModel extends BaseChatModel {
     if (!proposal || proposal.index < lastRejection) {
       return { thoughts: "Asking the optimizer for a plan and its expected effect.", calls: [{ name: "propose_dispatch_plan", args: {} }] };
     }
-    const p = JSON.parse(proposal.content) as { plan: { crew_id: string; asset_ids: string[] }[]; reasoning?: string; expected?: { weightedCustomerMinutes?: number; criticalFacilitiesLost?: string[] } };
+    const p = JSON.parse(proposal.content) as { plan: { crew_id: string; asset_ids: string[] }[]; reassign?: boolean; reasoning?: string; expected?: { weightedCustomerMinutes?: number; criticalFacilitiesLost?: string[] } };
     const reasoning = explain(p, observations, context);
-    return { thoughts: reasoning, calls: [{ name: "assign_repair_crew", args: { assignments: p.plan, reasoning } }] };
+    return { thoughts: reasoning, calls: [{ name: "assign_repair_crew", args: { assignments: p.plan, reasoning, ...(p.reassign ? { reassign: true } : {}) } }] };
   }
 }
 

@@ -23,6 +23,11 @@ export interface OptimizerOptions {
   maxEvaluations?: number;
   /** Only plan these assets (default: every damaged asset no crew has, that some crew can take). */
   assets?: string[];
+  /**
+   * Also re-plan work that is queued but not started (default true): new damage can then go
+   * before it, and the plan carries `reassign`. Crews keep the job they are on.
+   */
+  replanQueued?: boolean;
 }
 
 export interface PlannedJob {
@@ -56,17 +61,20 @@ const SMALL_NETWORK_ASSETS = 20_000;
 const MARGINAL_WEIGHT_LIMIT = 60;
 
 export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}): DispatchProposal {
-  const assets = options.assets ?? world.workableUnassignedIds();
+  const fresh = options.assets ?? world.workableUnassignedIds();
+  const queued = options.replanQueued === false ? [] : world.dispatches().filter((d) => d.status === "queued").map((d) => d.assetId);
+  const replan = queued.length > 0;
+  const assets = [...new Set([...fresh, ...queued])];
   const weightOf = weightFunction(world, assets);
-  const { assignments, unassignable } = ratioRule(world, assets, weightOf);
-  let plan: DispatchPlan = { assignments };
+  const { assignments, unassignable } = ratioRule(world, assets, weightOf, replan);
+  let plan: DispatchPlan = { assignments, ...(replan ? { reassign: true } : {}) };
   let evaluations = 0;
-  const horizon = planHorizon(world, assignments);
+  const horizon = planHorizon(world, plan);
   const useSearch = (options.localSearch ?? true) && world.net.assetCount <= SMALL_NETWORK_ASSETS && assets.length > 1;
   if (useSearch) {
     const budget = options.maxEvaluations ?? 400;
-    const result = localSearch(world, assignments, horizon, budget);
-    plan = { assignments: result.assignments };
+    const result = localSearch(world, assignments, horizon, budget, replan);
+    plan = { assignments: result.assignments, ...(replan ? { reassign: true } : {}) };
     evaluations = result.evaluations;
   }
   plan.reasoning = describePlan(world, plan, weightOf);
@@ -91,7 +99,7 @@ export function listSchedule(world: World, orderedAssets: string[]): DispatchPro
     lists.set(best.slot.crewId, [...(lists.get(best.slot.crewId) ?? []), assetId]);
   }
   const plan: DispatchPlan = { assignments: toAssignments(slots, lists), reasoning: "list schedule in the given order" };
-  return { plan, expected: expectedEffect(world, plan, planHorizon(world, plan.assignments)), unassignable, method: "list-schedule", evaluations: 0 };
+  return { plan, expected: expectedEffect(world, plan, planHorizon(world, plan)), unassignable, method: "list-schedule", evaluations: 0 };
 }
 
 /** Simulate a plan on a copy of the world (no future damage) up to `horizon`; lower is better. */
@@ -136,7 +144,7 @@ export function expectedEffect(world: World, plan: DispatchPlan, horizon: number
 
 /** The expected effect of any plan (the model's, an operator's), judged like the optimizer's own. */
 export function expectPlanEffect(world: World, plan: DispatchPlan): ExpectedEffect {
-  return expectedEffect(world, plan, planHorizon(world, plan.assignments));
+  return expectedEffect(world, plan, planHorizon(world, plan));
 }
 
 // ---------------------------------------------------------------- ratio rule
@@ -173,8 +181,8 @@ function weightFunction(world: World, assets: string[]): WeightOf {
   return (id, scheduled) => restored([...scheduled, id]) - restored(scheduled) + backupWeight(id) + epsilon;
 }
 
-function ratioRule(world: World, assets: string[], weightOf: WeightOf) {
-  const slots = crewSlots(world);
+function ratioRule(world: World, assets: string[], weightOf: WeightOf, replan: boolean) {
+  const slots = crewSlots(world, replan);
   const remaining = [...assets].sort();
   const scheduled: string[] = [];
   const lists = new Map<string, string[]>();
@@ -203,10 +211,13 @@ function ratioRule(world: World, assets: string[], weightOf: WeightOf) {
 
 type Est = ReturnType<World["estimateJobFrom"]>;
 
-function crewSlots(world: World): Slot[] {
+/** Crews as the planner sees them: after their queue, or (re-planning queued work) after their current job. */
+function crewSlots(world: World, replan = false): Slot[] {
   return world.crewSummaries().map((c) => ({
-    crewId: c.id, skills: new Set(c.skills), x: c.freeAtLocation.x, y: c.freeAtLocation.y,
-    freeAt: Math.max(c.freeAt, world.now()), capacityMin: c.capacityLeftHours * 60,
+    crewId: c.id, skills: new Set(c.skills),
+    x: replan ? c.busyUntilLocation.x : c.freeAtLocation.x, y: replan ? c.busyUntilLocation.y : c.freeAtLocation.y,
+    freeAt: Math.max(replan ? c.busyUntil : c.freeAt, world.now()),
+    capacityMin: (c.capacityLeftHours + (replan ? c.queuedWorkHours : 0)) * 60,
   }));
 }
 
@@ -235,10 +246,10 @@ function toAssignments(slots: Slot[], lists: Map<string, string[]>): CrewAssignm
   return slots.filter((s) => lists.has(s.crewId)).map((s) => ({ crewId: s.crewId, assetIds: lists.get(s.crewId)! }));
 }
 
-function planHorizon(world: World, assignments: CrewAssignment[]): number {
-  const slots = crewSlots(world);
+function planHorizon(world: World, plan: DispatchPlan): number {
+  const slots = crewSlots(world, Boolean(plan.reassign));
   let end = world.now();
-  for (const a of assignments) {
+  for (const a of plan.assignments) {
     const slot = slots.find((s) => s.crewId === a.crewId)!;
     for (const id of a.assetIds) {
       const est = world.estimateJobFrom(slot.crewId, slot.x, slot.y, slot.freeAt, id);
@@ -253,12 +264,13 @@ function planHorizon(world: World, assignments: CrewAssignment[]): number {
 
 // ---------------------------------------------------------------- local search
 
-function localSearch(world: World, start: CrewAssignment[], horizon: number, budget: number) {
+function localSearch(world: World, start: CrewAssignment[], horizon: number, budget: number, replan: boolean) {
   const skills = new Map(world.crewSummaries().map((c) => [c.id, new Set(c.skills)]));
   const crewIds = [...skills.keys()];
   let current = new Map(crewIds.map((id) => [id, [...(start.find((a) => a.crewId === id)?.assetIds ?? [])]]));
   const toPlan = (m: Map<string, string[]>): DispatchPlan => ({
     assignments: crewIds.filter((id) => m.get(id)!.length > 0).map((id) => ({ crewId: id, assetIds: m.get(id)! })),
+    ...(replan ? { reassign: true } : {}),
   });
   let evaluations = 1;
   let bestCost = evaluatePlan(world, toPlan(current), horizon);

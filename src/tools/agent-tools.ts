@@ -63,10 +63,13 @@ export function createAgentTools(world: IncidentWorld): StructuredToolInterface[
     }),
     tool(async ({ asset_ids }) => {
       const p = world.proposeDispatchPlan(asset_ids);
-      return compact({ plan: p.plan.assignments.map((a) => ({ crew_id: a.crewId, asset_ids: a.assetIds })), reasoning: p.plan.reasoning, expected: p.expected, unassignable: p.unassignable, method: p.method });
+      return compact({
+        plan: p.plan.assignments.map((a) => ({ crew_id: a.crewId, asset_ids: a.assetIds })), reassign: Boolean(p.plan.reassign),
+        reasoning: p.plan.reasoning, expected: p.expected, unassignable: p.unassignable, method: p.method,
+      });
     }, {
       name: "propose_dispatch_plan",
-      description: "The dispatch optimizer's recommended plan for the damaged assets no crew has (minimises criticality-weighted customer-minutes, using travel, repair, skills, capacity and what each repair restores), with its expected effect simulated ahead: customer-minutes, critical facilities that would still be lost, and each job's arrival and completion. You may adopt, change or ignore it.",
+      description: "The dispatch optimizer's recommended plan for the damaged assets no crew has (minimises criticality-weighted customer-minutes, using travel, repair, skills, capacity and what each repair restores), with its expected effect simulated ahead: customer-minutes, critical facilities that would still be lost, and each job's arrival and completion. It also re-orders work that is queued but not started (then `reassign` is true: pass it on to assign_repair_crew). You may adopt, change or ignore it.",
       schema: ProposeDispatchPlanArgs,
     }),
   ];

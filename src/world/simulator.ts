@@ -39,7 +39,7 @@ interface CrewState {
   y: number;
   capacityLeftMin: number;
   queue: DispatchRecord[];
-  current: null | { record: DispatchRecord; asset: number; phase: Phase; endsAt: number; startedAt: number };
+  current: null | { record: DispatchRecord; asset: number; phase: Phase; endsAt: number; startedAt: number; workMinutes?: number };
 }
 
 interface ScheduledDamage { asset: number; at: number; cause: string }
@@ -166,7 +166,8 @@ export class World {
     const arrivalAt = t + travel;
     const startAt = this.weather.workResumesAt(this.net.x[a], this.net.y[a], arrivalAt);
     const repair = this.repairMinutes(a, startAt);
-    return { travel, arrivalAt, startAt, repair, completionAt: startAt + repair };
+    const completionAt = this.weather.finishWork(this.net.x[a], this.net.y[a], startAt, repair).endsAt;
+    return { travel, arrivalAt, startAt, repair, completionAt };
   }
 
   dispatchLog(): readonly DispatchLogEntry[] {
@@ -316,7 +317,7 @@ export class World {
       this.startRepairOrHold(crew, t);
       return false;
     }
-    crew.capacityLeftMin -= t - cur.startedAt;
+    crew.capacityLeftMin -= cur.workMinutes ?? t - cur.startedAt;
     dirty.add(this.service.setDamaged(cur.asset, false));
     this.damagedTotal--;
     this.damagedAt[cur.asset] = NaN;
@@ -334,10 +335,14 @@ export class World {
     if (resume > t) {
       Object.assign(cur, { phase: "on_hold", endsAt: resume, startedAt: t });
       cur.record.status = "on_hold";
+      cur.record.heldMinutes = (cur.record.heldMinutes ?? 0) + (resume - t);
       return;
     }
     const minutes = this.repairMinutes(cur.asset, t);
-    Object.assign(cur, { phase: "repairing", endsAt: t + minutes, startedAt: t });
+    // Lightning that starts during the repair pauses it: the crew shelters, then goes on.
+    const done = this.weather.finishWork(crew.x, crew.y, t, minutes);
+    if (done.heldMinutes > 0) cur.record.heldMinutes = (cur.record.heldMinutes ?? 0) + done.heldMinutes;
+    Object.assign(cur, { phase: "repairing", endsAt: done.endsAt, startedAt: t, workMinutes: minutes });
     cur.record.status = "repairing";
     cur.record.repairStartedAt = t;
   }
@@ -582,7 +587,10 @@ export class World {
         ...(c.current ? { currentAsset: c.current.record.assetId } : {}),
         queue: c.queue.map((r) => r.assetId),
         capacityLeftHours: round2((c.capacityLeftMin - tl.committedMin) / 60),
-        freeAt: round2(tl.freeAt), freeAtLocation: { x: tl.x, y: tl.y }, speedKmh: c.speedKmh,
+        freeAt: round2(tl.freeAt), freeAtLocation: { x: tl.x, y: tl.y },
+        busyUntil: round2(tl.busyUntil), busyUntilLocation: { x: tl.busyX, y: tl.busyY },
+        queuedWorkHours: round2((tl.committedMin - this.crewTimeline(c, [], new Set(c.queue.map((r) => this.net.index(r.assetId)!))).committedMin) / 60),
+        speedKmh: c.speedKmh,
       };
     });
   }
@@ -595,7 +603,7 @@ export class World {
    * Where a crew will be, and when, once its current work and queue are done (estimated with
    * the weather forecast), and how many minutes of its capacity that work still uses.
    */
-  private crewTimeline(c: CrewState, extra: number[] = []): { freeAt: number; x: number; y: number; committedMin: number; jobs: { asset: number; arrivalAt: number; completionAt: number; travel: number; repair: number }[] } {
+  private crewTimeline(c: CrewState, extra: number[] = [], without: ReadonlySet<number> = new Set()): { freeAt: number; x: number; y: number; committedMin: number; jobs: { asset: number; arrivalAt: number; completionAt: number; travel: number; repair: number }[]; busyUntil: number; busyX: number; busyY: number } {
     let t = this.clock, x = c.x, y = c.y, committed = 0;
     const jobs: { asset: number; arrivalAt: number; completionAt: number; travel: number; repair: number }[] = [];
     if (c.current) {
@@ -606,33 +614,35 @@ export class World {
         x = this.net.x[cur.asset]; y = this.net.y[cur.asset];
         t = this.weather.workResumesAt(x, y, t);
         const rep = this.repairMinutes(cur.asset, t);
-        committed += rep; t += rep;
+        committed += rep; t = this.weather.finishWork(x, y, t, rep).endsAt;
       } else if (cur.phase === "on_hold") {
         t = cur.endsAt;
         const rep = this.repairMinutes(cur.asset, t);
-        committed += rep; t += rep;
+        committed += rep; t = this.weather.finishWork(this.net.x[cur.asset], this.net.y[cur.asset], t, rep).endsAt;
       } else {
         committed += cur.endsAt - t;
         t = cur.endsAt;
       }
       x = this.net.x[cur.asset]; y = this.net.y[cur.asset];
     }
-    const assets = [...c.queue.map((r) => this.net.index(r.assetId)!), ...extra];
+    const queued = c.queue.map((r) => this.net.index(r.assetId)!).filter((a) => !without.has(a));
+    const busyUntil = t, busyX = x, busyY = y;
+    const assets = [...queued, ...extra];
     assets.forEach((a, k) => {
       const travel = this.travelMinutes(x, y, a, c.speedKmh, t);
       const arrival = t + travel;
       const start = this.weather.workResumesAt(this.net.x[a], this.net.y[a], arrival);
       const repair = this.repairMinutes(a, start);
       committed += travel + repair;
-      t = start + repair;
+      t = this.weather.finishWork(this.net.x[a], this.net.y[a], start, repair).endsAt;
       x = this.net.x[a]; y = this.net.y[a];
-      if (k >= c.queue.length) jobs.push({ asset: a, arrivalAt: arrival, completionAt: t, travel, repair });
+      if (k >= queued.length) jobs.push({ asset: a, arrivalAt: arrival, completionAt: t, travel, repair });
     });
-    return { freeAt: t, x, y, committedMin: committed, jobs };
+    return { freeAt: t, x, y, committedMin: committed, jobs, busyUntil, busyX, busyY };
   }
 
-  private crewCanTake(c: CrewState, assets: number[]): boolean {
-    return this.crewTimeline(c, assets).committedMin <= c.capacityLeftMin + 1e-9;
+  private crewCanTake(c: CrewState, assets: number[], without: ReadonlySet<number> = new Set()): boolean {
+    return this.crewTimeline(c, assets, without).committedMin <= c.capacityLeftMin + 1e-9;
   }
 
   /** Estimates for sending each crew to each asset after the work it already has. */
@@ -677,6 +687,14 @@ export class World {
     const net = this.net;
     const seen = new Set<string>();
     const crewsSeen = new Set<string>();
+    // Queued work the plan moves (reassign) no longer counts against its old crew's capacity.
+    const moving = new Set<number>();
+    if (plan.reassign) {
+      for (const a of plan.assignments ?? []) for (const id of a.assetIds ?? []) {
+        const i = net.index(id);
+        if (i !== undefined && this.activeByAsset.get(i)?.status === "queued") moving.add(i);
+      }
+    }
     if (!plan.assignments || plan.assignments.length === 0 || plan.assignments.every((a) => a.assetIds.length === 0)) {
       errors.push("the plan assigns nothing: give at least one crew at least one damaged asset");
     }
@@ -712,8 +730,8 @@ export class World {
         if (!crew.skills.has(net.networkOf(a))) { errors.push(`crew ${crewId} cannot repair ${net.networkOf(a)} assets (skills: ${[...crew.skills].join(", ")}): ${id}`); continue; }
         ok.push(a);
       }
-      if (crew && ok.length > 0 && !this.crewCanTake(crew, ok)) {
-        const tl = this.crewTimeline(crew, ok);
+      if (crew && ok.length > 0 && !this.crewCanTake(crew, ok, moving)) {
+        const tl = this.crewTimeline(crew, ok, moving);
         errors.push(`crew ${crewId} lacks capacity: the work needs ${round2(tl.committedMin / 60)} h, it has ${round2(crew.capacityLeftMin / 60)} h left`);
       }
     }
@@ -766,7 +784,7 @@ export class World {
         if (!e.reassign || previous.status !== "queued") continue;
         const owner = this.crewById.get(previous.crewId)!;
         owner.queue = owner.queue.filter((r) => r !== previous);
-        previous.status = "cancelled";
+        previous.status = "reassigned";
       }
       const record: DispatchRecord = { dispatchId: e.dispatchId, crewId: e.crewId, assetId: e.assetId, assignedAt: e.at, status: "queued" };
       this.records.set(e.dispatchId, record);

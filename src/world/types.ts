@@ -52,7 +52,8 @@ export interface ImpactReport {
   rootCauses?: string[];
 }
 
-export type DispatchStatus = "queued" | "travelling" | "on_hold" | "repairing" | "done" | "cancelled";
+/** `reassigned`: queued work a later plan moved (to another crew, or to another place in the order). */
+export type DispatchStatus = "queued" | "travelling" | "on_hold" | "repairing" | "done" | "cancelled" | "reassigned";
 
 export interface DispatchRecord {
   dispatchId: string;
@@ -62,6 +63,8 @@ export interface DispatchRecord {
   arrivedAt?: number;
   repairStartedAt?: number;
   repairedAt?: number;
+  /** Minutes the crew was held by weather that stops work (on arrival, or pausing the repair). */
+  heldMinutes?: number;
   status: DispatchStatus;
 }
 
@@ -112,6 +115,11 @@ export interface CrewSummary {
   freeAt: number;
   /** Where it will be when its current work is done. */
   freeAtLocation: { x: number; y: number };
+  /** When and where its current job (not its queue) ends. */
+  busyUntil: number;
+  busyUntilLocation: { x: number; y: number };
+  /** Hours of work queued but not started (a plan with reassign may reorder it). */
+  queuedWorkHours: number;
   speedKmh: number;
 }
 

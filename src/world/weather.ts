@@ -78,4 +78,25 @@ export class WeatherTimeline {
     }
     return when;
   }
+
+  /**
+   * When `minutes` of outdoor work starting at `start` will be done, pausing whenever a
+   * condition stops work at this place (lightning), and how long it was held in all.
+   */
+  finishWork(x: number, y: number, start: number, minutes: number): { endsAt: number; heldMinutes: number } {
+    let t = start, left = minutes, held = 0;
+    for (let guard = 0; guard < 1000; guard++) {
+      const resume = this.workResumesAt(x, y, t);
+      held += resume - t;
+      t = resume;
+      let nextStop = Infinity;
+      for (const p of this.periods) {
+        if (p.fromMinutes > t && p.fromMinutes < nextStop && (p.stopsWork ?? DEFAULTS[p.condition].stops) && this.covers(p, x, y)) nextStop = p.fromMinutes;
+      }
+      if (t + left <= nextStop) return { endsAt: t + left, heldMinutes: held };
+      left -= nextStop - t;
+      t = nextStop;
+    }
+    return { endsAt: t + left, heldMinutes: held };
+  }
 }

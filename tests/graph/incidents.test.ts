@@ -27,7 +27,10 @@ describe.each(["demo", "ieee123"])("the %s scenario on the offline planner", (na
     expect(r.counters.invalidPlans).toBe(0);
     // A round costs at most 3 model calls: facts, the optimizer's proposal, the plan.
     expect(r.counters.modelCalls).toBeLessThanOrEqual(3 * r.counters.planningRounds);
-    expect(new Set(r.dispatches.map((d) => d.assetId)).size).toBe(r.dispatches.length);
+    // Every damaged asset repaired exactly once (re-planned queued work shows as reassigned).
+    const done = r.dispatches.filter((d) => d.status === "done").map((d) => d.assetId);
+    expect(new Set(done).size).toBe(done.length);
+    expect(r.dispatches.every((d) => d.status === "done" || d.status === "reassigned")).toBe(true);
     const naive = detectionOrderEpisode(name).metrics();
     expect(naive.minutesToFullRestoration).not.toBeNull();
     expect(r.metrics.weightedCustomerMinutesInterrupted).toBeLessThanOrEqual(naive.weightedCustomerMinutesInterrupted);
