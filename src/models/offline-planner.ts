@@ -88,8 +88,14 @@ function explain(p: { plan: { crew_id: string; asset_ids: string[] }[]; expected
     else if (bad.length) parts.push(`${bad[0].condition} at ${bad.length} site(s) slows travel and repair.`);
   }
   const backups = (context?.on_backup ?? []) as { node: string; runs_out_at_minute: number; critical: boolean }[];
-  const critical = backups.filter((b) => b.critical);
-  if (critical.length) parts.push(`${critical.map((b) => `${b.node} runs on backup until minute ${b.runs_out_at_minute}`).join("; ")}: its supply goes first.`);
+  const toPlan = (context?.damaged_without_crew ?? []) as { id: string; critical_facilities?: string[] }[];
+  const planned = new Set(p.plan.flatMap((a) => a.asset_ids));
+  for (const b of backups.filter((x) => x.critical)) {
+    const saviour = toPlan.find((d) => d.critical_facilities?.includes(b.node) && planned.has(d.id));
+    parts.push(saviour
+      ? `${b.node} runs on backup until minute ${b.runs_out_at_minute}: ${saviour.id} restores its supply, so it goes early.`
+      : `${b.node} runs on backup until minute ${b.runs_out_at_minute}; its supply already has a crew.`);
+  }
   parts.push(`Plan: ${p.plan.map((a) => `${a.crew_id} ${a.asset_ids.join(">")}`).join("; ")}.`);
   if (p.expected) {
     const lost = p.expected.criticalFacilitiesLost ?? [];
