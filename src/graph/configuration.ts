@@ -33,7 +33,7 @@ export type Configuration = typeof ConfigurationSchema.State;
 
 export const DEFAULTS: Configuration = {
   // With no key configured the default is the offline planner.
-  model: process.env.INFRA_MODEL ?? (process.env.OPENAI_API_KEY ? "openai/gpt-4o-mini" : "offline"),
+  model: process.env.INFRA_MODEL || (process.env.OPENAI_API_KEY ? "openai/gpt-4o-mini" : "offline"),
   protocol: "tools",
   scenario: "demo",
   seed: undefined,
