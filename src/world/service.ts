@@ -19,6 +19,9 @@ export class ServiceState {
   /** When each dependency's dependee went out of service; NaN while it is in service. */
   readonly lostSince: Float64Array;
   private readonly queue: Int32Array;
+  /** Assets repaired since the last update: only they can bring service back. */
+  private repaired: number[] = [];
+  private readonly mark: Uint8Array;
   /** Dependencies running on their buffer, refreshed by every update. */
   private running: { dependency: number; expiresAt: number }[] = [];
 
@@ -32,6 +35,7 @@ export class ServiceState {
     this.lostSince = from ? from.lostSince.slice() : new Float64Array(D).fill(NaN);
     this.running = from ? from.running.slice() : [];
     this.queue = new Int32Array(N);
+    this.mark = new Uint8Array(N);
   }
 
   clone(): ServiceState {
@@ -46,6 +50,7 @@ export class ServiceState {
 
   /** Mark an asset damaged or repaired; returns the network that needs an update. */
   setDamaged(asset: number, damaged: boolean): number {
+    if (!damaged && this.damaged[asset]) this.repaired.push(asset);
     this.damaged[asset] = damaged ? 1 : 0;
     if (asset < this.net.nodeCount) this.refreshFunctional(asset);
     return this.net.assetNetwork[asset];
@@ -58,15 +63,18 @@ export class ServiceState {
   update(now: number, dirty: Set<number>): number {
     const net = this.net;
     let rounds = 0;
-    // Start every failed dependency optimistic again: a repair may let a cycle of mutual
-    // dependencies (power needs telecom, telecom needs power) come back as a whole. The
-    // downward iteration below then finds the greatest fixed point from here.
+    // A repair may let failed dependencies come back, a whole cycle of mutual dependencies
+    // (power needs telecom, telecom needs power) at once: start those optimistic again, and
+    // the downward iteration below finds the greatest fixed point from here. Damage and
+    // buffers running out only ever remove service, so without a repair nothing is reset.
     let pending = new Set(dirty);
-    for (let d = 0; d < net.depDependee.length; d++) {
-      if (this.depOk[d]) continue;
-      this.depOk[d] = 1;
-      pending.add(net.assetNetwork[net.depDependee[d]]);
-      if (this.refreshFunctional(net.depDepender[d])) pending.add(net.assetNetwork[net.depDepender[d]]);
+    if (this.repaired.length > 0) {
+      for (const d of this.revivableDependencies()) {
+        this.depOk[d] = 1;
+        pending.add(net.assetNetwork[net.depDependee[d]]);
+        if (this.refreshFunctional(net.depDepender[d])) pending.add(net.assetNetwork[net.depDepender[d]]);
+      }
+      this.repaired = [];
     }
     while (pending.size > 0) {
       rounds++;
@@ -115,6 +123,51 @@ export class ServiceState {
     }
     for (const c of net.criticalNodes) if (!this.inService[c]) criticalOut++;
     return { population, weighted, criticalOut, nodesOut };
+  }
+
+  /**
+   * The failed dependencies a repair could revive: those whose dependee is reachable from a
+   * repaired asset through undamaged assets not in service, following revived dependencies
+   * on to their dependers. A superset is safe (the downward iteration corrects it); this
+   * keeps an update after one repair to the networks it can actually touch.
+   */
+  private revivableDependencies(): number[] {
+    const net = this.net;
+    const N = net.nodeCount;
+    const mark = this.mark.fill(0);
+    const q = this.queue;
+    let head = 0, tail = 0;
+    const seed = (u: number) => {
+      if (!mark[u] && !this.damaged[u]) { mark[u] = 1; q[tail++] = u; }
+    };
+    for (const a of this.repaired) {
+      if (a < N) seed(a);
+      else { seed(net.linkFrom[a - N]); seed(net.linkTo[a - N]); }
+    }
+    const failed: number[] = [];
+    for (let d = 0; d < net.depDependee.length; d++) if (!this.depOk[d]) failed.push(d);
+    const revived: number[] = [];
+    const taken = new Uint8Array(failed.length);
+    const { adjStart, adjLink, adjNode } = net;
+    for (;;) {
+      while (head < tail) {
+        const u = q[head++];
+        for (let k = adjStart[u]; k < adjStart[u + 1]; k++) {
+          const v = adjNode[k];
+          if (mark[v] || this.damaged[v] || this.damaged[adjLink[k]] || this.inService[v]) continue;
+          mark[v] = 1;
+          q[tail++] = v;
+        }
+      }
+      const before = tail;
+      failed.forEach((d, i) => {
+        if (taken[i] || !mark[net.depDependee[d]]) return;
+        taken[i] = 1;
+        revived.push(d);
+        seed(net.depDepender[d]);
+      });
+      if (tail === before) return revived;
+    }
   }
 
   private dependencySatisfied(d: number, now: number): boolean {
