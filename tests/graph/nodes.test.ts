@@ -15,6 +15,8 @@ function fresh(over: Partial<AgentState> = {}): AgentState {
   return { ...defaults, counters: { modelCalls: 0, toolCalls: 0, invalidPlans: 0, fallbacks: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, planningRounds: 0 }, dispatchLog: [], planHistory: [], messages: [], errors: [], statesVisited: [], executionResults: [], impacts: [], scenario: "case", clock: 0, stepCount: 1, maxSteps: 60, incidentId: "i1", ...over } as AgentState;
 }
 const config = { configurable: { thread_id: "n1" } };
+/** A node's update, read as plain values (no reducer overwrite wrappers are used by these nodes). */
+const values = async (update: Promise<unknown>) => (await update) as Partial<AgentState>;
 
 describe("nodes", () => {
   const scenario = feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }, { asset: "P1", atMinutes: 30 }] });
@@ -27,7 +29,7 @@ describe("nodes", () => {
 
   it("INIT reports a world it cannot load as a fault, not a crash", async () => {
     const bad = { worlds: new SimulatorWorldProvider({ resolveScenario: () => { throw new Error("no such scenario"); } }) };
-    const out = await makeInitNode(bad)(fresh({ scenario: "" }), { configurable: { thread_id: "n2", scenario: "nope" } });
+    const out = await values(makeInitNode(bad)(fresh({ scenario: "" }), { configurable: { thread_id: "n2", scenario: "nope" } }));
     expect(out.fatalError).toMatch(/no such scenario/);
   });
 
@@ -39,8 +41,8 @@ describe("nodes", () => {
 
   it("IMPACT_ANALYSIS logs each failure's impact and severity", async () => {
     const d = deps();
-    const detected = await makeFailureDetectionNode(d)(fresh(), config);
-    const out = await makeImpactAnalysisNode(d)(fresh({ failures: detected.failures! }), config);
+    const detected = await values(makeFailureDetectionNode(d)(fresh(), config));
+    const out = await values(makeImpactAnalysisNode(d)(fresh({ failures: detected.failures! }), config));
     expect(out.impacts).toEqual([expect.objectContaining({ asset: "L2", populationOut: 750, populationRestoredIfRepaired: 750, severity: "critical", criticalFacilities: ["H"] })]);
     expect(out.impactSummary).toEqual({ "power/critical": 1 });
   });
@@ -48,11 +50,11 @@ describe("nodes", () => {
   it("EXECUTION applies the plan; a replay of the step (after a crash) leaves the same single dispatch", async () => {
     const d = deps();
     const plan = { assignments: [{ crewId: "C1", assetIds: ["L2"] }], reasoning: "r" };
-    const first = await makeExecutionNode(d)(fresh({ proposedPlan: plan }), config);
+    const first = await values(makeExecutionNode(d)(fresh({ proposedPlan: plan }), config));
     expect(first.dispatchLog!.map((e) => e.dispatchId)).toEqual(["L2<-C1@0"]);
     // Replayed with the checkpoint from before it ran: the world is rebuilt from that state,
     // and the same decision at the same minute carries the same dispatch id.
-    const again = await makeExecutionNode(d)(fresh({ proposedPlan: plan }), config);
+    const again = await values(makeExecutionNode(d)(fresh({ proposedPlan: plan }), config));
     expect(again.dispatchLog!.map((e) => e.dispatchId)).toEqual(["L2<-C1@0"]);
     const world = d.worlds.get({ threadId: "n1", scenario: "case", dispatchLog: again.dispatchLog!, clock: 0 });
     expect(world.dispatches().map((r) => r.dispatchId)).toEqual(["L2<-C1@0"]);
@@ -63,8 +65,8 @@ describe("nodes", () => {
   it("RESCHEDULING lets time pass and reports what is new", async () => {
     const d = deps();
     const plan = { assignments: [{ crewId: "C1", assetIds: ["L2"] }] };
-    const exec = await makeExecutionNode(d)(fresh({ proposedPlan: plan }), config);
-    const out = await makeReschedulingNode(d)(fresh({ dispatchLog: exec.dispatchLog! }), { configurable: { thread_id: "n1", recheckMinutes: 60 } });
+    const exec = await values(makeExecutionNode(d)(fresh({ proposedPlan: plan }), config));
+    const out = await values(makeReschedulingNode(d)(fresh({ dispatchLog: exec.dispatchLog! }), { configurable: { thread_id: "n1", recheckMinutes: 60 } }));
     expect(out.clock).toBe(30);
     expect(out.newFailures).toEqual(["P1"]);
     expect(out.pendingWork).toBe(1);
