@@ -3,14 +3,18 @@
  * Exit status: 0 done, 1 the run ended in an error, 2 bad flags or a bad scenario.
  */
 import { parseArgs } from "node:util";
-import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
+import { flushTraces, prepareTracing } from "../observability/tracing.js";
 import { DEFAULTS } from "../graph/configuration.js";
 import { SimulatorWorldProvider } from "../graph/world-provider.js";
 import { runIncident } from "../incident/runner.js";
 import { createChatModel, ModelConfigError } from "../models/index.js";
 import { ScenarioError } from "../world/scenario/load.js";
 import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { renderIncidentReport } from "../report/html.js";
 import { clock, describeStep, summary } from "./format.js";
+import { OperatorInputClosed, terminalApproval } from "./approve.js";
+import { CheckpointConfigError, describeCheckpointSetting, openCheckpointer, parseCheckpointSetting, redactUrl } from "../persistence/checkpointer.js";
 
 const HELP = `Usage: npm start -- [options]
 
@@ -26,6 +30,12 @@ Options:
   --seed N                   seed of the world's random draws (storm damage)
   --max-steps N              FSM steps allowed in one graph run (default ${DEFAULTS.maxSteps})
   --json                     print one JSON object with the outcome, and nothing else on stdout
+  --report FILE.html         also write a self-contained HTML incident report (map, curve, timeline)
+  --approve                  ask the operator before each dispatch: a = approve, r <reason> = reject,
+                             e <json> = edit (one answer per line; piped answers work too)
+  --checkpoint WHERE         where the incident's checkpoints go: memory (default), sqlite:PATH
+                             (one local file), postgres:URL (postgresql://user@host:5432/db)
+  --resume INCIDENT_ID       continue an incident from its last checkpoint (needs sqlite: or postgres:)
   -h, --help                 this help
 `;
 
@@ -42,7 +52,11 @@ function parse(argv: string[]) {
       protocol: { type: "string" },
       seed: { type: "string" },
       "max-steps": { type: "string" },
+      approve: { type: "boolean", default: false },
+      checkpoint: { type: "string" },
+      resume: { type: "string" },
       json: { type: "boolean", default: false },
+      report: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -54,6 +68,14 @@ function parse(argv: string[]) {
   };
   const protocol = values.protocol ?? "tools";
   if (protocol !== "tools" && protocol !== "json") throw new UsageError(`--protocol must be "tools" or "json", got "${protocol}"`);
+  let checkpoint;
+  try {
+    checkpoint = parseCheckpointSetting(values.checkpoint ?? "memory");
+  } catch (e) {
+    throw e instanceof CheckpointConfigError ? new UsageError(e.message) : e;
+  }
+  if (values.resume !== undefined && !/^[\w.:-]{1,200}$/.test(values.resume)) throw new UsageError(`--resume needs an incident id (as printed at the start: "incident: <id>"), got "${values.resume}"`);
+  if (values.resume !== undefined && checkpoint.kind === "memory") throw new UsageError("--resume needs a durable --checkpoint (sqlite:PATH or postgres:URL): memory checkpoints end with their process");
   return {
     scenario: values.scenario ?? "demo",
     model: values.model ?? DEFAULTS.model,
@@ -61,6 +83,10 @@ function parse(argv: string[]) {
     seed: int("seed", values.seed, 0),
     maxSteps: int("max-steps", values["max-steps"], 3),
     json: values.json ?? false,
+    report: values.report,
+    approve: values.approve ?? false,
+    checkpoint,
+    resume: values.resume,
     help: values.help ?? false,
   };
 }
@@ -91,13 +117,35 @@ async function main(argv: string[]): Promise<number> {
   const out = (line: string) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`);
   const quiet = opts.json;
   const started = Date.now();
-  const incidentId = `incident-${randomUUID().slice(0, 8)}`;
+  // LangSmith: an endpoint that does not answer turns tracing off with a warning, instead of a long stall at exit.
+  const tracing = await prepareTracing();
+  for (const w of tracing.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (tracing.enabled) process.stderr.write(`tracing: LangSmith at ${tracing.endpoint}, project ${process.env.LANGSMITH_PROJECT || process.env.LANGCHAIN_PROJECT || "default"}\n`);
+  let store;
+  try {
+    store = await openCheckpointer(opts.checkpoint);
+  } catch (e) {
+    process.stderr.write(`error: ${redactUrl((e as Error).message)}\n`);
+    return 1;
+  }
+  if (opts.resume && !(await store.saver.getTuple({ configurable: { thread_id: opts.resume, checkpoint_ns: "" } }))) {
+    process.stderr.write(`error: no incident "${opts.resume}" in ${describeCheckpointSetting(opts.checkpoint)}\n`);
+    await store.close();
+    return 2;
+  }
+  const incidentId = opts.resume ?? `incident-${randomUUID().slice(0, 8)}`;
   process.stderr.write(`incident: ${incidentId}\n`);
+  if (opts.checkpoint.kind !== "memory") process.stderr.write(`checkpoints: ${describeCheckpointSetting(opts.checkpoint)}${opts.resume ? " (resuming)" : ""}\n`);
+  // The operator answers at the terminal; the plan is shown where the run's log goes.
+  const approval = opts.approve ? terminalApproval(process.stdin, opts.json ? process.stderr : process.stdout) : null;
   const result = await runIncident({
     incidentId,
+    checkpointer: store.saver,
+    resume: Boolean(opts.resume),
+    ...(approval ? { onInterrupt: (value: unknown) => approval.answer(value) } : {}),
     scenario: opts.scenario,
     worlds,
-    config: { model: opts.model, protocol: opts.protocol, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.maxSteps ? { maxSteps: opts.maxSteps } : {}) },
+    config: { model: opts.model, protocol: opts.protocol, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.maxSteps ? { maxSteps: opts.maxSteps } : {}), ...(opts.approve ? { requireApproval: true } : {}) },
     onTrigger: (t, run) => { if (!quiet) out(`\n== run ${run}: ${t.kind} at ${clock(t.at)}: ${t.message}`); },
     onStep: (name, update) => { if (!quiet) for (const line of describeStep(name, update)) out(line); },
   });
@@ -115,14 +163,19 @@ async function main(argv: string[]): Promise<number> {
   } else {
     out(summary(result));
   }
-  await awaitAllCallbacks();
+  if (opts.report) {
+    writeFileSync(opts.report, renderIncidentReport(result));
+    process.stderr.write(`report: ${opts.report}\n`);
+  }
+  await store.close();
+  if (!(await flushTraces())) process.stderr.write("warning: not all LangSmith traces were sent before the flush timeout\n");
   return result.status === "error" || result.status === "max_steps" ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
-    process.stderr.write(`error: ${(e as Error).stack ?? e}\n`);
+    process.stderr.write(`error: ${e instanceof OperatorInputClosed ? e.message : (e as Error).stack ?? e}\n`);
     process.exit(1);
   },
 );

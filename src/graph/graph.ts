@@ -4,6 +4,7 @@
  *
  *   INIT -> FAILURE_DETECTION -(failures found?)-> IMPACT_ANALYSIS -> REPAIR_PLANNING
  *   REPAIR_PLANNING -(valid action?)-> EXECUTION -> RESCHEDULING -(new failures?)-> FAILURE_DETECTION | FINAL
+ *   EXECUTION -(rejected by the operator, with requireApproval)-> REPAIR_PLANNING
  */
 import { END, START, StateGraph } from "@langchain/langgraph";
 import { ConfigurationSchema, DEFAULTS, recursionLimitFor } from "./configuration.js";
@@ -17,6 +18,9 @@ import { makeReschedulingNode } from "./nodes/rescheduling.js";
 import { CHECK_LABELS, failuresFound, newFailures, validAction } from "./routes.js";
 import { resolveDeps, type GraphDeps } from "./runtime.js";
 import { InputAnnotation, StateAnnotation, type AgentState } from "./state.js";
+import { AFTER_EXECUTION_LABELS, afterExecution } from "./approval.js";
+import { DEFAULT_NODE_FAULT_POLICY, retryPolicyFor, withFaultBarrier, type NodeFaultPolicy } from "../persistence/node-faults.js";
+import { tagStateRuns } from "../observability/tracing.js";
 
 /** Route through a check, labelling each outcome as the flow chart does. */
 function labelled<N extends string>(router: (s: AgentState) => N, labels: Record<N, string>) {
@@ -25,31 +29,37 @@ function labelled<N extends string>(router: (s: AgentState) => N, labels: Record
 }
 
 /** The uncompiled graph, for tests and scripts: compile it with any checkpointer. */
-export function buildGraph(deps: Partial<GraphDeps> = {}) {
+export function buildGraph(deps: Partial<GraphDeps> = {}, faults: NodeFaultPolicy = DEFAULT_NODE_FAULT_POLICY) {
   const d = resolveDeps(deps);
+  // Every node: a time limit per attempt, transient faults retried with backoff, a lasting
+  // fault turned into fatalError (the run ends in FINAL) instead of an exception.
+  const retry = { retryPolicy: retryPolicyFor(faults) };
+  const guard = withFaultBarrier;
   const detected = labelled(failuresFound, CHECK_LABELS.failuresFound);
   const planned = labelled(validAction, CHECK_LABELS.validAction);
   const rescheduled = labelled(newFailures, CHECK_LABELS.newFailures);
+  const executed = labelled(afterExecution, AFTER_EXECUTION_LABELS);
   return new StateGraph({ stateSchema: StateAnnotation, input: InputAnnotation }, ConfigurationSchema)
-    .addNode("INIT", makeInitNode(d))
-    .addNode("FAILURE_DETECTION", makeFailureDetectionNode(d))
-    .addNode("IMPACT_ANALYSIS", makeImpactAnalysisNode(d))
-    .addNode("REPAIR_PLANNING", makeRepairPlanningNode(d))
-    .addNode("EXECUTION", makeExecutionNode(d))
-    .addNode("RESCHEDULING", makeReschedulingNode(d))
-    .addNode("FINAL", makeFinalNode(d))
+    .addNode("INIT", guard("INIT", makeInitNode(d), faults), retry)
+    .addNode("FAILURE_DETECTION", guard("FAILURE_DETECTION", makeFailureDetectionNode(d), faults), retry)
+    .addNode("IMPACT_ANALYSIS", guard("IMPACT_ANALYSIS", makeImpactAnalysisNode(d), faults), retry)
+    .addNode("REPAIR_PLANNING", guard("REPAIR_PLANNING", makeRepairPlanningNode(d), faults, faults.planningTimeoutMs), retry)
+    .addNode("EXECUTION", guard("EXECUTION", makeExecutionNode(d), faults), retry)
+    .addNode("RESCHEDULING", guard("RESCHEDULING", makeReschedulingNode(d), faults), retry)
+    .addNode("FINAL", guard("FINAL", makeFinalNode(d), faults), retry)
     .addEdge(START, "INIT")
     .addEdge("INIT", "FAILURE_DETECTION")
     .addConditionalEdges("FAILURE_DETECTION", detected.route, detected.pathMap)
     .addEdge("IMPACT_ANALYSIS", "REPAIR_PLANNING")
     .addConditionalEdges("REPAIR_PLANNING", planned.route, planned.pathMap)
-    .addEdge("EXECUTION", "RESCHEDULING")
+    // With requireApproval on, an operator's rejection sends the plan back to planning.
+    .addConditionalEdges("EXECUTION", executed.route, executed.pathMap)
     .addConditionalEdges("RESCHEDULING", rescheduled.route, rescheduled.pathMap)
     .addEdge("FINAL", END);
 }
 
 /** The compiled graph for langgraph.json and the dev server (which brings its own checkpointer). */
-export const graph = buildGraph()
-  .compile()
+// Each FSM state's run is tagged state:<NAME> in LangSmith traces.
+export const graph = tagStateRuns(buildGraph().compile())
   .withConfig({ recursionLimit: recursionLimitFor(DEFAULTS.maxSteps), runName: "infra_failure_manager" });
 graph.name = "infra_failure_manager";

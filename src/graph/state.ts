@@ -41,6 +41,8 @@ export interface PlanRecord {
   valid: boolean;
   errors: string[];
   expected?: Pick<ExpectedEffect, "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost">;
+  /** Set when an operator decided on the plan (requireApproval): approve, reject (with the reason), or edit. */
+  operator?: { decision: "approve" | "reject" | "edit"; reason?: string };
 }
 
 export interface ExecutionRecord {
@@ -121,6 +123,8 @@ export const StateAnnotation = Annotation.Root({
   errors: Annotation<string[]>({ reducer: (a, b) => (b.length === 0 ? [] : [...a, ...b]), default: () => [] }),
   /** A fault that ends the run (model unreachable, a tool that keeps failing). */
   fatalError: replace<string | null>(() => null),
+  /** The operator's reason for rejecting the last plan: REPAIR_PLANNING tells the model, then clears it. */
+  operatorRejection: replace<string | null>(() => null),
   status: replace<string>(() => "running"),
   finalReason: replace<string | null>(() => null),
   figures: replace<Record<string, unknown> | null>(() => null),

@@ -30,6 +30,8 @@ export interface IncidentWorld {
   dispatches(): DispatchRecord[];
   /** The simulator behind it, when there is one (reports, GeoJSON). */
   readonly simulator?: World;
+  /** Human names and notes of assets, as written in the scenario: free text, shown to the model as data. */
+  assetLabels?(ids: readonly string[]): Record<string, { name?: string; note?: string }>;
 }
 
 export interface WorldKey {
@@ -61,6 +63,14 @@ export class SimulatedIncidentWorld implements IncidentWorld {
   }
   metrics() { return this.simulator.metrics(); }
   dispatches() { return this.simulator.dispatches(); }
+  assetLabels(ids: readonly string[]) {
+    const wanted = new Set(ids);
+    const out: Record<string, { name?: string; note?: string }> = {};
+    for (const n of this.simulator.scenario.nodes) {
+      if (wanted.has(n.id) && (n.name || n.note)) out[n.id] = { ...(n.name ? { name: n.name } : {}), ...(n.note ? { note: n.note } : {}) };
+    }
+    return out;
+  }
 }
 
 export interface SimulatorProviderOptions {

@@ -14,6 +14,9 @@ import type { GraphDeps } from "../graph/runtime.js";
 import type { AgentState, FsmState, RunCounters } from "../graph/state.js";
 import { SimulatorWorldProvider, type SimulatedIncidentWorld } from "../graph/world-provider.js";
 import type { DispatchRecord, EpisodeMetrics } from "../world/types.js";
+import { incidentTraceConfig, tagStateRuns } from "../observability/tracing.js";
+import { crashPoint } from "../persistence/crash-points.js";
+import type { NodeFaultPolicy } from "../persistence/node-faults.js";
 
 export interface IncidentOptions {
   scenario?: string;
@@ -33,6 +36,8 @@ export interface IncidentOptions {
   resume?: boolean;
   /** Interrupt handler (operator approval): given the interrupt's value, returns the resume value. */
   onInterrupt?: (value: unknown) => Promise<unknown>;
+  /** Retries, backoff and time limits of the graph's nodes (default: DEFAULT_NODE_FAULT_POLICY). */
+  faultPolicy?: NodeFaultPolicy;
 }
 
 export interface IncidentResult {
@@ -53,7 +58,8 @@ export interface IncidentResult {
 export async function runIncident(options: IncidentOptions = {}): Promise<IncidentResult> {
   const worlds = options.worlds ?? new SimulatorWorldProvider();
   const checkpointer = options.checkpointer ?? new MemorySaver();
-  const app = buildGraph({ worlds, ...(options.model ? { model: options.model } : {}) }).compile({ checkpointer });
+  // Each FSM state's run is tagged state:<NAME> in traces.
+  const app = tagStateRuns(buildGraph({ worlds, ...(options.model ? { model: options.model } : {}) }, options.faultPolicy).compile({ checkpointer }));
   const incidentId = options.incidentId ?? `incident-${randomUUID().slice(0, 8)}`;
   const maxSteps = options.config?.maxSteps ?? DEFAULTS.maxSteps;
   const config = {
@@ -67,27 +73,48 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
   let reason = "";
 
   let input: unknown = { trigger: { kind: "alert", at: 0, message: "failures reported" }, incidentId };
+  // Whether a graph run is due before the world may go on (false: the last run had finished).
+  let runDue = true;
+  // The trigger of the current run, which names its crash points (the same in every process).
+  let runTag = "alert@0";
   if (options.resume) {
     const snapshot = await app.getState(config);
-    if (!snapshot.values?.scenario) throw new Error(`no incident "${incidentId}" in this checkpoint store`);
-    input = snapshot.next.length > 0 ? null : { trigger: { kind: "resume", at: snapshot.values.clock, message: "resumed" } };
+    // A run that stopped mid-way goes on; so does one waiting for an operator (an interrupt asked
+    // again in the same task shows under tasks, not under next), and one that died right after
+    // its start (its input's writes are saved, its first step's checkpoint is not: a task with
+    // a result, and nothing under next). A finished run leaves no task.
+    const unfinished = snapshot.next.length > 0 || snapshot.tasks.length > 0;
+    if (!snapshot.values?.scenario && !unfinished) throw new Error(`no incident "${incidentId}" in this checkpoint store`);
+    const last = (snapshot.values as AgentState).trigger;
+    if (last) runTag = `${last.kind}@${last.at}`;
+    // Between runs (the last one finished), the world goes on to its next alert, exactly as
+    // in a process that was never interrupted: no extra run at the checkpoint's clock.
+    if (unfinished) input = null;
+    else runDue = false;
   }
   const maxRuns = options.maxRuns ?? 500;
   while (runs < maxRuns) {
-    runs++;
-    if (input && typeof input === "object" && "trigger" in (input as object)) {
-      const t = (input as { trigger: { kind: string; at: number; message: string } }).trigger;
-      triggers.push(t);
-      options.onTrigger?.(t, runs);
+    if (runDue) {
+      runs++;
+      if (input && typeof input === "object" && "trigger" in (input as object)) {
+        const t = (input as { trigger: { kind: string; at: number; message: string } }).trigger;
+        triggers.push(t);
+        runTag = `${t.kind}@${t.at}`;
+        options.onTrigger?.(t, runs);
+      }
+      // Traces: each graph run is named for the incident, with its trigger and simulated clock in metadata.
+      const scenarioName = String(config.configurable.scenario ?? DEFAULTS.scenario);
+      const trace = incidentTraceConfig({ incidentId, scenario: scenarioName, run: runs, trigger: input ? triggers[triggers.length - 1] : undefined });
+      await streamRun(app, input, { ...config, ...trace }, runs, statesVisited, options);
     }
-    await streamRun(app, input, config, runs, statesVisited, options);
+    runDue = true;
     const state = (await app.getState(config)).values as AgentState;
-    const world = worlds.get({ threadId: incidentId, scenario: state.scenario, seed: state.seed, dispatchLog: state.dispatchLog, clock: state.clock });
     if (state.status === "error" || state.status === "max_steps") {
       status = state.status;
       reason = state.finalReason ?? "";
       break;
     }
+    const world = worlds.get({ threadId: incidentId, scenario: state.scenario, seed: state.seed, dispatchLog: state.dispatchLog, clock: state.clock });
     // The graph has done what it can; let the world go on until the next alert.
     const alerts = world.simulator.advanceUntilAlert();
     if (alerts.length === 0) {
@@ -100,6 +127,8 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
       break;
     }
     input = { trigger: { kind: alerts[0].kind, at: world.now(), message: alerts.map((a) => a.message).join("; ") } };
+    // The world moved on in memory only: a crash here must lose nothing (the resume re-derives it).
+    crashPoint(`${runTag}/between-runs`);
   }
   const finalState = (await app.getState(config)).values as AgentState;
   const world = worlds.get({ threadId: incidentId, scenario: finalState.scenario, seed: finalState.seed, dispatchLog: finalState.dispatchLog, clock: Math.max(finalState.clock, worldClock(worlds, incidentId)) });

@@ -45,20 +45,25 @@ export interface ExpectedEffect {
   /** Critical facilities that would lose service within the horizon (e.g. a generator running out). */
   criticalFacilitiesLost: string[];
   jobs: PlannedJob[];
+  /** `simulated`: the plan was run on a copy of the world; `estimated`: large plans, from each job's estimate and the population attributed to its asset. */
+  basis: "simulated" | "estimated";
 }
 
 export interface DispatchProposal {
   plan: DispatchPlan;
   expected: ExpectedEffect;
   unassignable: { assetId: string; reason: string }[];
-  method: "ratio-rule" | "ratio-rule+local-search" | "list-schedule";
+  method: "ratio-rule" | "ratio-rule+local-search" | "ratio-order" | "list-schedule";
   evaluations: number;
 }
 
 interface Slot { crewId: string; skills: Set<string>; x: number; y: number; freeAt: number; capacityMin: number }
 
 const SMALL_NETWORK_ASSETS = 20_000;
+/** Up to this many assets: marginal weights and local search (each step re-simulates the plan). */
 const MARGINAL_WEIGHT_LIMIT = 60;
+/** Beyond this many assets the ratio rule is applied as one sort, then list scheduling: O(n log n + n x crews). */
+const LARGE_INCIDENT = 150;
 
 export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}): DispatchProposal {
   const fresh = options.assets ?? world.workableUnassignedIds();
@@ -66,11 +71,12 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
   const replan = queued.length > 0;
   const assets = [...new Set([...fresh, ...queued])];
   const weightOf = weightFunction(world, assets);
-  const { assignments, unassignable } = ratioRule(world, assets, weightOf, replan);
+  const large = assets.length > LARGE_INCIDENT;
+  const { assignments, unassignable } = large ? ratioOrder(world, assets, weightOf, replan) : ratioRule(world, assets, weightOf, replan);
   let plan: DispatchPlan = { assignments, ...(replan ? { reassign: true } : {}) };
   let evaluations = 0;
   const horizon = planHorizon(world, plan);
-  const useSearch = (options.localSearch ?? true) && world.net.assetCount <= SMALL_NETWORK_ASSETS && assets.length > 1;
+  const useSearch = (options.localSearch ?? true) && world.net.assetCount <= SMALL_NETWORK_ASSETS && assets.length > 1 && assets.length <= MARGINAL_WEIGHT_LIMIT;
   if (useSearch) {
     const budget = options.maxEvaluations ?? 400;
     const result = localSearch(world, assignments, horizon, budget, replan);
@@ -80,7 +86,7 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
   plan.reasoning = describePlan(world, plan, weightOf);
   return {
     plan, expected: expectedEffect(world, plan, horizon), unassignable,
-    method: useSearch ? "ratio-rule+local-search" : "ratio-rule", evaluations,
+    method: useSearch ? "ratio-rule+local-search" : large ? "ratio-order" : "ratio-rule", evaluations,
   };
 }
 
@@ -116,9 +122,11 @@ export function evaluatePlan(world: World, plan: DispatchPlan, horizon: number):
 }
 
 export function expectedEffect(world: World, plan: DispatchPlan, horizon: number): ExpectedEffect {
+  const size = plan.assignments.reduce((n, a) => n + a.assetIds.length, 0);
+  if (size > LARGE_INCIDENT) return estimatedEffect(world, plan, horizon);
   const sim = world.clone({ futureDamage: false });
   const before = sim.runningTotals();
-  const criticalBefore = new Set(sim.detectFailures().criticalFacilitiesOut);
+  const criticalBefore = new Set(sim.criticalFacilitiesOut());
   const planned = new Set(plan.assignments.flatMap((a) => a.assetIds.map((id) => `${a.crewId}/${id}`)));
   if (plan.assignments.some((a) => a.assetIds.length > 0)) sim.assignCrews(plan);
   const lost = new Set<string>();
@@ -126,7 +134,7 @@ export function expectedEffect(world: World, plan: DispatchPlan, horizon: number
     const next = sim.nextEventTime();
     if (next === null || next > horizon) break;
     sim.advanceToNextEvent();
-    for (const id of sim.detectFailures().criticalFacilitiesOut) if (!criticalBefore.has(id)) lost.add(id);
+    for (const id of sim.criticalFacilitiesOut()) if (!criticalBefore.has(id)) lost.add(id);
   }
   sim.advanceTo(horizon);
   const after = sim.runningTotals();
@@ -138,7 +146,40 @@ export function expectedEffect(world: World, plan: DispatchPlan, horizon: number
     customerMinutes: Math.round(after.customerMinutes - before.customerMinutes),
     weightedCustomerMinutes: Math.round(after.weightedCustomerMinutes - before.weightedCustomerMinutes),
     criticalFacilitiesLost: [...lost].sort(),
-    jobs,
+    jobs, basis: "simulated",
+  };
+}
+
+/**
+ * A large plan's effect without simulating it (a simulation costs a service update per repair):
+ * each job's completion from the crews' estimates; the population attributed to an asset is
+ * out until its job completes; a facility on backup is lost if the job that feeds it ends late.
+ */
+function estimatedEffect(world: World, plan: DispatchPlan, horizon: number): ExpectedEffect {
+  const now = world.now();
+  const slots = crewSlots(world, Boolean(plan.reassign));
+  const jobs: PlannedJob[] = [];
+  for (const a of plan.assignments) {
+    const slot = slots.find((s) => s.crewId === a.crewId);
+    if (!slot) continue;
+    for (const id of a.assetIds) {
+      const est = world.estimateJobFrom(slot.crewId, slot.x, slot.y, slot.freeAt, id);
+      commit(world, slot, id, est);
+      jobs.push({ crewId: a.crewId, assetId: id, arrivalAt: round1(est.arrivalAt), completionAt: round1(est.completionAt) });
+    }
+  }
+  const done = new Map(jobs.map((j) => [j.assetId, j.completionAt]));
+  let cm = 0, wcm = 0;
+  const lost = new Set<string>();
+  for (const r of world.estimateImpact([...done.keys()])) {
+    const minutes = Math.min(done.get(r.asset)!, horizon) - now;
+    cm += r.populationOut * minutes;
+    wcm += r.weightedPopulationOut * minutes;
+    for (const b of r.backupsRunningOut) if (b.critical && done.get(r.asset)! > b.expiresAt) lost.add(b.node);
+  }
+  return {
+    horizonMinutes: round1(horizon - now), customerMinutes: Math.round(cm), weightedCustomerMinutes: Math.round(wcm),
+    criticalFacilitiesLost: [...lost].sort(), jobs, basis: "estimated",
   };
 }
 
@@ -179,6 +220,23 @@ function weightFunction(world: World, assets: string[]): WeightOf {
     return v;
   };
   return (id, scheduled) => restored([...scheduled, id]) - restored(scheduled) + backupWeight(id) + epsilon;
+}
+
+/** The ratio rule for large incidents: sort once by weight per repair minute, then each to the crew that finishes it first. */
+function ratioOrder(world: World, assets: string[], weightOf: WeightOf, replan: boolean) {
+  const slots = crewSlots(world, replan);
+  const ratio = new Map(assets.map((id) => [id, weightOf(id, []) / Math.max(world.repairMinutesFor(id), 1)]));
+  const order = [...assets].sort((a, b) => ratio.get(b)! - ratio.get(a)! || (a < b ? -1 : 1));
+  const lists = new Map<string, string[]>();
+  const unassignable: { assetId: string; reason: string }[] = [];
+  for (const assetId of order) {
+    const best = bestSlot(world, slots, assetId);
+    if (!best) { unassignable.push({ assetId, reason: "no crew has the skill and the capacity left" }); continue; }
+    commit(world, best.slot, assetId, best.est);
+    const list = lists.get(best.slot.crewId);
+    if (list) list.push(assetId); else lists.set(best.slot.crewId, [assetId]);
+  }
+  return { assignments: toAssignments(slots, lists), unassignable };
 }
 
 function ratioRule(world: World, assets: string[], weightOf: WeightOf, replan: boolean) {

@@ -14,6 +14,15 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 3.2);
 }
 
+/**
+ * A message's size in the request body: its text travels as a JSON string, so quotes and
+ * newlines are escaped (compact JSON inside a message grows by about a sixth), plus the
+ * message's envelope ({"role": ..., "content": ...}).
+ */
+export function wireTokens(text: string): number {
+  return estimateTokens(JSON.stringify(text)) + 8;
+}
+
 export type Protocol = "tools" | "json";
 
 export function toolJsonSchema(t: StructuredToolInterface): unknown {
@@ -54,6 +63,8 @@ export interface ContextInput {
   state: Pick<AgentState, "clock" | "failures" | "impacts" | "impactSummary" | "planHistory" | "incidentId" | "trigger">;
   crews: CrewSummary[];
   historyWindow: number;
+  /** Names and notes of assets from the scenario: free text written by people, passed as data only. */
+  assetLabels?: Record<string, { name?: string; note?: string }>;
 }
 
 /** The context as data, showing at most `maxFailures` failures and `maxCrews` crews in full. */
@@ -66,8 +77,10 @@ export function contextData(input: ContextInput, maxFailures: number, maxCrews: 
   const shown = toPlan.slice(0, maxFailures).map((id) => {
     const d = damagedById.get(id);
     const i = impacts.get(id);
+    const label = input.assetLabels?.[id];
     return {
-      id, network: d?.network, type: d?.type, cause: d?.cause,
+      id, ...(label?.name ? { name: label.name.slice(0, 200) } : {}), ...(label?.note ? { note: label.note.slice(0, 500) } : {}),
+      network: d?.network, type: d?.type, cause: d?.cause,
       ...(i ? { severity: i.severity, population_out: i.populationOut, restores_if_repaired_alone: i.populationRestoredIfRepaired, critical_facilities: i.criticalFacilities, ...(i.backupExpiresAt !== undefined ? { backup_runs_out_at_minute: i.backupExpiresAt } : {}) } : {}),
     };
   });
@@ -78,15 +91,19 @@ export function contextData(input: ContextInput, maxFailures: number, maxCrews: 
     hiddenCounts[key] = (hiddenCounts[key] ?? 0) + 1;
   }
   const withCrews = (f?.damaged ?? []).filter((d) => d.assignedCrew);
+  const backups = (f?.onBackup ?? []).slice().sort((a, b) => Number(b.critical) - Number(a.critical) || a.expiresAt - b.expiresAt);
   return {
     incident: state.incidentId, minute: round1(state.clock),
     ...(state.trigger ? { trigger: state.trigger } : {}),
     population_out: f?.populationOut ?? 0,
     weighted_population_out: f?.weightedPopulationOut ?? 0,
-    critical_facilities_out: f?.criticalFacilitiesOut ?? [],
-    on_backup: (f?.onBackup ?? []).map((b) => ({ node: b.node, needs: b.dependee, runs_out_at_minute: b.expiresAt, critical: b.critical })),
+    // A large incident can have hundreds of these too: the most urgent in full, the rest counted.
+    critical_facilities_out: (f?.criticalFacilitiesOut ?? []).slice(0, maxFailures),
+    ...((f?.criticalFacilitiesOut.length ?? 0) > maxFailures ? { more_critical_facilities_out: f!.criticalFacilitiesOut.length - maxFailures } : {}),
+    on_backup: backups.slice(0, maxFailures).map((b) => ({ node: b.node, needs: b.dependee, runs_out_at_minute: b.expiresAt, critical: b.critical })),
+    ...(backups.length > maxFailures ? { more_on_backup: backups.length - maxFailures } : {}),
     damaged_without_crew: shown,
-    ...(hidden.length ? { more_damaged_without_crew: { count: hidden.length, by_network_and_severity: hiddenCounts, note: "not listed; propose_dispatch_plan covers them all" } } : {}),
+    ...(hidden.length ? { more_damaged_without_crew: { count: hidden.length, by_network_and_severity: hiddenCounts, note: "not listed: plan the ones shown; the rest are shown in later rounds, as these get crews" } } : {}),
     damaged_with_crew: withCrews.slice(0, maxFailures).map((d) => ({ id: d.id, crew: d.assignedCrew, status: d.dispatchStatus })),
     ...(withCrews.length > maxFailures ? { more_damaged_with_crew: withCrews.length - maxFailures } : {}),
     waiting_no_crew_can_take: (f?.waiting ?? []).slice(0, maxFailures),
@@ -111,11 +128,14 @@ export function buildContextMessage(input: ContextInput, fixedTokens: number, bu
   let maxCrews = 100;
   for (;;) {
     const text = renderContext(contextData(input, maxFailures, maxCrews));
-    const tokens = fixedTokens + estimateTokens(text);
+    const tokens = fixedTokens + wireTokens(text);
     if (tokens + reserveTokens <= budgetTokens || (maxFailures === 0 && maxCrews === 0)) {
       return { text, tokens, failuresShown: Math.min(maxFailures, input.state.failures?.toPlan.length ?? 0) };
     }
-    if (maxFailures > 0) maxFailures = Math.floor(maxFailures / 2);
+    // Shrink the failures first, but keep a dozen of them (what the model is there to plan) while crews can give way.
+    if (maxFailures > 12) maxFailures = Math.floor(maxFailures / 2);
+    else if (maxCrews > 6) maxCrews = Math.floor(maxCrews / 2);
+    else if (maxFailures > 0) maxFailures = Math.floor(maxFailures / 2);
     else maxCrews = Math.floor(maxCrews / 2);
   }
 }

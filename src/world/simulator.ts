@@ -461,6 +461,13 @@ export class World {
     };
   }
 
+  /** Critical facilities out of service now (cheap: no causes computed). */
+  criticalFacilitiesOut(): string[] {
+    const out: string[] = [];
+    for (const c of this.net.criticalNodes) if (!this.service.inService[c]) out.push(this.net.assetIds[c]);
+    return out;
+  }
+
   private describe(a: number) {
     const net = this.net;
     const isNode = a < net.nodeCount;
@@ -492,7 +499,10 @@ export class World {
       const damagedNow = !!this.service.damaged[a];
       const roots = damagedNow ? [a] : a < net.nodeCount ? this.rootCauses(a, labels) : [];
       const own = attributed.get(a) ?? { pop: 0, weighted: 0, critical: [] };
-      const restored = damagedNow ? this.restoredIfRepaired([a]) : { population: 0, weighted: 0 };
+      // Each repair-alone figure is a service update of its own. On large incidents, compute it
+      // where population is attributed to the asset; elsewhere it is almost always 0.
+      const exact = ids.length <= EXACT_RESTORE_LIMIT || (attributed.get(a)?.pop ?? 0) > 0;
+      const restored = damagedNow && exact ? this.restoredIfRepaired([a]) : { population: 0, weighted: 0 };
       const backupsRunningOut = backups
         .filter((b) => {
           const dependee = net.depDependee[b.dependency];
@@ -838,6 +848,9 @@ export class World {
     return { type: "FeatureCollection", properties: { scenario: this.scenario.name, minute: this.clock, coordinates: this.scenario.coordinates }, features };
   }
 }
+
+/** Up to this many assets asked at once, every repair-alone figure is simulated. */
+const EXACT_RESTORE_LIMIT = 300;
 
 export class PlanRejected extends Error {
   constructor(readonly errors: string[]) {

@@ -2,8 +2,11 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { createSystemTools, fromDispatchPlan } from "../../tools/system-tools.js";
 import type { DispatchResult } from "../../world/types.js";
+import { seekApproval } from "../approval.js";
+import { ensureConfiguration } from "../configuration.js";
 import { worldFor, type GraphDeps } from "../runtime.js";
 import type { AgentState, AgentUpdate } from "../state.js";
+import { crashPoint } from "../../persistence/crash-points.js";
 
 export function makeExecutionNode(deps: GraphDeps) {
   return async function EXECUTION(state: AgentState, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
@@ -11,20 +14,30 @@ export function makeExecutionNode(deps: GraphDeps) {
     const plan = state.proposedPlan;
     if (!plan) return { ...base, errors: ["EXECUTION without a plan"] };
     const world = worldFor(deps, state, config);
+    // Operator approval (requireApproval) comes first: its interrupt() re-runs this node on
+    // resume, so nothing above this line may change the world.
+    const approval = ensureConfiguration(config).requireApproval ? await seekApproval(state, world) : null;
+    if (approval && !approval.approved) return { ...base, ...approval.update };
+    const decided = approval?.update ?? {};
     const tools = createSystemTools(world);
     try {
       // Idempotent: if this node is replayed after a crash, dispatches already applied are skipped.
-      const raw = await tools.assign_repair_crew.invoke(fromDispatchPlan(plan), config);
+      const raw = await tools.assign_repair_crew.invoke(fromDispatchPlan(approval?.plan ?? plan), config);
       const result = JSON.parse(String(raw)) as DispatchResult;
+      // Applied in this process's world but not yet checkpointed (test-only crash point).
+      crashPoint(`EXECUTION@${world.now()}#${base.stepCount}:applied`);
       return {
-        ...base, clock: world.now(),
+        ...base, ...decided, clock: world.now(),
         dispatchLog: result.applied,
         executionResults: [{ step: base.stepCount, at: world.now(), dispatched: result.applied.map((e) => e.dispatchId), alreadyApplied: result.alreadyApplied }],
         proposedPlan: null, planAttempts: 0, planErrors: [],
       };
     } catch (e) {
+      // Only a refusal of the plan is answered here; an outage goes to the node's retry policy
+      // and, if it lasts, ends the run (src/persistence/node-faults.ts).
+      if ((e as Error).name !== "PlanRejected") throw e;
       const message = (e as Error).message;
-      return { ...base, executionResults: [{ step: base.stepCount, at: world.now(), dispatched: [], alreadyApplied: [], error: message }], errors: [`execution failed: ${message}`] };
+      return { ...base, ...decided, executionResults: [{ step: base.stepCount, at: world.now(), dispatched: [], alreadyApplied: [], error: message }], errors: [`execution failed: ${message}`] };
     }
   };
 }

@@ -17,7 +17,7 @@ export function makeInitNode(deps: GraphDeps) {
       incidentId, scenario, seed, stepCount: 1, maxSteps: cfg.maxSteps, statesVisited: ["INIT"],
       failures: null, impacts: [], impactSummary: {}, proposedPlan: null, planSource: null, planErrors: [], planAttempts: 0,
       expectedEffect: null, executionResults: [], newFailures: [], newFailureCount: 0, pendingWork: 0, errors: [],
-      fatalError: null, status: "running", finalReason: null, figures: null,
+      fatalError: null, status: "running", finalReason: null, figures: null, operatorRejection: null,
       messages: state.messages.length ? [new RemoveMessage({ id: REMOVE_ALL_MESSAGES })] : [],
     };
     try {

@@ -8,8 +8,9 @@
 import { AIMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { REMOVE_ALL_MESSAGES, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { buildContextMessage, buildSystemPrompt, estimateTokens, toolJsonSchema } from "../../prompts/assemble.js";
-import { NO_ACTION_MESSAGE, REJECTED_PLAN_MESSAGE, RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS } from "../../prompts/repair-planning.js";
+import { buildContextMessage, buildSystemPrompt, estimateTokens, toolJsonSchema, wireTokens } from "../../prompts/assemble.js";
+import { describeModelError } from "../../models/index.js";
+import { NO_ACTION_MESSAGE, OPERATOR_REJECTED_MESSAGE, REJECTED_PLAN_MESSAGE, RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS } from "../../prompts/repair-planning.js";
 import { AGENT_TOOL_NAMES, compact, createAgentTools } from "../../tools/agent-tools.js";
 import { AssignRepairCrewArgs } from "../../tools/schemas.js";
 import { SYSTEM_TOOL_NAMES, createAssignRepairCrewTool, toDispatchPlan } from "../../tools/system-tools.js";
@@ -32,7 +33,8 @@ interface Call { id: string; name: string; args: Record<string, unknown> }
 export function makeRepairPlanningNode(deps: GraphDeps) {
   return async function REPAIR_PLANNING(state: AgentState, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
     const cfg = ensureConfiguration(config);
-    const base = { stepCount: state.stepCount + 1, statesVisited: ["REPAIR_PLANNING" as const] };
+    // An operator's rejection (requireApproval) is told to the model once, below; then cleared.
+    const base = { stepCount: state.stepCount + 1, statesVisited: ["REPAIR_PLANNING" as const], operatorRejection: null };
     if (state.fatalError) return base;
     const world = worldFor(deps, state, config);
     if (state.planAttempts >= cfg.maxPlanAttempts) return { ...base, ...(await fallback(world, state, cfg)) };
@@ -40,11 +42,18 @@ export function makeRepairPlanningNode(deps: GraphDeps) {
   };
 }
 
+const MAX_REASONING_CHARS = 4_000;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 20).trimEnd()} ... (shortened)`;
+}
+
 async function fallback(world: IncidentWorld, state: AgentState, cfg: Configuration): Promise<AgentUpdate> {
   const proposal = world.proposeDispatchPlan(state.failures?.toPlan);
   const plan: DispatchPlan = {
     ...proposal.plan,
-    reasoning: `Fallback: the optimizer's plan, after ${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts}). ${proposal.plan.reasoning ?? ""}`.trim(),
+    // assign_repair_crew takes at most 4,000 characters of reasoning; the optimizer's, on a large incident, is longer.
+    reasoning: clip(`Fallback: the optimizer's plan, after ${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts}). ${proposal.plan.reasoning ?? ""}`.trim(), MAX_REASONING_CHARS),
   };
   const validation = await world.system.validatePlan(plan);
   const errors = validation.errors.length ? validation.errors : [];
@@ -73,12 +82,16 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
   }
   // The tool schemas travel with every native tool-calling request: count them in the budget.
   const toolSchemaTokens = json ? 0 : estimateTokens(JSON.stringify(tools.map((t) => ({ name: t.name, description: t.description, parameters: toolJsonSchema(t) }))));
-  const fresh = state.planAttempts === 0 || state.messages.length === 0;
+  // After an operator's rejection the planner continues its conversation, with the reason.
+  const fresh = (state.planAttempts === 0 && !state.operatorRejection) || state.messages.length === 0;
   if (fresh) {
     const system = new SystemMessage(buildSystemPrompt(tools, cfg.protocol));
     const crews = await world.agent.getAvailableCrews();
-    const fixedTokens = estimateTokens(String(system.content)) + toolSchemaTokens;
-    const ctx = buildContextMessage({ state, crews, historyWindow: cfg.historyWindow }, fixedTokens, cfg.contextBudgetTokens);
+    const fixedTokens = wireTokens(String(system.content)) + toolSchemaTokens;
+    // The context leaves part of the budget for the round: the tool results and replies to come.
+    const roundTokens = Math.max(3_000, Math.round(cfg.contextBudgetTokens * ROUND_SHARE));
+    const assetLabels = world.assetLabels?.(state.failures?.toPlan ?? []);
+    const ctx = buildContextMessage({ state, crews, historyWindow: cfg.historyWindow, ...(assetLabels ? { assetLabels } : {}) }, fixedTokens, cfg.contextBudgetTokens, roundTokens);
     const human = new HumanMessage(ctx.text);
     if (state.messages.length) reset.push(new RemoveMessage({ id: REMOVE_ALL_MESSAGES }));
     added.push(system, human);
@@ -88,6 +101,7 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     conversation = [...state.messages];
   }
   const push = (...m: BaseMessage[]) => { added.push(...m); conversation.push(...m); };
+  if (state.operatorRejection) push(new HumanMessage(OPERATOR_REJECTED_MESSAGE.replace("{reason}", state.operatorRejection)));
   const runnable = json ? model : model.bindTools!(tools);
 
   const invalid = (errors: string[], plan: DispatchPlan | null, feedback: BaseMessage[]): AgentUpdate => {
@@ -103,9 +117,9 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
   for (let turn = 0; turn < cfg.maxModelTurns; turn++) {
     let ai: AIMessage;
     try {
-      ai = (await runnable.invoke(conversation, config)) as AIMessage;
+      ai = (await runnable.invoke(withinBudget(conversation, cfg.contextBudgetTokens - toolSchemaTokens), config)) as AIMessage;
     } catch (e) {
-      return { messages: [...reset, ...added], counters, fatalError: `model call failed: ${describeError(e)}` };
+      return { messages: [...reset, ...added], counters, fatalError: `model call failed: ${describeModelError(e)}` };
     }
     counters.modelCalls! += 1;
     const usage = ai.usage_metadata;
@@ -131,12 +145,17 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
       return invalid([reason], null, [new HumanMessage(NO_ACTION_MESSAGE.replace("{reason}", reason).replace("{format}", RESPONSE_FORMAT_JSON))]);
     }
     const assignCall = calls.find((c) => c.name === "assign_repair_crew");
-    const factCalls = calls.filter((c) => c !== assignCall);
-    const budgetLeft = cfg.contextBudgetTokens - toolSchemaTokens - conversation.reduce((n, m) => n + estimateTokens(textOf(m)), 0);
-    const perResult = Math.max(200, Math.floor(budgetLeft / Math.max(1, factCalls.length)) - 200);
-    const results = await Promise.all(factCalls.map((c) => runTool(byName.get(c.name), c, config, perResult)));
+    // Only the first assign_repair_crew of a turn is taken; another one is answered with an error
+    // and never run (only EXECUTION dispatches, after validation).
+    const extraAssigns = calls.filter((c) => c.name === "assign_repair_crew" && c !== assignCall);
+    const factCalls = calls.filter((c) => c.name !== "assign_repair_crew");
+    // Results share what is left of the budget, smallest first, keeping room for the next reply.
+    const budgetLeft = cfg.contextBudgetTokens - toolSchemaTokens - REPLY_RESERVE_TOKENS - conversationTokens(conversation);
+    const ran = await Promise.all(factCalls.map((c) => runTool(byName.get(c.name), c, config)));
+    const results = admitWithinBudget(ran, budgetLeft, json);
     counters.toolCalls! += factCalls.length;
     push(...results.map((r) => (json ? jsonResultMessage(r) : r.message)));
+    push(...extraAssigns.map((c) => new ToolMessage({ tool_call_id: c.id, name: c.name, status: "error", content: "Error: assign_repair_crew was called more than once in one turn; only the first call was taken." })));
     if (json && results.some((r) => r.badArguments)) {
       const bad = results.filter((r) => r.badArguments).map((r) => r.content);
       return invalid(bad, null, []);
@@ -192,12 +211,20 @@ function readJsonAction(ai: AIMessage): { ok: true; calls: Call[] } | { ok: fals
 
 interface ToolResult { call: Call; message: ToolMessage; content: string; error: boolean; badArguments: boolean }
 
+/** The share of the request budget kept for one round's tool results and replies, after the context. */
+const ROUND_SHARE = 0.4;
+/** Room left for the model's next reply when tool results are admitted (estimated tokens). */
+const REPLY_RESERVE_TOKENS = 1_000;
+/** The most a refused result's error message takes. */
+const REFUSAL_TOKENS = 120;
+
+function failed(call: Call, content: string, badArguments = false): ToolResult {
+  return { call, content, error: true, badArguments, message: new ToolMessage({ tool_call_id: call.id, name: call.name, status: "error", content }) };
+}
+
 /** Run one tool call; every failure comes back as an error result for the model, never a throw. */
-async function runTool(t: StructuredToolInterface | undefined, call: Call, config: LangGraphRunnableConfig, maxTokens: number): Promise<ToolResult> {
-  const fail = (content: string, badArguments = false): ToolResult => ({
-    call, content, error: true, badArguments,
-    message: new ToolMessage({ tool_call_id: call.id, name: call.name, status: "error", content }),
-  });
+async function runTool(t: StructuredToolInterface | undefined, call: Call, config: LangGraphRunnableConfig): Promise<ToolResult> {
+  const fail = (content: string, badArguments = false) => failed(call, content, badArguments);
   if (!t) {
     const reason = (SYSTEM_TOOL_NAMES as readonly string[]).includes(call.name) ? `"${call.name}" is not available to you; the system runs it` : `unknown tool "${call.name}"`;
     return fail(`Error: ${reason}`);
@@ -209,13 +236,60 @@ async function runTool(t: StructuredToolInterface | undefined, call: Call, confi
   try {
     const out = await t.invoke(call.args, config);
     const content = typeof out === "string" ? out : compact(out);
-    if (estimateTokens(content) > maxTokens) {
-      return fail(`Error: the result of ${call.name} is too large for the context budget (about ${estimateTokens(content)} tokens); ask for fewer ids at a time, or call propose_dispatch_plan`);
-    }
     return { call, content, error: false, badArguments: false, message: new ToolMessage({ tool_call_id: call.id, name: call.name, content }) };
   } catch (e) {
     return fail(`Error: ${call.name} failed: ${describeError(e)}`);
   }
+}
+
+/**
+ * Keep the request under the budget: results are admitted smallest first while they fit in
+ * `available` tokens; a result that does not fit is replaced by an error saying how to ask
+ * for less. Results keep the order of the calls.
+ */
+function admitWithinBudget(results: ToolResult[], available: number, json: boolean): ToolResult[] {
+  let left = available - results.length * REFUSAL_TOKENS;
+  const size = (r: ToolResult) => messageTokens(json ? jsonResultMessage(r) : r.message);
+  const bySize = results.map((r, i) => ({ i, tokens: size(r) })).sort((a, b) => a.tokens - b.tokens || a.i - b.i);
+  const out = [...results];
+  for (const { i, tokens } of bySize) {
+    if (tokens <= left) { left -= tokens; continue; }
+    const r = results[i];
+    out[i] = failed(r.call, `Error: the result of ${r.call.name} (about ${tokens} tokens) does not fit in the context budget (about ${Math.max(0, left)} tokens left); ${askForLess(r.call.name)}`);
+  }
+  return out;
+}
+
+function askForLess(tool: string): string {
+  if (tool === "propose_dispatch_plan") return "call it again with asset_ids: the few highest-impact assets from the context";
+  if (tool === "get_available_crews") return "ask get_crew_location or get_crew_remaining_capacity about the crews you need";
+  return "ask about fewer ids at a time";
+}
+
+/** A message's size as it travels in the request body (text JSON-escaped, tool calls, envelope). */
+function messageTokens(m: BaseMessage): number {
+  const calls = (m as AIMessage).tool_calls ?? [];
+  const callTokens = calls.length
+    ? estimateTokens(JSON.stringify(calls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: JSON.stringify(c.args) } }))))
+    : 0;
+  const toolCallId = (m as ToolMessage).tool_call_id;
+  return wireTokens(typeof m.content === "string" ? m.content : JSON.stringify(m.content)) + callTokens + (toolCallId ? estimateTokens(toolCallId) + 5 : 0);
+}
+
+function conversationTokens(messages: BaseMessage[]): number {
+  return messages.reduce((n, m) => n + messageTokens(m), 0);
+}
+
+/**
+ * The request actually sent: the whole conversation when it fits in `limit`; otherwise the
+ * system prompt and context, then only the last turn (the last model reply and what answered
+ * it), so a long planning round never outgrows the budget. State keeps the whole conversation.
+ */
+export function withinBudget(conversation: BaseMessage[], limit: number): BaseMessage[] {
+  if (conversationTokens(conversation) <= limit) return conversation;
+  let lastAi = -1;
+  for (let i = conversation.length - 1; i >= 2; i--) if (conversation[i].getType() === "ai") { lastAi = i; break; }
+  return lastAi < 0 ? conversation : [...conversation.slice(0, 2), ...conversation.slice(lastAi)];
 }
 
 function jsonResultMessage(r: ToolResult): HumanMessage {

@@ -1,0 +1,45 @@
+/**
+ * Decision quality: `npm run eval` prints markdown tables; `npm run eval -- --json` one JSON object.
+ *
+ * Options: --small N (small exact-comparison cases, default 12), --sizes 300,1000 (synthetic
+ * region sizes, default 300,1000), --shipped demo,ieee123, --quick (4 small cases, demo only).
+ * With INFRA_MODEL=openai/<model> (and OPENAI_API_KEY or OPENAI_BASE_URL) the agent also runs on that model.
+ */
+import { cpus } from "node:os";
+import { parseArgs } from "node:util";
+import { performance } from "node:perf_hooks";
+import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
+import { markdownReport } from "../src/evaluation/format.js";
+import { buildSuite, evaluateSuite, summarize } from "../src/evaluation/suite.js";
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    json: { type: "boolean", default: false },
+    quick: { type: "boolean", default: false },
+    small: { type: "string" },
+    sizes: { type: "string" },
+    shipped: { type: "string" },
+  },
+});
+const list = (v: string | undefined) => (v === undefined ? undefined : v.split(",").map((s) => s.trim()).filter(Boolean));
+const numbers = (v: string | undefined) => list(v)?.map((s) => {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 8) throw new Error(`--sizes takes node counts (integers >= 8), got "${s}"`);
+  return n;
+});
+
+const started = performance.now();
+const cases = buildSuite({
+  smallCases: values.small !== undefined ? Number(values.small) : values.quick ? 4 : 12,
+  syntheticSizes: numbers(values.sizes) ?? (values.quick ? [] : [300, 1000]),
+  shipped: list(values.shipped) ?? (values.quick ? ["demo"] : ["demo", "ieee123"]),
+});
+const results = await evaluateSuite(cases, {
+  onRun: (c, r) => process.stderr.write(`${c.name.padEnd(18)} ${r.planner.padEnd(26)} ${r.status.padEnd(10)} wCMI ${r.figures.weightedCustomerMinutes.toLocaleString("en-US").padStart(14)}  ${Math.round(r.wallMs)} ms\n`),
+});
+const summary = summarize(results);
+const meta = { date: new Date().toISOString().slice(0, 10), node: process.versions.node, cores: cpus().length, wallMs: performance.now() - started };
+if (values.json) process.stdout.write(`${JSON.stringify({ ...meta, summary, results })}\n`);
+else process.stdout.write(`${markdownReport(results, summary, meta)}\n`);
+await awaitAllCallbacks();

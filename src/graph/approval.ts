@@ -1,0 +1,151 @@
+/**
+ * Operator approval (human in the loop). With `requireApproval` on, EXECUTION first asks an
+ * operator about the plan through LangGraph's `interrupt()`, and the run waits (in its
+ * checkpoint) until it is resumed with one of:
+ *
+ *   { decision: "approve" }
+ *   { decision: "reject", reason: string }
+ *   { decision: "edit", plan: { assignments: [{ crew_id, asset_ids }], reasoning? } }
+ *
+ * `interrupt()` re-runs the node from its start on resume, so everything here before (and
+ * between) the questions is free of side effects: building the request, parsing the answer,
+ * validating an edit. The dispatch happens after, in EXECUTION. An answer that does not fit,
+ * or an edited plan the world refuses, is not applied: the question is asked again, with
+ * the reasons.
+ */
+import { interrupt } from "@langchain/langgraph";
+import { z } from "zod";
+import { AssignRepairCrewArgs } from "../tools/schemas.js";
+import { toDispatchPlan } from "../tools/system-tools.js";
+import type { DispatchPlan } from "../world/types.js";
+import type { ExpectedEffect } from "../planning/optimizer.js";
+import type { AgentState, AgentUpdate, PlanRecord } from "./state.js";
+import type { IncidentWorld } from "./world-provider.js";
+
+/** A plan as the operator writes it: the shape of assign_repair_crew's arguments, reasoning optional. */
+export const OperatorPlanSchema = AssignRepairCrewArgs.extend({
+  reasoning: z.string().max(4000).optional(),
+});
+
+/** The resume value of an approval interrupt. */
+export const OperatorDecisionSchema = z.discriminatedUnion("decision", [
+  z.object({ decision: z.literal("approve") }),
+  z.object({ decision: z.literal("reject"), reason: z.string().trim().min(1, "give a reason: the planner is told it") }),
+  z.object({ decision: z.literal("edit"), plan: OperatorPlanSchema }),
+]);
+export type OperatorDecision = z.infer<typeof OperatorDecisionSchema>;
+export type OperatorPlan = z.infer<typeof OperatorPlanSchema>;
+
+/** What the operator is shown: the interrupt's value (plain JSON, for Studio, the SDK and the CLI). */
+export interface ApprovalRequest {
+  kind: "approve_dispatch_plan";
+  incidentId: string | undefined;
+  /** The world's clock, in minutes. */
+  at: number;
+  /** Who proposed the plan: the planning model, or the optimizer's fallback. */
+  source: PlanRecord["source"] | null;
+  /** The plan, in the shape an edit takes: each crew's assets in the order it repairs them. */
+  plan: OperatorPlan;
+  /** The proposer's reasoning. */
+  reasoning: string | null;
+  /** What the plan is expected to do, simulated ahead, and each job's arrival and completion. */
+  expectedEffect: Pick<ExpectedEffect, "horizonMinutes" | "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost" | "jobs"> | null;
+  /** Set when the previous answer was not applied: why, and the edited plan that was refused. */
+  refused?: { answer: unknown; errors: string[] };
+  /** How to answer (the resume value). */
+  answers: string[];
+}
+
+export const ANSWER_SHAPES = [
+  `{"decision": "approve"}`,
+  `{"decision": "reject", "reason": "<why; the planner is told>"}`,
+  `{"decision": "edit", "plan": {"assignments": [{"crew_id": "C1", "asset_ids": ["A", "B"]}], "reasoning": "<optional>"}}`,
+];
+
+/** How the approval ended: the plan to dispatch, or a rejection; plus what goes into state. */
+export type ApprovalOutcome =
+  | { approved: true; plan: DispatchPlan; update: AgentUpdate }
+  | { approved: false; update: AgentUpdate };
+
+/** Ask a question and get the operator's answer; `interrupt` in the graph, a stub in tests. */
+export type AskOperator = (request: ApprovalRequest) => unknown;
+
+export function toOperatorPlan(plan: DispatchPlan): OperatorPlan {
+  return {
+    assignments: plan.assignments.map((a) => ({ crew_id: a.crewId, asset_ids: [...a.assetIds] })),
+    ...(plan.reasoning ? { reasoning: plan.reasoning } : {}),
+    ...(plan.reassign ? { reassign: true } : {}),
+  };
+}
+
+export function approvalRequest(state: AgentState, plan: DispatchPlan, refused?: ApprovalRequest["refused"]): ApprovalRequest {
+  const e = state.expectedEffect;
+  return {
+    kind: "approve_dispatch_plan", incidentId: state.incidentId, at: state.clock, source: state.planSource,
+    plan: toOperatorPlan(plan), reasoning: plan.reasoning ?? null,
+    expectedEffect: e ? { horizonMinutes: e.horizonMinutes, customerMinutes: e.customerMinutes, weightedCustomerMinutes: e.weightedCustomerMinutes, criticalFacilitiesLost: e.criticalFacilitiesLost, jobs: e.jobs } : null,
+    ...(refused ? { refused } : {}),
+    answers: ANSWER_SHAPES,
+  };
+}
+
+/**
+ * Ask the operator about the proposed plan until the answer can be applied. Nothing here
+ * changes the world: the caller dispatches an approved plan.
+ */
+export async function seekApproval(state: AgentState, world: IncidentWorld, ask: AskOperator = interrupt): Promise<ApprovalOutcome> {
+  const proposed = state.proposedPlan!;
+  const records: PlanRecord[] = [];
+  const step = state.stepCount + 1;
+  const record = (source: PlanRecord["source"], plan: DispatchPlan, errors: string[], operator: NonNullable<PlanRecord["operator"]>, expected?: ExpectedEffect | null): PlanRecord => ({
+    step, at: state.clock, source, plan, valid: errors.length === 0, errors, operator,
+    ...(expected ? { expected: { customerMinutes: expected.customerMinutes, weightedCustomerMinutes: expected.weightedCustomerMinutes, criticalFacilitiesLost: expected.criticalFacilitiesLost } } : {}),
+  });
+  let refused: ApprovalRequest["refused"];
+  for (;;) {
+    const answer = ask(approvalRequest(state, proposed, refused));
+    const parsed = OperatorDecisionSchema.safeParse(answer);
+    if (!parsed.success) {
+      refused = { answer, errors: parsed.error.issues.map((i) => `${i.path.join(".") || "answer"}: ${i.message}`) };
+      continue;
+    }
+    const decision = parsed.data;
+    const source = state.planSource ?? "model";
+    if (decision.decision === "approve") {
+      records.push(record(source, proposed, [], { decision: "approve" }, state.expectedEffect));
+      return { approved: true, plan: proposed, update: { planHistory: records } };
+    }
+    if (decision.decision === "reject") {
+      const reason = decision.reason.trim();
+      records.push(record(source, proposed, [`rejected by the operator: ${reason}`], { decision: "reject", reason }, state.expectedEffect));
+      // Not an invalid plan: the planner gets a fresh set of attempts, so a rejection never
+      // pushes it into the optimizer's fallback.
+      return {
+        approved: false,
+        update: {
+          planHistory: records, operatorRejection: reason, errors: [`plan rejected by the operator: ${reason}`],
+          proposedPlan: null, planSource: null, planErrors: [], planAttempts: 0, expectedEffect: null,
+        },
+      };
+    }
+    const plan = toDispatchPlan({ ...decision.plan, reasoning: decision.plan.reasoning ?? "Edited by the operator." });
+    const errors = (await world.system.validatePlan(plan)).errors;
+    if (errors.length) {
+      // The same refused answer twice in a row is recorded once: resuming a waiting run from
+      // its checkpoint without a new answer (another process, null input) replays the last one.
+      if (JSON.stringify(refused?.answer) !== JSON.stringify(answer)) records.push(record("operator", plan, errors, { decision: "edit" }));
+      refused = { answer, errors };
+      continue;
+    }
+    const expected = world.expectPlan?.(plan) ?? null;
+    records.push(record("operator", plan, [], { decision: "edit" }, expected));
+    return { approved: true, plan, update: { planHistory: records, proposedPlan: plan, planSource: "operator", expectedEffect: expected } };
+  }
+}
+
+/** After EXECUTION: a rejected plan goes back to planning; otherwise time passes. Decided by code. */
+export function afterExecution(s: Pick<AgentState, "operatorRejection">): "REPAIR_PLANNING" | "RESCHEDULING" {
+  return s.operatorRejection ? "REPAIR_PLANNING" : "RESCHEDULING";
+}
+
+export const AFTER_EXECUTION_LABELS = { RESCHEDULING: "Dispatched", REPAIR_PLANNING: "Rejected by operator" } as const;

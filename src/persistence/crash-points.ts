@@ -1,0 +1,31 @@
+/**
+ * Test-only crash points: named places where a process may be killed (SIGKILL, no cleanup)
+ * to prove that a resumed incident loses nothing and doubles nothing. Inert unless one of
+ * these variables is set, so production pays one property read per point:
+ *
+ *   INFRA_CRASH_LEDGER=FILE  kill this process at the first point whose id is not yet in FILE
+ *                            (the id is appended first). A chain of processes, each resumed
+ *                            from the last checkpoint, so tries every point once, in order.
+ *   INFRA_CRASH_TRACE=FILE   append every point's id to FILE, and never kill (lists the points
+ *                            an uninterrupted run passes).
+ *
+ * Ids are derived from the incident's state (trigger, step, node), not from a counter in the
+ * process, so that a resumed process recognises the points the dead one already tried.
+ */
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+
+export function crashPoint(id: string): void {
+  const trace = process.env.INFRA_CRASH_TRACE;
+  const ledger = process.env.INFRA_CRASH_LEDGER;
+  if (!trace && !ledger) return;
+  if (trace) appendFileSync(trace, `${id}\n`);
+  if (!ledger) return;
+  const tried = existsSync(ledger) ? new Set(readFileSync(ledger, "utf8").split("\n")) : new Set<string>();
+  if (tried.has(id)) return;
+  appendFileSync(ledger, `${id}\n`);
+  process.kill(process.pid, "SIGKILL");
+}
+
+export function crashPointsEnabled(): boolean {
+  return Boolean(process.env.INFRA_CRASH_TRACE || process.env.INFRA_CRASH_LEDGER);
+}
