@@ -23,7 +23,8 @@ import type { AgentState, AgentUpdate, PlanRecord } from "./state.js";
 import type { IncidentWorld } from "./world-provider.js";
 
 /** A plan as the operator writes it: the shape of assign_repair_crew's arguments, reasoning optional. */
-export const OperatorPlanSchema = AssignRepairCrewArgs.extend({
+export const OperatorPlanSchema = AssignRepairCrewArgs.omit({ proposal_id: true }).extend({
+  assignments: AssignRepairCrewArgs.shape.assignments.unwrap(),
   reasoning: z.string().max(4000).optional(),
 });
 

@@ -19,6 +19,8 @@ export interface IncidentWorld {
   dispatchLog(): readonly DispatchLogEntry[];
   /** The optimizer's recommendation for the damaged assets no crew has. */
   proposeDispatchPlan(assetIds?: string[]): DispatchProposal;
+  /** A proposal made earlier in this world, by the id it was given. */
+  proposalById?(id: string): DispatchPlan | undefined;
   /** What a plan is expected to do, simulated ahead (when the world can tell). */
   expectPlan?(plan: DispatchPlan): ExpectedEffect | undefined;
   /**
@@ -54,7 +56,14 @@ export class SimulatedIncidentWorld implements IncidentWorld {
   }
   now() { return this.simulator.now(); }
   dispatchLog() { return this.simulator.dispatchLog(); }
-  proposeDispatchPlan(assetIds?: string[]) { return proposeDispatchPlan(this.simulator, assetIds ? { assets: assetIds } : {}); }
+  private readonly proposals = new Map<string, DispatchPlan>();
+  proposeDispatchPlan(assetIds?: string[]) {
+    const proposal = proposeDispatchPlan(this.simulator, assetIds ? { assets: assetIds } : {});
+    proposal.id = `P${this.proposals.size + 1}@${Math.round(this.simulator.now())}`;
+    this.proposals.set(proposal.id, proposal.plan);
+    return proposal;
+  }
+  proposalById(id: string) { return this.proposals.get(id); }
   expectPlan(plan: DispatchPlan) {
     try { return expectPlanEffect(this.simulator, plan); } catch { return undefined; }
   }

@@ -69,6 +69,7 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
   const triggers: IncidentResult["triggers"] = [];
   const statesVisited: FsmState[] = [];
   let runs = 0;
+  let runsAtStepLimit = 0;
   let status: IncidentResult["status"] = "stable";
   let reason = "";
 
@@ -109,12 +110,22 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
     }
     runDue = true;
     const state = (await app.getState(config)).values as AgentState;
-    if (state.status === "error" || state.status === "max_steps") {
+    if (state.status === "error") {
       status = state.status;
       reason = state.finalReason ?? "";
       break;
     }
     const world = worlds.get({ threadId: incidentId, scenario: state.scenario, seed: state.seed, dispatchLog: state.dispatchLog, clock: state.clock });
+    if (state.status === "max_steps") {
+      // The step limit bounds one graph run, not the incident: an incident that keeps producing
+      // new damage (a long storm) goes on in a fresh run, at once if work is waiting.
+      runsAtStepLimit++;
+      if (runsAtStepLimit >= maxRuns / 2) { status = "max_steps"; reason = `${runsAtStepLimit} runs hit the step limit: ${state.finalReason ?? ""}`; break; }
+      if (world.simulator.workableUnassignedIds().length > 0) {
+        input = { trigger: { kind: "step_limit", at: world.now(), message: `the last run stopped at its step limit (${state.maxSteps}) with work left` } };
+        continue;
+      }
+    }
     // The graph has done what it can; let the world go on until the next alert.
     const alerts = world.simulator.advanceUntilAlert();
     if (alerts.length === 0) {

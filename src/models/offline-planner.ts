@@ -58,10 +58,12 @@ export class OfflinePlannerModel extends BaseChatModel {
     const observations = readObservations(messages);
     const lastRejection = lastIndexWhere(messages, isRejection);
     const allowed = (name: string) => this.boundTools === null || this.boundTools.includes(name);
-    const toPlan = (context?.damaged_without_crew ?? []).map((d: { id: string }) => d.id).slice(0, 50);
+    // Weather at the highest-impact sites; a rule-based planner needs no more than a sample.
+    const toPlan = (context?.damaged_without_crew ?? []).map((d: { id: string }) => d.id).slice(0, 20);
 
-    const have = (tool: string) => observations.some((o) => o.tool === tool && !o.error);
-    const missingFacts = FACT_TOOLS.filter((t) => allowed(t) && !have(t));
+    // A fact asked once is not asked again, even if it failed: the optimizer plans without it.
+    const asked = (tool: string) => observations.some((o) => o.tool === tool);
+    const missingFacts = FACT_TOOLS.filter((t) => allowed(t) && !asked(t));
     if (missingFacts.length > 0) {
       const calls = missingFacts.map((name) => ({ name, args: name === "get_weather_at_location" ? { locations: toPlan.length ? toPlan : ["0,0"] } : {} }));
       const oneAtATime = this.boundTools === null ? calls.slice(0, 1) : calls;
@@ -69,15 +71,28 @@ export class OfflinePlannerModel extends BaseChatModel {
     }
     const proposal = [...observations].reverse().find((o) => o.tool === "propose_dispatch_plan" && !o.error);
     if (!proposal || proposal.index < lastRejection) {
-      return { thoughts: "Asking the optimizer for a plan and its expected effect.", calls: [{ name: "propose_dispatch_plan", args: {} }] };
+      // If the whole proposal did not fit, ask for the highest-impact assets only.
+      const failed = observations.some((o) => o.tool === "propose_dispatch_plan" && o.error && o.index > lastRejection);
+      const args = failed && toPlan.length ? { asset_ids: toPlan.slice(0, 10) } : {};
+      return { thoughts: "Asking the optimizer for a plan and its expected effect.", calls: [{ name: "propose_dispatch_plan", args }] };
     }
-    const p = JSON.parse(proposal.content) as { plan: { crew_id: string; asset_ids: string[] }[]; reassign?: boolean; reasoning?: string; expected?: { weightedCustomerMinutes?: number; criticalFacilitiesLost?: string[] } };
+    const p = JSON.parse(proposal.content) as Proposal;
     const reasoning = explain(p, observations, context);
-    return { thoughts: reasoning, calls: [{ name: "assign_repair_crew", args: { assignments: p.plan, reasoning, ...(p.reassign ? { reassign: true } : {}) } }] };
+    // A summarised (large) proposal is adopted by its id; a small one is copied out in full.
+    const plan = p.plan ? { assignments: p.plan } : { proposal_id: p.proposal_id };
+    return { thoughts: reasoning, calls: [{ name: "assign_repair_crew", args: { ...plan, reasoning, ...(p.reassign ? { reassign: true } : {}) } }] };
   }
 }
 
-function explain(p: { plan: { crew_id: string; asset_ids: string[] }[]; expected?: { weightedCustomerMinutes?: number; criticalFacilitiesLost?: string[] } }, observations: Observation[], context: Record<string, any> | null): string {
+interface Proposal {
+  proposal_id?: string;
+  plan?: { crew_id: string; asset_ids: string[] }[];
+  plan_summary?: { crew_id: string; jobs: number; first: string[] }[];
+  reassign?: boolean;
+  expected?: { weightedCustomerMinutes?: number; criticalFacilitiesLost?: string[] };
+}
+
+function explain(p: Proposal, observations: Observation[], context: Record<string, any> | null): string {
   const parts: string[] = [];
   const weather = observations.find((o) => o.tool === "get_weather_at_location" && !o.error);
   if (weather) {
@@ -89,14 +104,16 @@ function explain(p: { plan: { crew_id: string; asset_ids: string[] }[]; expected
   }
   const backups = (context?.on_backup ?? []) as { node: string; runs_out_at_minute: number; critical: boolean }[];
   const toPlan = (context?.damaged_without_crew ?? []) as { id: string; critical_facilities?: string[] }[];
-  const planned = new Set(p.plan.flatMap((a) => a.asset_ids));
+  const planned = new Set(p.plan ? p.plan.flatMap((a) => a.asset_ids) : (p.plan_summary ?? []).flatMap((a) => a.first));
   for (const b of backups.filter((x) => x.critical)) {
     const saviour = toPlan.find((d) => d.critical_facilities?.includes(b.node) && planned.has(d.id));
     parts.push(saviour
       ? `${b.node} runs on backup until minute ${b.runs_out_at_minute}: ${saviour.id} restores its supply, so it goes early.`
       : `${b.node} runs on backup until minute ${b.runs_out_at_minute}; its supply already has a crew.`);
   }
-  parts.push(`Plan: ${p.plan.map((a) => `${a.crew_id} ${a.asset_ids.join(">")}`).join("; ")}.`);
+  parts.push(p.plan
+    ? `Plan: ${p.plan.map((a) => `${a.crew_id} ${a.asset_ids.join(">")}`).join("; ")}.`
+    : `Plan ${p.proposal_id}: ${(p.plan_summary ?? []).reduce((n, a) => n + a.jobs, 0)} jobs over ${(p.plan_summary ?? []).length} crews.`);
   if (p.expected) {
     const lost = p.expected.criticalFacilitiesLost ?? [];
     parts.push(`Optimizer expects ${p.expected.weightedCustomerMinutes ?? "?"} weighted customer-minutes; critical facilities still lost: ${lost.length ? lost.join(", ") : "none"}. Adopted as proposed.`);

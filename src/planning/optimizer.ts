@@ -50,6 +50,8 @@ export interface ExpectedEffect {
 }
 
 export interface DispatchProposal {
+  /** Set by whoever keeps proposals, so that a planner can adopt one by reference. */
+  id?: string;
   plan: DispatchPlan;
   expected: ExpectedEffect;
   unassignable: { assetId: string; reason: string }[];
@@ -67,7 +69,9 @@ const LARGE_INCIDENT = 150;
 
 export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}): DispatchProposal {
   const fresh = options.assets ?? world.workableUnassignedIds();
-  const queued = options.replanQueued === false ? [] : world.dispatches().filter((d) => d.status === "queued").map((d) => d.assetId);
+  const queuedNow = world.dispatches().filter((d) => d.status === "queued").map((d) => d.assetId);
+  // Re-planning queued work re-dispatches it: worth it on an incident of human size, not on thousands of jobs.
+  const queued = options.replanQueued === false || fresh.length + queuedNow.length > LARGE_INCIDENT ? [] : queuedNow;
   const replan = queued.length > 0;
   const assets = [...new Set([...fresh, ...queued])];
   const weightOf = weightFunction(world, assets);

@@ -5,6 +5,7 @@
  */
 import { tool, type StructuredToolInterface } from "@langchain/core/tools";
 import type { IncidentWorld } from "../graph/world-provider.js";
+import type { CrewSummary } from "../world/types.js";
 import {
   CrewAssetMatrixArgs, CrewIdsArgs, GetAvailableCrewsArgs, GetWeatherArgs, ProposeDispatchPlanArgs,
 } from "./schemas.js";
@@ -15,10 +16,21 @@ export const AGENT_TOOL_NAMES = [
 ] as const;
 
 const MAX_PAIRS = 2_000;
+/** Proposals with more jobs than this are summarised in the tool result. */
+const FULL_PLAN_LIMIT = 40;
 
 /** Compact JSON: no whitespace, numbers rounded to 0.1. */
 export function compact(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isInteger(v) ? Math.round(v * 10) / 10 : v));
+}
+
+/** A crew at a glance: its queue as a count and the next few jobs, not every id. */
+function summariseCrew(c: CrewSummary) {
+  return {
+    id: c.id, skills: c.skills, status: c.status, ...(c.currentAsset ? { current: c.currentAsset } : {}),
+    queued: c.queue.length, next: c.queue.slice(0, 3), capacity_left_h: c.capacityLeftHours,
+    free_at_minute: c.freeAt, free_at: c.freeAtLocation, speed_kmh: c.speedKmh,
+  };
 }
 
 function pairs(crewIds: string[], assetIds: string[]) {
@@ -36,7 +48,7 @@ export function createAgentTools(world: IncidentWorld): StructuredToolInterface[
       description: "Current weather at assets, crews or x,y points: condition, travel and repair time factors, whether outdoor work is stopped (lightning), and the minute conditions change.",
       schema: GetWeatherArgs,
     }),
-    tool(async () => compact(await agent.getAvailableCrews()), {
+    tool(async () => compact((await agent.getAvailableCrews()).map(summariseCrew)), {
       name: "get_available_crews",
       description: "Crews with shift capacity left: skills (networks they repair), position, status, current job and queue, capacity left after their queued work (hours), the minute they are free, and where.",
       schema: GetAvailableCrewsArgs,
@@ -63,9 +75,18 @@ export function createAgentTools(world: IncidentWorld): StructuredToolInterface[
     }),
     tool(async ({ asset_ids }) => {
       const p = world.proposeDispatchPlan(asset_ids);
+      const jobs = p.plan.assignments.reduce((n, a) => n + a.assetIds.length, 0);
+      // A large plan is summarised: the model adopts it by proposal_id instead of copying thousands of ids.
+      const large = jobs > FULL_PLAN_LIMIT;
       return compact({
-        plan: p.plan.assignments.map((a) => ({ crew_id: a.crewId, asset_ids: a.assetIds })), reassign: Boolean(p.plan.reassign),
-        reasoning: p.plan.reasoning, expected: p.expected, unassignable: p.unassignable, method: p.method,
+        proposal_id: p.id,
+        ...(large
+          ? { plan_summary: p.plan.assignments.map((a) => ({ crew_id: a.crewId, jobs: a.assetIds.length, first: a.assetIds.slice(0, 3) })), note: `${jobs} jobs: adopt with assign_repair_crew({proposal_id}) or list your own assignments` }
+          : { plan: p.plan.assignments.map((a) => ({ crew_id: a.crewId, asset_ids: a.assetIds })) }),
+        reassign: Boolean(p.plan.reassign), reasoning: large ? undefined : p.plan.reasoning,
+        expected: large ? { ...p.expected, jobs: undefined, job_count: p.expected.jobs.length } : p.expected,
+        unassignable: p.unassignable.slice(0, 20), ...(p.unassignable.length > 20 ? { more_unassignable: p.unassignable.length - 20 } : {}),
+        method: p.method,
       });
     }, {
       name: "propose_dispatch_plan",

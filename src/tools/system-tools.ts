@@ -14,13 +14,16 @@ export const SYSTEM_TOOL_NAMES = ["detect_failure_nodes", "estimate_impact", "as
 
 export function toDispatchPlan(input: AssignRepairCrewInput): DispatchPlan {
   return {
-    assignments: input.assignments.map((a) => ({ crewId: a.crew_id, assetIds: a.asset_ids })),
+    assignments: (input.assignments ?? []).map((a) => ({ crewId: a.crew_id, assetIds: a.asset_ids })),
     reasoning: input.reasoning,
     ...(input.reassign ? { reassign: true } : {}),
   };
 }
 
-export function fromDispatchPlan(plan: DispatchPlan): AssignRepairCrewInput {
+/** A plan as assign_repair_crew arguments, with its assignments spelled out. */
+export type ExplicitPlanInput = AssignRepairCrewInput & { assignments: NonNullable<AssignRepairCrewInput["assignments"]> };
+
+export function fromDispatchPlan(plan: DispatchPlan): ExplicitPlanInput {
   return {
     assignments: plan.assignments.map((a) => ({ crew_id: a.crewId, asset_ids: a.assetIds })),
     reasoning: plan.reasoning ?? "",

@@ -167,6 +167,16 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     let errors: string[];
     if (!args.success) {
       errors = args.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`);
+    } else if (args.data.proposal_id) {
+      // Adopting a proposal whole, by reference: the plan is the one the optimizer made.
+      const adopted = world.proposalById?.(args.data.proposal_id);
+      if (!adopted) errors = [`unknown proposal_id "${args.data.proposal_id}": call propose_dispatch_plan again, or list the assignments`];
+      else {
+        plan = { ...adopted, reasoning: args.data.reasoning };
+        errors = (await world.system.validatePlan(plan)).errors;
+      }
+    } else if (!args.data.assignments) {
+      errors = ["give the assignments, or the proposal_id of a proposal to adopt"];
     } else {
       plan = toDispatchPlan(args.data);
       errors = (await world.system.validatePlan(plan)).errors;
