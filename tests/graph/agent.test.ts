@@ -136,6 +136,24 @@ describe("the agent graph, end to end", () => {
     expect(world.dispatches()).toHaveLength(1);
   });
 
+  it("a plan can adopt the optimizer's proposal by its id; an unknown id is refused with the reason", async () => {
+    const rule: Rule = (messages) => {
+      const last = lastMessage(messages);
+      if (last instanceof ToolMessage && last.name === "propose_dispatch_plan") {
+        const id = JSON.parse(String(last.content)).proposal_id;
+        return { calls: [{ name: "assign_repair_crew", args: { proposal_id: id, reasoning: "the optimizer's plan" } }] };
+      }
+      if (last instanceof ToolMessage && last.status === "error") return { calls: [{ name: "propose_dispatch_plan", args: {} }] };
+      return { calls: [{ name: "assign_repair_crew", args: { proposal_id: "P99@0", reasoning: "guess" } }] };
+    };
+    const { state, world, model } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }, { asset: "P1", atMinutes: 0 }] }), rule);
+    const refusal = (model as ScriptedModel).recording.requests[1].at(-1) as ToolMessage;
+    expect(String(refusal.content)).toMatch(/unknown proposal_id "P99@0"/);
+    expect(state.planHistory.at(-1)).toMatchObject({ source: "model", valid: true });
+    expect(state.planHistory.at(-1)!.plan.reasoning).toBe("the optimizer's plan");
+    expect(world.dispatches().map((d) => [d.crewId, d.assetId]).sort()).toEqual([["C1", "L2"], ["C2", "P1"]]);
+  });
+
   it("the step limit sends the run to FINAL with that reason", async () => {
     const { state, world } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }] }), () => ({ calls: [{ name: "assign_repair_crew", args: { assignments: [], reasoning: "" } }] }), { maxSteps: 5, maxPlanAttempts: 10 });
     expect(state.status).toBe("max_steps");
