@@ -56,15 +56,20 @@ export class SimulatedIncidentWorld implements IncidentWorld {
   }
   now() { return this.simulator.now(); }
   dispatchLog() { return this.simulator.dispatchLog(); }
-  private readonly proposals = new Map<string, DispatchPlan>();
+  private readonly proposals = new Map<string, DispatchProposal>();
+  private proposalCount = 0;
   proposeDispatchPlan(assetIds?: string[]) {
     const proposal = proposeDispatchPlan(this.simulator, assetIds ? { assets: assetIds } : {});
-    proposal.id = `P${this.proposals.size + 1}@${Math.round(this.simulator.now())}`;
-    this.proposals.set(proposal.id, proposal.plan);
+    proposal.id = `P${++this.proposalCount}@${Math.round(this.simulator.now())}`;
+    this.proposals.set(proposal.id, proposal);
+    // Only recent proposals can still be adopted: a plan is made against the world of its minute.
+    if (this.proposals.size > 8) this.proposals.delete(this.proposals.keys().next().value!);
     return proposal;
   }
-  proposalById(id: string) { return this.proposals.get(id); }
+  proposalById(id: string) { return this.proposals.get(id)?.plan; }
   expectPlan(plan: DispatchPlan) {
+    // A proposal adopted as it is: its effect is already known.
+    for (const p of this.proposals.values()) if (p.plan.assignments === plan.assignments) return p.expected;
     try { return expectPlanEffect(this.simulator, plan); } catch { return undefined; }
   }
   waitForChange(maxMinutes: number): Alert[] {

@@ -72,6 +72,8 @@ export class World {
   private readonly curve: RestorationPoint[] = [];
   private fullRestorationAt: number | null = null;
   private pendingAlerts: Alert[] = [];
+  private eventsProcessed = 0;
+  private impactCache: { version: number; reports: Map<string, ImpactReport> } = { version: -1, reports: new Map() };
   private feedTree: { order: Int32Array; parentNode: Int32Array; parentLink: Int32Array } | null = null;
 
   constructor(readonly scenario: Scenario, options: WorldOptions = {}) {
@@ -146,6 +148,7 @@ export class World {
     m.out = { ...this.out };
     m.curve = this.curve.slice();
     m.pendingAlerts = [];
+    m.impactCache = { version: -1, reports: new Map() };
     return c;
   }
 
@@ -237,6 +240,7 @@ export class World {
   }
 
   private processEventsAt(t: number): void {
+    this.eventsProcessed++;
     this.integrateTo(t);
     const dirty = new Set<number>();
     const newDamage: number[] = [];
@@ -479,6 +483,15 @@ export class World {
 
   /** Impact of each asset (damaged or out of service). Unknown ids are reported as errors by the repository. */
   estimateImpact(ids: string[]): ImpactReport[] {
+    // Impact changes only when events are processed: IMPACT_ANALYSIS and the optimizer asking
+    // at the same minute share one computation.
+    if (this.impactCache.version !== this.eventsProcessed) this.impactCache = { version: this.eventsProcessed, reports: new Map() };
+    const missing = ids.filter((id) => !this.impactCache.reports.has(id));
+    if (missing.length > 0) for (const r of this.computeImpact(missing, ids.length)) this.impactCache.reports.set(r.asset, r);
+    return ids.map((id) => this.impactCache.reports.get(id)!);
+  }
+
+  private computeImpact(ids: string[], askedFor: number): ImpactReport[] {
     const net = this.net;
     const labels = this.feedPathLabels();
     const attributed = new Map<number, { pop: number; weighted: number; critical: number[] }>();
@@ -501,7 +514,7 @@ export class World {
       const own = attributed.get(a) ?? { pop: 0, weighted: 0, critical: [] };
       // Each repair-alone figure is a service update of its own. On large incidents, compute it
       // where population is attributed to the asset; elsewhere it is almost always 0.
-      const exact = ids.length <= EXACT_RESTORE_LIMIT || (attributed.get(a)?.pop ?? 0) > 0;
+      const exact = askedFor <= EXACT_RESTORE_LIMIT || (attributed.get(a)?.pop ?? 0) > 0;
       const restored = damagedNow && exact ? this.restoredIfRepaired([a]) : { population: 0, weighted: 0 };
       const backupsRunningOut = backups
         .filter((b) => {
