@@ -175,6 +175,11 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
+    // A scenario that cannot be loaded (say, a resumed incident whose file is gone) is bad input, not a crash.
+    if (e instanceof ScenarioError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`error: ${e instanceof OperatorInputClosed ? e.message : (e as Error).stack ?? e}\n`);
     process.exit(1);
   },
