@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { generateRegion, mulberry32 } from "../../src/world/scenario/generate.js";
+import { generateRegion } from "../../src/world/scenario/generate.js";
+import { mulberry32 } from "../../src/world/prng.js";
 import { ScenarioSchema, type Scenario } from "../../src/world/scenario/schema.js";
 
 /** Nodes not reachable from a supply of their own network, over all links. */

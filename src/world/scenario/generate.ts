@@ -6,6 +6,7 @@
  * shape with every default written out; it is NOT run through zod here (tests do that at small sizes).
  */
 import type { Scenario, ScenarioCrew, ScenarioLink, ScenarioNode } from "./schema.js";
+import { mulberry32 } from "../prng.js";
 
 export interface GenerateOptions {
   seed: number;
@@ -24,17 +25,6 @@ export interface GenerateOptions {
 
 export const DEFAULT_NETWORKS = ["power", "water", "gas", "telecom"] as const;
 
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG. Returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface NetworkKinds {
   supply: string;
