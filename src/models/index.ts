@@ -31,7 +31,7 @@ export function createChatModel(name: string, env: ModelEnv = process.env): Base
   if (!apiKey) throw new ModelConfigError(`model "${name}" needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server)`);
   const timeout = numberFrom(env, "OPENAI_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 1);
   const maxRetries = numberFrom(env, "OPENAI_MAX_RETRIES", DEFAULT_MAX_RETRIES, 0);
-  // `streaming` stays unset: with `streaming: true`, invoke() counts tokens with tiktoken, which downloads its tables.
+  // `streaming` stays unset: turned on, invoke() counts tokens with tiktoken, which downloads its tables.
   return new ChatOpenAI({
     model: m[1],
     apiKey,
