@@ -48,6 +48,10 @@ export interface WorldProvider {
   get(key: WorldKey): IncidentWorld;
 }
 
+/** Above this many damaged assets, alerts are batched over ALERT_BATCH_MINUTES before re-planning. */
+export const LARGE_INCIDENT_DAMAGE = 150;
+export const ALERT_BATCH_MINUTES = 30;
+
 export class SimulatedIncidentWorld implements IncidentWorld {
   readonly system: SimulatedRepositories;
   readonly agent: SimulatedRepositories;
@@ -73,7 +77,10 @@ export class SimulatedIncidentWorld implements IncidentWorld {
     try { return expectPlanEffect(this.simulator, plan); } catch { return undefined; }
   }
   waitForChange(maxMinutes: number): Alert[] {
-    return this.simulator.advanceUntilAlert(this.simulator.now() + maxMinutes);
+    // On a large incident, alerts a few minutes apart are planned together: a planning round
+    // per storm fault would cost more than it saves.
+    const batch = this.simulator.damagedCount() > LARGE_INCIDENT_DAMAGE ? ALERT_BATCH_MINUTES : 0;
+    return this.simulator.advanceUntilAlert(this.simulator.now() + maxMinutes, batch);
   }
   metrics() { return this.simulator.metrics(); }
   dispatches() { return this.simulator.dispatches(); }

@@ -127,7 +127,7 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
       }
     }
     // The graph has done what it can; let the world go on until the next alert.
-    const alerts = world.simulator.advanceUntilAlert();
+    const alerts = world.waitForChange(Infinity);
     if (alerts.length === 0) {
       if (world.simulator.isFullyRestored()) { status = "restored"; reason = "the network is fully restored"; }
       else {

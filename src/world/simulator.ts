@@ -212,7 +212,7 @@ export class World {
    * cascade, a crew freed while assets wait), or until `until`. Returns the alerts raised
    * at that minute, or [] when `until` came first or nothing more will happen.
    */
-  advanceUntilAlert(until = Infinity): Alert[] {
+  advanceUntilAlert(until = Infinity, batchMinutes = 0): Alert[] {
     this.pendingAlerts = [];
     for (;;) {
       const next = this.nextEventTime();
@@ -222,11 +222,18 @@ export class World {
       }
       this.processEventsAt(next);
       if (this.pendingAlerts.length > 0) {
+        // Batching: go on for `batchMinutes` and report every alert of that window together.
+        if (batchMinutes > 0) this.advanceTo(Math.min(until, this.clock + batchMinutes));
         const alerts = this.pendingAlerts;
         this.pendingAlerts = [];
         return alerts;
       }
     }
+  }
+
+  /** How many assets are damaged now. */
+  damagedCount(): number {
+    return this.damagedTotal;
   }
 
   /** Nothing damaged, nothing out of service. */
