@@ -1,21 +1,13 @@
 /** Whole incidents on the shipped scenarios, on the offline planner. */
 import { describe, expect, it } from "vitest";
+import { runEpisode } from "../../src/evaluation/episode.js";
 import { runIncident } from "../../src/incident/runner.js";
 import { detectionOrderPlan } from "../../src/planning/baselines.js";
 import { loadScenario } from "../../src/world/scenario/load.js";
 import { World } from "../../src/world/simulator.js";
 
 /** What a naive agent does: at the start and at every alert, dispatch in the order failures were detected. */
-function detectionOrderEpisode(name: string): World {
-  const world = new World(loadScenario(name));
-  const dispatch = () => {
-    const p = detectionOrderPlan(world).plan;
-    if (p.assignments.length) world.assignCrews(p);
-  };
-  dispatch();
-  for (let alerts = world.advanceUntilAlert(); alerts.length; alerts = world.advanceUntilAlert()) dispatch();
-  return world;
-}
+const detectionOrderEpisode = (name: string) => runEpisode(new World(loadScenario(name)), (w) => detectionOrderPlan(w).plan);
 
 describe.each(["demo", "ieee123"])("the %s scenario on the offline planner", (name) => {
   it("reaches full restoration, no worse than dispatching in detection order", async () => {
@@ -31,7 +23,7 @@ describe.each(["demo", "ieee123"])("the %s scenario on the offline planner", (na
     const done = r.dispatches.filter((d) => d.status === "done").map((d) => d.assetId);
     expect(new Set(done).size).toBe(done.length);
     expect(r.dispatches.every((d) => d.status === "done" || d.status === "reassigned")).toBe(true);
-    const naive = detectionOrderEpisode(name).metrics();
+    const naive = detectionOrderEpisode(name).metrics;
     expect(naive.minutesToFullRestoration).not.toBeNull();
     expect(r.metrics.weightedCustomerMinutesInterrupted).toBeLessThanOrEqual(naive.weightedCustomerMinutesInterrupted);
     expect(r.metrics.customerMinutesInterrupted).toBeLessThanOrEqual(naive.customerMinutesInterrupted);

@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { issuesOf } from "../support/scenario-errors.js";
 import { importCsvFolder, parseCsv } from "../../src/world/scenario/csv.js";
-import { loadScenario, ScenarioError } from "../../src/world/scenario/load.js";
+import { loadScenario } from "../../src/world/scenario/load.js";
 
 const GOOD: Record<string, string> = {
   "scenario.json": JSON.stringify({ name: "tiny", coordinates: { kind: "xy", unit: "km" }, repairMinutes: { line: 90 } }),
@@ -24,16 +25,6 @@ function folder(files: Record<string, string | undefined>): string {
   const dir = mkdtempSync(join(tmpdir(), "csv-import-"));
   for (const [name, text] of Object.entries(files)) if (text !== undefined) writeFileSync(join(dir, name), text);
   return dir;
-}
-
-function issuesOf(fn: () => unknown): { where: string; message: string }[] {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioError);
-    return (err as ScenarioError).issues;
-  }
-  throw new Error("expected a ScenarioError");
 }
 
 describe("parseCsv", () => {

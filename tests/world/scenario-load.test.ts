@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { issuesOf } from "../support/scenario-errors.js";
 import { listShippedScenarios, loadScenario, parseScenario, ScenarioError } from "../../src/world/scenario/load.js";
 
 /** A small valid scenario; tests change one thing at a time. */
@@ -19,17 +20,6 @@ function base(): any {
     crews: [{ id: "c1", x: 0, y: 0, skills: ["power"], capacityHours: 8 }],
     damage: [{ asset: "L1" }],
   };
-}
-
-/** Runs fn, expects a ScenarioError, returns its issues. */
-function issuesOf(fn: () => unknown): { where: string; message: string }[] {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioError);
-    return (err as ScenarioError).issues;
-  }
-  throw new Error("expected a ScenarioError");
 }
 
 describe("parseScenario", () => {
