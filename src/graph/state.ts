@@ -85,7 +85,10 @@ export const StateAnnotation = Annotation.Root({
   ...InputAnnotation.spec,
   // --- the incident (kept across runs on the same thread)
   scenario: replace<string>(() => ""),
-  seed: replace<number | undefined>(() => undefined),
+  // null, not undefined, when unset: a reducer channel holding undefined is left out of the
+  // checkpoint, and LangGraph then rebuilds it on every load by walking all the thread's
+  // earlier checkpoints (quadratic in the incident's length).
+  seed: replace<number | null>(() => null),
   /** The world's clock, in minutes since the incident's minute 0. */
   clock: replace<number>(() => 0),
   /** Every dispatch sent, in order: the world is rebuilt from it. Appended, never rewritten. */

@@ -39,7 +39,8 @@ export interface IncidentWorld {
 export interface WorldKey {
   threadId: string;
   scenario: string;
-  seed?: number;
+  /** The damage schedule's seed; unset or null: the scenario's own. */
+  seed?: number | null;
   dispatchLog: readonly DispatchLogEntry[];
   clock: number;
 }
@@ -116,15 +117,16 @@ export class SimulatorWorldProvider implements WorldProvider {
   }
 
   get(key: WorldKey): SimulatedIncidentWorld {
+    const seed = key.seed ?? undefined;
     const hit = this.cache.get(key.threadId);
-    if (hit && hit.scenario === key.scenario && hit.seed === key.seed && inStep(hit.world.simulator, key)) {
+    if (hit && hit.scenario === key.scenario && hit.seed === seed && inStep(hit.world.simulator, key)) {
       hit.world.simulator.advanceTo(key.clock);
       this.touch(key.threadId, hit);
       return hit.world;
     }
     const scenario = this.scenario(key.scenario);
-    const world = new SimulatedIncidentWorld(World.replay(scenario, key.dispatchLog, key.clock, key.seed === undefined ? {} : { seed: key.seed }));
-    this.touch(key.threadId, { scenario: key.scenario, seed: key.seed, world });
+    const world = new SimulatedIncidentWorld(World.replay(scenario, key.dispatchLog, key.clock, seed === undefined ? {} : { seed }));
+    this.touch(key.threadId, { scenario: key.scenario, seed, world });
     return world;
   }
 

@@ -10,7 +10,7 @@ export function makeInitNode(deps: GraphDeps) {
     const cfg = ensureConfiguration(config);
     // The first run of an incident fixes its scenario and seed; later runs keep them.
     const scenario = state.scenario || cfg.scenario;
-    const seed = state.scenario ? state.seed : cfg.seed;
+    const seed = (state.scenario ? state.seed : cfg.seed) ?? null;
     const incidentId = state.incidentId ?? (config.configurable?.thread_id as string | undefined) ?? `incident-${scenario}`;
     const clock = Math.max(state.clock, state.trigger?.at ?? 0);
     const reset: AgentUpdate = {
