@@ -88,6 +88,8 @@ interface Proposal {
   proposal_id?: string;
   plan?: { crew_id: string; asset_ids: string[] }[];
   plan_summary?: { crew_id: string; jobs: number; first: string[] }[];
+  jobs?: number;
+  crews?: number;
   reassign?: boolean;
   expected?: { weightedCustomerMinutes?: number; criticalFacilitiesLost?: string[] };
 }
@@ -113,7 +115,7 @@ function explain(p: Proposal, observations: Observation[], context: Record<strin
   }
   parts.push(p.plan
     ? `Plan: ${p.plan.map((a) => `${a.crew_id} ${a.asset_ids.join(">")}`).join("; ")}.`
-    : `Plan ${p.proposal_id}: ${(p.plan_summary ?? []).reduce((n, a) => n + a.jobs, 0)} jobs over ${(p.plan_summary ?? []).length} crews.`);
+    : `Plan ${p.proposal_id}: ${p.jobs ?? (p.plan_summary ?? []).reduce((n, a) => n + a.jobs, 0)} jobs over ${p.crews ?? (p.plan_summary ?? []).length} crews.`);
   if (p.expected) {
     const lost = p.expected.criticalFacilitiesLost ?? [];
     parts.push(`Optimizer expects ${p.expected.weightedCustomerMinutes ?? "?"} weighted customer-minutes; critical facilities still lost: ${lost.length ? lost.join(", ") : "none"}. Adopted as proposed.`);

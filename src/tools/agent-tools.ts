@@ -5,7 +5,7 @@
  */
 import { tool, type StructuredToolInterface } from "@langchain/core/tools";
 import type { IncidentWorld } from "../graph/world-provider.js";
-import type { CrewSummary } from "../world/types.js";
+import type { CrewSummary, DispatchPlan } from "../world/types.js";
 import {
   CrewAssetMatrixArgs, CrewIdsArgs, GetAvailableCrewsArgs, GetWeatherArgs, ProposeDispatchPlanArgs,
 } from "./schemas.js";
@@ -18,6 +18,11 @@ export const AGENT_TOOL_NAMES = [
 const MAX_PAIRS = 2_000;
 /** Proposals with more jobs than this are summarised in the tool result. */
 const FULL_PLAN_LIMIT = 40;
+/**
+ * Lists of crews longer than this are cut in tool results (the rest given as totals): a region
+ * with hundreds of crews would otherwise not fit in a model's context.
+ */
+export const CREW_LIST_LIMIT = 40;
 
 /** Compact JSON: no whitespace, numbers rounded to 0.1. */
 export function compact(value: unknown): string {
@@ -30,6 +35,38 @@ function summariseCrew(c: CrewSummary) {
     id: c.id, skills: c.skills, status: c.status, ...(c.currentAsset ? { current: c.currentAsset } : {}),
     queued: c.queue.length, next: c.queue.slice(0, 3), capacity_left_h: c.capacityLeftHours,
     free_at_minute: c.freeAt, free_at: c.freeAtLocation, speed_kmh: c.speedKmh,
+  };
+}
+
+/**
+ * The crews with capacity left; beyond CREW_LIST_LIMIT, the crews free soonest, and totals per
+ * skill for all of them.
+ */
+function crewList(crews: CrewSummary[]) {
+  if (crews.length <= CREW_LIST_LIMIT) return crews.map(summariseCrew);
+  const bySkill: Record<string, { crews: number; idle: number; capacity_left_h: number }> = {};
+  for (const c of crews) {
+    for (const s of c.skills) {
+      const t = (bySkill[s] ??= { crews: 0, idle: 0, capacity_left_h: 0 });
+      t.crews++;
+      if (c.status === "idle") t.idle++;
+      t.capacity_left_h += c.capacityLeftHours;
+    }
+  }
+  const soonest = [...crews].sort((a, b) => a.freeAt - b.freeAt || a.id.localeCompare(b.id)).slice(0, CREW_LIST_LIMIT);
+  return {
+    crews_total: crews.length, by_skill: bySkill, crews: soonest.map(summariseCrew),
+    note: `${CREW_LIST_LIMIT} of ${crews.length} crews shown (free soonest); ask get_crew_location or get_crew_remaining_capacity with crew_ids for others`,
+  };
+}
+
+/** A large plan at a glance: each crew's job count and first jobs, for at most CREW_LIST_LIMIT crews. */
+function planSummary(assignments: DispatchPlan["assignments"]) {
+  const shown = assignments.slice(0, CREW_LIST_LIMIT);
+  const rest = assignments.slice(CREW_LIST_LIMIT);
+  return {
+    plan_summary: shown.map((a) => ({ crew_id: a.crewId, jobs: a.assetIds.length, first: a.assetIds.slice(0, rest.length ? 2 : 3) })),
+    ...(rest.length ? { more_crews: { crews: rest.length, jobs: rest.reduce((n, a) => n + a.assetIds.length, 0) } } : {}),
   };
 }
 
@@ -48,7 +85,7 @@ export function createAgentTools(world: IncidentWorld): StructuredToolInterface[
       description: "Current weather at assets, crews or x,y points: condition, travel and repair time factors, whether outdoor work is stopped (lightning), and the minute conditions change.",
       schema: GetWeatherArgs,
     }),
-    tool(async () => compact((await agent.getAvailableCrews()).map(summariseCrew)), {
+    tool(async () => compact(crewList(await agent.getAvailableCrews())), {
       name: "get_available_crews",
       description: "Crews with shift capacity left: skills (networks they repair), position, status, current job and queue, capacity left after their queued work (hours), the minute they are free, and where.",
       schema: GetAvailableCrewsArgs,
@@ -81,7 +118,7 @@ export function createAgentTools(world: IncidentWorld): StructuredToolInterface[
       return compact({
         proposal_id: p.id,
         ...(large
-          ? { plan_summary: p.plan.assignments.map((a) => ({ crew_id: a.crewId, jobs: a.assetIds.length, first: a.assetIds.slice(0, 3) })), note: `${jobs} jobs: adopt with assign_repair_crew({proposal_id}) or list your own assignments` }
+          ? { jobs, crews: p.plan.assignments.length, ...planSummary(p.plan.assignments), note: `${jobs} jobs: adopt with assign_repair_crew({proposal_id}) or list your own assignments` }
           : { plan: p.plan.assignments.map((a) => ({ crew_id: a.crewId, asset_ids: a.assetIds })) }),
         reassign: Boolean(p.plan.reassign), reasoning: large ? undefined : p.plan.reasoning,
         expected: large ? { ...p.expected, jobs: undefined, job_count: p.expected.jobs.length } : p.expected,

@@ -24,4 +24,21 @@ describe("a large incident", () => {
     expect(seen.some((c) => c.includes('"plan_summary"') && c.includes('"proposal_id"'))).toBe(true);
     expect(new Set(r.dispatches.filter((d) => d.status === "done").map((d) => d.assetId)).size).toBeGreaterThanOrEqual(damaged);
   });
+
+  it("with two hundred crews, the first round dispatches every damaged asset a crew can take", async () => {
+    // Two hundred crews' plan does not fit the context whole: the proposal is summarised so it
+    // still does, and the planner adopts it by id instead of falling back to a handful of assets.
+    const scenario = generateRegion({ seed: 3, nodes: 12_000, crews: 200 });
+    let toPlan = -1;
+    let firstDispatch = -1;
+    await runIncident({
+      scenario: "region", worlds: new SimulatorWorldProvider({ resolveScenario: () => scenario }), config: { model: "offline", maxSteps: 10 }, maxRuns: 1,
+      onStep: (name, u) => {
+        if (name === "FAILURE_DETECTION" && toPlan < 0) toPlan = u.failures!.toPlan.length;
+        if (name === "EXECUTION" && firstDispatch < 0) firstDispatch = u.executionResults![0].dispatched.length;
+      },
+    });
+    expect(toPlan).toBeGreaterThan(500);
+    expect(firstDispatch).toBe(toPlan);
+  });
 });
