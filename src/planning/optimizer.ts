@@ -66,6 +66,8 @@ const SMALL_NETWORK_ASSETS = 20_000;
 const MARGINAL_WEIGHT_LIMIT = 60;
 /** Beyond this many assets the ratio rule is applied as one sort, then list scheduling: O(n log n + n x crews). */
 const LARGE_INCIDENT = 150;
+/** The local search's default budget, in jobs simulated: 400 evaluations of up to 20 jobs each. */
+const SEARCH_JOB_SIMULATIONS = 8_000;
 
 export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}): DispatchProposal {
   const fresh = options.assets ?? world.workableUnassignedIds();
@@ -80,9 +82,13 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
   let plan: DispatchPlan = { assignments, ...(replan ? { reassign: true } : {}) };
   let evaluations = 0;
   const horizon = planHorizon(world, plan);
-  const useSearch = (options.localSearch ?? true) && world.net.assetCount <= SMALL_NETWORK_ASSETS && assets.length > 1 && assets.length <= MARGINAL_WEIGHT_LIMIT;
+  // Each step of the search simulates every job the crews hold, not only the plan's: with more
+  // than LARGE_INCIDENT of them, the search costs minutes for a gain within the noise.
+  const useSearch = (options.localSearch ?? true) && world.net.assetCount <= SMALL_NETWORK_ASSETS && assets.length > 1 && assets.length <= MARGINAL_WEIGHT_LIMIT
+    && fresh.length + world.openJobCount() <= LARGE_INCIDENT;
   if (useSearch) {
-    const budget = options.maxEvaluations ?? 400;
+    // Each evaluation simulates every job the crews hold: the more jobs, the fewer evaluations.
+    const budget = options.maxEvaluations ?? Math.max(20, Math.min(400, Math.floor(SEARCH_JOB_SIMULATIONS / (fresh.length + world.openJobCount()))));
     const result = localSearch(world, assignments, horizon, budget, replan);
     plan = { assignments: result.assignments, ...(replan ? { reassign: true } : {}) };
     evaluations = result.evaluations;
@@ -126,8 +132,10 @@ export function evaluatePlan(world: World, plan: DispatchPlan, horizon: number):
 }
 
 export function expectedEffect(world: World, plan: DispatchPlan, horizon: number): ExpectedEffect {
+  // Simulating ahead repeats every repair the crews hold, not only the plan's: on an incident
+  // with thousands of jobs queued, even a small plan is estimated.
   const size = plan.assignments.reduce((n, a) => n + a.assetIds.length, 0);
-  if (size > LARGE_INCIDENT) return estimatedEffect(world, plan, horizon);
+  if (size + world.openJobCount() > LARGE_INCIDENT) return estimatedEffect(world, plan, horizon);
   const sim = world.clone({ futureDamage: false });
   const before = sim.runningTotals();
   const criticalBefore = new Set(sim.criticalFacilitiesOut());

@@ -22,6 +22,10 @@ export class ServiceState {
   /** Assets repaired since the last update: only they can bring service back. */
   private repaired: number[] = [];
   private readonly mark: Uint8Array;
+  /** The networks the last update traversed: only their nodes can have changed service. */
+  lastTraversed = new Set<number>();
+  /** Per network: population and weighted population out, and nodes out (kept by traverse). */
+  private readonly outByNetwork: { population: number; weighted: number; nodesOut: number }[];
   /** Dependencies running on their buffer, refreshed by every update. */
   private running: { dependency: number; expiresAt: number }[] = [];
 
@@ -34,6 +38,7 @@ export class ServiceState {
     this.depOk = from ? from.depOk.slice() : new Uint8Array(D).fill(1);
     this.lostSince = from ? from.lostSince.slice() : new Float64Array(D).fill(NaN);
     this.running = from ? from.running.slice() : [];
+    this.outByNetwork = from ? from.outByNetwork.map((o) => ({ ...o })) : net.networks.map(() => ({ population: 0, weighted: 0, nodesOut: 0 }));
     this.queue = new Int32Array(N);
     this.mark = new Uint8Array(N);
   }
@@ -68,6 +73,7 @@ export class ServiceState {
     // the downward iteration below finds the greatest fixed point from here. Damage and
     // buffers running out only ever remove service, so without a repair nothing is reset.
     let pending = new Set(dirty);
+    this.lastTraversed = new Set();
     if (this.repaired.length > 0) {
       for (const d of this.revivableDependencies()) {
         this.depOk[d] = 1;
@@ -78,7 +84,7 @@ export class ServiceState {
     }
     while (pending.size > 0) {
       rounds++;
-      for (const n of pending) this.traverse(n);
+      for (const n of pending) { this.traverse(n); this.lastTraversed.add(n); }
       const next = new Set<number>();
       for (const n of pending) {
         for (const d of net.depsByDependeeNetwork[n]) {
@@ -114,12 +120,10 @@ export class ServiceState {
   populationOut(): { population: number; weighted: number; criticalOut: number; nodesOut: number } {
     const net = this.net;
     let population = 0, weighted = 0, criticalOut = 0, nodesOut = 0;
-    for (let i = 0; i < net.nodeCount; i++) {
-      if (!this.inService[i]) {
-        nodesOut++;
-        population += net.population[i];
-        weighted += net.population[i] * net.criticality[i];
-      }
+    for (const o of this.outByNetwork) {
+      population += o.population;
+      weighted += o.weighted;
+      nodesOut += o.nodesOut;
     }
     for (const c of net.criticalNodes) if (!this.inService[c]) criticalOut++;
     return { population, weighted, criticalOut, nodesOut };
@@ -210,5 +214,15 @@ export class ServiceState {
         q[tail++] = v;
       }
     }
+    // The network's share of what is out: populationOut() sums these instead of every node.
+    const out = { population: 0, weighted: 0, nodesOut: 0 };
+    for (let k = 0; k < nodes.length; k++) {
+      const i = nodes[k];
+      if (this.inService[i]) continue;
+      out.nodesOut++;
+      out.population += net.population[i];
+      out.weighted += net.population[i] * net.criticality[i];
+    }
+    this.outByNetwork[network] = out;
   }
 }

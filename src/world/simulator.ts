@@ -68,7 +68,8 @@ export class World {
   private weightedCmi = 0;
   private criticalOutMinutes = 0;
   private out = { population: 0, weighted: 0, criticalOut: 0, nodesOut: 0 };
-  private damagedTotal = 0;
+  /** Damaged assets now: scanning them is cheaper than scanning every asset. */
+  private damagedSet = new Set<number>();
   private readonly curve: RestorationPoint[] = [];
   private fullRestorationAt: number | null = null;
   private pendingAlerts: Alert[] = [];
@@ -94,7 +95,7 @@ export class World {
     this.service.recomputeAll(0);
     this.processEventsAt(0);
     this.out = this.service.populationOut();
-    this.markOutSince(0);
+    this.markOutSince(0, this.net.networks.keys());
     this.pendingAlerts = [];
     this.pushCurve(0);
   }
@@ -141,6 +142,7 @@ export class World {
     m.activeByAsset = activeByAsset;
     m.log = this.log.slice();
     m.schedule = options.futureDamage === false ? this.schedule.slice(0, this.nextDamage) : this.schedule;
+    m.damagedSet = new Set(this.damagedSet);
     m.damagedAt = this.damagedAt.slice();
     m.damageCause = new Map(this.damageCause);
     m.everDamaged = this.everDamaged.slice();
@@ -232,8 +234,15 @@ export class World {
   }
 
   /** How many assets are damaged now. */
+  /** Jobs crews hold: started or queued. Simulating ahead costs a service update per job. */
+  openJobCount(): number {
+    let n = 0;
+    for (const c of this.crews) n += c.queue.length + (c.current ? 1 : 0);
+    return n;
+  }
+
   damagedCount(): number {
-    return this.damagedTotal;
+    return this.damagedSet.size;
   }
 
   /** Nothing damaged, nothing out of service. */
@@ -306,7 +315,7 @@ export class World {
 
   private damage(asset: number, t: number, cause: string, dirty: Set<number>): void {
     dirty.add(this.service.setDamaged(asset, true));
-    this.damagedTotal++;
+    this.damagedSet.add(asset);
     this.damagedAt[asset] = t;
     this.everDamaged[asset] = 1;
     this.damageCause.set(asset, cause);
@@ -330,7 +339,7 @@ export class World {
     }
     crew.capacityLeftMin -= cur.workMinutes ?? t - cur.startedAt;
     dirty.add(this.service.setDamaged(cur.asset, false));
-    this.damagedTotal--;
+    this.damagedSet.delete(cur.asset);
     this.damagedAt[cur.asset] = NaN;
     cur.record.repairedAt = t;
     cur.record.status = "done";
@@ -404,17 +413,20 @@ export class World {
   }
 
   /** Updates when each node went out of service; returns the nodes that just went out. */
-  private markOutSince(t: number): number[] {
+  private markOutSince(t: number, networks: Iterable<number> = this.service.lastTraversed): number[] {
     const newlyOut: number[] = [];
-    for (let i = 0; i < this.net.nodeCount; i++) {
-      if (this.service.inService[i]) this.outSince[i] = NaN;
-      else if (Number.isNaN(this.outSince[i])) { this.outSince[i] = t; newlyOut.push(i); }
+    // By default only the networks the last update traversed: no other node can have changed.
+    for (const n of networks) {
+      for (const i of this.net.nodesByNetwork[n]) {
+        if (this.service.inService[i]) this.outSince[i] = NaN;
+        else if (Number.isNaN(this.outSince[i])) { this.outSince[i] = t; newlyOut.push(i); }
+      }
     }
-    return newlyOut;
+    return newlyOut.sort((a, b) => a - b);
   }
 
   private fullyRestoredNow(): boolean {
-    return this.damagedTotal === 0 && this.out.nodesOut === 0;
+    return this.damagedSet.size === 0 && this.out.nodesOut === 0;
   }
 
   // ---------------------------------------------------------------- what the world reports
@@ -422,9 +434,8 @@ export class World {
   /** Damaged assets that have no active dispatch. */
   private unassignedDamaged(): number[] {
     const out: number[] = [];
-    const d = this.service.damaged;
-    for (let i = 0; i < d.length; i++) if (d[i] && !this.activeByAsset.has(i)) out.push(i);
-    return out;
+    for (const i of this.damagedSet) if (!this.activeByAsset.has(i)) out.push(i);
+    return out.sort((a, b) => a - b);
   }
 
   /** Damaged assets (ids) that no crew is assigned to. */
