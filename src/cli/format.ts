@@ -20,9 +20,9 @@ export function describeStep(name: FsmState, u: Partial<AgentState>): string[] {
     case "FAILURE_DETECTION": {
       const f = u.failures;
       if (!f) return [`${head} (skipped)`];
-      const assigned = f.damaged.length - f.toPlan.length - f.waiting.length;
+      const assigned = f.damagedCount - f.toPlanCount - f.waitingCount;
       return [
-        `${head} ${clock(f.at)} tool detect_failure_nodes: ${f.damaged.length} damaged (${f.toPlan.length} need a crew, ${assigned} have one${f.waiting.length ? `, ${f.waiting.length} wait` : ""}), ${f.outOfServiceCount} out of service, ${f.populationOut.toLocaleString("en-US")} people out`,
+        `${head} ${clock(f.at)} tool detect_failure_nodes: ${f.damagedCount} damaged (${f.toPlanCount} need a crew, ${assigned} have one${f.waitingCount ? `, ${f.waitingCount} wait` : ""}), ${f.outOfServiceCount} out of service, ${f.populationOut.toLocaleString("en-US")} people out`,
         ...(f.criticalFacilitiesOut.length ? [`${" ".repeat(18)}critical facilities out: ${list(f.criticalFacilitiesOut)}`] : []),
         ...f.onBackup.filter((b) => b.critical).map((b) => `${" ".repeat(18)}${b.node} on backup until ${clock(b.expiresAt)}`),
       ];
@@ -49,7 +49,7 @@ export function describeStep(name: FsmState, u: Partial<AgentState>): string[] {
     case "EXECUTION": {
       const r = u.executionResults?.[0];
       if (!r) return [`${head} ${u.errors?.join("; ") ?? ""}`];
-      return [`${head} tool assign_repair_crew: ${r.dispatched.length} dispatched${r.alreadyApplied.length ? `, ${r.alreadyApplied.length} already sent` : ""}${r.error ? ` - ${r.error}` : ""}`];
+      return [`${head} tool assign_repair_crew: ${r.dispatchedCount} dispatched${r.alreadyApplied.length ? `, ${r.alreadyApplied.length} already sent` : ""}${r.error ? ` - ${r.error}` : ""}`];
     }
     case "RESCHEDULING":
       return [`${head} time passes to ${clock(u.clock ?? 0)}: ${u.newFailureCount ? `${u.newFailureCount} new failure(s) (${list(u.newFailures ?? [])})` : "nothing new"}${u.pendingWork ? `, ${u.pendingWork} damaged asset(s) need a crew` : ""}`];

@@ -11,7 +11,7 @@ const stop = (s: RouteState) => Boolean(s.fatalError) || s.stepCount >= s.maxSte
 /** Failures found? Damaged assets no crew has, that a crew can take: analyse them. Otherwise FINAL. */
 export function failuresFound(s: RouteState): "IMPACT_ANALYSIS" | "FINAL" {
   if (stop(s)) return "FINAL";
-  return (s.failures?.toPlan.length ?? 0) > 0 ? "IMPACT_ANALYSIS" : "FINAL";
+  return (s.failures?.toPlanCount ?? 0) > 0 ? "IMPACT_ANALYSIS" : "FINAL";
 }
 
 /** Valid action? A validated plan goes to EXECUTION; an invalid one back into planning with its reasons. */

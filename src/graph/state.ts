@@ -13,13 +13,26 @@ export const FSM_STATES = ["INIT", "FAILURE_DETECTION", "IMPACT_ANALYSIS", "REPA
 export type FsmState = (typeof FSM_STATES)[number];
 
 /** What a detection found, compactly: damaged assets in full, out-of-service ones as counts. */
+/**
+ * Ids kept per list in the failure memory. A city-sized incident has thousands of damaged
+ * assets: the lists keep the most urgent (work to plan first, by impact once it is known) and
+ * the counts say how many there are; the world, not the state, holds them all.
+ */
+export const MAX_FAILURE_IDS_IN_STATE = 300;
+/** Ids kept per plan record and execution record; their counts say how many there are. */
+export const MAX_IDS_PER_RECORD = 200;
+
 export interface FailureMemory {
   at: number;
+  /** Damaged assets, work to plan first (at most MAX_FAILURE_IDS_IN_STATE; `damagedCount` has them all). */
   damaged: Pick<FailedAsset, "id" | "network" | "type" | "cause" | "since" | "assignedCrew" | "dispatchStatus">[];
-  /** Damaged assets with no crew that some crew can take: the work to plan. */
+  damagedCount: number;
+  /** Damaged assets with no crew that some crew can take: the work to plan (the most urgent, if capped). */
   toPlan: string[];
+  toPlanCount: number;
   /** Damaged assets no crew can take now (skills, capacity). */
   waiting: string[];
+  waitingCount: number;
   outOfServiceCount: number;
   outOfServiceByNetwork: Record<string, number>;
   populationOut: number;
@@ -40,6 +53,8 @@ export interface PlanRecord {
   plan: DispatchPlan;
   valid: boolean;
   errors: string[];
+  /** Set when `plan` lists only each crew's first jobs (a large plan; the dispatch log has them all). */
+  jobCount?: number;
   expected?: Pick<ExpectedEffect, "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost">;
   /** Set when an operator decided on the plan (requireApproval): approve, reject (with the reason), or edit. */
   operator?: { decision: "approve" | "reject" | "edit"; reason?: string };
@@ -48,7 +63,9 @@ export interface PlanRecord {
 export interface ExecutionRecord {
   step: number;
   at: number;
+  /** Dispatch ids sent (the first MAX_IDS_PER_RECORD; the dispatch log has them all). */
   dispatched: string[];
+  dispatchedCount: number;
   alreadyApplied: string[];
   error?: string;
 }

@@ -45,6 +45,8 @@ export interface ExpectedEffect {
   /** Critical facilities that would lose service within the horizon (e.g. a generator running out). */
   criticalFacilitiesLost: string[];
   jobs: PlannedJob[];
+  /** Set when `jobs` lists only the first ones (graph state keeps a bounded list): how many there are. */
+  jobCount?: number;
   /** `simulated`: the plan was run on a copy of the world; `estimated`: large plans, from each job's estimate and the population attributed to its asset. */
   basis: "simulated" | "estimated";
 }

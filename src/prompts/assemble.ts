@@ -90,6 +90,9 @@ export function contextData(input: ContextInput, maxFailures: number, maxCrews: 
     const key = `${damagedById.get(id)?.network ?? "?"}/${impacts.get(id)?.severity ?? "unknown"}`;
     hiddenCounts[key] = (hiddenCounts[key] ?? 0) + 1;
   }
+  // Beyond the ids the memory keeps: counted, not classified.
+  const notKept = Math.max(0, (f?.toPlanCount ?? toPlan.length) - toPlan.length);
+  if (notKept > 0) hiddenCounts["less urgent, not classified"] = notKept;
   const withCrews = (f?.damaged ?? []).filter((d) => d.assignedCrew);
   const backups = (f?.onBackup ?? []).slice().sort((a, b) => Number(b.critical) - Number(a.critical) || a.expiresAt - b.expiresAt);
   return {
@@ -103,10 +106,11 @@ export function contextData(input: ContextInput, maxFailures: number, maxCrews: 
     on_backup: backups.slice(0, maxFailures).map((b) => ({ node: b.node, needs: b.dependee, runs_out_at_minute: b.expiresAt, critical: b.critical })),
     ...(backups.length > maxFailures ? { more_on_backup: backups.length - maxFailures } : {}),
     damaged_without_crew: shown,
-    ...(hidden.length ? { more_damaged_without_crew: { count: hidden.length, by_network_and_severity: hiddenCounts, note: "not listed: plan the ones shown; the rest are shown in later rounds, as these get crews" } } : {}),
+    ...(hidden.length + notKept ? { more_damaged_without_crew: { count: hidden.length + notKept, by_network_and_severity: hiddenCounts, note: "not listed: plan the ones shown; the rest are shown in later rounds, as these get crews" } } : {}),
     damaged_with_crew: withCrews.slice(0, maxFailures).map((d) => ({ id: d.id, crew: d.assignedCrew, status: d.dispatchStatus })),
-    ...(withCrews.length > maxFailures ? { more_damaged_with_crew: withCrews.length - maxFailures } : {}),
+    ...((f?.damagedCount ?? 0) - (f?.toPlanCount ?? 0) - (f?.waitingCount ?? 0) > Math.min(withCrews.length, maxFailures) ? { more_damaged_with_crew: f!.damagedCount - f!.toPlanCount - f!.waitingCount - Math.min(withCrews.length, maxFailures) } : {}),
     waiting_no_crew_can_take: (f?.waiting ?? []).slice(0, maxFailures),
+    ...((f?.waitingCount ?? 0) > Math.min(f?.waiting.length ?? 0, maxFailures) ? { more_waiting: f!.waitingCount - Math.min(f!.waiting.length, maxFailures) } : {}),
     out_of_service: { count: f?.outOfServiceCount ?? 0, by_network: f?.outOfServiceByNetwork ?? {}, note: "out of service only: no crew needed" },
     impact_summary: state.impactSummary,
     crews: crews.slice(0, maxCrews).map((c) => ({ id: c.id, skills: c.skills, status: c.status, queue: c.queue.length, free_at_minute: c.freeAt, capacity_left_h: c.capacityLeftHours })),

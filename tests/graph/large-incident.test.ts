@@ -1,5 +1,6 @@
 /** A region with thousands of assets and hundreds of failures, on the offline planner, end to end. */
 import { describe, expect, it } from "vitest";
+import { MAX_FAILURE_IDS_IN_STATE } from "../../src/graph/state.js";
 import { SimulatorWorldProvider } from "../../src/graph/world-provider.js";
 import { runIncident } from "../../src/incident/runner.js";
 import { generateRegion } from "../../src/world/scenario/generate.js";
@@ -31,14 +32,20 @@ describe("a large incident", () => {
     const scenario = generateRegion({ seed: 3, nodes: 12_000, crews: 200 });
     let toPlan = -1;
     let firstDispatch = -1;
+    let analysed: { kept: string[]; count: number; top: string } | null = null;
     await runIncident({
       scenario: "region", worlds: new SimulatorWorldProvider({ resolveScenario: () => scenario }), config: { model: "offline", maxSteps: 10 }, maxRuns: 1,
       onStep: (name, u) => {
-        if (name === "FAILURE_DETECTION" && toPlan < 0) toPlan = u.failures!.toPlan.length;
-        if (name === "EXECUTION" && firstDispatch < 0) firstDispatch = u.executionResults![0].dispatched.length;
+        if (name === "FAILURE_DETECTION" && toPlan < 0) toPlan = u.failures!.toPlanCount;
+        if (name === "IMPACT_ANALYSIS" && !analysed) analysed = { kept: u.failures!.toPlan, count: u.failures!.toPlanCount, top: u.impacts![0].asset };
+        if (name === "EXECUTION" && firstDispatch < 0) firstDispatch = u.executionResults![0].dispatchedCount;
       },
     });
-    expect(toPlan).toBeGreaterThan(500);
+    expect(toPlan).toBeGreaterThan(MAX_FAILURE_IDS_IN_STATE);
     expect(firstDispatch).toBe(toPlan);
+    // The state keeps the most urgent ids (the highest impact first) and counts them all.
+    expect(analysed!.count).toBe(toPlan);
+    expect(analysed!.kept).toHaveLength(MAX_FAILURE_IDS_IN_STATE);
+    expect(analysed!.kept[0]).toBe(analysed!.top);
   });
 });

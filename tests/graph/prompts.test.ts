@@ -14,7 +14,7 @@ function state(toPlan: number): Pick<AgentState, "clock" | "failures" | "impacts
   return {
     clock: 30, incidentId: "inc-1", trigger: undefined, impactSummary: { "power/high": toPlan },
     failures: {
-      at: 30, toPlan: ids, waiting: [], outOfServiceCount: 3 * toPlan, outOfServiceByNetwork: { power: 3 * toPlan },
+      at: 30, toPlan: ids, toPlanCount: toPlan, waiting: [], waitingCount: 0, damagedCount: toPlan, outOfServiceCount: 3 * toPlan, outOfServiceByNetwork: { power: 3 * toPlan },
       damaged: ids.map((id) => ({ id, network: "power", type: "line", cause: "storm damage", since: 0 })),
       populationOut: 100 * toPlan, weightedPopulationOut: 100 * toPlan, criticalFacilitiesOut: [], onBackup: [{ node: "HOSP", dependee: "B", expiresAt: 180, critical: true }],
     },

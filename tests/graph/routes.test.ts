@@ -6,7 +6,7 @@ const base = {
   fatalError: null, stepCount: 3, maxSteps: 60, failures: null, proposedPlan: null, planErrors: [], planSource: null,
   newFailureCount: 0, pendingWork: 0,
 } as unknown as AgentState;
-const failures = (toPlan: string[]) => ({ at: 0, damaged: [], toPlan, waiting: [], outOfServiceCount: 0, outOfServiceByNetwork: {}, populationOut: 0, weightedPopulationOut: 0, criticalFacilitiesOut: [], onBackup: [] });
+const failures = (toPlan: string[]) => ({ at: 0, damaged: [], damagedCount: toPlan.length, toPlan, toPlanCount: toPlan.length, waiting: [], waitingCount: 0, outOfServiceCount: 0, outOfServiceByNetwork: {}, populationOut: 0, weightedPopulationOut: 0, criticalFacilitiesOut: [], onBackup: [] });
 const plan = { assignments: [{ crewId: "C1", assetIds: ["L1"] }] };
 
 describe("failures found?", () => {

@@ -5,7 +5,7 @@ import type { DispatchResult } from "../../world/types.js";
 import { seekApproval } from "../approval.js";
 import { ensureConfiguration } from "../configuration.js";
 import { worldFor, type GraphDeps } from "../runtime.js";
-import type { AgentState, AgentUpdate } from "../state.js";
+import { MAX_IDS_PER_RECORD, type AgentState, type AgentUpdate } from "../state.js";
 import { crashPoint } from "../../persistence/crash-points.js";
 
 export function makeExecutionNode(deps: GraphDeps) {
@@ -29,7 +29,10 @@ export function makeExecutionNode(deps: GraphDeps) {
       return {
         ...base, ...decided, clock: world.now(),
         dispatchLog: result.applied,
-        executionResults: [{ step: base.stepCount, at: world.now(), dispatched: result.applied.map((e) => e.dispatchId), alreadyApplied: result.alreadyApplied }],
+        executionResults: [{
+          step: base.stepCount, at: world.now(), dispatched: result.applied.slice(0, MAX_IDS_PER_RECORD).map((e) => e.dispatchId),
+          dispatchedCount: result.applied.length, alreadyApplied: result.alreadyApplied.slice(0, MAX_IDS_PER_RECORD),
+        }],
         proposedPlan: null, planAttempts: 0, planErrors: [],
       };
     } catch (e) {
@@ -37,7 +40,7 @@ export function makeExecutionNode(deps: GraphDeps) {
       // and, if it lasts, ends the run (src/persistence/node-faults.ts).
       if ((e as Error).name !== "PlanRejected") throw e;
       const message = (e as Error).message;
-      return { ...base, ...decided, executionResults: [{ step: base.stepCount, at: world.now(), dispatched: [], alreadyApplied: [], error: message }], errors: [`execution failed: ${message}`] };
+      return { ...base, ...decided, executionResults: [{ step: base.stepCount, at: world.now(), dispatched: [], dispatchedCount: 0, alreadyApplied: [], error: message }], errors: [`execution failed: ${message}`] };
     }
   };
 }

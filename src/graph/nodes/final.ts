@@ -8,9 +8,9 @@ export function finalStatus(state: AgentState): { status: string; reason: string
   if (state.fatalError) return { status: "error", reason: state.fatalError };
   if (state.stepCount >= state.maxSteps) return { status: "max_steps", reason: `stopped after ${state.stepCount} steps (limit ${state.maxSteps})` };
   if (state.planSource === "fallback" && state.planErrors.length) return { status: "error", reason: `no valid plan, not even the optimizer's: ${state.planErrors.join("; ")}` };
-  if (!f || (f.damaged.length === 0 && f.outOfServiceCount === 0)) return { status: "healthy", reason: "no failures: the network is healthy" };
-  if (f.toPlan.length === 0 && f.waiting.length > 0) return { status: "waiting", reason: `${f.waiting.length} damaged asset(s) wait for a crew that can take them: ${f.waiting.slice(0, 10).join(", ")}` };
-  return { status: "stable", reason: `every damaged asset that can be worked has a crew (${f.damaged.length} damaged, ${f.outOfServiceCount} out of service)` };
+  if (!f || (f.damagedCount === 0 && f.outOfServiceCount === 0)) return { status: "healthy", reason: "no failures: the network is healthy" };
+  if (f.toPlanCount === 0 && f.waitingCount > 0) return { status: "waiting", reason: `${f.waitingCount} damaged asset(s) wait for a crew that can take them: ${f.waiting.slice(0, 10).join(", ")}` };
+  return { status: "stable", reason: `every damaged asset that can be worked has a crew (${f.damagedCount} damaged, ${f.outOfServiceCount} out of service)` };
 }
 
 export function makeFinalNode(deps: GraphDeps) {

@@ -2,6 +2,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { createSystemTools } from "../../tools/system-tools.js";
 import type { ImpactReport } from "../../world/types.js";
+import { rememberFailures } from "./failure-detection.js";
 import { worldFor, type GraphDeps } from "../runtime.js";
 import type { AgentState, AgentUpdate, ImpactMemory } from "../state.js";
 
@@ -12,9 +13,16 @@ export function makeImpactAnalysisNode(deps: GraphDeps) {
   return async function IMPACT_ANALYSIS(state: AgentState, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
     const world = worldFor(deps, state, config);
     const tools = createSystemTools(world);
-    const ids = (state.failures?.damaged ?? []).map((d) => d.id);
+    // A capped failure memory names only some of the damaged assets: the world, at the same
+    // minute, gives them all (the same ones FAILURE_DETECTION saw).
+    const capped = state.failures !== null && state.failures.damaged.length < state.failures.damagedCount;
+    const snapshot = capped ? await world.system.detectFailures() : null;
+    const ids = (snapshot?.damaged ?? state.failures?.damaged ?? []).map((d) => d.id);
     const reports = ((await tools.estimate_impact.invoke({ asset_ids: ids }, config)) as (ImpactReport | { asset: string; error: string })[])
       .filter((r): r is ImpactReport => !("error" in r));
+    // Then the memory keeps the most urgent ones: by criticality-weighted population out.
+    const urgency = new Map(reports.map((r) => [r.asset, r.weightedPopulationOut + (r.backupsRunningOut.some((b) => b.critical) ? 1e12 : 0)]));
+    const failures = snapshot ? rememberFailures(snapshot, await world.agent.getAvailableCrews(), (id) => urgency.get(id) ?? 0) : undefined;
     const summary: Record<string, number> = {};
     for (const r of reports) summary[`${r.network}/${r.severity}`] = (summary[`${r.network}/${r.severity}`] ?? 0) + 1;
     const impacts: ImpactMemory[] = reports
@@ -27,7 +35,7 @@ export function makeImpactAnalysisNode(deps: GraphDeps) {
         ...(r.backupsRunningOut.length ? { backupExpiresAt: Math.min(...r.backupsRunningOut.map((b) => b.expiresAt)) } : {}),
       }));
     return {
-      stepCount: state.stepCount + 1, statesVisited: ["IMPACT_ANALYSIS"], impacts, impactSummary: summary,
+      stepCount: state.stepCount + 1, statesVisited: ["IMPACT_ANALYSIS"], impacts, impactSummary: summary, ...(failures ? { failures } : {}),
       planAttempts: 0, planErrors: [], proposedPlan: null, planSource: null,
     };
   };

@@ -15,10 +15,11 @@ import { AGENT_TOOL_NAMES, compact, createAgentTools } from "../../tools/agent-t
 import { AssignRepairCrewArgs } from "../../tools/schemas.js";
 import { SYSTEM_TOOL_NAMES, createAssignRepairCrewTool, toDispatchPlan } from "../../tools/system-tools.js";
 import type { DispatchPlan } from "../../world/types.js";
+import type { ExpectedEffect } from "../../planning/optimizer.js";
 import { ensureConfiguration, type Configuration } from "../configuration.js";
 import { parseJsonAction } from "../json-action.js";
 import { modelFor, worldFor, type GraphDeps } from "../runtime.js";
-import type { AgentState, AgentUpdate, PlanRecord, RunCounters } from "../state.js";
+import { MAX_IDS_PER_RECORD, type AgentState, type AgentUpdate, type PlanRecord, type RunCounters } from "../state.js";
 import type { IncidentWorld } from "../world-provider.js";
 
 /** The tools the planning model is bound to: the agent tools plus assign_repair_crew, nothing else. */
@@ -49,7 +50,9 @@ function clip(text: string, max: number): string {
 }
 
 async function fallback(world: IncidentWorld, state: AgentState, cfg: Configuration): Promise<AgentUpdate> {
-  const proposal = world.proposeDispatchPlan(state.failures?.toPlan);
+  // A capped list is not the whole work: the world knows it all.
+  const f = state.failures;
+  const proposal = world.proposeDispatchPlan(f && f.toPlan.length === f.toPlanCount ? f.toPlan : undefined);
   const plan: DispatchPlan = {
     ...proposal.plan,
     // assign_repair_crew takes at most 4,000 characters of reasoning; the optimizer's, on a large incident, is longer.
@@ -58,7 +61,7 @@ async function fallback(world: IncidentWorld, state: AgentState, cfg: Configurat
   const validation = await world.system.validatePlan(plan);
   const errors = validation.errors.length ? validation.errors : [];
   return {
-    proposedPlan: plan, planSource: "fallback", planErrors: errors, expectedEffect: proposal.expected,
+    proposedPlan: plan, planSource: "fallback", planErrors: errors, expectedEffect: boundedEffect(proposal.expected),
     counters: { fallbacks: 1 },
     planHistory: [record(state, "fallback", plan, errors, proposal.expected)],
     ...(errors.length ? { errors: [`fallback plan refused: ${errors.join("; ")}`] } : {}),
@@ -193,7 +196,7 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     const expected = world.expectPlan?.(plan!);
     return {
       messages: [...reset, ...added], proposedPlan: plan, planSource: "model", planErrors: [], counters,
-      expectedEffect: expected ?? null, planHistory: [record(state, "model", plan!, [], expected)],
+      expectedEffect: expected ? boundedEffect(expected) : null, planHistory: [record(state, "model", plan!, [], expected)],
     };
   }
   const reason = `no assign_repair_crew after ${cfg.maxModelTurns} model turns`;
@@ -201,8 +204,13 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
 }
 
 function record(state: AgentState, source: PlanRecord["source"], plan: DispatchPlan, errors: string[], expected?: { customerMinutes: number; weightedCustomerMinutes: number; criticalFacilitiesLost: string[] }): PlanRecord {
+  // A plan of thousands of jobs is kept as each crew's first jobs and a count: what was sent is
+  // in the dispatch log, and the history stays small.
+  const jobs = plan.assignments.reduce((n, a) => n + a.assetIds.length, 0);
+  const perCrew = Math.max(1, Math.floor(MAX_IDS_PER_RECORD / Math.max(1, plan.assignments.length)));
+  const kept = jobs <= MAX_IDS_PER_RECORD ? plan : { ...plan, assignments: plan.assignments.map((a) => ({ ...a, assetIds: a.assetIds.slice(0, perCrew) })) };
   return {
-    step: state.stepCount + 1, at: state.clock, source, plan, valid: errors.length === 0, errors,
+    step: state.stepCount + 1, at: state.clock, source, plan: kept, ...(kept !== plan ? { jobCount: jobs } : {}), valid: errors.length === 0, errors,
     ...(expected ? { expected: { customerMinutes: expected.customerMinutes, weightedCustomerMinutes: expected.weightedCustomerMinutes, criticalFacilitiesLost: expected.criticalFacilitiesLost } } : {}),
   };
 }
@@ -315,4 +323,12 @@ function textOf(m: BaseMessage): string {
 function describeError(e: unknown): string {
   const err = e as { name?: string; message?: string; status?: number };
   return [err.name && err.name !== "Error" ? err.name : "", err.status ? `status ${err.status}` : "", err.message ?? String(e)].filter(Boolean).join(": ");
+}
+
+/** Jobs of an expected effect kept in graph state; the rest are counted. */
+export const MAX_EXPECTED_JOBS_IN_STATE = 100;
+
+function boundedEffect(e: ExpectedEffect): ExpectedEffect {
+  if (e.jobs.length <= MAX_EXPECTED_JOBS_IN_STATE) return e;
+  return { ...e, jobs: e.jobs.slice(0, MAX_EXPECTED_JOBS_IN_STATE), jobCount: e.jobs.length };
 }

@@ -28,7 +28,7 @@ export function makeReschedulingNode(deps: GraphDeps) {
     const memory = rememberFailures(after, await world.agent.getAvailableCrews());
     return {
       ...base, clock: world.now(), failures: memory,
-      newFailures: fresh.slice(0, MAX_IDS_IN_STATE), newFailureCount: fresh.length, pendingWork: memory.toPlan.length,
+      newFailures: fresh.slice(0, MAX_IDS_IN_STATE), newFailureCount: fresh.length, pendingWork: memory.toPlanCount,
     };
   };
 }
