@@ -90,9 +90,8 @@ export function contextData(input: ContextInput, maxFailures: number, maxCrews: 
     const key = `${damagedById.get(id)?.network ?? "?"}/${impacts.get(id)?.severity ?? "unknown"}`;
     hiddenCounts[key] = (hiddenCounts[key] ?? 0) + 1;
   }
-  // Beyond the ids the memory keeps: counted, not classified.
+  // Beyond the ids the memory keeps (the most urgent): counted, not classified.
   const notKept = Math.max(0, (f?.toPlanCount ?? toPlan.length) - toPlan.length);
-  if (notKept > 0) hiddenCounts["less urgent, not classified"] = notKept;
   const withCrews = (f?.damaged ?? []).filter((d) => d.assignedCrew);
   const backups = (f?.onBackup ?? []).slice().sort((a, b) => Number(b.critical) - Number(a.critical) || a.expiresAt - b.expiresAt);
   return {
@@ -106,7 +105,7 @@ export function contextData(input: ContextInput, maxFailures: number, maxCrews: 
     on_backup: backups.slice(0, maxFailures).map((b) => ({ node: b.node, needs: b.dependee, runs_out_at_minute: b.expiresAt, critical: b.critical })),
     ...(backups.length > maxFailures ? { more_on_backup: backups.length - maxFailures } : {}),
     damaged_without_crew: shown,
-    ...(hidden.length + notKept ? { more_damaged_without_crew: { count: hidden.length + notKept, by_network_and_severity: hiddenCounts, note: "not listed: plan the ones shown; the rest are shown in later rounds, as these get crews" } } : {}),
+    ...(hidden.length + notKept ? { more_damaged_without_crew: { count: hidden.length + notKept, by_network_and_severity: hiddenCounts, ...(notKept ? { not_classified: notKept } : {}), note: "not listed: plan the ones shown; the rest are shown in later rounds, as these get crews" } } : {}),
     damaged_with_crew: withCrews.slice(0, maxFailures).map((d) => ({ id: d.id, crew: d.assignedCrew, status: d.dispatchStatus })),
     ...((f?.damagedCount ?? 0) - (f?.toPlanCount ?? 0) - (f?.waitingCount ?? 0) > Math.min(withCrews.length, maxFailures) ? { more_damaged_with_crew: f!.damagedCount - f!.toPlanCount - f!.waitingCount - Math.min(withCrews.length, maxFailures) } : {}),
     waiting_no_crew_can_take: (f?.waiting ?? []).slice(0, maxFailures),
