@@ -7,6 +7,7 @@
 import { Annotation, messagesStateReducer } from "@langchain/langgraph";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { DispatchLogEntry, DispatchPlan, FailedAsset, ImpactReport } from "../world/types.js";
+import { appendToBatches, expandDispatchLog, type DispatchBatch } from "../world/dispatch-log.js";
 import type { ExpectedEffect } from "../planning/optimizer.js";
 
 export const FSM_STATES = ["INIT", "FAILURE_DETECTION", "IMPACT_ANALYSIS", "REPAIR_PLANNING", "EXECUTION", "RESCHEDULING", "FINAL"] as const;
@@ -18,7 +19,7 @@ export type FsmState = (typeof FSM_STATES)[number];
  * assets: the lists keep the most urgent (work to plan first, by impact once it is known) and
  * the counts say how many there are; the world, not the state, holds them all.
  */
-export const MAX_FAILURE_IDS_IN_STATE = 300;
+export const MAX_FAILURE_IDS_IN_STATE = 200;
 /** Ids kept per plan record and execution record; their counts say how many there are. */
 export const MAX_IDS_PER_RECORD = 200;
 
@@ -109,10 +110,12 @@ export const StateAnnotation = Annotation.Root({
   /** The world's clock, in minutes since the incident's minute 0. */
   clock: replace<number>(() => 0),
   /** Every dispatch sent, in order: the world is rebuilt from it. Appended, never rewritten. */
-  dispatchLog: Annotation<DispatchLogEntry[]>({
+  // Kept batched (src/world/dispatch-log.ts): nodes write entries, expandDispatchLog reads them back.
+  dispatchLog: Annotation<DispatchBatch[], DispatchLogEntry[]>({
     reducer: (a, b) => {
-      const seen = new Set(a.map((e) => e.dispatchId));
-      return [...a, ...b.filter((e) => !seen.has(e.dispatchId))];
+      if (b.length === 0) return a;
+      const seen = new Set(expandDispatchLog(a).map((e) => e.dispatchId));
+      return appendToBatches(a, b.filter((e) => !seen.has(e.dispatchId)));
     },
     default: () => [],
   }),

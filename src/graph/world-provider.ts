@@ -6,6 +6,7 @@
  */
 import { expectPlanEffect, proposeDispatchPlan, type DispatchProposal, type ExpectedEffect } from "../planning/optimizer.js";
 import { SimulatedRepositories, type AgentRepository, type SystemRepository } from "../world/repositories.js";
+import { expandDispatchLog, type DispatchBatch } from "../world/dispatch-log.js";
 import { loadScenario } from "../world/scenario/load.js";
 import type { Scenario } from "../world/scenario/schema.js";
 import { World } from "../world/simulator.js";
@@ -41,7 +42,8 @@ export interface WorldKey {
   scenario: string;
   /** The damage schedule's seed; unset or null: the scenario's own. */
   seed?: number | null;
-  dispatchLog: readonly DispatchLogEntry[];
+  /** As graph state keeps it (batched), or as entries. */
+  dispatchLog: readonly (DispatchLogEntry | DispatchBatch)[];
   clock: number;
 }
 
@@ -118,14 +120,15 @@ export class SimulatorWorldProvider implements WorldProvider {
 
   get(key: WorldKey): SimulatedIncidentWorld {
     const seed = key.seed ?? undefined;
+    const log = expandDispatchLog(key.dispatchLog);
     const hit = this.cache.get(key.threadId);
-    if (hit && hit.scenario === key.scenario && hit.seed === seed && inStep(hit.world.simulator, key)) {
+    if (hit && hit.scenario === key.scenario && hit.seed === seed && inStep(hit.world.simulator, log, key.clock)) {
       hit.world.simulator.advanceTo(key.clock);
       this.touch(key.threadId, hit);
       return hit.world;
     }
     const scenario = this.scenario(key.scenario);
-    const world = new SimulatedIncidentWorld(World.replay(scenario, key.dispatchLog, key.clock, seed === undefined ? {} : { seed }));
+    const world = new SimulatedIncidentWorld(World.replay(scenario, log, key.clock, seed === undefined ? {} : { seed }));
     this.touch(key.threadId, { scenario: key.scenario, seed, world });
     return world;
   }
@@ -149,10 +152,10 @@ export class SimulatorWorldProvider implements WorldProvider {
 }
 
 /** The cached world matches the state: same dispatches, and not ahead of its clock. */
-function inStep(world: World, key: WorldKey): boolean {
+function inStep(world: World, wanted: readonly DispatchLogEntry[], clock: number): boolean {
   const log = world.dispatchLog();
-  if (log.length !== key.dispatchLog.length || world.now() > key.clock) return false;
-  return log.length === 0 || log[log.length - 1].dispatchId === key.dispatchLog[key.dispatchLog.length - 1].dispatchId;
+  if (log.length !== wanted.length || world.now() > clock) return false;
+  return log.length === 0 || log[log.length - 1].dispatchId === wanted[wanted.length - 1].dispatchId;
 }
 
 /** The process-wide default, used by the exported graph (CLI, Studio, scripts). */

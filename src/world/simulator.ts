@@ -7,6 +7,7 @@
  * dispatches at the same minutes, every run is identical; that is what lets the agent keep
  * only a dispatch log in its state and rebuild the world from it.
  */
+import { dispatchIdOf } from "./dispatch-log.js";
 import { CompiledNetwork } from "./network.js";
 import { mulberry32, poisson } from "./prng.js";
 import type { Scenario } from "./scenario/schema.js";
@@ -781,7 +782,7 @@ export class World {
 
   /** The deterministic id of a dispatch: the same decision at the same minute has the same id. */
   dispatchIdFor(crewId: string, assetId: string, at = this.clock): string {
-    return `${assetId}<-${crewId}@${round2(at)}`;
+    return dispatchIdOf(crewId, assetId, at);
   }
 
   /**

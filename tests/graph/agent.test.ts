@@ -10,6 +10,7 @@ import { OfflinePlannerModel } from "../../src/models/offline-planner.js";
 import type { Scenario } from "../../src/world/scenario/schema.js";
 import { feederWithPump } from "../support/scenarios.js";
 import { contextOf, lastMessage, ScriptedModel, type Rule } from "../support/scripted-model.js";
+import { expandDispatchLog } from "../../src/world/dispatch-log.js";
 
 let thread = 0;
 async function run(scenario: Scenario, model: ConstructorParameters<typeof ScriptedModel>[0] | OfflinePlannerModel = new OfflinePlannerModel(), settings: Record<string, unknown> = {}) {
@@ -47,7 +48,7 @@ describe("the agent graph, end to end", () => {
     const { state, world } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }] }));
     expect(state.statesVisited.slice(0, 6)).toEqual(["INIT", "FAILURE_DETECTION", "IMPACT_ANALYSIS", "REPAIR_PLANNING", "EXECUTION", "RESCHEDULING"]);
     expect(world.dispatches().map((d) => [d.crewId, d.assetId])).toEqual([["C1", "L2"]]);
-    expect(state.dispatchLog.map((e) => e.assetId)).toEqual(["L2"]);
+    expect(expandDispatchLog(state.dispatchLog).map((e) => e.assetId)).toEqual(["L2"]);
     expect(state.counters.modelCalls).toBe(3);
     const ai = state.messages.filter((m) => m.getType() === "ai") as AIMessage[];
     expect(ai[0].tool_calls!.map((c) => c.name).sort()).toEqual(["get_available_crews", "get_weather_at_location"]);

@@ -9,6 +9,7 @@ import { makeReschedulingNode } from "../../src/graph/nodes/rescheduling.js";
 import { finalStatus } from "../../src/graph/nodes/final.js";
 import { SimulatorWorldProvider } from "../../src/graph/world-provider.js";
 import { feederWithPump } from "../support/scenarios.js";
+import { expandDispatchLog } from "../../src/world/dispatch-log.js";
 
 function fresh(over: Partial<AgentState> = {}): AgentState {
   const defaults = Object.fromEntries(Object.entries(StateAnnotation.spec).map(([k, ch]) => [k, (ch as unknown as { default?: () => unknown }).default?.() ?? (ch as { ValueType?: unknown }).ValueType]));
@@ -51,11 +52,11 @@ describe("nodes", () => {
     const d = deps();
     const plan = { assignments: [{ crewId: "C1", assetIds: ["L2"] }], reasoning: "r" };
     const first = await values(makeExecutionNode(d)(fresh({ proposedPlan: plan }), config));
-    expect(first.dispatchLog!.map((e) => e.dispatchId)).toEqual(["L2<-C1@0"]);
+    expect(expandDispatchLog(first.dispatchLog!).map((e) => e.dispatchId)).toEqual(["L2<-C1@0"]);
     // Replayed with the checkpoint from before it ran: the world is rebuilt from that state,
     // and the same decision at the same minute carries the same dispatch id.
     const again = await values(makeExecutionNode(d)(fresh({ proposedPlan: plan }), config));
-    expect(again.dispatchLog!.map((e) => e.dispatchId)).toEqual(["L2<-C1@0"]);
+    expect(expandDispatchLog(again.dispatchLog!).map((e) => e.dispatchId)).toEqual(["L2<-C1@0"]);
     const world = d.worlds.get({ threadId: "n1", scenario: "case", dispatchLog: again.dispatchLog!, clock: 0 });
     expect(world.dispatches().map((r) => r.dispatchId)).toEqual(["L2<-C1@0"]);
     // And the same plan applied twice to one world changes nothing the second time.

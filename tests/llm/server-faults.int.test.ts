@@ -10,6 +10,7 @@ import { runIncident } from "../../src/incident/runner.js";
 import { startOpenAIServer, type ChatRequest, type FakeOpenAIServer, type Reply } from "../support/openai-server.js";
 import { MODEL, modelFor } from "./helpers.js";
 import { contextOf, planner } from "./planner-rule.js";
+import { expandDispatchLog } from "../../src/world/dispatch-log.js";
 
 let server: FakeOpenAIServer;
 beforeAll(async () => { server = await startOpenAIServer(planner); });
@@ -93,7 +94,7 @@ describe("a server that never answers", () => {
     const resumed = await runIncident({ incidentId, checkpointer, worlds, model: modelFor(server), config: { model: MODEL } });
     expect(resumed.reason).toBe("the network is fully restored");
     expect(resumed.status).toBe("restored");
-    const ids = resumed.finalState.dispatchLog.map((e) => e.dispatchId);
+    const ids = expandDispatchLog(resumed.finalState.dispatchLog).map((e) => e.dispatchId);
     expect(new Set(ids).size).toBe(ids.length);
     const assets = resumed.dispatches.filter((d) => d.status !== "reassigned").map((d) => d.assetId);
     expect(new Set(assets).size).toBe(assets.length);

@@ -21,6 +21,7 @@ import { loadScenario } from "../../src/world/scenario/load.js";
 import { ScriptedModel, type Recording } from "../support/scripted-model.js";
 import { InstrumentedWorldProvider } from "./support/instrumented-worlds.js";
 import { invalidDispatches } from "./support/validity.js";
+import { expandDispatchLog } from "../../src/world/dispatch-log.js";
 
 const scenario = loadScenario("demo");
 const CREWS = scenario.crews.map((c) => c.id);
@@ -112,10 +113,10 @@ function checkProperties(protocol: "tools" | "json", state: AgentState, recordin
   expect(state.fatalError).toBeNull();
   expect(["stable", "waiting", "healthy"]).toContain(state.status);
   // No invalid plan applied.
-  expect(invalidDispatches(scenario, state.dispatchLog)).toEqual([]);
-  expect(state.dispatchLog.length).toBeGreaterThan(0);
+  expect(invalidDispatches(scenario, expandDispatchLog(state.dispatchLog))).toEqual([]);
+  expect(expandDispatchLog(state.dispatchLog).length).toBeGreaterThan(0);
   // Nothing reached the crews but through EXECUTION's record (no tool call of the model dispatches).
-  expect(new Set(applied)).toEqual(new Set(state.dispatchLog.map((e) => e.dispatchId)));
+  expect(new Set(applied)).toEqual(new Set(expandDispatchLog(state.dispatchLog).map((e) => e.dispatchId)));
   // Bounded: every planning round ended with a valid plan from the model or the fallback.
   const c = state.counters;
   const validModelPlans = state.planHistory.filter((p) => p.source === "model" && p.valid).length;

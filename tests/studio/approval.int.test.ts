@@ -7,6 +7,7 @@ import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApprovalRequest, OperatorDecision } from "../../src/graph/approval.js";
 import { startDevServer, type DevServer } from "../support/dev-server.js";
+import { expandDispatchLog } from "../../src/world/dispatch-log.js";
 
 let server: DevServer | undefined;
 let client: Client;
@@ -63,7 +64,7 @@ describe("operator approval through the SDK (requireApproval)", () => {
 
     await resume(thread.thread_id, assistantId, { decision: "approve" });
     const after = await pending(thread.thread_id);
-    const sent = after.values.dispatchLog.filter((e: Values) => e.at === 0).map((e: Values) => `${e.assetId}<-${e.crewId}`);
+    const sent = expandDispatchLog(after.values.dispatchLog).filter((e: Values) => e.at === 0).map((e: Values) => `${e.assetId}<-${e.crewId}`);
     expect(sent.sort()).toEqual(request!.plan.assignments.flatMap((a) => a.asset_ids.map((id) => `${id}<-${a.crew_id}`)).sort());
     expect(after.values.planHistory).toContainEqual(expect.objectContaining({ source: "model", valid: true, operator: { decision: "approve" } }));
     await approveAll(thread.thread_id, assistantId);
@@ -117,7 +118,7 @@ describe("operator approval through the SDK (requireApproval)", () => {
     const edited = { assignments: [{ crew_id: "PWR-1", asset_ids: ["L-2A-2B"] }], reasoning: "the hospital feeder alone, now" };
     await resume(thread.thread_id, assistantId, { decision: "edit", plan: edited });
     p = await pending(thread.thread_id);
-    expect(p.values.dispatchLog.filter((e: Values) => e.at === 0).map((e: Values) => e.dispatchId)).toEqual(["L-2A-2B<-PWR-1@0"]);
+    expect(expandDispatchLog(p.values.dispatchLog).filter((e: Values) => e.at === 0).map((e: Values) => e.dispatchId)).toEqual(["L-2A-2B<-PWR-1@0"]);
     const byOperator = p.values.planHistory.filter((h: Values) => h.source === "operator");
     expect(byOperator.map((h: Values) => [h.valid, h.plan.assignments])).toEqual([
       [false, [{ crewId: "WTR-1", assetIds: ["L-2A-2B"] }]],

@@ -7,7 +7,7 @@ import { worldFor, type GraphDeps } from "../runtime.js";
 import type { AgentState, AgentUpdate, ImpactMemory } from "../state.js";
 
 /** Impacts kept in state in full; the rest are counted (checkpoints stay small on large incidents). */
-export const MAX_IMPACTS_IN_STATE = 200;
+export const MAX_IMPACTS_IN_STATE = 150;
 
 export function makeImpactAnalysisNode(deps: GraphDeps) {
   return async function IMPACT_ANALYSIS(state: AgentState, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
