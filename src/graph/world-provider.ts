@@ -6,7 +6,7 @@
  */
 import { expectPlanEffect, proposeDispatchPlan, type DispatchProposal, type ExpectedEffect } from "../planning/optimizer.js";
 import { SimulatedRepositories, type AgentRepository, type SystemRepository } from "../world/repositories.js";
-import { expandDispatchLog, type DispatchBatch } from "../world/dispatch-log.js";
+import { dispatchLogTail, expandDispatchLog, type DispatchBatch } from "../world/dispatch-log.js";
 import { loadScenario } from "../world/scenario/load.js";
 import type { Scenario } from "../world/scenario/schema.js";
 import { World } from "../world/simulator.js";
@@ -120,15 +120,14 @@ export class SimulatorWorldProvider implements WorldProvider {
 
   get(key: WorldKey): SimulatedIncidentWorld {
     const seed = key.seed ?? undefined;
-    const log = expandDispatchLog(key.dispatchLog);
     const hit = this.cache.get(key.threadId);
-    if (hit && hit.scenario === key.scenario && hit.seed === seed && inStep(hit.world.simulator, log, key.clock)) {
+    if (hit && hit.scenario === key.scenario && hit.seed === seed && inStep(hit.world.simulator, key)) {
       hit.world.simulator.advanceTo(key.clock);
       this.touch(key.threadId, hit);
       return hit.world;
     }
     const scenario = this.scenario(key.scenario);
-    const world = new SimulatedIncidentWorld(World.replay(scenario, log, key.clock, seed === undefined ? {} : { seed }));
+    const world = new SimulatedIncidentWorld(World.replay(scenario, expandDispatchLog(key.dispatchLog), key.clock, seed === undefined ? {} : { seed }));
     this.touch(key.threadId, { scenario: key.scenario, seed, world });
     return world;
   }
@@ -152,10 +151,12 @@ export class SimulatorWorldProvider implements WorldProvider {
 }
 
 /** The cached world matches the state: same dispatches, and not ahead of its clock. */
-function inStep(world: World, wanted: readonly DispatchLogEntry[], clock: number): boolean {
+function inStep(world: World, key: WorldKey): boolean {
+  // Every node asks for its world: compare the logs' sizes and last ids without expanding them.
   const log = world.dispatchLog();
-  if (log.length !== wanted.length || world.now() > clock) return false;
-  return log.length === 0 || log[log.length - 1].dispatchId === wanted[wanted.length - 1].dispatchId;
+  const wanted = dispatchLogTail(key.dispatchLog);
+  if (log.length !== wanted.size || world.now() > key.clock) return false;
+  return log.length === 0 || log[log.length - 1].dispatchId === wanted.lastId;
 }
 
 /** The process-wide default, used by the exported graph (CLI, Studio, scripts). */

@@ -86,11 +86,12 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
   const horizon = planHorizon(world, plan);
   // Each step of the search simulates every job the crews hold, not only the plan's: with more
   // than LARGE_INCIDENT of them, the search costs minutes for a gain within the noise.
+  const jobsSimulated = fresh.length + world.openJobCount();
   const useSearch = (options.localSearch ?? true) && world.net.assetCount <= SMALL_NETWORK_ASSETS && assets.length > 1 && assets.length <= MARGINAL_WEIGHT_LIMIT
-    && fresh.length + world.openJobCount() <= LARGE_INCIDENT;
+    && jobsSimulated <= LARGE_INCIDENT;
   if (useSearch) {
     // Each evaluation simulates every job the crews hold: the more jobs, the fewer evaluations.
-    const budget = options.maxEvaluations ?? Math.max(20, Math.min(400, Math.floor(SEARCH_JOB_SIMULATIONS / (fresh.length + world.openJobCount()))));
+    const budget = options.maxEvaluations ?? Math.max(20, Math.min(400, Math.floor(SEARCH_JOB_SIMULATIONS / jobsSimulated)));
     const result = localSearch(world, assignments, horizon, budget, replan);
     plan = { assignments: result.assignments, ...(replan ? { reassign: true } : {}) };
     evaluations = result.evaluations;

@@ -93,6 +93,9 @@ export function contextData(input: ContextInput, maxFailures: number, maxCrews: 
   // Beyond the ids the memory keeps (the most urgent): counted, not classified.
   const notKept = Math.max(0, (f?.toPlanCount ?? toPlan.length) - toPlan.length);
   const withCrews = (f?.damaged ?? []).filter((d) => d.assignedCrew);
+  // What the lists do not show: beyond maxFailures, or beyond the ids the memory keeps.
+  const moreWithCrew = (f ? f.damagedCount - f.toPlanCount - f.waitingCount : 0) - Math.min(withCrews.length, maxFailures);
+  const moreWaiting = (f?.waitingCount ?? 0) - Math.min(f?.waiting.length ?? 0, maxFailures);
   const backups = (f?.onBackup ?? []).slice().sort((a, b) => Number(b.critical) - Number(a.critical) || a.expiresAt - b.expiresAt);
   return {
     incident: state.incidentId, minute: round1(state.clock),
@@ -107,9 +110,9 @@ export function contextData(input: ContextInput, maxFailures: number, maxCrews: 
     damaged_without_crew: shown,
     ...(hidden.length + notKept ? { more_damaged_without_crew: { count: hidden.length + notKept, by_network_and_severity: hiddenCounts, ...(notKept ? { not_classified: notKept } : {}), note: "not listed: plan the ones shown; the rest are shown in later rounds, as these get crews" } } : {}),
     damaged_with_crew: withCrews.slice(0, maxFailures).map((d) => ({ id: d.id, crew: d.assignedCrew, status: d.dispatchStatus })),
-    ...((f?.damagedCount ?? 0) - (f?.toPlanCount ?? 0) - (f?.waitingCount ?? 0) > Math.min(withCrews.length, maxFailures) ? { more_damaged_with_crew: f!.damagedCount - f!.toPlanCount - f!.waitingCount - Math.min(withCrews.length, maxFailures) } : {}),
+    ...(moreWithCrew > 0 ? { more_damaged_with_crew: moreWithCrew } : {}),
     waiting_no_crew_can_take: (f?.waiting ?? []).slice(0, maxFailures),
-    ...((f?.waitingCount ?? 0) > Math.min(f?.waiting.length ?? 0, maxFailures) ? { more_waiting: f!.waitingCount - Math.min(f!.waiting.length, maxFailures) } : {}),
+    ...(moreWaiting > 0 ? { more_waiting: moreWaiting } : {}),
     out_of_service: { count: f?.outOfServiceCount ?? 0, by_network: f?.outOfServiceByNetwork ?? {}, note: "out of service only: no crew needed" },
     impact_summary: state.impactSummary,
     crews: crews.slice(0, maxCrews).map((c) => ({ id: c.id, skills: c.skills, status: c.status, queue: c.queue.length, free_at_minute: c.freeAt, capacity_left_h: c.capacityLeftHours })),

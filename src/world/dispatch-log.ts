@@ -34,6 +34,15 @@ export function expandDispatchLog(log: readonly (DispatchLogEntry | DispatchBatc
   return out;
 }
 
+/** How many dispatches a log holds and the id of the last one, without expanding it. */
+export function dispatchLogTail(log: readonly (DispatchLogEntry | DispatchBatch)[]): { size: number; lastId: string | null } {
+  let size = 0;
+  for (const x of log) size += isBatch(x) ? x.assetIds.length : 1;
+  const last = log[log.length - 1];
+  if (!last) return { size, lastId: null };
+  return { size, lastId: isBatch(last) ? dispatchIdOf(last.crewId, last.assetIds[last.assetIds.length - 1], last.at) : last.dispatchId };
+}
+
 /** Appends entries to a batched log (a new array; `log` is not changed). */
 export function appendToBatches(log: readonly DispatchBatch[], entries: readonly DispatchLogEntry[]): DispatchBatch[] {
   const out = log.slice();

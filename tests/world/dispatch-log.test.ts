@@ -1,6 +1,6 @@
 /** The batched dispatch log gives back exactly the entries, in their order. */
 import { describe, expect, it } from "vitest";
-import { appendToBatches, expandDispatchLog } from "../../src/world/dispatch-log.js";
+import { appendToBatches, dispatchLogTail, expandDispatchLog } from "../../src/world/dispatch-log.js";
 import { proposeDispatchPlan } from "../../src/planning/optimizer.js";
 import { loadScenario } from "../../src/world/scenario/load.js";
 import { World } from "../../src/world/simulator.js";
@@ -28,5 +28,8 @@ describe("batched dispatch log", () => {
     expect(all).toHaveLength(5);
     expect(expandDispatchLog(all)).toEqual(entries);
     expect(expandDispatchLog(entries)).toEqual(entries);
+    expect(dispatchLogTail(all)).toEqual({ size: entries.length, lastId: entries[entries.length - 1].dispatchId });
+    expect(dispatchLogTail(entries)).toEqual(dispatchLogTail(all));
+    expect(dispatchLogTail([])).toEqual({ size: 0, lastId: null });
   });
 });
