@@ -8,7 +8,7 @@ import { DEFAULTS } from "../graph/configuration.js";
 import { SimulatorWorldProvider } from "../graph/world-provider.js";
 import { runIncident } from "../incident/runner.js";
 import { createChatModel, ModelConfigError } from "../models/index.js";
-import { ScenarioError } from "../world/scenario/load.js";
+import { ScenarioError } from "../world/scenario/issues.js";
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { renderIncidentReport } from "../report/html.js";

@@ -12,7 +12,8 @@ import { recursionLimitFor, type Configuration, DEFAULTS } from "../graph/config
 import { buildGraph } from "../graph/graph.js";
 import type { GraphDeps } from "../graph/runtime.js";
 import type { AgentState, FsmState, RunCounters } from "../graph/state.js";
-import { SimulatorWorldProvider, type SimulatedIncidentWorld } from "../graph/world-provider.js";
+import { SimulatorWorldProvider } from "../graph/world-provider.js";
+import type { SimulatedIncidentWorld } from "../planning/incident-world.js";
 import type { DispatchRecord, EpisodeMetrics } from "../world/types.js";
 import { incidentTraceConfig, tagStateRuns } from "../observability/tracing.js";
 import { crashPoint } from "../persistence/crash-points.js";

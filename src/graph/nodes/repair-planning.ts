@@ -20,7 +20,7 @@ import { ensureConfiguration, type Configuration } from "../configuration.js";
 import { parseJsonAction } from "../json-action.js";
 import { modelFor, worldFor, type GraphDeps } from "../runtime.js";
 import { MAX_IDS_PER_RECORD, type AgentState, type AgentUpdate, type PlanRecord, type RunCounters } from "../state.js";
-import type { IncidentWorld } from "../world-provider.js";
+import type { IncidentWorld } from "../../planning/incident-world.js";
 
 /** The tools the planning model is bound to: the agent tools plus assign_repair_crew, nothing else. */
 export const PLANNER_TOOL_NAMES = [...AGENT_TOOL_NAMES, "assign_repair_crew"] as const;
