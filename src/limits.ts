@@ -16,3 +16,9 @@ export const ALERT_BATCH_MINUTES = 30;
 export const MAX_FAILURE_IDS_IN_STATE = 200;
 /** Ids kept per plan record and execution record; their counts say how many there are. */
 export const MAX_IDS_PER_RECORD = 200;
+
+// ---------------------------------------------------------------- persistence
+/** How often a process waiting for an incident's lease (--wait) tries again. */
+export const LEASE_WAIT_POLL_MS = 500;
+/** Connecting to PostgreSQL for a lease or a migration lock gives up after this long. */
+export const PG_CONNECT_TIMEOUT_MS = 10_000;
