@@ -13,7 +13,6 @@ import type { ExpectedEffect } from "../planning/optimizer.js";
 export const FSM_STATES = ["INIT", "FAILURE_DETECTION", "IMPACT_ANALYSIS", "REPAIR_PLANNING", "EXECUTION", "RESCHEDULING", "FINAL"] as const;
 export type FsmState = (typeof FSM_STATES)[number];
 
-/** What a detection found, compactly: damaged assets in full, out-of-service ones as counts. */
 /**
  * Ids kept per list in the failure memory. A city-sized incident has thousands of damaged
  * assets: the lists keep the most urgent (work to plan first, by impact once it is known) and
@@ -23,6 +22,7 @@ export const MAX_FAILURE_IDS_IN_STATE = 200;
 /** Ids kept per plan record and execution record; their counts say how many there are. */
 export const MAX_IDS_PER_RECORD = 200;
 
+/** What a detection found, compactly: damaged assets in full, out-of-service ones as counts. */
 export interface FailureMemory {
   at: number;
   /** Damaged assets, work to plan first (at most MAX_FAILURE_IDS_IN_STATE; `damagedCount` has them all). */

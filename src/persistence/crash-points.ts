@@ -25,7 +25,3 @@ export function crashPoint(id: string): void {
   appendFileSync(ledger, `${id}\n`);
   process.kill(process.pid, "SIGKILL");
 }
-
-export function crashPointsEnabled(): boolean {
-  return Boolean(process.env.INFRA_CRASH_TRACE || process.env.INFRA_CRASH_LEDGER);
-}

@@ -23,8 +23,6 @@ import { MAX_IDS_PER_RECORD, type AgentState, type AgentUpdate, type PlanRecord,
 import type { IncidentWorld } from "../world-provider.js";
 
 /** The tools the planning model is bound to: the agent tools plus assign_repair_crew, nothing else. */
-export const PLANNER_TOOL_NAMES = [...AGENT_TOOL_NAMES, "assign_repair_crew"] as const;
-
 export function plannerTools(world: IncidentWorld): StructuredToolInterface[] {
   return [...createAgentTools(world), createAssignRepairCrewTool(world)];
 }
@@ -58,8 +56,7 @@ async function fallback(world: IncidentWorld, state: AgentState, cfg: Configurat
     // assign_repair_crew takes at most 4,000 characters of reasoning; the optimizer's, on a large incident, is longer.
     reasoning: clip(`Fallback: the optimizer's plan, after ${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts}). ${proposal.plan.reasoning ?? ""}`.trim(), MAX_REASONING_CHARS),
   };
-  const validation = await world.system.validatePlan(plan);
-  const errors = validation.errors.length ? validation.errors : [];
+  const errors = (await world.system.validatePlan(plan)).errors;
   return {
     proposedPlan: plan, planSource: "fallback", planErrors: errors, expectedEffect: boundedEffect(proposal.expected),
     counters: { fallbacks: 1 },
