@@ -7,7 +7,7 @@ import { flushTraces, prepareTracing } from "../observability/tracing.js";
 import { DEFAULTS } from "../graph/configuration.js";
 import { SimulatorWorldProvider } from "../graph/world-provider.js";
 import { runIncident } from "../incident/runner.js";
-import { createChatModel, ModelConfigError } from "../models/index.js";
+import { chooseModel, createChatModel, ModelConfigError } from "../models/index.js";
 import { ScenarioError } from "../world/scenario/load.js";
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
@@ -24,8 +24,9 @@ cascading failures, on the simulated world's clock.
 
 Options:
   --scenario NAME|FILE|DIR   demo (default), ieee123, a scenario JSON file, or a CSV folder
-  --model NAME               offline (default without a key) or openai/<model> (OPENAI_API_KEY,
-                             OPENAI_BASE_URL for Ollama, vLLM, LM Studio, llama.cpp's server)
+  --model NAME               offline (the default; INFRA_MODEL changes it) or openai/<model>
+                             (OPENAI_API_KEY, OPENAI_BASE_URL for Ollama, vLLM, LM Studio, llama.cpp's
+                             server); a key alone does not choose a model
   --protocol tools|json      native tool calls (default) or the JSON action protocol
   --seed N                   seed of the world's random draws (storm damage)
   --max-steps N              FSM steps allowed in one graph run (default ${DEFAULTS.maxSteps})
@@ -76,9 +77,11 @@ function parse(argv: string[]) {
   }
   if (values.resume !== undefined && !/^[\w.:-]{1,200}$/.test(values.resume)) throw new UsageError(`--resume needs an incident id (as printed at the start: "incident: <id>"), got "${values.resume}"`);
   if (values.resume !== undefined && checkpoint.kind === "memory") throw new UsageError("--resume needs a durable --checkpoint (sqlite:PATH or postgres:URL): memory checkpoints end with their process");
+  const chosen = chooseModel(values.model);
   return {
     scenario: values.scenario ?? "demo",
-    model: values.model ?? DEFAULTS.model,
+    model: chosen.model,
+    modelWhy: chosen.why,
     protocol: protocol as "tools" | "json",
     seed: int("seed", values.seed, 0),
     maxSteps: int("max-steps", values["max-steps"], 3),
@@ -135,6 +138,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const incidentId = opts.resume ?? `incident-${randomUUID().slice(0, 8)}`;
   process.stderr.write(`incident: ${incidentId}\n`);
+  process.stderr.write(`model: ${opts.model} (${opts.modelWhy})\n`);
   if (opts.checkpoint.kind !== "memory") process.stderr.write(`checkpoints: ${describeCheckpointSetting(opts.checkpoint)}${opts.resume ? " (resuming)" : ""}\n`);
   // The operator answers at the terminal; the plan is shown where the run's log goes.
   const approval = opts.approve ? terminalApproval(process.stdin, opts.json ? process.stderr : process.stdout) : null;

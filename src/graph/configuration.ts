@@ -32,8 +32,8 @@ export const ConfigurationSchema = Annotation.Root({
 export type Configuration = typeof ConfigurationSchema.State;
 
 export const DEFAULTS: Configuration = {
-  // With no key configured the default is the offline planner.
-  model: process.env.INFRA_MODEL || (process.env.OPENAI_API_KEY ? "openai/gpt-4o-mini" : "offline"),
+  // The offline planner unless INFRA_MODEL names another: a key in the environment is not a choice of model.
+  model: process.env.INFRA_MODEL || "offline",
   protocol: "tools",
   scenario: "demo",
   seed: undefined,
