@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { flushTraces, prepareTracing } from "../observability/tracing.js";
 import { DEFAULTS } from "../graph/configuration.js";
+import { MAX_STEPS_CEILING, STEPS_FOR_ONE_DISPATCH } from "../limits.js";
 import { SimulatorWorldProvider } from "../graph/world-provider.js";
 import { runIncident } from "../incident/runner.js";
 import { chooseModel, createChatModel, ModelConfigError } from "../models/index.js";
@@ -29,7 +30,8 @@ Options:
                              server); a key alone does not choose a model
   --protocol tools|json      native tool calls (default) or the JSON action protocol
   --seed N                   seed of the world's random draws (storm damage)
-  --max-steps N              FSM steps allowed in one graph run (default ${DEFAULTS.maxSteps})
+  --max-steps N              FSM steps allowed in one graph run, FINAL included (default
+                             ${DEFAULTS.maxSteps}; at least ${STEPS_FOR_ONE_DISPATCH}, what one planning round and dispatch take)
   --json                     print one JSON object with the outcome, and nothing else on stdout
   --report FILE.html         also write a self-contained HTML incident report (map, curve, timeline)
   --approve                  ask the operator before each dispatch: a = approve, r <reason> = reject,
@@ -61,10 +63,10 @@ function parse(argv: string[]) {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  const int = (name: string, v: string | undefined, min: number) => {
+  const int = (name: string, v: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER) => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${v}"`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
     return n;
   };
   const protocol = values.protocol ?? "tools";
@@ -84,7 +86,7 @@ function parse(argv: string[]) {
     modelWhy: chosen.why,
     protocol: protocol as "tools" | "json",
     seed: int("seed", values.seed, 0),
-    maxSteps: int("max-steps", values["max-steps"], 3),
+    maxSteps: int("max-steps", values["max-steps"], STEPS_FOR_ONE_DISPATCH, MAX_STEPS_CEILING),
     json: values.json ?? false,
     report: values.report,
     approve: values.approve ?? false,
