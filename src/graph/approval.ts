@@ -20,7 +20,7 @@ import { toDispatchPlan } from "../tools/system-tools.js";
 import type { DispatchPlan } from "../world/types.js";
 import type { ExpectedEffect } from "../planning/optimizer.js";
 import type { AgentState, AgentUpdate, PlanRecord } from "./state.js";
-import type { IncidentWorld } from "./world-provider.js";
+import type { IncidentWorld } from "../planning/incident-world.js";
 import { boundedEffect, recordPlan } from "./plan-record.js";
 
 /** A plan as the operator writes it: the shape of assign_repair_crew's arguments, reasoning optional. */

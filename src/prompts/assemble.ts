@@ -5,7 +5,7 @@
  */
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { z } from "zod";
-import type { AgentState, PlanRecord } from "../graph/state.js";
+import type { PlanningMemory, PlanRecord } from "../memory/agent-memory.js";
 import type { CrewSummary } from "../world/types.js";
 import { CONTEXT_INTRO, REPAIR_PLANNING_SYSTEM_PROMPT, RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS } from "./repair-planning.js";
 
@@ -60,7 +60,7 @@ export function windowedHistory(history: PlanRecord[], window: number) {
 }
 
 export interface ContextInput {
-  state: Pick<AgentState, "clock" | "failures" | "impacts" | "impactSummary" | "planHistory" | "incidentId" | "trigger">;
+  state: PlanningMemory;
   crews: CrewSummary[];
   historyWindow: number;
   /** Names and notes of assets from the scenario: free text written by people, passed as data only. */

@@ -21,7 +21,7 @@ import { parseJsonAction } from "../json-action.js";
 import { modelFor, worldFor, type GraphDeps } from "../runtime.js";
 import { boundedEffect, recordPlan } from "../plan-record.js";
 import type { AgentState, AgentUpdate, RunCounters } from "../state.js";
-import type { IncidentWorld } from "../world-provider.js";
+import type { IncidentWorld } from "../../planning/incident-world.js";
 
 /** The tools the planning model is bound to: the agent tools plus assign_repair_crew, nothing else. */
 export function plannerTools(world: IncidentWorld): StructuredToolInterface[] {
