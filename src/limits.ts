@@ -3,6 +3,20 @@
  * A leaf module: it imports nothing, and any layer may import it.
  */
 
+// --- FSM steps of one graph run (the `maxSteps` setting)
+/**
+ * The largest `maxSteps` a run may be given; larger settings (Studio edits them) are lowered to
+ * it. The graph's recursion limit is set above it, so the routers' step limit always comes first.
+ */
+export const MAX_STEPS_CEILING = 10_000;
+/** The fewest steps any run takes (INIT, FAILURE_DETECTION, FINAL): smaller settings are raised to it. */
+export const MIN_STEPS_PER_RUN = 3;
+/**
+ * The fewest steps in which a run can plan and dispatch once (INIT, FAILURE_DETECTION,
+ * IMPACT_ANALYSIS, REPAIR_PLANNING, EXECUTION, RESCHEDULING, FINAL): the CLI accepts no less.
+ */
+export const STEPS_FOR_ONE_DISPATCH = 7;
+
 /** Above this many damaged assets, alerts are batched over ALERT_BATCH_MINUTES before re-planning. */
 export const LARGE_INCIDENT_DAMAGE = 150;
 /** How long alerts of a large incident are gathered into one planning round, in simulated minutes. */
