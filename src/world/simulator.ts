@@ -234,7 +234,6 @@ export class World {
     }
   }
 
-  /** How many assets are damaged now. */
   /** Jobs crews hold: started or queued. Simulating ahead costs a service update per job. */
   openJobCount(): number {
     let n = 0;
@@ -242,6 +241,7 @@ export class World {
     return n;
   }
 
+  /** How many assets are damaged now. */
   damagedCount(): number {
     return this.damagedSet.size;
   }
