@@ -553,6 +553,20 @@ export class World {
     });
   }
 
+  /** Whether an asset is damaged now (needs a crew). */
+  isDamaged(assetId: string): boolean {
+    const a = this.net.index(assetId);
+    return a !== undefined && this.service.damaged[a] === 1;
+  }
+
+  /**
+   * A copy of the service state as it stands (damage, service, dependencies and their buffers):
+   * what a planner replays repairs through to judge many plans without simulating crews.
+   */
+  serviceSnapshot(): ServiceState {
+    return this.service.clone();
+  }
+
   /** Population that repairing these assets (now, together) would bring back. */
   restoredIfRepaired(assets: number[]): { population: number; weighted: number } {
     const trial = this.service.clone();
