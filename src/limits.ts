@@ -22,3 +22,9 @@ export const MAX_IDS_PER_RECORD = 200;
  * it, only for assets that population is attributed to (elsewhere the figure is almost always 0).
  */
 export const EXACT_REPAIR_ALONE_ASSET_LIMIT = 300;
+
+// ---------------------------------------------------------------- persistence
+/** How often a process waiting for an incident's lease (--wait) tries again. */
+export const LEASE_WAIT_POLL_MS = 500;
+/** Connecting to PostgreSQL for a lease or a migration lock gives up after this long. */
+export const PG_CONNECT_TIMEOUT_MS = 10_000;
