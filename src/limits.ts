@@ -31,6 +31,12 @@ export const MAX_FAILURE_IDS_IN_STATE = 200;
 /** Ids kept per plan record and execution record; their counts say how many there are. */
 export const MAX_IDS_PER_RECORD = 200;
 
+/**
+ * Up to this many assets asked at once, every asset's repair-alone figure is simulated (a service update each); above
+ * it, only for assets that population is attributed to (elsewhere the figure is almost always 0).
+ */
+export const EXACT_REPAIR_ALONE_ASSET_LIMIT = 300;
+
 // ---------------------------------------------------------------- persistence
 /** How often a process waiting for an incident's lease (--wait) tries again. */
 export const LEASE_WAIT_POLL_MS = 500;
