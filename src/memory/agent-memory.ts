@@ -38,6 +38,8 @@ export interface FailureMemory {
 export type ImpactMemory = Pick<ImpactReport, "asset" | "network" | "populationOut" | "weightedPopulationOut" | "populationRestoredIfRepaired" | "severity"> & {
   criticalFacilities: string[];
   backupExpiresAt?: number;
+  /** Its repair restores a critical facility running on backup: it comes first (src/planning/urgency.ts). */
+  savesCriticalBackup?: boolean;
 };
 
 export interface PlanRecord {

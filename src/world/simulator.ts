@@ -234,7 +234,6 @@ export class World {
     }
   }
 
-  /** How many assets are damaged now. */
   /** Jobs crews hold: started or queued. Simulating ahead costs a service update per job. */
   openJobCount(): number {
     let n = 0;
@@ -242,6 +241,7 @@ export class World {
     return n;
   }
 
+  /** How many assets are damaged now. */
   damagedCount(): number {
     return this.damagedSet.size;
   }
@@ -463,6 +463,20 @@ export class World {
     const missing = ids.filter((id) => !this.impactCache.reports.has(id));
     if (missing.length > 0) for (const r of computeImpact(this.outageView(), missing, ids.length)) this.impactCache.reports.set(r.asset, r);
     return ids.map((id) => this.impactCache.reports.get(id)!);
+  }
+
+  /** Whether an asset is damaged now (needs a crew). */
+  isDamaged(assetId: string): boolean {
+    const a = this.net.index(assetId);
+    return a !== undefined && this.service.damaged[a] === 1;
+  }
+
+  /**
+   * A copy of the service state as it stands (damage, service, dependencies and their buffers):
+   * what a planner replays repairs through to judge many plans without simulating crews.
+   */
+  serviceSnapshot(): ServiceState {
+    return this.service.clone();
   }
 
   /** Population that repairing these assets (now, together) would bring back. */
