@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { baselinePlan } from "../src/planning/baselines.js";
 import { evaluatePlan, expectPlanEffect, proposeDispatchPlan } from "../src/planning/optimizer.js";
+import { realCases } from "../src/evaluation/cases.js";
 import { runEpisode } from "../src/evaluation/episode.js";
 import { mulberry32 } from "../src/world/prng.js";
 import { generateRegion } from "../src/world/scenario/generate.js";
@@ -24,11 +25,13 @@ const { values } = parseArgs({
   args: process.argv.slice(2),
   options: {
     nodes: { type: "string" }, seed: { type: "string", default: "7" }, scenario: { type: "string" },
-    ils: { type: "string", default: "0" }, episode: { type: "boolean", default: false },
-    "skip-snapshot": { type: "boolean", default: false },
+    ils: { type: "string", default: "0" }, long: { type: "boolean", default: false }, episode: { type: "boolean", default: false },
+    "skip-snapshot": { type: "boolean", default: false }, case: { type: "string" },
   },
 });
-const scenario = values.nodes
+const scenario = values.case
+  ? realCases().find((c) => c.name === values.case)?.scenario ?? (() => { throw new Error(`no case ${values.case}: ${realCases().map((c) => c.name).join(", ")}`); })()
+  : values.nodes
   ? generateRegion({ seed: Number(values.seed), nodes: Number(values.nodes), name: `synthetic-${values.nodes}-s${values.seed}` })
   : loadScenario(values.scenario ?? "demo");
 const out: Record<string, unknown> = { case: scenario.name, crews: scenario.crews.length };
@@ -46,6 +49,15 @@ if (!values["skip-snapshot"]) {
   const cost: Record<string, number> = {};
   for (const [k, p] of Object.entries(plans)) cost[k] = Math.round(evaluatePlan(world, p, horizon));
   Object.assign(out, { horizon: Math.round(horizon), optimizerMs: Math.round(optMs), method: opt.method, evaluations: opt.evaluations, wcmi: cost });
+  if (values.long) {
+    // A long run of the optimizer itself (10x its budgets, three seeds): one of the references.
+    let bestLong = Infinity;
+    for (const seed of [1, 2, 3]) {
+      const p = proposeDispatchPlan(world, { budgetScale: 10, seed } as Parameters<typeof proposeDispatchPlan>[1]);
+      bestLong = Math.min(bestLong, evaluatePlan(world, p.plan, horizon));
+    }
+    out.long10x = Math.round(bestLong);
+  }
   const ilsSec = Number(values.ils);
   if (ilsSec > 0) {
     const startName = Object.keys(cost).sort((a, b) => cost[a] - cost[b])[0];

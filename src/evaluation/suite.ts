@@ -18,13 +18,17 @@ import type { Scenario } from "../world/scenario/schema.js";
 import { World } from "../world/simulator.js";
 import type { EpisodeMetrics } from "../world/types.js";
 import { referenceBudget, searchBestKnown } from "./best-known.js";
+import { BASELINES, median } from "./targets.js";
+import type { CaseResult, DecisionCost, Figures, PlannerRun, Ratios, ReferenceKind } from "./results.js";
+
+export type { CaseResult, DecisionCost, Figures, PlannerRun, Ratios, ReferenceKind } from "./results.js";
 import { realCases, type CaseFamily, type RealCaseOptions } from "./cases.js";
 import { oneShotPlanner, runEpisode } from "./episode.js";
 import { readReference, resimulateReference, scenarioFingerprint, writeReference, type ReferenceFile } from "./references.js";
 import { solveExact } from "./exact.js";
 import { smallCaseSuite } from "./small-cases.js";
 
-export const BASELINES: readonly BaselineName[] = ["detection-order", "largest-population-first", "ratio-rule"];
+export { BASELINES };
 
 export interface SuiteCase {
   name: string;
@@ -35,8 +39,6 @@ export interface SuiteCase {
   scenario: Scenario;
 }
 
-/** What a case's planners are compared with. */
-export type ReferenceKind = "optimum" | "best-known" | "best-baseline";
 
 export function referenceKindOf(c: SuiteCase): ReferenceKind {
   if (c.kind === "small") return "optimum";
@@ -66,60 +68,10 @@ export function buildSuite(options: SuiteOptions = {}): SuiteCase[] {
   return cases;
 }
 
-export interface Figures {
-  customerMinutes: number;
-  weightedCustomerMinutes: number;
-  criticalFacilityHours: number;
-  /** null when the episode did not restore the network. */
-  minutesToFullRestoration: number | null;
-}
 
-export type Ratios = { [K in keyof Figures]: number | null };
 
-/** What the agent's decisions cost (state.counters), in total and per planning round. */
-export interface DecisionCost {
-  planningRounds: number;
-  modelCalls: number;
-  toolCalls: number;
-  promptTokens: number;
-  completionTokens: number;
-  invalidPlans: number;
-  fallbacks: number;
-  /** The most model calls any one planning round took (target: at most 3). */
-  maxModelCallsPerRound: number;
-  modelCallsPerRound: number;
-  tokensPerRound: number;
-}
 
-export interface PlannerRun {
-  planner: string;
-  status: string;
-  figures: Figures;
-  /** Ratio of each figure to the reference planner's (lower is better; 1 = as good). */
-  ratios?: Ratios;
-  planningRounds: number;
-  cost?: DecisionCost;
-  wallMs: number;
-  /** For the optimum: search nodes and whether it is proven; for a stored reference: how it was found. */
-  note?: string;
-  /** Wall time of each planning round of a rule planner, in ms (median and max). */
-  roundMs?: { median: number; max: number };
-}
 
-export interface CaseResult {
-  case: string;
-  kind: SuiteCase["kind"];
-  nodes: number;
-  damaged: number;
-  crews: number;
-  family: CaseFamily;
-  referenceKind: ReferenceKind;
-  /** The planner the ratios are taken against (for best-known cases: the least wCMI of the stored reference and every planner). */
-  reference: string;
-  /** Set when a planner did better than the stored best-known plan, or the stored plan is missing, stale or does not re-simulate to its figure. */
-  referenceNote?: string;
-  runs: PlannerRun[];
-}
 
 export interface PlannerSpec {
   name: string;
@@ -335,10 +287,6 @@ function bestBaseline(runs: PlannerRun[]): string {
 // Summary and targets: src/evaluation/targets.ts (it imports this module; importing it back made a cycle).
 
 
-export function median(sorted: number[]): number {
-  const m = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[m] : Math.round(((sorted[m - 1] + sorted[m]) / 2) * 10_000) / 10_000;
-}
 
 function round2(v: number): number {
   return Math.round(v * 100) / 100;

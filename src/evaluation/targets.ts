@@ -7,7 +7,15 @@
  * - at most 3 model calls in any planning round.
  * Reported, not asserted: `npm run eval` prints them with pass or fail.
  */
-import { BASELINES, median, type CaseResult, type PlannerRun } from "./suite.js";
+import type { BaselineName } from "../planning/baselines.js";
+import type { CaseResult, PlannerRun } from "./results.js";
+
+export const BASELINES: readonly BaselineName[] = ["detection-order", "largest-population-first", "ratio-rule"];
+
+export function median(sorted: number[]): number {
+  const m = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[m]! : Math.round(((sorted[m - 1]! + sorted[m]!) / 2) * 10_000) / 10_000;
+}
 
 /** "Up to 200 damaged assets": the Shelby d200 case has 210 (the union of whole Wu scenarios), and counts. */
 export const TARGET_MAX_DAMAGED = 210;

@@ -194,6 +194,15 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
   return propose(world, finish(chosen.assignments), unassignable, sur, result, start.name, chosen.name, summary, simulations, weightOf);
 }
 
+/**
+ * The surrogate for plans of the workable assets on this world as it stands (queued work kept,
+ * nothing pinned), over `horizon`: for measuring it against the simulator.
+ */
+export function surrogateFor(world: World, horizon: number): Surrogate {
+  const setup = crewSetup(world, false, []);
+  return new Surrogate(world, setup.starts, setup.fixed, horizon);
+}
+
 function propose(
   world: World, plan: DispatchPlan, unassignable: Unassignable[], sur: Surrogate, result: SearchResult,
   startedFrom: string, chosen: string, candidates: SearchSummary["candidates"], simulations: number, weightOf: ReturnType<typeof weightFunction>,

@@ -118,8 +118,12 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
   for (let turn = 0; turn < cfg.maxModelTurns; turn++) {
     let ai: AIMessage;
     try {
+      // An attempt past its time limit (src/persistence/node-faults.ts) stops here: its retry has the conversation.
+      config.signal?.throwIfAborted();
       ai = (await runnable.invoke(withinBudget(conversation, cfg.contextBudgetTokens - toolSchemaTokens), config)) as AIMessage;
+      config.signal?.throwIfAborted();
     } catch (e) {
+      if (config.signal?.aborted) throw config.signal.reason;
       return { messages: [...reset, ...added], counters, fatalError: `model call failed: ${describeModelError(e)}` };
     }
     counters.modelCalls! += 1;
@@ -153,6 +157,7 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     // Results share what is left of the budget, smallest first, keeping room for the next reply.
     const budgetLeft = cfg.contextBudgetTokens - toolSchemaTokens - REPLY_RESERVE_TOKENS - conversationTokens(conversation);
     const ran = await Promise.all(factCalls.map((c) => runTool(byName.get(c.name), c, config)));
+    config.signal?.throwIfAborted();
     const results = admitWithinBudget(ran, budgetLeft, json);
     counters.toolCalls! += factCalls.length;
     push(...results.map((r) => (json ? jsonResultMessage(r) : r.message)));

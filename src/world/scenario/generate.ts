@@ -7,8 +7,8 @@
  */
 import type { Scenario, ScenarioCrew, ScenarioLink, ScenarioNode } from "./schema.js";
 import { mulberry32 } from "../prng.js";
-import { Grid } from "./spatial-grid.js";
 import { clusteredDamage, linkMidpoint, meshAssumptions, meshDependencies, resolveMesh, type MeshOptions } from "./mesh.js";
+import { Grid } from "./spatial-grid.js";
 
 export interface GenerateOptions {
   seed: number;
