@@ -156,7 +156,9 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
       else {
         const waiting = world.simulator.unassignedDamagedIds();
         status = waiting.length ? "unrestorable" : "stable";
-        reason = waiting.length ? `${waiting.length} damaged asset(s) no crew can repair: ${waiting.slice(0, 10).join(", ")}` : state.finalReason ?? "";
+        const why = new Map(world.simulator.noCrewCanTake().map((u) => [u.asset, u.reason]));
+        const named = waiting.slice(0, 10).map((id) => (why.has(id) ? `${id} (${why.get(id)})` : id)).join("; ");
+        reason = waiting.length ? `${waiting.length} damaged asset(s) no crew can repair: ${named}` : state.finalReason ?? "";
       }
       break;
     }
