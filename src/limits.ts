@@ -71,3 +71,6 @@ export const SURROGATE_CACHE_ENTRIES = 400_000;
 export const SEARCH_WALL_CLOCK_CAP_MS = 30_000;
 /** Up to this many jobs (plan + crews' open jobs), the final candidates are each simulated once to pick the best. */
 export const VERIFY_SIMULATED_JOBS = 1_500;
+
+/** Waiting assets whose reason (why no crew can take them) the failure memory keeps; the count has them all. */
+export const MAX_WAITING_REASONS_IN_STATE = 20;
