@@ -107,7 +107,7 @@ export function improve(sur: Surrogate, start: Lists, budget: SearchBudget, seed
   /** Remove k related jobs (nearest in completion time to a random one) and reinsert each greedily. */
   const ruinRecreate = (l: Lists): { lists: Lists; cost: number } | null => {
     const jobs: { crew: number; pos: number; asset: number; at: number }[] = [];
-    l.forEach((list, c) => { const t = sur.timing(c, list); list.forEach((a, p) => jobs.push({ crew: c, pos: p, asset: a, at: t.completion[p] })); });
+    l.forEach((list, c) => { const t = sur.timing(c, list); for (const [p, a] of list.entries()) jobs.push({ crew: c, pos: p, asset: a, at: t.completion[p] }); });
     const seedJob = jobs[pick(jobs.length)];
     const net = sur.world.net;
     const byTime = rand() < 0.5;

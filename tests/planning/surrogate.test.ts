@@ -66,7 +66,7 @@ describe("surrogate evaluator", () => {
     // Each crew takes two assets it can do; 50 minutes pass: some travel, some repair, some queued.
     const assignments = crews.map((c) => ({ crewId: c.id, assetIds: first.filter((id) => c.skills.includes(net.networkOf(net.index(id)!))).slice(0, 2) }));
     const taken = new Set<string>();
-    for (const a of assignments) { a.assetIds = a.assetIds.filter((id) => !taken.has(id)); a.assetIds.forEach((id) => taken.add(id)); }
+    for (const a of assignments) { a.assetIds = a.assetIds.filter((id) => !taken.has(id)); for (const id of a.assetIds) taken.add(id); }
     w.assignCrews({ assignments: assignments.filter((a) => a.assetIds.length > 0) });
     w.advanceTo(50);
     expect(w.openJobCount()).toBeGreaterThan(0);
