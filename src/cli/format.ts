@@ -3,6 +3,13 @@ import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { AgentState, FsmState } from "../graph/state.js";
 import type { IncidentResult } from "../incident/runner.js";
 
+/**
+ * What the population figures count: a person once per network that serves them (a resident of
+ * a power and a water district is two customers), as utilities count customers. Scenarios do
+ * not say which people a water district and a power district share, so unique people cannot be told.
+ */
+export const CUSTOMERS_NOTE = "customers: a person counts once per network serving them (power, water...)";
+
 export function clock(minutes: number): string {
   if (!Number.isFinite(minutes)) return "-";
   const m = Math.round(minutes);
@@ -22,7 +29,7 @@ export function describeStep(name: FsmState, u: Partial<AgentState>): string[] {
       if (!f) return [`${head} (skipped)`];
       const assigned = f.damagedCount - f.toPlanCount - f.waitingCount;
       return [
-        `${head} ${clock(f.at)} tool detect_failure_nodes: ${f.damagedCount} damaged (${f.toPlanCount} need a crew, ${assigned} have one${f.waitingCount ? `, ${f.waitingCount} wait` : ""}), ${f.outOfServiceCount} out of service, ${f.populationOut.toLocaleString("en-US")} people out`,
+        `${head} ${clock(f.at)} tool detect_failure_nodes: ${f.damagedCount} damaged (${f.toPlanCount} need a crew, ${assigned} have one${f.waitingCount ? `, ${f.waitingCount} wait` : ""}), ${f.outOfServiceCount} out of service, ${f.populationOut.toLocaleString("en-US")} customers out`,
         ...(f.criticalFacilitiesOut.length ? [`${" ".repeat(18)}critical facilities out: ${list(f.criticalFacilitiesOut)}`] : []),
         ...f.onBackup.filter((b) => b.critical).map((b) => `${" ".repeat(18)}${b.node} on backup until ${clock(b.expiresAt)}`),
       ];
@@ -72,7 +79,8 @@ export function summary(r: IncidentResult, options: { tokensEstimated?: boolean 
   lines.push(...table(["crew", "asset", "assigned", "arrived", "lightning hold", "repaired", "status"], rows));
   lines.push("");
   lines.push(`Time to full restoration       ${m.minutesToFullRestoration === null ? "not restored" : `${clock(m.minutesToFullRestoration)} (${Math.round(m.minutesToFullRestoration)} min)`}`);
-  lines.push(`Customer-minutes interrupted   ${m.customerMinutesInterrupted.toLocaleString("en-US")} (SAIDI ${m.saidiMinutes} min over ${m.totalPopulation.toLocaleString("en-US")} people)`);
+  lines.push(`Customer-minutes interrupted   ${m.customerMinutesInterrupted.toLocaleString("en-US")} (SAIDI ${m.saidiMinutes} min over ${m.totalPopulation.toLocaleString("en-US")} customers)`);
+  lines.push(`                               ${CUSTOMERS_NOTE}`);
   lines.push(`  weighted by criticality      ${m.weightedCustomerMinutesInterrupted.toLocaleString("en-US")}`);
   lines.push(`Critical-facility outage       ${m.criticalFacilityOutageHours} h`);
   const c = r.counters;

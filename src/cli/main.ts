@@ -13,7 +13,7 @@ import { ScenarioError } from "../world/scenario/issues.js";
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { renderIncidentReport } from "../report/html.js";
-import { clock, describeStep, summary } from "./format.js";
+import { CUSTOMERS_NOTE, clock, describeStep, summary } from "./format.js";
 import { OperatorInputClosed, terminalApproval } from "./approve.js";
 import { acquireLease, describeHolder, fencedSaver, isIncidentHeld } from "../persistence/lease.js";
 import { CheckpointConfigError, describeCheckpointSetting, openCheckpointer, parseCheckpointSetting, redactUrl } from "../persistence/checkpointer.js";
@@ -195,6 +195,8 @@ async function main(argv: string[]): Promise<number> {
       status: result.status, reason: result.reason, incidentId: result.incidentId, scenario: result.scenario,
       model: opts.model, protocol: opts.protocol,
       figures: { ...result.metrics, restorationCurve: undefined },
+      // Population figures (totalPopulation, populationOut...) count customers, not unique people.
+      counting: CUSTOMERS_NOTE,
       restorationCurve: result.metrics.restorationCurve,
       dispatches: result.dispatches,
       planner: { ...result.counters, tokensEstimated: opts.model === "offline" },
