@@ -8,3 +8,7 @@
 export const LEASE_WAIT_POLL_MS = 500;
 /** Connecting to PostgreSQL for a lease or a migration lock gives up after this long. */
 export const PG_CONNECT_TIMEOUT_MS = 10_000;
+
+// ---------------------------------------------------------------- secrets
+/** Shorter values of secret-named variables are not scrubbed (they would mangle ordinary text). */
+export const SECRET_MIN_LENGTH = 6;

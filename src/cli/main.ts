@@ -14,6 +14,7 @@ import { writeFileSync } from "node:fs";
 import { renderIncidentReport } from "../report/html.js";
 import { clock, describeStep, summary } from "./format.js";
 import { OperatorInputClosed, terminalApproval } from "./approve.js";
+import { registerSecret, scrub } from "../observability/scrub.js";
 import { acquireLease, describeHolder, fencedSaver, isIncidentHeld } from "../persistence/lease.js";
 import { CheckpointConfigError, describeCheckpointSetting, openCheckpointer, parseCheckpointSetting, redactUrl } from "../persistence/checkpointer.js";
 
@@ -103,6 +104,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: ${(e as Error).message}\n\n${HELP}`);
     return 2;
   }
+  // A password given in --checkpoint is a secret too: no error text may carry it.
+  if (opts.checkpoint.kind === "postgres") registerSecret(new URL(opts.checkpoint.url).password ? decodeURIComponent(new URL(opts.checkpoint.url).password) : null);
   if (opts.help) {
     process.stdout.write(HELP);
     return 0;
@@ -173,6 +176,8 @@ async function main(argv: string[]): Promise<number> {
       restorationCurve: result.metrics.restorationCurve,
       dispatches: result.dispatches,
       planner: result.counters,
+      // Every time the optimizer's plan replaced the planner's (model outage, deviation gate, invalid plans), with the reason.
+      fallbacks: result.finalState.planOverrides ?? [],
       runs: result.runs, triggers: result.triggers, statesVisited: result.statesVisited,
       wallMs: Date.now() - started,
     })}\n`);
@@ -197,7 +202,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`error: ${e.message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`error: ${e instanceof OperatorInputClosed ? e.message : (e as Error).stack ?? e}\n`);
+    process.stderr.write(`error: ${scrub(String(e instanceof OperatorInputClosed ? e.message : (e as Error).stack ?? e))}\n`);
     process.exit(1);
   },
 );

@@ -6,6 +6,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { ChatOpenAI } from "@langchain/openai";
 import { OfflinePlannerModel } from "./offline-planner.js";
+import { scrub } from "../observability/scrub.js";
 
 export class ModelConfigError extends Error {}
 
@@ -104,5 +105,20 @@ export function describeModelError(error: unknown): string {
     : e.status && e.status >= 500 ? "server error, after OPENAI_MAX_RETRIES retries"
     : /connection/i.test(text) ? "could not reach OPENAI_BASE_URL"
     : "";
-  return hint ? `${text} (${hint})` : text;
+  // A server may echo the key it refused: the text is scrubbed before it goes anywhere.
+  return scrub(hint ? `${text} (${hint})` : text);
+}
+
+/**
+ * Whether a failed model call is an outage (the server is down, overloaded or silent) rather
+ * than a refusal: no status (a timeout, a dropped or refused connection), 408, 429 or 5xx.
+ * After the retries, an outage is planned around with the optimizer; a refusal (a bad key, an
+ * unknown model) is a configuration to fix and ends the run.
+ */
+export function isModelOutage(error: unknown): boolean {
+  const e = (error ?? {}) as HttpishError;
+  if (e.name === "AbortError") return false;
+  const status = e.status;
+  if (status === undefined) return true;
+  return status === 408 || status === 429 || status >= 500;
 }

@@ -9,7 +9,8 @@ import { AIMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage, typ
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { REMOVE_ALL_MESSAGES, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { buildContextMessage, buildSystemPrompt, estimateTokens, toolJsonSchema, wireTokens } from "../../prompts/assemble.js";
-import { describeModelError } from "../../models/index.js";
+import { describeModelError, isModelOutage } from "../../models/index.js";
+import { scrub } from "../../observability/scrub.js";
 import { NO_ACTION_MESSAGE, OPERATOR_REJECTED_MESSAGE, REJECTED_PLAN_MESSAGE, RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS } from "../../prompts/repair-planning.js";
 import { AGENT_TOOL_NAMES, compact, createAgentTools } from "../../tools/agent-tools.js";
 import { AssignRepairCrewArgs } from "../../tools/schemas.js";
@@ -49,22 +50,25 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 20).trimEnd()} ... (shortened)`;
 }
 
-async function fallback(world: IncidentWorld, state: AgentState, cfg: Configuration): Promise<AgentUpdate> {
+async function fallback(world: IncidentWorld, state: AgentState, cfg: Configuration, outage?: string): Promise<AgentUpdate> {
   // A capped list is not the whole work: the world knows it all.
   const f = state.failures;
   const proposal = world.proposeDispatchPlan(f && f.toPlan.length === f.toPlanCount ? f.toPlan : undefined);
   const plan: DispatchPlan = {
     ...proposal.plan,
     // assign_repair_crew takes at most 4,000 characters of reasoning; the optimizer's, on a large incident, is longer.
-    reasoning: clip(`Fallback: the optimizer's plan, after ${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts}). ${proposal.plan.reasoning ?? ""}`.trim(), MAX_REASONING_CHARS),
+    reasoning: clip(`Fallback: the optimizer's plan, ${outage ? `the model being unavailable (${outage})` : `after ${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts})`}. ${proposal.plan.reasoning ?? ""}`.trim(), MAX_REASONING_CHARS),
   };
+  const why = outage ? `model unavailable: ${outage}` : `${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts})`;
   const validation = await world.system.validatePlan(plan);
   const errors = validation.errors.length ? validation.errors : [];
   return {
     proposedPlan: plan, planSource: "fallback", planErrors: errors, expectedEffect: boundedEffect(proposal.expected),
     counters: { fallbacks: 1 },
-    planHistory: [record(state, "fallback", plan, errors, proposal.expected)],
-    ...(errors.length ? { errors: [`fallback plan refused: ${errors.join("; ")}`] } : {}),
+    planHistory: [{ ...record(state, "fallback", plan, errors, proposal.expected), note: why }],
+    planOverrides: [{ step: state.stepCount + 1, at: state.clock, kind: outage ? "model_outage" : "invalid_plans", reason: why }],
+    // (an empty list would clear the run's errors: only a non-empty one is written)
+    ...(outage || errors.length ? { errors: [...(outage ? [`FALLBACK: ${why}; the optimizer's plan is used`] : []), ...(errors.length ? [`fallback plan refused: ${errors.join("; ")}`] : [])] } : {}),
   };
 }
 
@@ -122,6 +126,12 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     try {
       ai = (await runnable.invoke(withinBudget(conversation, cfg.contextBudgetTokens - toolSchemaTokens), config)) as AIMessage;
     } catch (e) {
+      // An outage (5xx, 429, no answer) after the model's retries: the optimizer plans, loudly
+      // (recorded in planOverrides, shown in the summary and --json). A refusal (bad key) ends the run.
+      if (isModelOutage(e)) {
+        const planned = await fallback(world, state, cfg, describeModelError(e));
+        return { ...planned, messages: [...reset, ...added], counters: { ...counters, fallbacks: 1 } };
+      }
       return { messages: [...reset, ...added], counters, fatalError: `model call failed: ${describeModelError(e)}` };
     }
     counters.modelCalls! += 1;
@@ -322,7 +332,7 @@ function textOf(m: BaseMessage): string {
 
 function describeError(e: unknown): string {
   const err = e as { name?: string; message?: string; status?: number };
-  return [err.name && err.name !== "Error" ? err.name : "", err.status ? `status ${err.status}` : "", err.message ?? String(e)].filter(Boolean).join(": ");
+  return scrub([err.name && err.name !== "Error" ? err.name : "", err.status ? `status ${err.status}` : "", err.message ?? String(e)].filter(Boolean).join(": "));
 }
 
 /** Jobs of an expected effect kept in graph state; the rest are counted. */
