@@ -12,3 +12,13 @@ export const PG_CONNECT_TIMEOUT_MS = 10_000;
 // ---------------------------------------------------------------- secrets
 /** Shorter values of secret-named variables are not scrubbed (they would mangle ordinary text). */
 export const SECRET_MIN_LENGTH = 6;
+
+// ---------------------------------------------------------------- model replies
+/** Tokens a model may answer with in one reply (max_tokens; OPENAI_MAX_TOKENS overrides). */
+export const DEFAULT_MODEL_MAX_TOKENS = 4_096;
+/** Characters of a reply's text kept in the conversation (about 2,000 tokens). */
+export const MAX_REPLY_TEXT_CHARS = 8_000;
+/** Tool calls kept from one reply. */
+export const MAX_TOOL_CALLS_PER_REPLY = 16;
+/** Characters of one tool call's arguments (JSON) kept: a full plan of 500 ids fits; 100,000 ids do not. */
+export const MAX_TOOL_CALL_ARGUMENT_CHARS = 64_000;

@@ -7,6 +7,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { ChatOpenAI } from "@langchain/openai";
 import { OfflinePlannerModel } from "./offline-planner.js";
 import { scrub } from "../observability/scrub.js";
+import { DEFAULT_MODEL_MAX_TOKENS } from "../limits.js";
 
 export class ModelConfigError extends Error {}
 
@@ -15,6 +16,7 @@ export interface ModelEnv {
   OPENAI_BASE_URL?: string;
   OPENAI_TIMEOUT_MS?: string;
   OPENAI_MAX_RETRIES?: string;
+  OPENAI_MAX_TOKENS?: string;
 }
 
 /** Defaults for a real server: a slow local model may take a while, but never forever. */
@@ -32,6 +34,8 @@ export function createChatModel(name: string, env: ModelEnv = process.env): Base
   if (!apiKey) throw new ModelConfigError(`model "${name}" needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server)`);
   const timeout = numberFrom(env, "OPENAI_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 1);
   const maxRetries = numberFrom(env, "OPENAI_MAX_RETRIES", DEFAULT_MAX_RETRIES, 0);
+  // A reply is bounded at the source: the server stops at max_tokens (what is kept is bounded again, src/models/reply-limits.ts).
+  const maxTokens = numberFrom(env, "OPENAI_MAX_TOKENS", DEFAULT_MODEL_MAX_TOKENS, 1);
   // `streaming` stays unset: turned on, invoke() counts tokens with tiktoken, which downloads its tables.
   return new ChatOpenAI({
     model: m[1],
@@ -39,6 +43,7 @@ export function createChatModel(name: string, env: ModelEnv = process.env): Base
     // Reasoning models (o1, o3, gpt-5) refuse any temperature but their own.
     ...(isReasoningModel(m[1]) ? {} : { temperature: 0 }),
     timeout,
+    maxTokens,
     // Retries are LangChain's (exponential backoff from 1 s, randomised); the OpenAI client's own are off.
     maxRetries,
     onFailedAttempt: retryPolicy,
@@ -46,7 +51,7 @@ export function createChatModel(name: string, env: ModelEnv = process.env): Base
   });
 }
 
-function numberFrom(env: ModelEnv, key: "OPENAI_TIMEOUT_MS" | "OPENAI_MAX_RETRIES", fallback: number, min: number): number {
+function numberFrom(env: ModelEnv, key: "OPENAI_TIMEOUT_MS" | "OPENAI_MAX_RETRIES" | "OPENAI_MAX_TOKENS", fallback: number, min: number): number {
   const raw = env[key];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);

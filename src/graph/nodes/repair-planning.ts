@@ -11,6 +11,7 @@ import { REMOVE_ALL_MESSAGES, type LangGraphRunnableConfig } from "@langchain/la
 import { buildContextMessage, buildSystemPrompt, estimateTokens, toolJsonSchema, wireTokens } from "../../prompts/assemble.js";
 import { describeModelError, isModelOutage } from "../../models/index.js";
 import { scrub } from "../../observability/scrub.js";
+import { boundReply } from "../../models/reply-limits.js";
 import { NO_ACTION_MESSAGE, OPERATOR_REJECTED_MESSAGE, REJECTED_PLAN_MESSAGE, RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS } from "../../prompts/repair-planning.js";
 import { AGENT_TOOL_NAMES, compact, createAgentTools } from "../../tools/agent-tools.js";
 import { AssignRepairCrewArgs } from "../../tools/schemas.js";
@@ -124,7 +125,8 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
   for (let turn = 0; turn < cfg.maxModelTurns; turn++) {
     let ai: AIMessage;
     try {
-      ai = (await runnable.invoke(withinBudget(conversation, cfg.contextBudgetTokens - toolSchemaTokens), config)) as AIMessage;
+      // Bounded before it is kept: a 10 MB reply must not ride along in state and every later request.
+      ai = boundReply((await runnable.invoke(withinBudget(conversation, cfg.contextBudgetTokens - toolSchemaTokens), config)) as AIMessage).message;
     } catch (e) {
       // An outage (5xx, 429, no answer) after the model's retries: the optimizer plans, loudly
       // (recorded in planOverrides, shown in the summary and --json). A refusal (bad key) ends the run.
