@@ -22,3 +22,13 @@ export const MAX_REPLY_TEXT_CHARS = 8_000;
 export const MAX_TOOL_CALLS_PER_REPLY = 16;
 /** Characters of one tool call's arguments (JSON) kept: a full plan of 500 ids fits; 100,000 ids do not. */
 export const MAX_TOOL_CALL_ARGUMENT_CHARS = 64_000;
+
+// ---------------------------------------------------------------- scenario files
+/** Characters of one free-text field of a scenario (a name, a note, a description). */
+export const MAX_SCENARIO_TEXT_CHARS = 2_000;
+/** Bytes of a scenario JSON file or of one CSV file (INFRA_MAX_SCENARIO_BYTES raises it). */
+export const MAX_SCENARIO_FILE_BYTES = 64 * 1024 * 1024;
+/** Nodes, and links, a scenario may have (INFRA_MAX_SCENARIO_NODES raises it): 100,000-node regions run in about 20 s. */
+export const MAX_SCENARIO_NODES = 250_000;
+/** Characters of one CSV cell. */
+export const MAX_CSV_CELL_CHARS = 2_000;

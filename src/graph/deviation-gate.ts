@@ -60,9 +60,16 @@ export function withDeviationGate(node: Node, deps: GraphDeps): Node {
     const world = worldFor(deps, state, config);
     const modelEffect = u.expectedEffect ?? world.expectPlan?.(plan) ?? null;
     if (!modelEffect) return update;
+    // Like for like: the optimizer's plan for the same assets judges the model's customer-minutes
+    // (a model may plan part of the work now and the rest next round); the optimizer's plan for
+    // all the work judges critical facilities (leaving the hospital's feeder out is a deviation).
     const f = state.failures;
-    const proposal = world.proposeDispatchPlan(f && f.toPlan.length === f.toPlanCount ? f.toPlan : undefined);
-    const verdict = judgeDeviation(figuresOf(modelEffect), figuresOf(proposal.expected), cfg.deviationMarginPercent);
+    const all = f && f.toPlan.length === f.toPlanCount ? f.toPlan : undefined;
+    const planned = [...new Set(plan.assignments.flatMap((a) => a.assetIds))];
+    const workLeft = all ? all.filter((a) => !planned.includes(a)).length : Math.max(0, (f?.toPlanCount ?? 0) - planned.length);
+    const same = world.proposeDispatchPlan(planned);
+    const proposal = workLeft > 0 ? world.proposeDispatchPlan(all) : same;
+    const verdict = judgeDeviation(figuresOf(modelEffect), { ...figuresOf(same.expected), criticalFacilitiesLost: proposal.expected.criticalFacilitiesLost.filter((x) => same.expected.criticalFacilitiesLost.includes(x)) }, cfg.deviationMarginPercent);
     const comparison = { optimizerEffect: verdict.optimizer, optimizerPlan: boundedPlan(proposal.plan), verdict: verdict.deviates ? verdict.reasons : [] };
     if (!verdict.deviates) return { ...update, planComparison: comparison };
     const reason = `deviation gate: the model's plan ${verdict.reasons.join("; and ")}`;
