@@ -59,7 +59,8 @@ export function describeStep(name: FsmState, u: Partial<AgentState>): string[] {
   return [];
 }
 
-export function summary(r: IncidentResult): string {
+/** `tokensEstimated`: the counts are estimates from text length (the offline planner calls no model), not a model's usage. */
+export function summary(r: IncidentResult, options: { tokensEstimated?: boolean } = {}): string {
   const m = r.metrics;
   const lines: string[] = [];
   lines.push("", `Incident ${r.incidentId} on "${r.scenario}": ${r.status} - ${r.reason}`, "");
@@ -83,8 +84,11 @@ export function summary(r: IncidentResult): string {
     for (const o of overrides.slice(0, 10)) lines.push(`  ${clock(o.at)} ${o.kind.replace("_", " ")}: ${o.reason}`);
     if (overrides.length > 10) lines.push(`  ... and ${overrides.length - 10} more (--json lists them all)`);
   }
-  lines.push(`Tokens                         ${c.promptTokens.toLocaleString("en-US")} prompt + ${c.completionTokens.toLocaleString("en-US")} completion = ${c.totalTokens.toLocaleString("en-US")}`);
-  lines.push(`Graph runs                     ${r.runs} (triggers: ${r.triggers.map((t) => `${t.kind}@${clock(t.at)}`).join(", ")})`);
+  const tokens = `${c.promptTokens.toLocaleString("en-US")} prompt + ${c.completionTokens.toLocaleString("en-US")} completion = ${c.totalTokens.toLocaleString("en-US")}`;
+  lines.push(`Tokens                         ${tokens}${options.tokensEstimated ? " (estimated from text length: the offline planner calls no model)" : ""}`);
+  lines.push(r.runs === 0
+    ? "Graph runs                     0 in this process: the incident's last run had finished, and nothing more happened"
+    : `Graph runs                     ${r.runs} (triggers: ${r.triggers.map((t) => `${t.kind}@${clock(t.at)}`).join(", ")})`);
   return lines.join("\n");
 }
 

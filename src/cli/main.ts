@@ -5,10 +5,11 @@
 import { parseArgs } from "node:util";
 import { flushTraces, prepareTracing } from "../observability/tracing.js";
 import { DEFAULTS } from "../graph/configuration.js";
+import { MAX_STEPS_CEILING, STEPS_FOR_ONE_DISPATCH } from "../limits.js";
 import { SimulatorWorldProvider } from "../graph/world-provider.js";
 import { runIncident } from "../incident/runner.js";
-import { createChatModel, ModelConfigError } from "../models/index.js";
-import { ScenarioError } from "../world/scenario/load.js";
+import { chooseModel, createChatModel, ModelConfigError } from "../models/index.js";
+import { ScenarioError } from "../world/scenario/issues.js";
 import { randomUUID } from "node:crypto";
 import { checkReportPath, isReportPathError, writeReportAtomically } from "./report-file.js";
 import { renderIncidentReport } from "../report/html.js";
@@ -26,12 +27,15 @@ cascading failures, on the simulated world's clock.
 
 Options:
   --scenario NAME|FILE|DIR   demo (default), ieee123, a scenario JSON file, or a CSV folder
-  --model NAME               offline (default without a key) or openai/<model> (OPENAI_API_KEY,
-                             OPENAI_BASE_URL for Ollama, vLLM, LM Studio, llama.cpp's server)
+  --model NAME               offline (the default; INFRA_MODEL changes it) or openai/<model>
+                             (OPENAI_API_KEY, OPENAI_BASE_URL for Ollama, vLLM, LM Studio, llama.cpp's
+                             server); a key alone does not choose a model
   --protocol tools|json      native tool calls (default) or the JSON action protocol
   --seed N                   seed of the world's random draws (storm damage)
-  --max-steps N              FSM steps allowed in one graph run (default ${DEFAULTS.maxSteps})
+  --max-steps N              FSM steps allowed in one graph run, FINAL included (default
+                             ${DEFAULTS.maxSteps}; at least ${STEPS_FOR_ONE_DISPATCH}, what one planning round and dispatch take)
   --json                     print one JSON object with the outcome, and nothing else on stdout
+                             (through npm: npm start --silent -- --json, or npm prints its banner first)
   --report FILE.html         also write a self-contained HTML incident report (map, curve, timeline)
   --approve                  ask the operator before each dispatch: a = approve, r <reason> = reject,
                              e <json> = edit (one answer per line; piped answers work too)
@@ -71,10 +75,10 @@ function parse(argv: string[]) {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  const int = (name: string, v: string | undefined, min: number) => {
+  const int = (name: string, v: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER) => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${v}"`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
     return n;
   };
   const protocol = values.protocol ?? "tools";
@@ -87,12 +91,15 @@ function parse(argv: string[]) {
   }
   if (values.resume !== undefined && !/^[\w.:-]{1,200}$/.test(values.resume)) throw new UsageError(`--resume needs an incident id (as printed at the start: "incident: <id>"), got "${values.resume}"`);
   if (values.resume !== undefined && checkpoint.kind === "memory") throw new UsageError("--resume needs a durable --checkpoint (sqlite:PATH or postgres:URL): memory checkpoints end with their process");
+  const chosen = chooseModel(values.model);
   return {
     scenario: values.scenario ?? "demo",
-    model: values.model ?? DEFAULTS.model,
+    scenarioGiven: values.scenario !== undefined,
+    model: chosen.model,
+    modelWhy: chosen.why,
     protocol: protocol as "tools" | "json",
     seed: int("seed", values.seed, 0),
-    maxSteps: int("max-steps", values["max-steps"], 3),
+    maxSteps: int("max-steps", values["max-steps"], STEPS_FOR_ONE_DISPATCH, MAX_STEPS_CEILING),
     json: values.json ?? false,
     report: values.report,
     approve: values.approve ?? false,
@@ -150,8 +157,16 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: ${redactUrl((e as Error).message)}\n`);
     return 1;
   }
-  if (opts.resume && !(await store.saver.getTuple({ configurable: { thread_id: opts.resume, checkpoint_ns: "" } }))) {
+  const stored = opts.resume ? await store.saver.getTuple({ configurable: { thread_id: opts.resume, checkpoint_ns: "" } }) : undefined;
+  if (opts.resume && !stored) {
     process.stderr.write(`error: no incident "${opts.resume}" in ${describeCheckpointSetting(opts.checkpoint)}\n`);
+    await store.close();
+    return 2;
+  }
+  // A resumed incident keeps the scenario it started on: a different --scenario is refused, not ignored.
+  const storedScenario = stored?.checkpoint.channel_values?.scenario as string | undefined;
+  if (opts.resume && opts.scenarioGiven && storedScenario && storedScenario !== opts.scenario) {
+    process.stderr.write(`error: incident "${opts.resume}" runs on scenario "${storedScenario}", not "${opts.scenario}": a resumed incident keeps its scenario (leave --scenario out)\n`);
     await store.close();
     return 2;
   }
@@ -169,6 +184,16 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
   process.stderr.write(`incident: ${incidentId}\n`);
+  process.stderr.write(`model: ${opts.model} (${opts.modelWhy})\n`);
+  if (storedScenario) process.stderr.write(`scenario: ${storedScenario} (the incident's own)\n`);
+  // Ctrl-C: say what became of the incident and how to continue it.
+  process.once("SIGINT", () => {
+    const hint = opts.checkpoint.kind === "memory"
+      ? "its checkpoints were in memory only and are gone (--checkpoint sqlite:PATH makes an incident resumable)"
+      : `continue it with: npm start -- --checkpoint ${describeCheckpointSetting(opts.checkpoint)} --resume ${incidentId}`;
+    process.stderr.write(`\ninterrupted: incident ${incidentId} stopped; ${hint}\n`);
+    process.exit(130);
+  });
   if (opts.checkpoint.kind !== "memory") process.stderr.write(`checkpoints: ${describeCheckpointSetting(opts.checkpoint)}${opts.resume ? " (resuming)" : ""}\n`);
   // The operator answers at the terminal; the plan is shown where the run's log goes.
   const approval = opts.approve ? terminalApproval(process.stdin, opts.json ? process.stderr : process.stdout) : null;
@@ -177,7 +202,7 @@ async function main(argv: string[]): Promise<number> {
     checkpointer: fencedSaver(store.saver, lease),
     resume: Boolean(opts.resume),
     ...(approval ? { onInterrupt: (value: unknown) => approval.answer(value) } : {}),
-    scenario: opts.scenario,
+    scenario: storedScenario ?? opts.scenario,
     worlds,
     config: { model: opts.model, protocol: opts.protocol, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.maxSteps ? { maxSteps: opts.maxSteps } : {}), ...(opts.approve ? { requireApproval: true } : {}) },
     onTrigger: (t, run) => { if (!quiet) out(`\n== run ${run}: ${t.kind} at ${clock(t.at)}: ${t.message}`); },
@@ -190,14 +215,14 @@ async function main(argv: string[]): Promise<number> {
       figures: { ...result.metrics, restorationCurve: undefined },
       restorationCurve: result.metrics.restorationCurve,
       dispatches: result.dispatches,
-      planner: result.counters,
+      planner: { ...result.counters, tokensEstimated: opts.model === "offline" },
       // Every time the optimizer's plan replaced the planner's (model outage, deviation gate, invalid plans), with the reason.
       fallbacks: result.finalState.planOverrides ?? [],
       runs: result.runs, triggers: result.triggers, statesVisited: result.statesVisited,
       wallMs: Date.now() - started,
     })}\n`);
   } else {
-    out(summary(result));
+    out(summary(result, { tokensEstimated: opts.model === "offline" }));
   }
   let reportFailed = false;
   if (opts.report) {

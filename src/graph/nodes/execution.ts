@@ -5,7 +5,8 @@ import type { DispatchResult } from "../../world/types.js";
 import { seekApproval } from "../approval.js";
 import { ensureConfiguration } from "../configuration.js";
 import { worldFor, type GraphDeps } from "../runtime.js";
-import { MAX_IDS_PER_RECORD, type AgentState, type AgentUpdate } from "../state.js";
+import { MAX_IDS_PER_RECORD } from "../../limits.js";
+import type { AgentState, AgentUpdate } from "../state.js";
 import { crashPoint, journalDispatches } from "../../persistence/crash-points.js";
 
 export function makeExecutionNode(deps: GraphDeps) {

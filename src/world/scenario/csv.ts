@@ -17,7 +17,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkFileSize, checkRowCounts, describeIssue, formatPath, jsonSyntaxIssue, nearest, ScenarioError, type ScenarioIssue } from "./load.js";
+import { checkFileSize, checkRowCounts, describeIssue, formatPath, jsonSyntaxIssue, nearest, ScenarioError, type ScenarioIssue } from "./issues.js";
 import { MAX_CSV_CELL_CHARS } from "../../limits.js";
 import { ScenarioSchema, type Scenario } from "./schema.js";
 
