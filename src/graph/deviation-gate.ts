@@ -67,7 +67,10 @@ export function withDeviationGate(node: Node, deps: GraphDeps): Node {
     const all = f && f.toPlan.length === f.toPlanCount ? f.toPlan : undefined;
     const planned = [...new Set(plan.assignments.flatMap((a) => a.assetIds))];
     const workLeft = all ? all.filter((a) => !planned.includes(a)).length : Math.max(0, (f?.toPlanCount ?? 0) - planned.length);
-    const same = world.proposeDispatchPlan(planned);
+    // A plan that is a recent proposal of the optimizer's needs no second optimizer run (large incidents adopt one whole).
+    const adopted = world.recentProposalFor?.(plan);
+    if (adopted && workLeft === 0) return { ...update, planComparison: { optimizerEffect: figuresOf(adopted.expected), optimizerPlan: boundedPlan(adopted.plan), verdict: [] } };
+    const same = adopted ?? world.proposeDispatchPlan(planned);
     const proposal = workLeft > 0 ? world.proposeDispatchPlan(all) : same;
     const verdict = judgeDeviation(figuresOf(modelEffect), { ...figuresOf(same.expected), criticalFacilitiesLost: proposal.expected.criticalFacilitiesLost.filter((x) => same.expected.criticalFacilitiesLost.includes(x)) }, cfg.deviationMarginPercent);
     const comparison = { optimizerEffect: verdict.optimizer, optimizerPlan: boundedPlan(proposal.plan), verdict: verdict.deviates ? verdict.reasons : [] };
