@@ -40,7 +40,9 @@ export async function openDatabase(url: string | undefined, options: { max?: num
     embedded = await startEmbeddedPostgres(options.dataDir);
     url = embedded.url;
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 8 });
+  // Embedded: one connection for everything (the queue and the checkpointer share this pool),
+  // since PGlite is one session and interleaved protocol messages from several connections break it.
+  const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : options.max ?? 8 });
   // A dropped idle connection must not crash the process: the next query reconnects.
   pool.on("error", () => {});
   let closed = false;

@@ -32,9 +32,11 @@ export interface QueueOptions {
   heartbeatSeconds?: number;
 }
 
-export async function startQueue(url: string, options: QueueOptions = {}): Promise<JobQueue> {
+/** `shared`: run pg-boss over this pool instead of its own connections (the embedded database). */
+export async function startQueue(url: string, options: QueueOptions = {}, shared?: pg.Pool): Promise<JobQueue> {
   const boss = new PgBoss({
-    connectionString: url, schema: BOSS_SCHEMA, max: 4,
+    ...(shared ? { db: { executeSql: (text: string, values?: unknown[]) => shared.query(text, values as unknown[]) } } : { connectionString: url, max: 4 }),
+    schema: BOSS_SCHEMA,
     superviseIntervalSeconds: options.superviseIntervalSeconds ?? 5,
     // The service keeps its own history: no cron, no schedules.
     schedule: false,

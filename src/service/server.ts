@@ -42,7 +42,7 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     await db.close();
     throw e;
   }
-  const queue = await startQueue(db.url, options.queue);
+  const queue = await startQueue(db.url, options.queue, db.embedded ? db.pool : undefined);
   const field = await startField(db.pool, queue, config, log);
   const workers = config.workers > 0 ? await startWorkers({ db, queue, config, count: config.workers, log }) : undefined;
   const routes = buildRoutes({

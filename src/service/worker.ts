@@ -44,7 +44,8 @@ export interface WorkerOptions {
 
 /** PostgresSaver.setup() is not safe to run from several processes at once: take turns. */
 async function setupSaver(db: Database): Promise<PostgresSaver> {
-  const saver = PostgresSaver.fromConnString(db.url, { schema: CHECKPOINT_SCHEMA });
+  const saver = db.embedded ? new PostgresSaver(db.pool, undefined, { schema: CHECKPOINT_SCHEMA }) : PostgresSaver.fromConnString(db.url, { schema: CHECKPOINT_SCHEMA });
+  if (db.embedded) { await saver.setup(); return saver; }
   const client = await db.pool.connect();
   try {
     await client.query("SELECT pg_advisory_lock(hashtext('infra-fail-mngr:checkpoint-setup'))");
@@ -69,6 +70,9 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
   async function runJob(req: RunRequest): Promise<void> {
     if (draining) throw new Error("this worker is draining");
     const incidentId = req.incidentId;
+    // The embedded database is one session with one connection: an advisory lock would not
+    // exclude anything there, and holding the connection would stall the run. One process, one queue.
+    if (db.embedded) return runIncident(req);
     const lock = await db.pool.connect();
     let locked = false;
     try {
@@ -198,7 +202,7 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
       await queue.boss.offWork(RUN_QUEUE, { wait: true }).catch(() => {});
       clearInterval(deliverer);
       clearInterval(clockTimer);
-      await saver.end().catch(() => {});
+      if (!db.embedded) await saver.end().catch(() => {});
     },
   };
 }
