@@ -72,9 +72,9 @@ CREATE TABLE IF NOT EXISTS infra.audit_log (
   detail jsonb NOT NULL DEFAULT '{}'
 );
 
--- The outbox: one row per deterministic dispatch id, written once, delivered once.
+-- The outbox: one row per deterministic dispatch id (unique in its region's world), written once, delivered once.
 CREATE TABLE IF NOT EXISTS infra.dispatches (
-  dispatch_id text PRIMARY KEY,
+  dispatch_id text NOT NULL,
   incident_id text NOT NULL REFERENCES infra.incidents(id),
   region text NOT NULL,
   crew_id text NOT NULL,
@@ -84,7 +84,8 @@ CREATE TABLE IF NOT EXISTS infra.dispatches (
   created_at timestamptz NOT NULL DEFAULT now(),
   delivered_at timestamptz,
   delivered_by text,
-  delivery_attempts integer NOT NULL DEFAULT 0
+  delivery_attempts integer NOT NULL DEFAULT 0,
+  PRIMARY KEY (region, dispatch_id)
 );
 CREATE INDEX IF NOT EXISTS dispatches_undelivered ON infra.dispatches (created_at) WHERE delivered_at IS NULL;
 CREATE INDEX IF NOT EXISTS dispatches_region ON infra.dispatches (region);

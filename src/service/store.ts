@@ -99,7 +99,7 @@ export async function recordDispatches(db: Queryable, incidentId: string, region
   const r = await db.query(
     `INSERT INTO infra.dispatches (dispatch_id, incident_id, region, crew_id, asset_id, at_minute, entry)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::jsonb[])
-     ON CONFLICT (dispatch_id) DO NOTHING RETURNING dispatch_id`,
+     ON CONFLICT (region, dispatch_id) DO NOTHING RETURNING dispatch_id`,
     [entries.map((e) => e.dispatchId), entries.map(() => incidentId), entries.map(() => region), entries.map((e) => e.crewId),
       entries.map((e) => e.assetId), entries.map((e) => e.at), entries.map((e) => JSON.stringify(e))],
   );
@@ -116,7 +116,10 @@ export async function deliverPending(pool: pg.Pool, by: string, deliver: (rows: 
     if (!r.rowCount) { await client.query("COMMIT"); return 0; }
     const rows = r.rows.map((x) => ({ dispatchId: x.dispatch_id as string, region: x.region as string, entry: x.entry as DispatchLogEntry }));
     await deliver(rows);
-    await client.query(`UPDATE infra.dispatches SET delivered_at = now(), delivered_by = $2, delivery_attempts = delivery_attempts + 1 WHERE dispatch_id = ANY($1)`, [rows.map((x) => x.dispatchId), by]);
+    await client.query(
+      `UPDATE infra.dispatches d SET delivered_at = now(), delivered_by = $3, delivery_attempts = delivery_attempts + 1
+        FROM unnest($1::text[], $2::text[]) AS k(region, dispatch_id) WHERE d.region = k.region AND d.dispatch_id = k.dispatch_id`,
+      [rows.map((x) => x.region), rows.map((x) => x.dispatchId), by]);
     await client.query("COMMIT");
     return rows.length;
   } catch (e) {
