@@ -24,6 +24,7 @@ import {
   addEvent, deliverPending, getIncidentRow, markDecisionApplied, nextDecision, priorEntries, recordDispatches, setIncident,
 } from "./store.js";
 import { describeUpdate } from "./run-events.js";
+import { crashPoint } from "../persistence/crash-points.js";
 
 export const CHECKPOINT_SCHEMA = "langgraph";
 
@@ -139,6 +140,8 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
             const fresh = await recordDispatches(db.pool, incidentId, region.name, u.dispatchLog);
             if (fresh.length) await addEvent(db.pool, incidentId, "dispatch", { dispatches: u.dispatchLog.filter((e) => fresh.includes(e.dispatchId)) });
           }
+          // Test-only: the step is checkpointed and its events and dispatches recorded.
+          crashPoint(`svc/${name}#${u.stepCount ?? "-"}@${u.clock ?? "-"}`);
         }
       }
     } catch (e) {
