@@ -121,3 +121,8 @@ export const RUN_RETRY_LIMIT = 50;
 export const SSE_BATCH_ROWS = 200;
 /** How often an SSE stream polls for new events (wall milliseconds). */
 export const SSE_POLL_MS = 200;
+
+/** Assets an operator's decisions pin to crews, in graph state (an edit of more pins its first ones). */
+export const MAX_PINNED_ASSETS = 500;
+/** Operator decisions (approve, reject, edit, release, dropped pins) kept in graph state; older ones are counted. */
+export const MAX_OPERATOR_DECISIONS_IN_STATE = 200;

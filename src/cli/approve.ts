@@ -6,6 +6,8 @@
  *   r <reason>     reject; the planner is told the reason and plans again
  *   e <json>       edit: the plan to dispatch instead, e.g.
  *                  {"assignments":[{"crew_id":"C1","asset_ids":["L2","L5"]}],"reasoning":"..."}
+ *                  (an accepted edit pins that work: later plans keep it until it is released)
+ *   u [crew ...]   release (unpin) the pinned work of these crews, or of all; then re-plan
  *
  * Works with piped answers too (one per line). If the input ends before an answer, the run
  * stops with an error: nothing is ever dispatched without the operator's word.
@@ -14,7 +16,7 @@ import { createInterface } from "node:readline";
 import type { ApprovalRequest, OperatorDecision } from "../graph/approval.js";
 import { clock } from "./format.js";
 
-export const APPROVAL_HELP = `answer: a = approve | r <reason> = reject | e <json> = edit, e.g. e {"assignments":[{"crew_id":"C1","asset_ids":["A1","A2"]}]}`;
+export const APPROVAL_HELP = `answer: a = approve | r <reason> = reject | e <json> = edit (pins it), e.g. e {"assignments":[{"crew_id":"C1","asset_ids":["A1","A2"]}]} | u [crew ...] = release pins (all without crews)`;
 
 export class OperatorInputClosed extends Error {
   constructor() {
@@ -68,6 +70,8 @@ export function parseAnswer(line: string): OperatorDecision | string | null {
         return `the plan is not valid JSON: ${(e as Error).message}`;
       }
     }
+    case "u": case "release":
+      return rest.length ? { decision: "release", crew_ids: rest } : { decision: "release" };
     default:
       return `not an answer: "${text}"`;
   }
@@ -85,6 +89,7 @@ export function describeRequest(r: ApprovalRequest): string[] {
     lines.push(`  ${a.crew_id} -> ${times.join(" > ")}`);
   }
   if (r.reasoning) lines.push(`  why: ${r.reasoning}`);
+  if (r.pinned?.length) lines.push(`  pinned by earlier edits (u <crew> releases): ${r.pinned.map((a) => `${a.crew_id} -> ${a.asset_ids.join(" > ")}`).join("; ")}`);
   const e = r.expectedEffect;
   if (e) {
     lines.push(`  expected over ${Math.round(e.horizonMinutes)} min: ${Math.round(e.customerMinutes).toLocaleString("en-US")} customer-minutes, ${Math.round(e.weightedCustomerMinutes).toLocaleString("en-US")} weighted; critical facilities lost: ${e.criticalFacilitiesLost.length ? e.criticalFacilitiesLost.join(", ") : "none"}`);
@@ -122,7 +127,7 @@ export function terminalApproval(input: NodeJS.ReadableStream, output: NodeJS.Wr
         const parsed = parseAnswer(line);
         if (parsed === null) continue;
         if (typeof parsed === "string") { say(`  ${parsed}`); say(`  ${APPROVAL_HELP}`); continue; }
-        say(`  operator: ${parsed.decision}${parsed.decision === "reject" ? ` (${parsed.reason})` : ""}`);
+        say(`  operator: ${parsed.decision}${parsed.decision === "reject" ? ` (${parsed.reason})` : parsed.decision === "release" ? ` (${parsed.crew_ids?.join(", ") ?? "all"})` : ""}`);
         return parsed;
       }
     },

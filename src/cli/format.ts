@@ -92,6 +92,14 @@ export function summary(r: IncidentResult, options: { tokensEstimated?: boolean 
     for (const o of overrides.slice(0, 10)) lines.push(`  ${clock(o.at)} ${o.kind.replace("_", " ")}: ${o.reason}`);
     if (overrides.length > 10) lines.push(`  ... and ${overrides.length - 10} more (--json lists them all)`);
   }
+  const d = r.operatorDecisions;
+  if (d && d.count) {
+    const kinds = Object.entries(d.byKind).map(([k, n]) => `${n} ${k.replace("_", " ")}`).join(", ");
+    lines.push(`Operator decisions             ${d.count}${kinds ? ` (${kinds}${d.list.length < d.count ? `; the last ${d.list.length}` : ""})` : ""}:`);
+    for (const x of d.list.slice(-10)) lines.push(`  ${clock(x.at)} ${x.decision.replace("_", " ")}${x.crewIds?.length ? ` ${x.crewIds.join(", ")}` : ""}${x.reason ? `: ${x.reason}` : ""}${x.note ? `: ${x.note}` : ""}`);
+    if (d.list.length > 10) lines.push(`  ... and ${d.list.length - 10} more (--json lists them)`);
+    if (d.pinnedNow.length) lines.push(`  pinned now: ${d.pinnedNow.map((a) => `${a.crewId} -> ${a.assetIds.join(" > ")}`).join("; ")}`);
+  }
   const tokens = `${c.promptTokens.toLocaleString("en-US")} prompt + ${c.completionTokens.toLocaleString("en-US")} completion = ${c.totalTokens.toLocaleString("en-US")}`;
   lines.push(`Tokens                         ${tokens}${options.tokensEstimated ? " (estimated from text length: the offline planner calls no model)" : ""}`);
   lines.push(r.runs === 0

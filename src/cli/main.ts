@@ -220,6 +220,8 @@ async function main(argv: string[]): Promise<number> {
       planner: { ...result.counters, tokensEstimated: opts.model === "offline" },
       // Every time the optimizer's plan replaced the planner's (model outage, deviation gate, invalid plans), with the reason.
       fallbacks: result.finalState.planOverrides ?? [],
+      // The operator's decisions (--approve): approve, reject with its reason, edit, release, pins the world dropped; each at its minute.
+      operatorDecisions: result.operatorDecisions,
       runs: result.runs, triggers: result.triggers, statesVisited: result.statesVisited,
       wallMs: Date.now() - started,
     })}\n`);

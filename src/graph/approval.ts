@@ -6,6 +6,13 @@
  *   { decision: "approve" }
  *   { decision: "reject", reason: string }
  *   { decision: "edit", plan: { assignments: [{ crew_id, asset_ids }], reasoning? } }
+ *   { decision: "release", crew_ids?: string[] }
+ *
+ * A decision stands: an accepted edit pins its crews' work (every later proposal keeps it,
+ * and a plan that moves it is refused) until an operator releases it or the world makes it
+ * impossible (src/graph/operator-pins.ts); a rejected plan is not proposed again; a release
+ * drops pins (of the crews given, or all) and sends the work back to planning without them.
+ * An edit may move queued work: the operator means it, so it carries `reassign`.
  *
  * `interrupt()` re-runs the node from its start on resume, so everything here before (and
  * between) the questions is free of side effects: building the request, parsing the answer,
@@ -19,7 +26,8 @@ import { AssignRepairCrewArgs } from "../tools/schemas.js";
 import { toDispatchPlan } from "../tools/system-tools.js";
 import type { DispatchPlan } from "../world/types.js";
 import type { ExpectedEffect } from "../planning/optimizer.js";
-import type { AgentState, AgentUpdate, EffectFigures, PlanRecord } from "./state.js";
+import type { AgentState, AgentUpdate, EffectFigures, OperatorDecisionRecord, PlanRecord } from "./state.js";
+import { pinsAfterEdit, pinsAfterRelease } from "./operator-pins.js";
 import type { IncidentWorld } from "../planning/incident-world.js";
 import { boundedEffect, recordPlan } from "./plan-record.js";
 
@@ -34,6 +42,7 @@ export const OperatorDecisionSchema = z.discriminatedUnion("decision", [
   z.object({ decision: z.literal("approve") }),
   z.object({ decision: z.literal("reject"), reason: z.string().trim().min(1, "give a reason: the planner is told it") }),
   z.object({ decision: z.literal("edit"), plan: OperatorPlanSchema }),
+  z.object({ decision: z.literal("release"), crew_ids: z.array(z.string().min(1)).max(500).optional() }),
 ]);
 export type OperatorDecision = z.infer<typeof OperatorDecisionSchema>;
 export type OperatorPlan = z.infer<typeof OperatorPlanSchema>;
@@ -60,6 +69,8 @@ export interface ApprovalRequest {
   optimizer?: { plan: OperatorPlan; expectedEffect: EffectFigures; deviation: string[] };
   /** Set when the previous answer was not applied: why, and the edited plan that was refused. */
   refused?: { answer: unknown; errors: string[] };
+  /** Work earlier accepted edits pinned (each crew's assets, in order): released with `release`. */
+  pinned?: OperatorPlan["assignments"];
   /** How to answer (the resume value). */
   answers: string[];
 }
@@ -67,7 +78,8 @@ export interface ApprovalRequest {
 export const ANSWER_SHAPES = [
   `{"decision": "approve"}`,
   `{"decision": "reject", "reason": "<why; the planner is told>"}`,
-  `{"decision": "edit", "plan": {"assignments": [{"crew_id": "C1", "asset_ids": ["A", "B"]}], "reasoning": "<optional>"}}`,
+  `{"decision": "edit", "plan": {"assignments": [{"crew_id": "C1", "asset_ids": ["A", "B"]}], "reasoning": "<optional>"}}  (pins that work until released)`,
+  `{"decision": "release", "crew_ids": ["C1"]}  (drops earlier edits' pins: of these crews, or all without crew_ids; then re-plans)`,
 ];
 
 /** How the approval ended: the plan to dispatch, or a rejection; plus what goes into state. */
@@ -96,6 +108,7 @@ export function approvalRequest(state: AgentState, plan: DispatchPlan, refused?:
       ? { optimizer: { plan: toOperatorPlan(state.planComparison.optimizerPlan), expectedEffect: state.planComparison.optimizerEffect, deviation: state.planComparison.verdict } }
       : {}),
     ...(refused ? { refused } : {}),
+    ...(state.operatorPins?.length ? { pinned: state.operatorPins.map((a) => ({ crew_id: a.crewId, asset_ids: [...a.assetIds] })) } : {}),
     answers: ANSWER_SHAPES,
   };
 }
@@ -120,24 +133,40 @@ export async function seekApproval(state: AgentState, world: IncidentWorld, ask:
     }
     const decision = parsed.data;
     const source = state.planSource ?? "model";
+    const decided = (d: Omit<OperatorDecisionRecord, "step" | "at">): Pick<AgentUpdate, "operatorDecisions" | "operatorDecisionCount"> =>
+      ({ operatorDecisions: [{ step: state.stepCount + 1, at: state.clock, ...d }], operatorDecisionCount: 1 });
+    const replan = { proposedPlan: null, planSource: null, planErrors: [], planAttempts: 0, expectedEffect: null } satisfies AgentUpdate;
     if (decision.decision === "approve") {
       records.push(record(source, proposed, [], { decision: "approve" }, state.expectedEffect));
-      return { approved: true, plan: proposed, update: { planHistory: records } };
+      return { approved: true, plan: proposed, update: { planHistory: records, ...decided({ decision: "approve" }) } };
     }
     if (decision.decision === "reject") {
       const reason = decision.reason.trim();
-      records.push(record(source, proposed, [`rejected by the operator: ${reason}`], { decision: "reject", reason }, state.expectedEffect));
+      const rejected = record(source, proposed, [`rejected by the operator: ${reason}`], { decision: "reject", reason }, state.expectedEffect);
+      records.push(rejected);
       // Not an invalid plan: the planner gets a fresh set of attempts, so a rejection never
-      // pushes it into the optimizer's fallback.
+      // pushes it into the optimizer's fallback. The plan (bounded) is kept: the next must differ.
       return {
         approved: false,
         update: {
           planHistory: records, operatorRejection: reason, errors: [`plan rejected by the operator: ${reason}`],
-          proposedPlan: null, planSource: null, planErrors: [], planAttempts: 0, expectedEffect: null,
+          rejectedPlan: { assignments: rejected.plan.assignments }, ...replan, ...decided({ decision: "reject", reason }),
         },
       };
     }
-    const plan = toDispatchPlan({ ...decision.plan, reasoning: decision.plan.reasoning ?? "Edited by the operator." });
+    if (decision.decision === "release") {
+      const crews = decision.crew_ids?.length ? decision.crew_ids : undefined;
+      const reason = `the operator released the pinned work of ${crews ? `crew(s) ${crews.join(", ")}` : "every crew"}: plan again, that work may now be re-planned`;
+      return {
+        approved: false,
+        update: {
+          operatorRejection: reason, operatorPins: pinsAfterRelease(state.operatorPins ?? [], crews), ...replan,
+          ...decided({ decision: "release", ...(crews ? { crewIds: crews } : {}) }),
+        },
+      };
+    }
+    // The operator means to move queued work when the edit does: it carries reassign.
+    const plan = toDispatchPlan({ ...decision.plan, reassign: true, reasoning: decision.plan.reasoning ?? "Edited by the operator." });
     const errors = (await world.system.validatePlan(plan)).errors;
     if (errors.length) {
       // The same refused answer twice in a row is recorded once: resuming a waiting run from
@@ -148,7 +177,14 @@ export async function seekApproval(state: AgentState, world: IncidentWorld, ask:
     }
     const expected = world.expectPlan?.(plan) ?? null;
     records.push(record("operator", plan, [], { decision: "edit" }, expected));
-    return { approved: true, plan, update: { planHistory: records, proposedPlan: plan, planSource: "operator", expectedEffect: expected ? boundedEffect(expected) : null } };
+    return {
+      approved: true, plan,
+      update: {
+        planHistory: records, proposedPlan: plan, planSource: "operator", expectedEffect: expected ? boundedEffect(expected) : null,
+        operatorPins: pinsAfterEdit(state.operatorPins ?? [], plan.assignments),
+        ...decided({ decision: "edit", crewIds: plan.assignments.map((a) => a.crewId), ...(decision.plan.reasoning ? { reason: decision.plan.reasoning } : {}) }),
+      },
+    };
   }
 }
 

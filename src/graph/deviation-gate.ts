@@ -70,8 +70,10 @@ export function withDeviationGate(node: Node, deps: GraphDeps): Node {
     // A plan that is a recent proposal of the optimizer's needs no second optimizer run (large incidents adopt one whole).
     const adopted = world.recentProposalFor?.(plan);
     if (adopted && workLeft === 0) return { ...update, planComparison: { optimizerEffect: figuresOf(adopted.expected), optimizerPlan: boundedPlan(adopted.plan), verdict: [] } };
-    const same = adopted ?? world.proposeDispatchPlan(planned);
-    const proposal = workLeft > 0 ? world.proposeDispatchPlan(all) : same;
+    // The optimizer's side obeys the operator's decisions too (pins; not the rejected plan again).
+    const decided = { ...(state.operatorPins?.length ? { pinned: state.operatorPins } : {}), ...(state.rejectedPlan ? { avoid: state.rejectedPlan.assignments } : {}) };
+    const same = adopted ?? world.proposeDispatchPlan(planned, decided);
+    const proposal = workLeft > 0 ? world.proposeDispatchPlan(all, decided) : same;
     const verdict = judgeDeviation(figuresOf(modelEffect), { ...figuresOf(same.expected), criticalFacilitiesLost: proposal.expected.criticalFacilitiesLost.filter((x) => same.expected.criticalFacilitiesLost.includes(x)) }, cfg.deviationMarginPercent);
     const comparison = { optimizerEffect: verdict.optimizer, optimizerPlan: boundedPlan(proposal.plan), verdict: verdict.deviates ? verdict.reasons : [] };
     if (!verdict.deviates) return { ...update, planComparison: comparison };

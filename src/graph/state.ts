@@ -6,7 +6,8 @@
  */
 import { Annotation, messagesStateReducer } from "@langchain/langgraph";
 import type { BaseMessage } from "@langchain/core/messages";
-import type { DispatchLogEntry, DispatchPlan } from "../world/types.js";
+import type { CrewAssignment, DispatchLogEntry, DispatchPlan } from "../world/types.js";
+import { MAX_OPERATOR_DECISIONS_IN_STATE } from "../limits.js";
 import { appendToBatches, expandDispatchLog, type DispatchBatch } from "../world/dispatch-log.js";
 import type { ExpectedEffect } from "../planning/optimizer.js";
 import type { ExecutionRecord, FailureMemory, ImpactMemory, IncidentTrigger, PlanRecord } from "../memory/agent-memory.js";
@@ -35,6 +36,18 @@ export interface PlanComparison {
   optimizerPlan: DispatchPlan;
   /** Why the model's plan deviates (empty: within the margin). */
   verdict: string[];
+}
+
+/** An operator's decision, or a pin the world made impossible: shown in the summary and --json. */
+export interface OperatorDecisionRecord {
+  step: number;
+  /** The world's clock, in minutes. */
+  at: number;
+  decision: "approve" | "reject" | "edit" | "release" | "pin_dropped";
+  reason?: string;
+  /** The crews it concerns (an edit's, a release's; none: all). */
+  crewIds?: string[];
+  note?: string;
 }
 
 export interface RunCounters {
@@ -90,6 +103,13 @@ export const StateAnnotation = Annotation.Root({
   counters: Annotation<RunCounters, Partial<RunCounters>>({ reducer: addCounters, default: () => ({ ...ZERO_COUNTERS }) }),
   /** Every time the optimizer's plan replaced the planner's, with the reason (shown in the summary and --json). */
   planOverrides: Annotation<PlanOverride[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }),
+  /** Work an operator's accepted edit pinned to crews: every later proposal keeps it (src/planning/constraints.ts). */
+  operatorPins: replace<CrewAssignment[]>(() => []),
+  /** The last plan an operator rejected (bounded like a plan record): the next proposal must differ. Cleared by a dispatch. */
+  rejectedPlan: replace<DispatchPlan | null>(() => null),
+  /** Operator decisions, the last MAX_OPERATOR_DECISIONS_IN_STATE; `operatorDecisionCount` counts them all. */
+  operatorDecisions: Annotation<OperatorDecisionRecord[]>({ reducer: (a, b) => [...a, ...b].slice(-MAX_OPERATOR_DECISIONS_IN_STATE), default: () => [] }),
+  operatorDecisionCount: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }),
   // --- working memory of one run (reset by INIT)
   stepCount: replace<number>(() => 0),
   maxSteps: replace<number>(() => 60),

@@ -11,7 +11,7 @@ import { Command, MemorySaver } from "@langchain/langgraph";
 import { GRAPH_RECURSION_LIMIT, type Configuration, DEFAULTS } from "../graph/configuration.js";
 import { buildGraph } from "../graph/graph.js";
 import type { GraphDeps } from "../graph/runtime.js";
-import type { AgentState, FsmState, RunCounters } from "../graph/state.js";
+import type { AgentState, FsmState, OperatorDecisionRecord, RunCounters } from "../graph/state.js";
 import { SimulatorWorldProvider } from "../graph/world-provider.js";
 import type { SimulatedIncidentWorld } from "../planning/incident-world.js";
 import type { DispatchRecord, EpisodeMetrics } from "../world/types.js";
@@ -58,6 +58,8 @@ export interface IncidentResult {
   triggers: { kind: string; at: number; message: string }[];
   statesVisited: FsmState[];
   counters: RunCounters;
+  /** The operator's decisions (requireApproval): how many, and the last ones kept in state, each at its minute. */
+  operatorDecisions: { count: number; byKind: Record<string, number>; list: OperatorDecisionRecord[]; pinnedNow: AgentState["operatorPins"] };
   metrics: EpisodeMetrics;
   dispatches: DispatchRecord[];
   finalState: AgentState;
@@ -170,8 +172,15 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
   const world = worlds.get({ threadId: incidentId, scenario: finalState.scenario, seed: finalState.seed, dispatchLog: finalState.dispatchLog, clock: Math.max(finalState.clock, worldClock(worlds, incidentId)) });
   return {
     incidentId, scenario: finalState.scenario, status, reason, runs, triggers, statesVisited,
-    counters: finalState.counters, metrics: world.metrics(), dispatches: world.dispatches(), finalState, world,
+    counters: finalState.counters, operatorDecisions: decisionsOf(finalState), metrics: world.metrics(), dispatches: world.dispatches(), finalState, world,
   };
+}
+
+function decisionsOf(s: AgentState): IncidentResult["operatorDecisions"] {
+  const list = s.operatorDecisions ?? [];
+  const byKind: Record<string, number> = {};
+  for (const d of list) byKind[d.decision] = (byKind[d.decision] ?? 0) + 1;
+  return { count: s.operatorDecisionCount ?? list.length, byKind, list, pinnedNow: s.operatorPins ?? [] };
 }
 
 function worldClock(worlds: SimulatorWorldProvider, threadId: string): number {

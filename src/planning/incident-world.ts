@@ -12,6 +12,7 @@ import type { DispatchBatch } from "../world/dispatch-log.js";
 import type { World } from "../world/simulator.js";
 import type { Alert, DispatchLogEntry, DispatchPlan, DispatchRecord, EpisodeMetrics } from "../world/types.js";
 import { type DispatchProposal, type ExpectedEffect, expectPlanEffect, proposeDispatchPlan } from "./optimizer.js";
+import { differentOrder, type PlanConstraints, sameAssignments } from "./constraints.js";
 
 /** The agent's view of one incident's world. */
 export interface IncidentWorld {
@@ -19,8 +20,11 @@ export interface IncidentWorld {
   readonly agent: AgentRepository;
   now(): number;
   dispatchLog(): readonly DispatchLogEntry[];
-  /** The optimizer's recommendation for the damaged assets no crew has. */
-  proposeDispatchPlan(assetIds?: string[]): DispatchProposal;
+  /**
+   * The optimizer's recommendation for the damaged assets no crew has; with `constraints`, an
+   * operator's pinned work stays as decided and a rejected plan is not offered again.
+   */
+  proposeDispatchPlan(assetIds?: string[], constraints?: PlanConstraints): DispatchProposal;
   /** A proposal made earlier in this world, by the id it was given. */
   proposalById?(id: string): DispatchPlan | undefined;
   /** What a plan is expected to do, simulated ahead (when the world can tell). */
@@ -68,13 +72,28 @@ export class SimulatedIncidentWorld implements IncidentWorld {
   dispatchLog() { return this.simulator.dispatchLog(); }
   private readonly proposals = new Map<string, DispatchProposal>();
   private proposalCount = 0;
-  proposeDispatchPlan(assetIds?: string[]) {
-    const proposal = proposeDispatchPlan(this.simulator, assetIds ? { assets: assetIds } : {});
+  proposeDispatchPlan(assetIds?: string[], constraints: PlanConstraints = {}) {
+    const pinned = constraints.pinned?.length ? { pinned: constraints.pinned } : {};
+    let proposal = proposeDispatchPlan(this.simulator, { ...(assetIds ? { assets: assetIds } : {}), ...pinned });
+    if (constraints.avoid?.length && sameAssignments(proposal.plan.assignments, constraints.avoid)) proposal = this.otherThan(proposal, constraints, assetIds);
     proposal.id = `P${++this.proposalCount}@${Math.round(this.simulator.now())}`;
     this.proposals.set(proposal.id, proposal);
     // Only recent proposals can still be adopted: a plan is made against the world of its minute.
     if (this.proposals.size > 8) this.proposals.delete(this.proposals.keys().next().value!);
     return proposal;
+  }
+  /** The rejected plan came out again: another seed of the search, else its first two jobs swapped, else say there is none. */
+  private otherThan(rejected: DispatchProposal, constraints: PlanConstraints, assetIds?: string[]): DispatchProposal {
+    for (const seed of [2, 3]) {
+      const p = proposeDispatchPlan(this.simulator, { ...(assetIds ? { assets: assetIds } : {}), ...(constraints.pinned?.length ? { pinned: constraints.pinned } : {}), seed });
+      if (!sameAssignments(p.plan.assignments, constraints.avoid!)) return { ...p, plan: { ...p.plan, reasoning: `Differs from the plan the operator rejected (search seed ${seed}). ${p.plan.reasoning ?? ""}`.trim() } };
+    }
+    const swapped = differentOrder(rejected.plan.assignments, constraints.pinned);
+    if (!swapped) {
+      return { ...rejected, plan: { ...rejected.plan, reasoning: `No other plan: every crew has at most one job that is not pinned, so the work can only be planned as the operator rejected it. ${rejected.plan.reasoning ?? ""}`.trim() }, noAlternative: true };
+    }
+    const plan: DispatchPlan = { ...rejected.plan, assignments: swapped, reasoning: "The optimizer's best plan was the one the operator rejected: this one swaps the first two jobs of a crew." };
+    return { ...rejected, plan, expected: expectPlanEffect(this.simulator, plan), method: "constructive", search: undefined };
   }
   proposalById(id: string) { return this.proposals.get(id)?.plan; }
   recentProposalFor(plan: DispatchPlan) {

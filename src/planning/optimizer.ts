@@ -87,6 +87,8 @@ export interface DispatchProposal {
   search?: SearchSummary;
   /** Set when the wall-clock safety net stopped the search (the plan is then not reproducible). */
   budgetExhausted?: "time";
+  /** Set when a rejected plan was to be avoided and no other plan of the same work exists. */
+  noAlternative?: true;
 }
 
 /**

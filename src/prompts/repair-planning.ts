@@ -40,7 +40,7 @@ Submit a corrected plan with assign_repair_crew.`;
 
 export const OPERATOR_REJECTED_MESSAGE = `The operator rejected the proposed plan and nothing was dispatched. The operator's reason:
 {reason}
-Plan again, taking the reason into account, and submit with assign_repair_crew.`;
+Plan again, taking the reason into account, and submit with assign_repair_crew. The rejected plan is refused if you submit it again: propose_dispatch_plan now offers a different one. If no other plan of this work exists, say so in your reasoning.`;
 
 export const NO_ACTION_MESSAGE = `Your answer did not contain a usable action: {reason}
 {format}`;

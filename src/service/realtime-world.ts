@@ -13,6 +13,7 @@ import { loadScenario } from "../world/scenario/load.js";
 import type { Scenario } from "../world/scenario/schema.js";
 import { World } from "../world/simulator.js";
 import type { Alert, DispatchLogEntry, DispatchPlan } from "../world/types.js";
+import type { PlanConstraints } from "../planning/constraints.js";
 import { ALERT_BATCH_MINUTES, LARGE_INCIDENT_DAMAGE, SimulatedIncidentWorld, type IncidentWorld, type WorldKey, type WorldProvider } from "../graph/world-provider.js";
 import { readClocks, type ClockRow } from "./store.js";
 
@@ -44,7 +45,7 @@ export class RealTimeIncidentWorld implements IncidentWorld {
   get simulator() { return this.inner.simulator; }
   now() { return this.inner.now(); }
   dispatchLog() { return this.inner.dispatchLog(); }
-  proposeDispatchPlan(assetIds?: string[]) { return this.inner.proposeDispatchPlan(assetIds); }
+  proposeDispatchPlan(assetIds?: string[], constraints?: PlanConstraints) { return this.inner.proposeDispatchPlan(assetIds, constraints); }
   proposalById(id: string) { return this.inner.proposalById(id); }
   expectPlan(plan: DispatchPlan) { return this.inner.expectPlan(plan); }
   metrics() { return this.inner.metrics(); }

@@ -5,6 +5,7 @@
  */
 import { tool, type StructuredToolInterface } from "@langchain/core/tools";
 import type { IncidentWorld } from "../planning/incident-world.js";
+import type { PlanConstraints } from "../planning/constraints.js";
 import type { CrewSummary, DispatchPlan } from "../world/types.js";
 import {
   CrewAssetMatrixArgs, CrewIdsArgs, GetAvailableCrewsArgs, GetWeatherArgs, ProposeDispatchPlanArgs,
@@ -77,7 +78,8 @@ function pairs(crewIds: string[], assetIds: string[]) {
   return crewIds.flatMap((crewId) => assetIds.map((assetId) => ({ crewId, assetId })));
 }
 
-export function createAgentTools(world: IncidentWorld): StructuredToolInterface[] {
+/** `constraints`: an operator's decisions (pinned work, a rejected plan) that every proposal obeys. */
+export function createAgentTools(world: IncidentWorld, constraints: PlanConstraints = {}): StructuredToolInterface[] {
   const { agent } = world;
   return [
     tool(async ({ locations }) => compact(await agent.getWeather(locations)), {
@@ -111,7 +113,7 @@ export function createAgentTools(world: IncidentWorld): StructuredToolInterface[
       schema: CrewAssetMatrixArgs,
     }),
     tool(async ({ asset_ids }) => {
-      const p = world.proposeDispatchPlan(asset_ids);
+      const p = world.proposeDispatchPlan(asset_ids, constraints);
       const jobs = p.plan.assignments.reduce((n, a) => n + a.assetIds.length, 0);
       // A large plan is summarised: the model adopts it by proposal_id instead of copying thousands of ids.
       const large = jobs > FULL_PLAN_LIMIT;
@@ -124,10 +126,12 @@ export function createAgentTools(world: IncidentWorld): StructuredToolInterface[
         expected: large ? { ...p.expected, jobs: undefined, job_count: p.expected.jobs.length } : p.expected,
         unassignable: p.unassignable.slice(0, 20), ...(p.unassignable.length > 20 ? { more_unassignable: p.unassignable.length - 20 } : {}),
         method: p.method,
+        ...(constraints.pinned?.length ? { pinned_by_operator: constraints.pinned.map((a) => ({ crew_id: a.crewId, asset_ids: a.assetIds })) } : {}),
+        ...(p.noAlternative ? { no_alternative: "This is the plan the operator rejected: no other plan of this work exists. Say so in your reasoning and submit it; the operator decides." } : {}),
       });
     }, {
       name: "propose_dispatch_plan",
-      description: "The dispatch optimizer's recommended plan for the damaged assets no crew has (minimises criticality-weighted customer-minutes, using travel, repair, skills, capacity and what each repair restores), with its expected effect simulated ahead: customer-minutes, critical facilities that would still be lost, and each job's arrival and completion. It also re-orders work that is queued but not started (then `reassign` is true: pass it on to assign_repair_crew). You may adopt, change or ignore it.",
+      description: "The dispatch optimizer's recommended plan for the damaged assets no crew has (minimises criticality-weighted customer-minutes, using travel, repair, skills, capacity and what each repair restores), with its expected effect simulated ahead: customer-minutes, critical facilities that would still be lost, and each job's arrival and completion. It also re-orders work that is queued but not started (then `reassign` is true: pass it on to assign_repair_crew). Work an operator pinned stays as decided (pinned_by_operator), and a plan the operator rejected is not proposed again. You may adopt, change or ignore it.",
       schema: ProposeDispatchPlanArgs,
     }),
   ];

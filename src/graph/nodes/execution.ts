@@ -35,7 +35,8 @@ export function makeExecutionNode(deps: GraphDeps) {
           step: base.stepCount, at: world.now(), dispatched: result.applied.slice(0, MAX_IDS_PER_RECORD).map((e) => e.dispatchId),
           dispatchedCount: result.applied.length, alreadyApplied: result.alreadyApplied.slice(0, MAX_IDS_PER_RECORD),
         }],
-        proposedPlan: null, planAttempts: 0, planErrors: [],
+        // Dispatched: the operator's rejection has been answered.
+        proposedPlan: null, planAttempts: 0, planErrors: [], rejectedPlan: null,
       };
     } catch (e) {
       // Only a refusal of the plan is answered here; an outage goes to the node's retry policy

@@ -24,10 +24,19 @@ import { modelFor, worldFor, type GraphDeps } from "../runtime.js";
 import { boundedEffect, recordPlan } from "../plan-record.js";
 import type { AgentState, AgentUpdate, RunCounters } from "../state.js";
 import type { IncidentWorld } from "../../planning/incident-world.js";
+import { pinViolations, sameAssignments, type PlanConstraints } from "../../planning/constraints.js";
+import { operatorConstraints } from "../operator-pins.js";
 
 /** The tools the planning model is bound to: the agent tools plus assign_repair_crew, nothing else. */
-export function plannerTools(world: IncidentWorld): StructuredToolInterface[] {
-  return [...createAgentTools(world), createAssignRepairCrewTool(world)];
+export function plannerTools(world: IncidentWorld, constraints: PlanConstraints = {}): StructuredToolInterface[] {
+  return [...createAgentTools(world, constraints), createAssignRepairCrewTool(world)];
+}
+
+/** Validation's errors, plus an operator's decisions: pinned work stays, a rejected plan is not sent again. */
+async function validateDecided(world: IncidentWorld, plan: DispatchPlan, constraints: PlanConstraints): Promise<string[]> {
+  const errors = [...(await world.system.validatePlan(plan)).errors, ...pinViolations(plan, constraints.pinned ?? [])];
+  if (constraints.avoid && sameAssignments(plan.assignments, constraints.avoid)) errors.push("this is the plan the operator rejected: plan differently (call propose_dispatch_plan for an alternative), or explain why no other plan exists");
+  return errors;
 }
 
 interface Call { id: string; name: string; args: Record<string, unknown> }
@@ -39,8 +48,10 @@ export function makeRepairPlanningNode(deps: GraphDeps) {
     const base = { stepCount: state.stepCount + 1, statesVisited: ["REPAIR_PLANNING" as const], operatorRejection: null };
     if (state.fatalError) return base;
     const world = worldFor(deps, state, config);
-    if (state.planAttempts >= cfg.maxPlanAttempts) return { ...base, ...(await fallback(world, state, cfg)) };
-    return { ...base, ...(await planWithModel(deps, world, state, cfg, config)) };
+    const decided = await operatorConstraints(state, world);
+    const c = decided.constraints;
+    if (state.planAttempts >= cfg.maxPlanAttempts) return { ...base, ...decided.update, ...(await fallback(world, state, cfg, undefined, c)) };
+    return { ...base, ...decided.update, ...(await planWithModel(deps, world, state, cfg, config, c)) };
   };
 }
 
@@ -50,10 +61,11 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 20).trimEnd()} ... (shortened)`;
 }
 
-async function fallback(world: IncidentWorld, state: AgentState, cfg: Configuration, outage?: string): Promise<AgentUpdate> {
+async function fallback(world: IncidentWorld, state: AgentState, cfg: Configuration, outage?: string, constraints: PlanConstraints = {}): Promise<AgentUpdate> {
   // A capped list is not the whole work: the world knows it all.
   const f = state.failures;
-  const proposal = world.proposeDispatchPlan(f && f.toPlan.length === f.toPlanCount ? f.toPlan : undefined);
+  // The operator's pins hold in the fallback too; a rejected plan it cannot avoid goes back to the operator (approval).
+  const proposal = world.proposeDispatchPlan(f && f.toPlan.length === f.toPlanCount ? f.toPlan : undefined, constraints);
   const plan: DispatchPlan = {
     ...proposal.plan,
     // assign_repair_crew takes at most 4,000 characters of reasoning; the optimizer's, on a large incident, is longer.
@@ -71,9 +83,9 @@ async function fallback(world: IncidentWorld, state: AgentState, cfg: Configurat
   };
 }
 
-async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: AgentState, cfg: Configuration, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
+async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: AgentState, cfg: Configuration, config: LangGraphRunnableConfig, constraints: PlanConstraints): Promise<AgentUpdate> {
   const counters: Partial<RunCounters> = { modelCalls: 0, toolCalls: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, invalidPlans: 0 };
-  const tools = plannerTools(world);
+  const tools = plannerTools(world, constraints);
   const byName = new Map(tools.map((t) => [t.name, t]));
   const json = cfg.protocol === "json";
   const added: BaseMessage[] = [];
@@ -133,7 +145,7 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
       // An outage (5xx, 429, no answer) after the model's retries: the optimizer plans, loudly
       // (recorded in planOverrides, shown in the summary and --json). A refusal (bad key) ends the run.
       if (isModelOutage(e)) {
-        const planned = await fallback(world, state, cfg, describeModelError(e));
+        const planned = await fallback(world, state, cfg, describeModelError(e), constraints);
         return { ...planned, messages: [...reset, ...added], counters: { ...counters, fallbacks: 1 } };
       }
       return { messages: [...reset, ...added], counters, fatalError: `model call failed: ${describeModelError(e)}` };
@@ -191,13 +203,13 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
       if (!adopted) errors = [`unknown proposal_id "${args.data.proposal_id}": call propose_dispatch_plan again, or list the assignments`];
       else {
         plan = { ...adopted, reasoning: args.data.reasoning };
-        errors = (await world.system.validatePlan(plan)).errors;
+        errors = await validateDecided(world, plan, constraints);
       }
     } else if (!args.data.assignments) {
       errors = ["give the assignments, or the proposal_id of a proposal to adopt"];
     } else {
       plan = toDispatchPlan(args.data);
-      errors = (await world.system.validatePlan(plan)).errors;
+      errors = await validateDecided(world, plan, constraints);
     }
     if (errors.length) {
       const text = REJECTED_PLAN_MESSAGE.replace("{reasons}", errors.map((e) => `- ${e}`).join("\n"));
