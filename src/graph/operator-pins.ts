@@ -15,9 +15,9 @@ export async function operatorConstraints(state: Pick<AgentState, "operatorPins"
   // A crew the world no longer knows cannot keep its pins (a queue it cannot finish is the world's to cancel).
   const located = await world.agent.getCrewLocations(state.operatorPins.map((p) => p.crewId));
   const crews = new Set(located.filter((c) => !("error" in c)).map((c) => c.crewId));
-  const { kept, dropped } = livePins(state.operatorPins, world.dispatches(), crews);
+  const { kept, dropped, fulfilled } = livePins(state.operatorPins, world.dispatches(), crews);
   const constraints: PlanConstraints = { ...(kept.length ? { pinned: kept } : {}), ...(avoid ? { avoid } : {}) };
-  if (!dropped.length) return { constraints, update: {} };
+  if (!dropped.length) return { constraints, update: fulfilled ? { operatorPins: kept } : {} };
   const notes: OperatorDecisionRecord[] = dropped.map((d) => ({ step: state.stepCount + 1, at: state.clock, decision: "pin_dropped", crewIds: [d.crewId], note: `${d.assetId} no longer pinned to ${d.crewId}: ${d.why}` }));
   return { constraints, update: { operatorPins: kept, operatorDecisions: notes, operatorDecisionCount: notes.length } };
 }

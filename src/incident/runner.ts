@@ -11,6 +11,7 @@ import { Command, MemorySaver } from "@langchain/langgraph";
 import { GRAPH_RECURSION_LIMIT, type Configuration, DEFAULTS } from "../graph/configuration.js";
 import { buildGraph } from "../graph/graph.js";
 import type { GraphDeps } from "../graph/runtime.js";
+import { livePins } from "../planning/constraints.js";
 import type { AgentState, FsmState, OperatorDecisionRecord, RunCounters } from "../graph/state.js";
 import { SimulatorWorldProvider } from "../graph/world-provider.js";
 import type { SimulatedIncidentWorld } from "../planning/incident-world.js";
@@ -172,15 +173,17 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
   const world = worlds.get({ threadId: incidentId, scenario: finalState.scenario, seed: finalState.seed, dispatchLog: finalState.dispatchLog, clock: Math.max(finalState.clock, worldClock(worlds, incidentId)) });
   return {
     incidentId, scenario: finalState.scenario, status, reason, runs, triggers, statesVisited,
-    counters: finalState.counters, operatorDecisions: decisionsOf(finalState), metrics: world.metrics(), dispatches: world.dispatches(), finalState, world,
+    counters: finalState.counters, operatorDecisions: decisionsOf(finalState, world), metrics: world.metrics(), dispatches: world.dispatches(), finalState, world,
   };
 }
 
-function decisionsOf(s: AgentState): IncidentResult["operatorDecisions"] {
+function decisionsOf(s: AgentState, world: SimulatedIncidentWorld): IncidentResult["operatorDecisions"] {
   const list = s.operatorDecisions ?? [];
   const byKind: Record<string, number> = {};
   for (const d of list) byKind[d.decision] = (byKind[d.decision] ?? 0) + 1;
-  return { count: s.operatorDecisionCount ?? list.length, byKind, list, pinnedNow: s.operatorPins ?? [] };
+  // Pins still standing at the end: work done or started since the last planning round is no longer pinned.
+  const pinnedNow = livePins(s.operatorPins ?? [], world.dispatches(), new Set(world.simulator.crewSummaries().map((c) => c.id))).kept;
+  return { count: s.operatorDecisionCount ?? list.length, byKind, list, pinnedNow };
 }
 
 function worldClock(worlds: SimulatorWorldProvider, threadId: string): number {

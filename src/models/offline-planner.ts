@@ -91,11 +91,16 @@ interface Proposal {
   jobs?: number;
   crews?: number;
   reassign?: boolean;
+  reasoning?: string;
+  no_alternative?: string;
   expected?: { weightedCustomerMinutes?: number; criticalFacilitiesLost?: string[] };
 }
 
 function explain(p: Proposal, observations: Observation[], context: Record<string, any> | null): string {
   const parts: string[] = [];
+  // After an operator's rejection the optimizer says how its plan differs, or that none can.
+  if (p.no_alternative) parts.push(p.no_alternative);
+  else if (p.reasoning && /operator rejected/.test(p.reasoning)) parts.push(p.reasoning.split(/(?<=\.) /)[0]);
   const weather = observations.find((o) => o.tool === "get_weather_at_location" && !o.error);
   if (weather) {
     const reports = safeJson(weather.content) as { location: string; condition: string; stopsWork?: boolean; changesAt?: number }[] | null;

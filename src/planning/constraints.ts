@@ -51,32 +51,33 @@ export function pinViolations(plan: DispatchPlan, pinned: readonly CrewAssignmen
   return errors;
 }
 
-export interface PinCheck { kept: CrewAssignment[]; dropped: { crewId: string; assetId: string; why: string }[] }
+export interface PinCheck { kept: CrewAssignment[]; dropped: { crewId: string; assetId: string; why: string }[]; fulfilled: number }
 
 /**
- * Pins the world still allows: an asset started, repaired or cancelled, or held by another crew,
- * leaves its pin (with why); `crewIds` are the crews that exist.
+ * Pins the world still allows. Work the pinned crew started or finished leaves its pin as done
+ * (`fulfilled`); work the world made impossible (cancelled, another crew has it, the crew is gone)
+ * leaves it with why (`dropped`). `crewIds` are the crews that exist.
  */
 export function livePins(pinned: readonly CrewAssignment[], records: readonly DispatchRecord[], crewIds: ReadonlySet<string>): PinCheck {
   const active = new Map<string, DispatchRecord>();
   for (const r of records) if (r.status !== "reassigned") active.set(r.assetId, r);
   const kept: CrewAssignment[] = [];
   const dropped: PinCheck["dropped"] = [];
+  let fulfilled = 0;
   for (const pin of pinned) {
     const ids: string[] = [];
     for (const id of pin.assetIds) {
       const r = active.get(id);
       const why = !crewIds.has(pin.crewId) ? `crew ${pin.crewId} is no longer available`
         : !r ? null
-        : r.status === "done" ? "repaired"
         : r.status === "cancelled" ? `its dispatch to ${r.crewId} was cancelled`
         : r.crewId !== pin.crewId ? `crew ${r.crewId} has it now`
-        : r.status !== "queued" ? `crew ${pin.crewId} started it`
         : null;
       if (why) dropped.push({ crewId: pin.crewId, assetId: id, why });
+      else if (r && r.status !== "queued") fulfilled++;
       else ids.push(id);
     }
     if (ids.length) kept.push({ crewId: pin.crewId, assetIds: ids });
   }
-  return { kept, dropped };
+  return { kept, dropped, fulfilled };
 }
