@@ -11,6 +11,7 @@ import { performance } from "node:perf_hooks";
 import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
 import { markdownReport } from "../src/evaluation/format.js";
 import { buildSuite, evaluateSuite, summarize } from "../src/evaluation/suite.js";
+import { etrErrorMarkdown, evaluateEtrErrors } from "../src/evaluation/etr-error.js";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -39,7 +40,9 @@ const results = await evaluateSuite(cases, {
   onRun: (c, r) => process.stderr.write(`${c.name.padEnd(18)} ${r.planner.padEnd(26)} ${r.status.padEnd(10)} wCMI ${r.figures.weightedCustomerMinutes.toLocaleString("en-US").padStart(14)}  ${Math.round(r.wallMs)} ms\n`),
 });
 const summary = summarize(results);
+// ETR error: the shipped scenarios and the synthetic regions (the small cases have one round each).
+const etr = await evaluateEtrErrors(cases.filter((c) => c.kind === "large"));
 const meta = { date: new Date().toISOString().slice(0, 10), node: process.versions.node, cores: cpus().length, wallMs: performance.now() - started };
-if (values.json) process.stdout.write(`${JSON.stringify({ ...meta, summary, results })}\n`);
-else process.stdout.write(`${markdownReport(results, summary, meta)}\n`);
+if (values.json) process.stdout.write(`${JSON.stringify({ ...meta, summary, results, etr })}\n`);
+else process.stdout.write(`${markdownReport(results, summary, meta)}\n\n${etrErrorMarkdown(etr)}\n`);
 await awaitAllCallbacks();
