@@ -9,9 +9,9 @@ import { type IncidentOptions, type IncidentResult, runIncident } from "./runner
 
 export interface EtrRound { at: number; areas: OutageArea[] }
 
-export async function runIncidentWithEtrs(options: IncidentOptions = {}): Promise<{ result: IncidentResult; board: EtrBoard; rounds: EtrRound[] }> {
+export async function runIncidentWithEtrs(options: IncidentOptions & { board?: EtrBoard } = {}): Promise<{ result: IncidentResult; board: EtrBoard; rounds: EtrRound[] }> {
   const worlds = options.worlds ?? new SimulatorWorldProvider();
-  const board = new EtrBoard();
+  const board = options.board ?? new EtrBoard();
   const rounds: EtrRound[] = [];
   let trigger: { kind: string; at: number; message: string } | undefined;
   let incidentId = options.incidentId;
