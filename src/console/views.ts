@@ -41,7 +41,7 @@ export function incidentView(world: World, triggers: { kind: string; at: number;
     mapSvg: renderMapSvg(map, { id: "live-map" }),
     legendHtml: mapLegend(knownNetworks(map), world.scenario.crews.map((c) => c.id)),
     curveSvg: renderCurveSvg(curve, world.dispatches(), marks, "live-curve"),
-    timelineSvg: renderTimelineSvg(timelineJobs(world.dispatches(), stopsFromWorld(world)), world.now(), "live-timeline", world.now()),
+    timelineSvg: renderTimelineSvg(timelineJobs(world.dispatches(), stopsFromWorld(world), world.now()), world.now(), "live-timeline", world.now()),
     areas: estimateOutageAreas(world),
     crews: world.crewSummaries().map((c) => ({ id: c.id, status: c.status, currentAsset: c.currentAsset ?? null, queue: c.queue, x: c.x, y: c.y, freeAt: c.freeAt })),
     backups: snap.onBackup.map((b) => ({ node: b.node, expiresAt: b.expiresAt, minutesLeft: b.expiresAt - world.now(), critical: b.critical })),

@@ -1,7 +1,7 @@
 // The operator console: vanilla JS, no framework, no outside resource. It talks to the
 // service's API with the operator's bearer token (kept in this tab's sessionStorage only).
 const $ = (sel) => document.querySelector(sel);
-const state = { token: sessionStorage.getItem("infra-token") || "", me: null, incidents: [], outages: [], selected: null, detail: null, view: null, events: null, edit: null, editBase: null, whatIf: null, checkedKey: null, steps: [] };
+const state = { sending: false, optimizer: null, token: sessionStorage.getItem("infra-token") || "", me: null, incidents: [], outages: [], selected: null, detail: null, view: null, events: null, edit: null, editBase: null, whatIf: null, checkedKey: null, steps: [] };
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -191,7 +191,7 @@ function renderDecision(d) {
   // Crews the plan leaves out may still take work in an edit.
   for (const c of state.view?.crews || []) if (!base.some((a) => a.crew_id === c.id)) base.push({ crew_id: c.id, asset_ids: [] });
   const key = `${req.at}|${planKey(base)}`;
-  if (state.editBase !== key) { state.editBase = key; state.edit = base.map((a) => ({ ...a, asset_ids: [...a.asset_ids] })); state.whatIf = null; state.checkedKey = null; fetchOptimizer(base); }
+  if (state.editBase !== key) { state.editBase = key; state.sending = false; state.edit = base.map((a) => ({ ...a, asset_ids: [...a.asset_ids] })); state.whatIf = null; state.checkedKey = null; fetchOptimizer(base); }
   $("#dec-at").textContent = clock(req.at);
   $("#dec-source").textContent = req.source === "model" ? "the planning model" : req.source || "the planner";
   $("#dec-reasoning").textContent = req.reasoning || "(no reasoning given)";
@@ -200,6 +200,8 @@ function renderDecision(d) {
   const viewer = !canDecide();
   $("#dec-viewer").hidden = !viewer;
   $("#dec-actions").hidden = viewer;
+  $("#reject").disabled = state.sending;
+  $("#reset-edit").disabled = state.sending;
   renderCrewLists();
   renderEffects();
 }
@@ -261,6 +263,7 @@ function renderEffects() {
     el("td", { class: e && ref !== undefined && label !== "Proposed plan" ? (e.weightedCustomerMinutes < ref ? "better" : e.weightedCustomerMinutes > ref ? "worse" : "") : "" }, e ? num(e.weightedCustomerMinutes) : e === null ? "cannot be sent" : "not checked yet"),
     el("td", {}, e ? num(e.customerMinutes) : "-"),
     el("td", {}, e ? (e.criticalFacilitiesLost.length ? e.criticalFacilitiesLost.join(", ") : "none") : "-"))));
+  if (state.sending) { for (const b of document.querySelectorAll("#dec-actions button")) b.disabled = true; return; }
   $("#send-edit").disabled = !(edited && state.whatIf && state.checkedKey === current && state.whatIf.errors.length === 0);
   $("#whatif").disabled = !edited;
   $("#approve").disabled = Boolean(edited);
@@ -279,6 +282,7 @@ async function checkEdit() {
 
 async function decide(body, label) {
   $("#dec-status").textContent = `Sending: ${label}…`;
+  state.sending = true;
   for (const b of document.querySelectorAll("#dec-actions button")) b.disabled = true;
   try {
     await api(`/v1/incidents/${encodeURIComponent(state.selected)}/decision`, { method: "POST", body: JSON.stringify(body) });
@@ -286,6 +290,7 @@ async function decide(body, label) {
     state.editBase = null;
   } catch (e) {
     $("#dec-status").textContent = e.status === 403 ? "Your token may not decide (viewer)." : `Not sent: ${e.message}`;
+    state.sending = false;
     for (const b of document.querySelectorAll("#dec-actions button")) b.disabled = false;
     renderEffects();
   }

@@ -29,7 +29,7 @@ export function stopsFromWorld(world: World): StopsAt {
  * fall in a work-stopping period are holds too (the repair pauses), so a job whose `heldMinutes`
  * came from a pause shows it where it happened.
  */
-export function timelineJobs(dispatches: DispatchRecord[], stopsAt: StopsAt): TimelineJob[] {
+export function timelineJobs(dispatches: DispatchRecord[], stopsAt: StopsAt, now?: number): TimelineJob[] {
   const shown = dispatches.filter((d) => d.status !== "reassigned" && d.status !== "cancelled");
   const jobs: TimelineJob[] = [];
   const crews = [...new Set(shown.map((d) => d.crewId))].sort();
@@ -37,10 +37,15 @@ export function timelineJobs(dispatches: DispatchRecord[], stopsAt: StopsAt): Ti
     let free = 0;
     for (const d of shown.filter((x) => x.crewId === crew).sort((a, b) => (a.arrivedAt ?? Infinity) - (b.arrivedAt ?? Infinity))) {
       const depart = Math.max(d.assignedAt, free);
-      if (d.arrivedAt === undefined) { jobs.push({ crewId: crew, assetId: d.assetId, status: d.status, segments: [] }); continue; }
+      // Work in progress (a live view) is drawn up to now.
+      const live = now !== undefined && d.repairedAt === undefined && (d.status === "travelling" || d.status === "on_hold" || d.status === "repairing");
+      if (d.arrivedAt === undefined) {
+        jobs.push({ crewId: crew, assetId: d.assetId, status: d.status, segments: live && now! > depart ? [{ kind: "travel", from: depart, to: now! }] : [] });
+        continue;
+      }
       const arrive = d.arrivedAt;
-      const start = d.repairStartedAt ?? arrive;
-      const end = d.repairedAt ?? start;
+      const start = d.repairStartedAt ?? (live ? Math.max(arrive, now!) : arrive);
+      const end = d.repairedAt ?? (live ? Math.max(start, now!) : start);
       const segments: TimelineSegment[] = [];
       if (arrive > depart) segments.push({ kind: "travel", from: depart, to: arrive });
       if (start > arrive) segments.push({ kind: "hold", from: arrive, to: start });
