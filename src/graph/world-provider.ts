@@ -27,8 +27,10 @@ export interface IncidentWorld {
   /**
    * Let time pass: until something needs the dispatcher (new damage, a delayed cascade, a crew
    * freed while assets wait), or at most `maxMinutes` (Infinity: until the next alert).
+   * The simulator advances its own clock at once; a world in real time (the service) waits
+   * for its clock instead, for a bounded wall time, and may return before anything happened.
    */
-  waitForChange(maxMinutes: number): Alert[];
+  waitForChange(maxMinutes: number): Alert[] | Promise<Alert[]>;
   metrics(): EpisodeMetrics;
   dispatches(): DispatchRecord[];
   /** The simulator behind it, when there is one (reports, GeoJSON). */
