@@ -191,7 +191,7 @@ function renderDecision(d) {
   // Crews the plan leaves out may still take work in an edit.
   for (const c of state.view?.crews || []) if (!base.some((a) => a.crew_id === c.id)) base.push({ crew_id: c.id, asset_ids: [] });
   const key = `${req.at}|${planKey(base)}`;
-  if (state.editBase !== key) { state.editBase = key; state.sending = false; state.edit = base.map((a) => ({ ...a, asset_ids: [...a.asset_ids] })); state.whatIf = null; state.checkedKey = null; fetchOptimizer(base); }
+  if (state.editBase !== key) { state.editBase = key; state.sending = false; $("#dec-status").textContent = ""; state.edit = base.map((a) => ({ ...a, asset_ids: [...a.asset_ids] })); state.whatIf = null; state.checkedKey = null; fetchOptimizer(base); }
   $("#dec-at").textContent = clock(req.at);
   $("#dec-source").textContent = req.source === "model" ? "the planning model" : req.source || "the planner";
   $("#dec-reasoning").textContent = req.reasoning || "(no reasoning given)";
