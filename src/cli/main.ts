@@ -5,15 +5,17 @@
 import { parseArgs } from "node:util";
 import { flushTraces, prepareTracing } from "../observability/tracing.js";
 import { DEFAULTS } from "../graph/configuration.js";
+import { MAX_STEPS_CEILING, STEPS_FOR_ONE_DISPATCH } from "../limits.js";
 import { SimulatorWorldProvider } from "../graph/world-provider.js";
 import { runIncident } from "../incident/runner.js";
-import { createChatModel, ModelConfigError } from "../models/index.js";
-import { ScenarioError } from "../world/scenario/load.js";
+import { chooseModel, createChatModel, ModelConfigError } from "../models/index.js";
+import { ScenarioError } from "../world/scenario/issues.js";
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { renderIncidentReport } from "../report/html.js";
 import { clock, describeStep, summary } from "./format.js";
 import { OperatorInputClosed, terminalApproval } from "./approve.js";
+import { acquireLease, describeHolder, fencedSaver, isIncidentHeld } from "../persistence/lease.js";
 import { CheckpointConfigError, describeCheckpointSetting, openCheckpointer, parseCheckpointSetting, redactUrl } from "../persistence/checkpointer.js";
 
 const HELP = `Usage: npm start -- [options]
@@ -24,11 +26,13 @@ cascading failures, on the simulated world's clock.
 
 Options:
   --scenario NAME|FILE|DIR   demo (default), ieee123, a scenario JSON file, or a CSV folder
-  --model NAME               offline (default without a key) or openai/<model> (OPENAI_API_KEY,
-                             OPENAI_BASE_URL for Ollama, vLLM, LM Studio, llama.cpp's server)
+  --model NAME               offline (the default; INFRA_MODEL changes it) or openai/<model>
+                             (OPENAI_API_KEY, OPENAI_BASE_URL for Ollama, vLLM, LM Studio, llama.cpp's
+                             server); a key alone does not choose a model
   --protocol tools|json      native tool calls (default) or the JSON action protocol
   --seed N                   seed of the world's random draws (storm damage)
-  --max-steps N              FSM steps allowed in one graph run (default ${DEFAULTS.maxSteps})
+  --max-steps N              FSM steps allowed in one graph run, FINAL included (default
+                             ${DEFAULTS.maxSteps}; at least ${STEPS_FOR_ONE_DISPATCH}, what one planning round and dispatch take)
   --json                     print one JSON object with the outcome, and nothing else on stdout
   --report FILE.html         also write a self-contained HTML incident report (map, curve, timeline)
   --approve                  ask the operator before each dispatch: a = approve, r <reason> = reject,
@@ -36,6 +40,7 @@ Options:
   --checkpoint WHERE         where the incident's checkpoints go: memory (default), sqlite:PATH
                              (one local file), postgres:URL (postgresql://user@host:5432/db)
   --resume INCIDENT_ID       continue an incident from its last checkpoint (needs sqlite: or postgres:)
+  --wait                     if another process is running the incident, wait for it instead of exiting 2
   -h, --help                 this help
 `;
 
@@ -55,15 +60,16 @@ function parse(argv: string[]) {
       approve: { type: "boolean", default: false },
       checkpoint: { type: "string" },
       resume: { type: "string" },
+      wait: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       report: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  const int = (name: string, v: string | undefined, min: number) => {
+  const int = (name: string, v: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER) => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${v}"`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
     return n;
   };
   const protocol = values.protocol ?? "tools";
@@ -76,17 +82,20 @@ function parse(argv: string[]) {
   }
   if (values.resume !== undefined && !/^[\w.:-]{1,200}$/.test(values.resume)) throw new UsageError(`--resume needs an incident id (as printed at the start: "incident: <id>"), got "${values.resume}"`);
   if (values.resume !== undefined && checkpoint.kind === "memory") throw new UsageError("--resume needs a durable --checkpoint (sqlite:PATH or postgres:URL): memory checkpoints end with their process");
+  const chosen = chooseModel(values.model);
   return {
     scenario: values.scenario ?? "demo",
-    model: values.model ?? DEFAULTS.model,
+    model: chosen.model,
+    modelWhy: chosen.why,
     protocol: protocol as "tools" | "json",
     seed: int("seed", values.seed, 0),
-    maxSteps: int("max-steps", values["max-steps"], 3),
+    maxSteps: int("max-steps", values["max-steps"], STEPS_FOR_ONE_DISPATCH, MAX_STEPS_CEILING),
     json: values.json ?? false,
     report: values.report,
     approve: values.approve ?? false,
     checkpoint,
     resume: values.resume,
+    wait: values.wait ?? false,
     help: values.help ?? false,
   };
 }
@@ -134,13 +143,26 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const incidentId = opts.resume ?? `incident-${randomUUID().slice(0, 8)}`;
+  // One writer per incident: the lease is taken before running and checked before every checkpoint write.
+  let lease;
+  try {
+    lease = await acquireLease(store, incidentId, {
+      wait: opts.wait,
+      onWait: (h) => process.stderr.write(`waiting: incident "${incidentId}" is being run by ${describeHolder(h)}\n`),
+    });
+  } catch (e) {
+    await store.close();
+    if (isIncidentHeld(e)) { process.stderr.write(`error: ${e.message}\n`); return 2; }
+    throw e;
+  }
   process.stderr.write(`incident: ${incidentId}\n`);
+  process.stderr.write(`model: ${opts.model} (${opts.modelWhy})\n`);
   if (opts.checkpoint.kind !== "memory") process.stderr.write(`checkpoints: ${describeCheckpointSetting(opts.checkpoint)}${opts.resume ? " (resuming)" : ""}\n`);
   // The operator answers at the terminal; the plan is shown where the run's log goes.
   const approval = opts.approve ? terminalApproval(process.stdin, opts.json ? process.stderr : process.stdout) : null;
   const result = await runIncident({
     incidentId,
-    checkpointer: store.saver,
+    checkpointer: fencedSaver(store.saver, lease),
     resume: Boolean(opts.resume),
     ...(approval ? { onInterrupt: (value: unknown) => approval.answer(value) } : {}),
     scenario: opts.scenario,
@@ -167,6 +189,7 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(opts.report, renderIncidentReport(result));
     process.stderr.write(`report: ${opts.report}\n`);
   }
+  await lease.release();
   await store.close();
   if (!(await flushTraces())) process.stderr.write("warning: not all LangSmith traces were sent before the flush timeout\n");
   return result.status === "error" || result.status === "max_steps" ? 1 : 0;

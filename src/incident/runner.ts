@@ -8,15 +8,17 @@
 import { randomUUID } from "node:crypto";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { Command, MemorySaver } from "@langchain/langgraph";
-import { recursionLimitFor, type Configuration, DEFAULTS } from "../graph/configuration.js";
+import { GRAPH_RECURSION_LIMIT, type Configuration, DEFAULTS } from "../graph/configuration.js";
 import { buildGraph } from "../graph/graph.js";
 import type { GraphDeps } from "../graph/runtime.js";
 import type { AgentState, FsmState, RunCounters } from "../graph/state.js";
-import { SimulatorWorldProvider, type SimulatedIncidentWorld } from "../graph/world-provider.js";
+import { SimulatorWorldProvider } from "../graph/world-provider.js";
+import type { SimulatedIncidentWorld } from "../planning/incident-world.js";
 import type { DispatchRecord, EpisodeMetrics } from "../world/types.js";
 import { incidentTraceConfig, tagStateRuns } from "../observability/tracing.js";
 import { crashPoint } from "../persistence/crash-points.js";
 import type { NodeFaultPolicy } from "../persistence/node-faults.js";
+import { STEPS_FOR_ONE_DISPATCH } from "../limits.js";
 
 export interface IncidentOptions {
   scenario?: string;
@@ -38,6 +40,13 @@ export interface IncidentOptions {
   onInterrupt?: (value: unknown) => Promise<unknown>;
   /** Retries, backoff and time limits of the graph's nodes (default: DEFAULT_NODE_FAULT_POLICY). */
   faultPolicy?: NodeFaultPolicy;
+  /**
+   * When checkpoints are written (LangGraph's durability). "sync" (the default): each step's
+   * checkpoint is with the store before the next step starts, so a dispatch leaves the process
+   * only after the plan that produced it is durable. "async" lets a store with a non-blocking
+   * driver (PostgreSQL) fall behind the run: a kill then loses dispatches.
+   */
+  durability?: "sync" | "async";
 }
 
 export interface IncidentResult {
@@ -61,10 +70,9 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
   // Each FSM state's run is tagged state:<NAME> in traces.
   const app = tagStateRuns(buildGraph({ worlds, ...(options.model ? { model: options.model } : {}) }, options.faultPolicy).compile({ checkpointer }));
   const incidentId = options.incidentId ?? `incident-${randomUUID().slice(0, 8)}`;
-  const maxSteps = options.config?.maxSteps ?? DEFAULTS.maxSteps;
   const config = {
     configurable: { thread_id: incidentId, ...options.config, ...(options.scenario ? { scenario: options.scenario } : {}) },
-    recursionLimit: recursionLimitFor(maxSteps),
+    recursionLimit: GRAPH_RECURSION_LIMIT,
   };
   const triggers: IncidentResult["triggers"] = [];
   const statesVisited: FsmState[] = [];
@@ -121,6 +129,14 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
       // new damage (a long storm) goes on in a fresh run, at once if work is waiting.
       runsAtStepLimit++;
       if (runsAtStepLimit >= maxRuns / 2) { status = "max_steps"; reason = `${runsAtStepLimit} runs hit the step limit: ${state.finalReason ?? ""}`; break; }
+      // A run that dispatched nothing would do the same again from the same state: no new run.
+      const dispatched = state.executionResults.reduce((n, r) => n + r.dispatchedCount, 0);
+      if (dispatched === 0) {
+        status = "max_steps";
+        reason = `a run stopped at its step limit (${state.maxSteps}) before dispatching anything; `
+          + `a planning round and its dispatch take ${STEPS_FOR_ONE_DISPATCH} steps: ${state.finalReason ?? ""}`;
+        break;
+      }
       if (world.simulator.workableUnassignedIds().length > 0) {
         input = { trigger: { kind: "step_limit", at: world.now(), message: `the last run stopped at its step limit (${state.maxSteps}) with work left` } };
         continue;
@@ -160,9 +176,9 @@ async function streamRun(
   let next: unknown = input;
   for (;;) {
     let interrupted: unknown = undefined;
-    const stream = await app.stream(next as never, { ...config, streamMode: "updates" } as never);
+    const stream = await app.stream(next as never, { ...config, streamMode: "updates", durability: options.durability ?? "sync" } as never);
     for await (const chunk of stream as AsyncIterable<Record<string, unknown>>) {
-      for (const [name, update] of Object.entries(chunk)) {
+      for (const [name, update] of stepUpdates(chunk)) {
         if (name === "__interrupt__") {
           interrupted = (update as { value: unknown }[])[0]?.value;
           continue;
@@ -175,4 +191,20 @@ async function streamRun(
     if (!options.onInterrupt) throw new Error("the graph asked for operator approval but no one can answer (set onInterrupt, or turn requireApproval off)");
     next = new Command({ resume: await options.onInterrupt(interrupted) });
   }
+}
+
+/**
+ * The FSM steps in one "updates" chunk. LangGraph adds keys that are not states: `__metadata__`
+ * (on writes replayed from a checkpoint, e.g. after a crash) is skipped; a node that wrote
+ * several times comes as a list of updates, each one a step. `__interrupt__` is passed on.
+ */
+export function stepUpdates(chunk: Record<string, unknown>): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const [name, update] of Object.entries(chunk)) {
+    if (name === "__interrupt__") { out.push([name, update]); continue; }
+    if (name.startsWith("__")) continue;
+    if (Array.isArray(update)) for (const u of update) out.push([name, u]);
+    else out.push([name, update]);
+  }
+  return out;
 }

@@ -5,8 +5,9 @@
  */
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { z } from "zod";
-import type { AgentState, PlanRecord } from "../graph/state.js";
+import type { PlanningMemory, PlanRecord } from "../memory/agent-memory.js";
 import type { CrewSummary } from "../world/types.js";
+import { byUrgency, urgency } from "../planning/urgency.js";
 import { CONTEXT_INTRO, REPAIR_PLANNING_SYSTEM_PROMPT, RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS } from "./repair-planning.js";
 
 /** Tokens estimated without a tokenizer: ~3.2 characters a token, conservative for JSON-heavy text. */
@@ -60,7 +61,7 @@ export function windowedHistory(history: PlanRecord[], window: number) {
 }
 
 export interface ContextInput {
-  state: Pick<AgentState, "clock" | "failures" | "impacts" | "impactSummary" | "planHistory" | "incidentId" | "trigger">;
+  state: PlanningMemory;
   crews: CrewSummary[];
   historyWindow: number;
   /** Names and notes of assets from the scenario: free text written by people, passed as data only. */
@@ -72,7 +73,10 @@ export function contextData(input: ContextInput, maxFailures: number, maxCrews: 
   const { state, crews } = input;
   const f = state.failures;
   const impacts = new Map(state.impacts.map((i) => [i.asset, i]));
-  const toPlan = (f?.toPlan ?? []).slice().sort((a, b) => (impacts.get(b)?.weightedPopulationOut ?? 0) - (impacts.get(a)?.weightedPopulationOut ?? 0) || (a < b ? -1 : 1));
+  // The memory's order where no impact is kept (it is the most urgent first already), the impacts' otherwise: one measure.
+  const rank = new Map((f?.toPlan ?? []).map((id, i) => [id, i]));
+  const urgencyOf = (id: string) => { const i = impacts.get(id); return i ? urgency(i) : -1 - (rank.get(id) ?? 0); };
+  const toPlan = (f?.toPlan ?? []).slice().sort(byUrgency(urgencyOf, (id) => id));
   const damagedById = new Map((f?.damaged ?? []).map((d) => [d.id, d]));
   const shown = toPlan.slice(0, maxFailures).map((id) => {
     const d = damagedById.get(id);

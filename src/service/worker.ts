@@ -11,7 +11,7 @@ import { hostname } from "node:os";
 import { Command, GraphDrained, RunControl, isGraphDrained } from "@langchain/langgraph";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { buildGraph } from "../graph/graph.js";
-import { recursionLimitFor, DEFAULTS } from "../graph/configuration.js";
+import { GRAPH_RECURSION_LIMIT } from "../graph/configuration.js";
 import type { AgentState } from "../graph/state.js";
 import { expandDispatchLog } from "../world/dispatch-log.js";
 import type { DispatchLogEntry } from "../world/types.js";
@@ -98,10 +98,9 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
     await clocks.refresh();
     worlds.bind(incidentId, region.name, await priorEntries(db.pool, region.name, incidentId));
     const control = new RunControl();
-    const maxSteps = Number(region.options.maxSteps ?? DEFAULTS.maxSteps);
     const config_ = {
       configurable: { ...region.options, thread_id: incidentId, scenario: region.scenario, requireApproval: region.requireApproval, ...(region.seed !== undefined ? { seed: region.seed } : {}) },
-      recursionLimit: recursionLimitFor(maxSteps), durability: "sync" as const, control,
+      recursionLimit: GRAPH_RECURSION_LIMIT, durability: "sync" as const, control,
     };
     const snapshot = await app.getState(config_);
     const waitingForOperator = snapshot.tasks.some((t) => (t.interrupts?.length ?? 0) > 0);
