@@ -31,7 +31,7 @@ describe("the console served by the operations service", () => {
   beforeAll(async () => {
     db = await freshDatabase("console_svc");
     const file = join(mkdtempSync(join(tmpdir(), "console-svc-")), "regions.json");
-    writeFileSync(file, JSON.stringify({ regions: [{ name: "approval", scenario: "demo", requireApproval: true }] }));
+    writeFileSync(file, JSON.stringify({ regions: [{ name: "approval", scenario: "demo", requireApproval: true }, { name: "second", scenario: "demo", requireApproval: true }] }));
     const config = { ...parseServiceArgs(["--port", "0", "--config", file, "--clock", "manual", "--no-watch"], {}), databaseUrl: db.url };
     svc = await startService(config, { env: TOKEN_ENV, log: () => {} });
     ({ browser } = await launchBrowser());
@@ -97,6 +97,42 @@ describe("the console served by the operations service", () => {
     expect(geo.json.features.length).toBe(feed.json.outages.length);
     expect((await api(svc.url, "GET", "/v1/outages")).status).toBe(401);
 
+    expect(problems).toEqual([]);
+    expect(outside).toEqual([]);
+  }, 150_000);
+
+  it("an operator rejects a plan with a reason, sees the re-plan arrive, then edits it and sees its effect before sending", async () => {
+    const opened = await api(svc.url, "POST", "/v1/incidents", { token: TOKENS.operator, body: { region: "second", title: "Second storm" } });
+    const id = opened.json.id as string;
+    const page = await open(TOKENS.operator);
+    await page.waitForSelector(`#incident-list tbody tr[data-id="${id}"]`);
+    await page.click(`#incident-list tbody tr[data-id="${id}"]`);
+    const ready = (n: number) => page.waitForFunction((k) => document.querySelectorAll('#steps li[data-kind="decision_requested"]').length >= k && !(document.querySelector("#decision") as HTMLElement).hidden && !(document.querySelector("#reject") as HTMLButtonElement).disabled, n, { timeout: 45_000 });
+    await ready(1);
+    await page.fill("#reject-reason", "keep PWR-2 on the south side");
+    await page.click("#reject");
+    // The re-plan: a new plan and a new request, after the signed rejection.
+    await ready(2);
+    expect(await page.locator('#steps li[data-kind="decision"]').first().textContent()).toMatch(/reject by operator: keep PWR-2 on the south side/);
+    expect(await page.locator('#steps li[data-kind="plan"]').count()).toBeGreaterThanOrEqual(2);
+    const list = page.locator(".crew-list").filter({ has: page.locator("li[data-asset]:nth-child(2)") }).first();
+    const crew = (await list.getAttribute("data-crew"))!;
+    const first = (await list.locator("li[data-asset]").first().getAttribute("data-asset"))!;
+    await list.locator("li[data-asset]").first().getByRole("button", { name: /down/ }).click();
+    await page.click("#whatif");
+    await page.waitForFunction(() => /\d/.test(document.querySelector('#dec-effects tr[data-row="Your edited plan"] td')?.textContent ?? ""));
+    expect(await page.locator("#send-edit").isDisabled()).toBe(false);
+    await page.screenshot({ path: join(ARTIFACTS, "service-console-edit.png"), fullPage: true });
+    await page.click("#send-edit");
+    const detail = await waitFor("the edited plan dispatched", async () => {
+      const d = (await api(svc.url, "GET", `/v1/incidents/${id}`, { token: TOKENS.viewer })).json;
+      return d.dispatches.length > 0 && d.decisions.length >= 2 ? d : undefined;
+    }, 45_000);
+    expect(detail.decisions.map((x: { action: string }) => x.action)).toEqual(["decision.reject", "decision.edit"]);
+    const sent = detail.decisions[1].detail.decision.plan.assignments.find((a: { crew_id: string }) => a.crew_id === crew);
+    expect(sent.asset_ids[1]).toBe(first);
+    await page.waitForFunction(() => document.querySelectorAll("#audit tbody tr").length >= 2, undefined, { timeout: 15_000 });
+    expect(await page.locator("#audit tbody tr").nth(1).textContent()).toMatch(/operator.*edit/);
     expect(problems).toEqual([]);
     expect(outside).toEqual([]);
   }, 150_000);

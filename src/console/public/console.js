@@ -1,7 +1,7 @@
 // The operator console: vanilla JS, no framework, no outside resource. It talks to the
 // service's API with the operator's bearer token (kept in this tab's sessionStorage only).
 const $ = (sel) => document.querySelector(sel);
-const state = { sending: false, optimizer: null, token: sessionStorage.getItem("infra-token") || "", me: null, incidents: [], outages: [], selected: null, detail: null, view: null, events: null, edit: null, editBase: null, whatIf: null, checkedKey: null, steps: [] };
+const state = { lastSeq: 0, requestsSeen: 0, decisionsSeen: 0, sending: false, optimizer: null, token: sessionStorage.getItem("infra-token") || "", me: null, incidents: [], outages: [], selected: null, detail: null, view: null, events: null, edit: null, editBase: null, whatIf: null, checkedKey: null, steps: [] };
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -101,7 +101,7 @@ function route() {
 
 async function openIncident(id) {
   state.selected = id;
-  state.steps = [];
+  state.steps = []; state.requestsSeen = 0; state.decisionsSeen = 0; state.lastSeq = 0;
   state.edit = null; state.whatIf = null; state.checkedKey = null;
   $("#steps").replaceChildren();
   for (const tr of document.querySelectorAll("#incident-list tbody tr")) tr.setAttribute("aria-selected", String(tr.dataset.id === id));
@@ -184,13 +184,15 @@ function renderAudit(d) {
 function planKey(assignments) { return JSON.stringify(assignments.map((a) => [a.crew_id, a.asset_ids])); }
 
 function renderDecision(d) {
-  const req = d.pendingDecision ? d.decisionRequest : null;
+  // A request is fresh only while the stream has shown more requests than decisions: between a
+  // decision and the run that takes it, the service still lists the old request as pending.
+  const req = d.pendingDecision && state.requestsSeen > state.decisionsSeen ? d.decisionRequest : null;
   $("#decision").hidden = !req;
   if (!req) { state.edit = null; return; }
   const base = req.plan.assignments.map((a) => ({ crew_id: a.crew_id, asset_ids: [...a.asset_ids] }));
   // Crews the plan leaves out may still take work in an edit.
   for (const c of state.view?.crews || []) if (!base.some((a) => a.crew_id === c.id)) base.push({ crew_id: c.id, asset_ids: [] });
-  const key = `${req.at}|${planKey(base)}`;
+  const key = `${state.requestsSeen}|${req.at}|${planKey(base)}`;
   if (state.editBase !== key) { state.editBase = key; state.sending = false; $("#dec-status").textContent = ""; state.edit = base.map((a) => ({ ...a, asset_ids: [...a.asset_ids] })); state.whatIf = null; state.checkedKey = null; fetchOptimizer(base); }
   $("#dec-at").textContent = clock(req.at);
   $("#dec-source").textContent = req.source === "model" ? "the planning model" : req.source || "the planner";
@@ -325,6 +327,10 @@ function describeEvent(kind, e) {
 }
 
 function onEvent(kind, e) {
+  // A reconnecting stream may repeat events (the service resumes after Last-Event-ID, others replay).
+  if (typeof e.seq === "number") { if (e.seq <= state.lastSeq) return; state.lastSeq = e.seq; }
+  if (kind === "decision_requested") state.requestsSeen++;
+  if (kind === "decision") state.decisionsSeen++;
   const li = el("li", { "data-kind": kind }, el("span", { class: `k ${kind}` }, kind.replace(/_/g, " ")), describeEvent(kind, e));
   const list = $("#steps");
   list.append(li);
