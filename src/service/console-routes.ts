@@ -43,7 +43,7 @@ export function consoleRoutes(d: ConsoleDeps): Route[] {
     const n = world.dispatchLog().length;
     const repaired = world.dispatches().filter((x) => x.status === "done").length;
     if (n !== b.dispatches || repaired !== b.minute) {
-      const context = n !== b.dispatches ? `planning round: ${n - Math.max(0, b.dispatches)} new dispatch(es) in the field` : "a repair was completed";
+      const context = n === 0 ? "no crew dispatched yet" : n !== b.dispatches ? `planning round: ${n - Math.max(0, b.dispatches)} new dispatch(es) in the field` : "a repair was completed";
       b.board.update(world.now(), estimateOutageAreas(world), context);
       b.dispatches = n;
       b.minute = repaired;

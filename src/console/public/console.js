@@ -331,7 +331,7 @@ function onEvent(kind, e) {
   if (typeof e.seq === "number") { if (e.seq <= state.lastSeq) return; state.lastSeq = e.seq; }
   if (kind === "decision_requested") state.requestsSeen++;
   if (kind === "decision") state.decisionsSeen++;
-  const li = el("li", { "data-kind": kind }, el("span", { class: `k ${kind}` }, kind.replace(/_/g, " ")), describeEvent(kind, e));
+  const li = el("li", { "data-kind": kind }, el("span", { class: `k ev-${kind}` }, kind.replace(/_/g, " ")), describeEvent(kind, e));
   const list = $("#steps");
   list.append(li);
   while (list.children.length > 300) list.firstChild.remove();
