@@ -111,7 +111,7 @@ function queuePositions(world: World): Map<string, number> {
   const out = new Map<string, number>();
   for (const c of world.crewSummaries()) {
     const list = [...(c.currentAsset ? [c.currentAsset] : []), ...c.queue];
-    list.forEach((a, i) => out.set(a, i + 1));
+    for (let i = 0; i < list.length; i++) out.set(list[i], i + 1);
   }
   return out;
 }
