@@ -57,7 +57,7 @@ export function renderIncidentReport(result: IncidentResult, options: ReportOpti
 <section id="map-section"><h2>Network map</h2>
 <div class="tabs">
 <input type="radio" name="map" id="show-after" checked><label for="show-after">After the incident (coloured by its history; crews' routes)</label>
-<input type="radio" name="map" id="show-worst"><label for="show-worst">At the worst moment, ${esc(clock(worst.t))} (${worst.populationOut.toLocaleString("en-US")} people out; crews' next stops)</label>
+<input type="radio" name="map" id="show-worst"><label for="show-worst">At the worst moment, ${esc(clock(worst.t))} (${worst.populationOut.toLocaleString("en-US")} customers out; crews' next stops)</label>
 <div class="panel" id="panel-after">${renderMapSvg(after, { id: "map-after", maxSeparateElements: limit })}</div>
 <div class="panel" id="panel-worst">${renderMapSvg(atWorst, { id: "map-worst", maxSeparateElements: limit })}</div>
 </div>
@@ -129,7 +129,7 @@ function figuresTable(r: IncidentResult): string {
   const m = r.metrics, c = r.counters;
   const rows: [string, string][] = [
     ["Time to full restoration", m.minutesToFullRestoration === null ? "not restored" : `${clock(m.minutesToFullRestoration)} (${Math.round(m.minutesToFullRestoration)} min)`],
-    ["Customer-minutes interrupted", `${m.customerMinutesInterrupted.toLocaleString("en-US")} (SAIDI ${m.saidiMinutes} min over ${m.totalPopulation.toLocaleString("en-US")} people)`],
+    ["Customer-minutes interrupted", `${m.customerMinutesInterrupted.toLocaleString("en-US")} (SAIDI ${m.saidiMinutes} min over ${m.totalPopulation.toLocaleString("en-US")} customers: a person counts once per network serving them)`],
     ["Weighted by criticality", m.weightedCustomerMinutesInterrupted.toLocaleString("en-US")],
     ["Critical-facility outage", `${m.criticalFacilityOutageHours} h`],
     ["Dispatches", `${r.dispatches.filter((d) => d.status === "done").length} repairs done, ${r.dispatches.filter((d) => d.status === "reassigned").length} re-planned`],

@@ -1,9 +1,9 @@
 /**
  * Workers: take incident runs from the queue and run the graph on the incident's thread, with
  * the PostgreSQL checkpointer and durability "sync" (a step is saved before the next begins).
- * One run per incident at a time: the queue's `stately` policy per incident, and a PostgreSQL
- * advisory lock on a dedicated connection held for the run (released by the database if the
- * worker dies). A killed worker's job is retried after its heartbeat lapses and the graph
+ * One run per incident at a time: the queue's `stately` policy per incident, and the incident's
+ * lease (src/persistence/lease.ts: an advisory lock on a dedicated connection, freed by the
+ * database if the worker dies, checked before every checkpoint write). A killed worker's job is retried after its heartbeat lapses and the graph
  * resumes from its last checkpoint; on SIGTERM a run drains at the next superstep boundary
  * (LangGraph's RunControl) and the incident is handed back to the queue.
  */
@@ -24,6 +24,8 @@ import {
   addEvent, deliverPending, getIncidentRow, markDecisionApplied, nextDecision, priorEntries, recordDispatches, setIncident,
 } from "./store.js";
 import { describeUpdate } from "./run-events.js";
+import { crashPoint } from "../persistence/crash-points.js";
+import { acquireLease, fencedSaver, type IncidentLease } from "../persistence/lease.js";
 
 export const CHECKPOINT_SCHEMA = "langgraph";
 
@@ -64,29 +66,28 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
   const saver = await setupSaver(db);
   const worlds = new RealTimeWorldProvider(clocks);
   const app = buildGraph({ worlds, ...(o.model ? { model: o.model } : {}) }).compile({ checkpointer: saver });
+  type Graph = typeof app;
   const controls = new Set<RunControl>();
   let draining = false;
 
   async function runJob(req: RunRequest): Promise<void> {
     if (draining) throw new Error("this worker is draining");
-    const incidentId = req.incidentId;
-    // The embedded database is one session with one connection: an advisory lock would not
-    // exclude anything there, and holding the connection would stall the run. One process, one queue.
-    if (db.embedded) return runIncident(req);
-    const lock = await db.pool.connect();
-    let locked = false;
+    // The embedded database is one session with one connection: a lease (an advisory lock)
+    // would not exclude anything there. One process, one queue.
+    if (db.embedded) return runIncident(req, app);
+    // One writer per incident: the incident's lease (a session advisory lock on a dedicated
+    // connection, freed by the server if this process dies), checked before every checkpoint
+    // write. Held elsewhere (should not happen with the queue's policy): the job is retried.
+    const lease: IncidentLease = await acquireLease({ setting: { kind: "postgres", url: db.url, schema: CHECKPOINT_SCHEMA }, saver }, req.incidentId);
     try {
-      locked = Boolean((await lock.query("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [`infra:incident:${incidentId}`])).rows[0].ok);
-      // Another worker holds the incident (should not happen with the queue's policy): try later.
-      if (!locked) throw new Error(`incident ${incidentId} is being run by another worker`);
-      await runIncident(req);
+      const fenced = buildGraph({ worlds, ...(o.model ? { model: o.model } : {}) }).compile({ checkpointer: fencedSaver(saver, lease) });
+      await runIncident(req, fenced);
     } finally {
-      if (locked) await lock.query("SELECT pg_advisory_unlock(hashtext($1))", [`infra:incident:${incidentId}`]).catch(() => {});
-      lock.release();
+      await lease.release().catch(() => {});
     }
   }
 
-  async function runIncident(req: RunRequest): Promise<void> {
+  async function runIncident(req: RunRequest, app: Graph): Promise<void> {
     const incidentId = req.incidentId;
     const inc = await getIncidentRow(db.pool, incidentId);
     if (!inc || inc.closed_at) return;
@@ -138,11 +139,13 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
             const fresh = await recordDispatches(db.pool, incidentId, region.name, u.dispatchLog);
             if (fresh.length) await addEvent(db.pool, incidentId, "dispatch", { dispatches: u.dispatchLog.filter((e) => fresh.includes(e.dispatchId)) });
           }
+          // Test-only: the step is checkpointed and its events and dispatches recorded.
+          crashPoint(`svc/${name}#${u.stepCount ?? "-"}@${u.clock ?? "-"}`);
         }
       }
     } catch (e) {
       if (!isGraphDrained(e) && !(e instanceof GraphDrained)) throw e;
-      await reconcileOutbox(incidentId, region.name);
+      await reconcileOutbox(app, incidentId, region.name);
       await setIncident(db.pool, incidentId, { status: "open" });
       await addEvent(db.pool, incidentId, "drained", { worker: id, reason: (e as Error).message });
       await queue.enqueueRun({ incidentId, reason: { kind: "handback", message: `drained by ${id}` } });
@@ -153,7 +156,7 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
     }
     if (decision && waitingForOperator) await markDecisionApplied(db.pool, decision.id);
     const state = (await app.getState(config_)).values as AgentState;
-    await reconcileOutbox(incidentId, region.name, state);
+    await reconcileOutbox(app, incidentId, region.name, state);
     if (interrupted !== undefined) {
       await setIncident(db.pool, incidentId, { status: "awaiting_decision", decision_request: interrupted as Record<string, unknown> });
       await addEvent(db.pool, incidentId, "decision_requested", { request: interrupted as Record<string, unknown> });
@@ -164,7 +167,7 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
   }
 
   /** Every dispatch in the incident's checkpointed log is in the outbox (idempotent). */
-  async function reconcileOutbox(incidentId: string, region: string, state?: AgentState): Promise<void> {
+  async function reconcileOutbox(app: Graph, incidentId: string, region: string, state?: AgentState): Promise<void> {
     const values = state ?? ((await app.getState({ configurable: { thread_id: incidentId } })).values as AgentState);
     const entries = expandDispatchLog(values.dispatchLog ?? []);
     const fresh = await recordDispatches(db.pool, incidentId, region, entries);

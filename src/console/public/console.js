@@ -140,7 +140,7 @@ function renderHead(d, v) {
   const f = d.figures || {};
   const fig = (label, value) => el("span", {}, `${label} `, el("b", {}, value));
   $("#inc-figures").replaceChildren(
-    fig("People out", num(v?.populationOut ?? f.populationOut)),
+    fig("Customers out", num(v?.populationOut ?? f.populationOut)),
     fig("Critical facilities out", String((v?.criticalFacilitiesOut ?? f.criticalFacilitiesOut ?? []).length)),
     fig("World clock", clock(v?.worldMinute ?? f.worldMinute)),
     fig("Runs", String(d.runs ?? "-")), fig("Dispatches", String(d.dispatchCount ?? d.dispatches?.length ?? 0)),

@@ -1,5 +1,5 @@
 /**
- * The restoration curve (people out over the incident's clock) as SVG, with what explains its
+ * The restoration curve (customers out over the incident's clock) as SVG, with what explains its
  * shape: weather periods (storm, lightning that stops work) as bands, cascades and new damage as
  * marked lines, critical facilities' backup deadlines, critical outages, and each repair.
  */
@@ -92,7 +92,7 @@ export function renderCurveSvg(curve: RestorationPoint[], dispatches: DispatchRe
   if (curve.length) d += `H${X(tEnd)}`;
   parts.push(`<path class="curve-area" d="${d}V${Y(0)}H${X(curve[0]?.t ?? 0)}Z"/>`, `<path class="curve" d="${d}"/>`);
   for (const t of done) parts.push(`<line class="repair-tick" x1="${X(t)}" y1="${height - bottom}" x2="${X(t)}" y2="${height - bottom - 8}"><title>repair completed at ${esc(clock(t))}</title></line>`);
-  for (const p of curve) parts.push(`<circle class="curve-point" cx="${X(p.t)}" cy="${Y(p.populationOut)}" r="2.5"><title>${esc(clock(p.t))}: ${p.populationOut.toLocaleString("en-US")} people out${p.criticalOut ? `, ${p.criticalOut} critical facilities out` : ""}</title></circle>`);
+  for (const p of curve) parts.push(`<circle class="curve-point" cx="${X(p.t)}" cy="${Y(p.populationOut)}" r="2.5"><title>${esc(clock(p.t))}: ${p.populationOut.toLocaleString("en-US")} customers out${p.criticalOut ? `, ${p.criticalOut} critical facilities out` : ""}</title></circle>`);
   // Events: vertical lines with a short label, staggered so that close ones stay readable.
   const sorted = [...marks.events].sort((a, b) => a.at - b.at);
   let lastX = -Infinity, lane = 0;
@@ -104,10 +104,10 @@ export function renderCurveSvg(curve: RestorationPoint[], dispatches: DispatchRe
     parts.push(`<g class="event ${e.kind}${e.met === false ? " missed" : ""}"><line x1="${x}" y1="${top}" x2="${x}" y2="${height - bottom}"/><text x="${round1(x + 3)}" y="${top + 18 + lane * 13}">${esc(short)} ${esc(clock(e.at))}</text><title>${esc(e.label)} at ${esc(clock(e.at))}</title></g>`);
   }
   parts.push(`<line class="axis" x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}"/><line class="axis" x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}"/>`);
-  parts.push(`<text class="axis-label" x="6" y="${top - 4}">people out</text>`);
+  parts.push(`<text class="axis-label" x="6" y="${top - 4}">customers out</text>`);
   return `<svg id="${esc(id)}" class="chart" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="restoration curve">${parts.join("")}</svg>`;
 }
 
 export function curveLegend(): string {
-  return `<p class="legend"><span><i class="lg-curve"></i>people out of service</span><span><i class="lg storm"></i>storm</span><span><i class="lg work_stopped"></i>lightning: outdoor work stopped (part of the region)</span><span><i class="lg-line cascade"></i>cascade</span><span><i class="lg-line damage"></i>new damage</span><span><i class="lg-line deadline"></i>a critical facility's backup runs out</span><span><i class="lg crit"></i>critical facility out</span><span><i class="lg-tick"></i>repair done</span></p>`;
+  return `<p class="legend"><span><i class="lg-curve"></i>customers out of service (a person once per network)</span><span><i class="lg storm"></i>storm</span><span><i class="lg work_stopped"></i>lightning: outdoor work stopped (part of the region)</span><span><i class="lg-line cascade"></i>cascade</span><span><i class="lg-line damage"></i>new damage</span><span><i class="lg-line deadline"></i>a critical facility's backup runs out</span><span><i class="lg crit"></i>critical facility out</span><span><i class="lg-tick"></i>repair done</span></p>`;
 }

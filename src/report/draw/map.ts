@@ -143,7 +143,7 @@ export function renderMapSvg(model: MapModel, options: RenderMapOptions): string
     const r = critical ? 7 : n.role === "supply" ? 6 : bigNet ? 2.5 : 4.2;
     const fill = n.state === "working" ? style.colour : STATE_COLOURS[n.state];
     const ring = critical ? `<circle class="crit-ring" cx="${n.x}" cy="${n.y}" r="${r + 5}"/>` : "";
-    marks.push(`<g class="node-g">${ring}<path class="node ${n.state}${critical ? " critical" : ""} net-${esc(cssName(n.network))}" d="${shapePath(style.shape, n.x, n.y, r)}" fill="${fill}"><title>${esc(n.name ? `${n.name} (${n.id})` : n.id)}: ${esc(n.network)} ${esc(n.type)}, ${n.population.toLocaleString("en-US")} people${critical ? `, criticality ${n.criticality}` : ""}; ${STATE_LABELS[n.state]}</title></path></g>`);
+    marks.push(`<g class="node-g">${ring}<path class="node ${n.state}${critical ? " critical" : ""} net-${esc(cssName(n.network))}" d="${shapePath(style.shape, n.x, n.y, r)}" fill="${fill}"><title>${esc(n.name ? `${n.name} (${n.id})` : n.id)}: ${esc(n.network)} ${esc(n.type)}, ${n.population.toLocaleString("en-US")} customers${critical ? `, criticality ${n.criticality}` : ""}; ${STATE_LABELS[n.state]}</title></path></g>`);
   }
   if (dots.length) parts.push(`<path class="node-dots working" d="${dots.join("")}"/>`);
   parts.push(`<g class="nodes">${marks.join("")}</g>`);
