@@ -34,7 +34,8 @@ describe("langgraph.json and the dev server", () => {
     expect(readFileSync(join(REPO_ROOT, "scripts/dev.mjs"), "utf8")).toMatch(/spawn\(langgraphjs, \["dev", \.\.\.args\]/);
   });
 
-  // Before the schema request: under a heavy load its extraction worker can time out and take the server down with it.
+  // Before the schema request: on a heavily loaded machine its extraction worker times out (30 s), and requests
+  // right after that were seen failing to connect.
   it("a maxSteps above the default, set as Studio sets it, ends the run in FINAL by the step limit, not in GraphRecursionError", async () => {
     // A storm of small faults, one every 30 minutes: one graph run goes on through all of them
     // (a long re-check window), five steps each, far past the default limit of 60.
