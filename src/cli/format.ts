@@ -44,7 +44,7 @@ export function describeStep(name: FsmState, u: Partial<AgentState>): string[] {
       const jsonActions = (u.messages ?? []).filter((m: BaseMessage) => m.getType?.() === "ai" && !(m as AIMessage).tool_calls?.length).map((m) => /"action"\s*:\s*"(\w+)"/.exec(String(m.content))?.[1]).filter(Boolean) as string[];
       const turns = calls.map((c, i) => (c.length ? c.join(" + ") : jsonActions[i] ?? "(no action)"));
       if (turns.length) lines.push(`${head} model turns: ${turns.join(" | ")}`);
-      if (u.planSource === "fallback") lines.push(`${head} FALLBACK to the optimizer's plan`);
+      if (u.planSource === "fallback") lines.push(`${head} FALLBACK to the optimizer's plan${u.planOverrides?.length ? `: ${u.planOverrides.map((o) => o.reason).join("; ")}` : ""}`);
       if (u.planErrors?.length) lines.push(`${" ".repeat(18)}plan refused: ${u.planErrors.join("; ")}`);
       else if (u.proposedPlan) {
         lines.push(`${" ".repeat(18)}plan: ${u.proposedPlan.assignments.map((a) => `${a.crewId} -> ${a.assetIds.join(" > ")}`).join("; ")}`);
@@ -63,6 +63,7 @@ export function describeStep(name: FsmState, u: Partial<AgentState>): string[] {
     case "FINAL":
       return [`${head} ${u.status}: ${u.finalReason}`];
   }
+  return [];
 }
 
 /** `tokensEstimated`: the counts are estimates from text length (the offline planner calls no model), not a model's usage. */
@@ -85,6 +86,12 @@ export function summary(r: IncidentResult, options: { tokensEstimated?: boolean 
   lines.push(`Critical-facility outage       ${m.criticalFacilityOutageHours} h`);
   const c = r.counters;
   lines.push(`Planner                        ${c.modelCalls} model calls, ${c.toolCalls} tool calls, ${c.planningRounds} planning rounds, ${c.invalidPlans} invalid plans, ${c.fallbacks} fallbacks`);
+  const overrides = r.finalState.planOverrides ?? [];
+  if (overrides.length) {
+    lines.push(`FALLBACKS                      ${overrides.length} time(s) the optimizer's plan replaced the planner's:`);
+    for (const o of overrides.slice(0, 10)) lines.push(`  ${clock(o.at)} ${o.kind.replace("_", " ")}: ${o.reason}`);
+    if (overrides.length > 10) lines.push(`  ... and ${overrides.length - 10} more (--json lists them all)`);
+  }
   const tokens = `${c.promptTokens.toLocaleString("en-US")} prompt + ${c.completionTokens.toLocaleString("en-US")} completion = ${c.totalTokens.toLocaleString("en-US")}`;
   lines.push(`Tokens                         ${tokens}${options.tokensEstimated ? " (estimated from text length: the offline planner calls no model)" : ""}`);
   lines.push(r.runs === 0

@@ -25,11 +25,15 @@ export interface IncidentWorld {
   proposalById?(id: string): DispatchPlan | undefined;
   /** What a plan is expected to do, simulated ahead (when the world can tell). */
   expectPlan?(plan: DispatchPlan): ExpectedEffect | undefined;
+  /** A recent proposal whose assignments are the plan's (a planner that adopted the optimizer's plan). */
+  recentProposalFor?(plan: DispatchPlan): DispatchProposal | undefined;
   /**
    * Let time pass: until something needs the dispatcher (new damage, a delayed cascade, a crew
    * freed while assets wait), or at most `maxMinutes` (Infinity: until the next alert).
+   * The simulator advances its own clock at once; a world in real time (the service) waits
+   * for its clock instead, for a bounded wall time, and may return before anything happened.
    */
-  waitForChange(maxMinutes: number): Alert[];
+  waitForChange(maxMinutes: number): Alert[] | Promise<Alert[]>;
   metrics(): EpisodeMetrics;
   dispatches(): DispatchRecord[];
   /** The simulator behind it, when there is one (reports, GeoJSON). */
@@ -73,6 +77,11 @@ export class SimulatedIncidentWorld implements IncidentWorld {
     return proposal;
   }
   proposalById(id: string) { return this.proposals.get(id)?.plan; }
+  recentProposalFor(plan: DispatchPlan) {
+    const key = JSON.stringify(plan.assignments);
+    for (const p of this.proposals.values()) if (p.plan.assignments === plan.assignments || JSON.stringify(p.plan.assignments) === key) return p;
+    return undefined;
+  }
   noCrewCanTake() { return this.simulator.noCrewCanTake(); }
   expectPlan(plan: DispatchPlan) {
     // A proposal adopted as it is: its effect is already known.
