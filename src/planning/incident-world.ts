@@ -25,6 +25,8 @@ export interface IncidentWorld {
   proposalById?(id: string): DispatchPlan | undefined;
   /** What a plan is expected to do, simulated ahead (when the world can tell). */
   expectPlan?(plan: DispatchPlan): ExpectedEffect | undefined;
+  /** A recent proposal whose assignments are the plan's (a planner that adopted the optimizer's plan). */
+  recentProposalFor?(plan: DispatchPlan): DispatchProposal | undefined;
   /**
    * Let time pass: until something needs the dispatcher (new damage, a delayed cascade, a crew
    * freed while assets wait), or at most `maxMinutes` (Infinity: until the next alert).
@@ -75,6 +77,11 @@ export class SimulatedIncidentWorld implements IncidentWorld {
     return proposal;
   }
   proposalById(id: string) { return this.proposals.get(id)?.plan; }
+  recentProposalFor(plan: DispatchPlan) {
+    const key = JSON.stringify(plan.assignments);
+    for (const p of this.proposals.values()) if (p.plan.assignments === plan.assignments || JSON.stringify(p.plan.assignments) === key) return p;
+    return undefined;
+  }
   noCrewCanTake() { return this.simulator.noCrewCanTake(); }
   expectPlan(plan: DispatchPlan) {
     // A proposal adopted as it is: its effect is already known.
