@@ -110,6 +110,9 @@ describe("operator console in a headless browser", () => {
     expect(await page.locator("#send-edit").isDisabled()).toBe(false);
     await page.click("#send-edit");
     await waitForDecision(page, 4);
+    // The edit was applied (not asked again with reasons): the next request is the next round's.
+    expect(await page.locator("#dec-refused").isVisible()).toBe(false);
+    expect(await decisionAt(page)).not.toBe("T+00:49");
     const edit = api.decisions.at(-1) as { decision: string; plan: { assignments: { crew_id: string; asset_ids: string[] }[] } };
     expect(edit.decision).toBe("edit");
     expect(edit.plan.assignments.find((a) => a.crew_id === crew)!.asset_ids[1]).toBe(firstAsset);

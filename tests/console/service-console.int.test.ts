@@ -131,6 +131,9 @@ describe("the console served by the operations service", () => {
     expect(detail.decisions.map((x: { action: string }) => x.action)).toEqual(["decision.reject", "decision.edit"]);
     const sent = detail.decisions[1].detail.decision.plan.assignments.find((a: { crew_id: string }) => a.crew_id === crew);
     expect(sent.asset_ids[1]).toBe(first);
+    // Applied as edited: the dispatches follow the operator's order.
+    const order = detail.dispatches.filter((x: { crewId: string }) => x.crewId === crew).map((x: { assetId: string }) => x.assetId);
+    expect(order.indexOf(first)).toBeGreaterThan(0);
     await page.waitForFunction(() => document.querySelectorAll("#audit tbody tr").length >= 2, undefined, { timeout: 15_000 });
     expect(await page.locator("#audit tbody tr").nth(1).textContent()).toMatch(/operator.*edit/);
     expect(problems).toEqual([]);

@@ -351,7 +351,8 @@ $("#reject").addEventListener("click", () => {
   $("#reject-reason").value = "";
 });
 $("#whatif").addEventListener("click", checkEdit);
-$("#send-edit").addEventListener("click", () => decide({ decision: "edit", plan: { assignments: state.edit.filter((a) => a.asset_ids.length), reasoning: `edited by ${state.me.name}` } }, "Edited plan sent"));
+// An edit may move queued work between or within lists: it says so (reassign), as the what-if judged it.
+$("#send-edit").addEventListener("click", () => decide({ decision: "edit", plan: { assignments: state.edit.filter((a) => a.asset_ids.length), reasoning: `edited by ${state.me.name}`, reassign: true } }, "Edited plan sent"));
 $("#reset-edit").addEventListener("click", () => { state.editBase = null; renderDecision(state.detail); $("#dec-status").textContent = "Edits undone."; });
 window.addEventListener("hashchange", route);
 setInterval(() => { if (state.token) refreshList(); }, 10_000);
