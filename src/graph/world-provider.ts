@@ -10,6 +10,9 @@ import { dispatchLogTail, expandDispatchLog, type DispatchBatch } from "../world
 import { loadScenario } from "../world/scenario/load.js";
 import type { Scenario } from "../world/scenario/schema.js";
 import { World } from "../world/simulator.js";
+import { backupLosses, blockingFacts, nodeWeights, type PlanningFacts } from "../world/blocking.js";
+import { weatherSummary } from "../world/weather.js";
+import { simulatePlan, type WhatIf } from "../planning/what-if.js";
 import type { Alert, DispatchLogEntry, DispatchPlan, DispatchRecord, EpisodeMetrics } from "../world/types.js";
 
 /** The agent's view of one incident's world. */
@@ -24,6 +27,15 @@ export interface IncidentWorld {
   proposalById?(id: string): DispatchPlan | undefined;
   /** What a plan is expected to do, simulated ahead (when the world can tell). */
   expectPlan?(plan: DispatchPlan): ExpectedEffect | undefined;
+  /**
+   * What-if: the plan simulated ahead on a copy of the world with no future damage, compared
+   * with the optimizer's latest proposal at this minute (made if there is none). Dispatches nothing.
+   */
+  simulatePlan?(plan: DispatchPlan): WhatIf & { proposalId?: string };
+  /** The latest proposal made at the world's current minute, if any. */
+  latestProposal?(): DispatchProposal | undefined;
+  /** Facts for the planning context: what blocks each damaged asset, backups' losses, weights. */
+  planningFacts?(ids: readonly string[]): PlanningFacts;
   /**
    * Let time pass: until something needs the dispatcher (new damage, a delayed cascade, a crew
    * freed while assets wait), or at most `maxMinutes` (Infinity: until the next alert).
@@ -74,6 +86,22 @@ export class SimulatedIncidentWorld implements IncidentWorld {
     return proposal;
   }
   proposalById(id: string) { return this.proposals.get(id)?.plan; }
+  latestProposal() {
+    const last = [...this.proposals.values()].pop();
+    return last && last.id?.endsWith(`@${Math.round(this.simulator.now())}`) ? last : undefined;
+  }
+  simulatePlan(plan: DispatchPlan) {
+    const proposal = this.latestProposal() ?? this.proposeDispatchPlan();
+    return { ...simulatePlan(this.simulator, plan, proposal.plan), proposalId: proposal.id };
+  }
+  planningFacts(ids: readonly string[]): PlanningFacts {
+    const backups = backupLosses(this.simulator);
+    const snapshotIds = [...ids, ...backups.map((b) => b.node)];
+    return {
+      blocking: blockingFacts(this.simulator, [...ids]), backups,
+      weights: nodeWeights(this.simulator, snapshotIds), weather: weatherSummary(this.simulator.weather, this.simulator.now()),
+    };
+  }
   expectPlan(plan: DispatchPlan) {
     // A proposal adopted as it is: its effect is already known.
     for (const p of this.proposals.values()) if (p.plan.assignments === plan.assignments) return p.expected;

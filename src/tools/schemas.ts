@@ -15,6 +15,8 @@ export const CrewIdsArgs = z.object({ crew_ids: ids("Crew ids. Ask for several c
 export const CrewAssetMatrixArgs = z.object({
   crew_ids: ids("Crew ids."),
   asset_ids: ids("Damaged asset ids. Every crew is estimated against every asset."),
+  after: z.union([z.enum(["current_job", "queue"]), z.number().int().min(0).max(500)]).optional()
+    .describe("Where in each crew's work to put the job: \"current_job\" (right after the job it is on, before its queue), \"queue\" (after its whole queue; the default), or a queue index (0 = before its first queued job). An asset the crew already has queued is estimated where it is unless you say otherwise."),
 });
 export const ProposeDispatchPlanArgs = z.object({
   asset_ids: z.array(z.string().min(1)).max(5000).optional().describe("Only plan these damaged assets (default: every damaged asset no crew has)."),
@@ -27,5 +29,8 @@ export const AssignRepairCrewArgs = z.object({
   proposal_id: z.string().min(1).max(100).optional().describe("Adopt a propose_dispatch_plan proposal whole, by its id, instead of listing the assignments (useful on large incidents)."),
   reasoning: z.string().max(4000).describe("Why this plan: the facts that decided it, in a few sentences."),
   reassign: z.boolean().optional().describe("Set true only to move assets that are queued (not started) with another crew."),
+});
+export const SimulatePlanArgs = AssignRepairCrewArgs.extend({
+  reasoning: z.string().max(4000).optional().describe("Not needed here."),
 });
 export type AssignRepairCrewInput = z.infer<typeof AssignRepairCrewArgs>;

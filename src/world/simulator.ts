@@ -553,6 +553,11 @@ export class World {
     });
   }
 
+  /** A copy of the service state, for what-if questions asked in the world layer (src/world/blocking.ts). */
+  serviceCopy(): ServiceState {
+    return this.service.clone();
+  }
+
   /** Population that repairing these assets (now, together) would bring back. */
   restoredIfRepaired(assets: number[]): { population: number; weighted: number } {
     const trial = this.service.clone();
