@@ -51,7 +51,8 @@ export function simulatePlan(world: World, plan: DispatchPlan, compareTo?: Dispa
   if (jobs > WHAT_IF_SIMULATED_JOB_LIMIT) return estimated(world, plan, compareTo);
   const mine = settle(world, plan);
   const other = compareTo && world.validatePlan(compareTo).valid ? settle(world, compareTo) : null;
-  const to = Math.max(mine.sim.now(), other?.sim.now() ?? 0);
+  // A whole minute, so that the window can be read back and replayed exactly.
+  const to = Math.ceil(Math.max(mine.sim.now(), other?.sim.now() ?? 0));
   const outcome = outcomeOf(world, mine, to);
   if (!other) return { outcome };
   const theirs = outcomeOf(world, other, to);
