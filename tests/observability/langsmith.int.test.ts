@@ -204,6 +204,9 @@ describe("LangSmith traces with an OpenAI-compatible model", () => {
   });
 });
 
+/** "Exits promptly": far below the client's ~95 s of retries, far above a CLI run on a busy two-core machine. */
+const PROMPT_EXIT_MS = 60_000;
+
 describe("an unreachable LangSmith endpoint", () => {
   let silent: Server;
   beforeAll(async () => {
@@ -218,21 +221,22 @@ describe("an unreachable LangSmith endpoint", () => {
 
   it("a closed port: the CLI warns, runs without tracing and exits promptly", async () => {
     const port = await closedPort();
-    const r = await runCli(["--json", "--model", "offline"], tracingTo(`http://127.0.0.1:${port}`), 60_000);
+    const r = await runCli(["--json", "--model", "offline"], tracingTo(`http://127.0.0.1:${port}`), 90_000);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).status).toBe("restored");
     expect(r.stderr).toMatch(/warning: LangSmith tracing is off for this run: .*ECONNREFUSED/);
     expect(r.stderr).not.toMatch(/^tracing: /m);
-    // Without the check the client retries for ~95 s; a generous bound still tells the two apart.
-    expect(r.ms).toBeLessThan(20_000);
+    // Without the check the client retries for ~95 s; a bound well below that, and well above a CLI run on a busy
+    // machine (a few seconds idle), tells the two apart.
+    expect(r.ms).toBeLessThan(PROMPT_EXIT_MS);
   });
 
   it("an endpoint that never answers: the check gives up after 2 s and the CLI exits promptly", async () => {
     const { port } = silent.address() as AddressInfo;
-    const r = await runCli(["--json", "--model", "offline"], tracingTo(`http://127.0.0.1:${port}`), 60_000);
+    const r = await runCli(["--json", "--model", "offline"], tracingTo(`http://127.0.0.1:${port}`), 90_000);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning: LangSmith tracing is off for this run: .*no answer within 2 s/);
-    expect(r.ms).toBeLessThan(20_000);
+    expect(r.ms).toBeLessThan(PROMPT_EXIT_MS);
   });
 });
 

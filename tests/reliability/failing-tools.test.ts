@@ -13,8 +13,16 @@ import { InstrumentedWorldProvider, type RepositoryHook } from "./support/instru
 import { expandDispatchLog } from "../../src/world/dispatch-log.js";
 
 const scenario = loadScenario("demo");
-/** Short waits: the behaviour under test is the same as with production's seconds. */
-const FAST: NodeFaultPolicy = { maxAttempts: 3, initialIntervalMs: 5, backoffFactor: 2, maxIntervalMs: 50, timeoutMs: 300, planningTimeoutMs: 5_000 };
+/**
+ * Short backoff: the behaviour under test is the same as with production's seconds. The node timeouts stay far above
+ * what a node does on the demo (milliseconds), so that a busy machine never times out a node that does not hang.
+ */
+const FAST: NodeFaultPolicy = { maxAttempts: 3, initialIntervalMs: 5, backoffFactor: 2, maxIntervalMs: 50, timeoutMs: 60_000, planningTimeoutMs: 120_000 };
+/**
+ * For the hanging call: a timeout short enough to wait out three times, still hundreds of times what
+ * INIT and FAILURE_DETECTION (which run before the hang, under the same timeout) take on the demo.
+ */
+const HANG_TIMEOUT_MS = 1_500;
 
 class Outage extends Error {
   constructor(what: string) {
@@ -23,9 +31,9 @@ class Outage extends Error {
   }
 }
 
-async function run(hook?: RepositoryHook) {
+async function run(hook?: RepositoryHook, faultPolicy: NodeFaultPolicy = FAST) {
   const worlds = new InstrumentedWorldProvider(scenario, hook);
-  const result = await runIncident({ scenario: "demo", worlds, faultPolicy: FAST, config: { model: "offline" } });
+  const result = await runIncident({ scenario: "demo", worlds, faultPolicy, config: { model: "offline" } });
   return { result, worlds };
 }
 
@@ -83,9 +91,9 @@ describe("failing tools and repositories", () => {
   it("a repository call that hangs times out, is retried, then ends the run with the timeout", async () => {
     const { result } = await run((repo, method) => {
       if (repo === "system" && method === "estimateImpact") return new Promise<void>(() => {});
-    });
+    }, { ...FAST, timeoutMs: HANG_TIMEOUT_MS });
     expect(result.status).toBe("error");
-    expect(result.finalState.fatalError).toBe("IMPACT_ANALYSIS failed after 3 attempts: NodeTimeout: IMPACT_ANALYSIS did not finish within 300 ms");
+    expect(result.finalState.fatalError).toBe(`IMPACT_ANALYSIS failed after 3 attempts: NodeTimeout: IMPACT_ANALYSIS did not finish within ${HANG_TIMEOUT_MS} ms`);
     expect(result.finalState.statesVisited.at(-1)).toBe("FINAL");
   });
 

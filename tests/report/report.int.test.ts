@@ -1,19 +1,19 @@
 /**
  * The incident report in a real browser: `npm start -- --report FILE` writes it, headless
- * Chromium (Debian's, driven by playwright-core) opens it offline. Saves artifacts/report.png.
+ * Chromium (Debian's when installed, else the npm package's: tests/support/browser.ts) opens it offline.
+ * Saves artifacts/report.png.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadScenario } from "../../src/world/scenario/load.js";
+import { launchBrowser } from "../support/browser.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
 function runCli(args: string[], timeoutMs: number): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -34,15 +34,12 @@ describe("incident report in a headless browser", () => {
   });
 
   it("draws the map and the curve, logs no error and makes no network request", async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}: this test needs a real browser. Install it with "apt-get install -y chromium" (.ci/run does this when it is missing).`);
-    }
     const file = join(dir, "report.html");
     const cli = await runCli(["--scenario", "demo", "--model", "offline", "--report", file], 90_000);
     expect(cli.code, cli.stderr).toBe(0);
     expect(existsSync(file)).toBe(true);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    ({ browser } = await launchBrowser());
     const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
     const problems: string[] = [];
     const requests: string[] = [];
