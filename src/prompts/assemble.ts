@@ -31,7 +31,18 @@ export function toolJsonSchema(t: StructuredToolInterface): unknown {
  */
 export function buildToolSection(tools: StructuredToolInterface[], protocol: Protocol): string {
   if (protocol === "tools") return "";
-  const lines = tools.map((t) => `- ${t.name}: ${t.description}\n  arguments: ${JSON.stringify(toolJsonSchema(t))}`);
+  // A schema shared by several tools is written once (with the last of them, the terminal action
+  // among them): the budget is better spent on the incident. Only `required` may differ.
+  const shapes = tools.map((t) => {
+    const { required, ...rest } = toolJsonSchema(t) as { required?: string[] };
+    return { full: JSON.stringify(toolJsonSchema(t)), shape: JSON.stringify(rest), required: JSON.stringify(required ?? []) };
+  });
+  const lines = tools.map((t, i) => {
+    const later = shapes.findIndex((x, j) => j > i && x.shape === shapes[i].shape);
+    const other = later >= 0 ? shapes[later] : null;
+    const args = !other ? shapes[i].full : `the same as ${tools[later].name}${other.required === shapes[i].required ? "" : ` (required: ${shapes[i].required})`}`;
+    return `- ${t.name}: ${t.description}\n  arguments: ${args}`;
+  });
   return `Actions you may take (the value of "action"), with their arguments as JSON Schema:\n${lines.join("\n")}`;
 }
 
@@ -82,7 +93,8 @@ export function contextData(input: ContextInput, maxFailures: number, maxCrews: 
   const facility = (id: string) => (weight(id) ? { id, ...weight(id) } : id);
   const blocking = (id: string) => {
     const b = facts?.blocking.get(id);
-    return b ? { blocked_by: b.blockedBy, restores_with_them: b.restoresWithThem.population, weighted_restores_with_them: Math.round(b.restoresWithThem.weighted) } : {};
+    // Only when something blocks it: an empty list on every asset would cost the budget for nothing.
+    return b?.blockedBy.length ? { blocked_by: b.blockedBy, restores_with_them: b.restoresWithThem.population, weighted_restores_with_them: Math.round(b.restoresWithThem.weighted) } : {};
   };
   const toPlan = (f?.toPlan ?? []).slice().sort((a, b) => (impacts.get(b)?.weightedPopulationOut ?? 0) - (impacts.get(a)?.weightedPopulationOut ?? 0) || (a < b ? -1 : 1));
   const damagedById = new Map((f?.damaged ?? []).map((d) => [d.id, d]));
@@ -94,7 +106,9 @@ export function contextData(input: ContextInput, maxFailures: number, maxCrews: 
       id, ...(label?.name ? { name: label.name.slice(0, 200) } : {}), ...(label?.note ? { note: label.note.slice(0, 500) } : {}),
       network: d?.network, type: d?.type, cause: d?.cause, ...(isNew(d) ? { new: true } : {}),
       ...(i ? {
-        severity: i.severity, population_out: i.populationOut, weighted_population_out: i.weightedPopulationOut,
+        severity: i.severity, population_out: i.populationOut,
+        // Weight = population x criticality; said when it differs from the population.
+        ...(i.weightedPopulationOut !== i.populationOut ? { weighted_population_out: i.weightedPopulationOut } : {}),
         restores_if_repaired_alone: i.populationRestoredIfRepaired, critical_facilities: i.criticalFacilities.map(facility),
         ...(i.backupExpiresAt !== undefined ? { backup_runs_out_at_minute: i.backupExpiresAt } : {}),
       } : {}),
@@ -124,20 +138,23 @@ export function contextData(input: ContextInput, maxFailures: number, maxCrews: 
     incident: state.incidentId, minute: round1(state.clock),
     ...(trigger ? { trigger } : {}),
     ...(facts?.weather ? { weather_ahead: facts.weather } : {}),
-    ...(lastRound !== null ? { new_since_last_round: { since_minute: round1(lastRound), damaged: fresh.length, ids: fresh.slice(0, 20) } } : {}),
+    ...(lastRound !== null ? { new_since_last_round: { since_minute: round1(lastRound), damaged: fresh.length, ids: fresh.slice(0, 10) } } : {}),
     population_out: f?.populationOut ?? 0,
     weighted_population_out: f?.weightedPopulationOut ?? 0,
     // A large incident can have hundreds of these too: the most urgent in full, the rest counted.
     critical_facilities_out: (f?.criticalFacilitiesOut ?? []).slice(0, maxFailures).map(facility),
     ...((f?.criticalFacilitiesOut.length ?? 0) > maxFailures ? { more_critical_facilities_out: f!.criticalFacilitiesOut.length - maxFailures } : {}),
-    on_backup: backups.slice(0, maxFailures).map((b) => {
+    // The most urgent few (critical first, earliest to run out): each is a sentence's worth of facts.
+    on_backup: backups.slice(0, Math.min(maxFailures, MAX_BACKUPS_SHOWN)).map((b) => {
       const l = losses.get(`${b.node}/${b.dependee}`);
+      const w = weight(b.node);
       return {
-        node: b.node, needs: b.dependee, runs_out_at_minute: b.expiresAt, critical: b.critical, ...(weight(b.node) ? { weight: weight(b.node)!.weight } : {}),
-        ...(l ? { when_it_runs_out: `${l.populationLost.toLocaleString("en-US")} people (weighted ${l.weightedLost.toLocaleString("en-US")}) lose service at minute ${round1(l.expiresAt)}${l.togetherWith ? ` (with ${l.togetherWith.join(", ")})` : ""}` } : {}),
+        node: b.node, needs: b.dependee, runs_out_at_minute: b.expiresAt, critical: b.critical, ...(w && w.criticality !== 1 ? { weight: w.weight } : {}),
+        // Who loses service at that minute if the supply is not back by then.
+        ...(l ? { people_lost_then: l.populationLost, ...(l.weightedLost !== l.populationLost ? { weighted_lost_then: l.weightedLost } : {}), ...(l.togetherWith ? { together_with_backups: l.togetherWith.length } : {}) } : {}),
       };
     }),
-    ...(backups.length > maxFailures ? { more_on_backup: backups.length - maxFailures } : {}),
+    ...(backups.length > Math.min(maxFailures, MAX_BACKUPS_SHOWN) ? { more_on_backup: backups.length - Math.min(maxFailures, MAX_BACKUPS_SHOWN) } : {}),
     damaged_without_crew: shown,
     ...(hidden.length + notKept ? { more_damaged_without_crew: { count: hidden.length + notKept, by_network_and_severity: hiddenCounts, ...(notKept ? { not_classified: notKept } : {}), note: "not listed: plan the ones shown; the rest are shown in later rounds, as these get crews" } } : {}),
     damaged_with_crew: withCrews.slice(0, maxFailures).map((d) => ({ id: d.id, crew: d.assignedCrew, status: d.dispatchStatus, ...(isNew(d) ? { new: true } : {}), ...blocking(d.id) })),
@@ -151,6 +168,9 @@ export function contextData(input: ContextInput, maxFailures: number, maxCrews: 
     recent_plans: windowedHistory(state.planHistory, input.historyWindow),
   };
 }
+
+/** Facilities on backup shown in full; the rest are counted. */
+const MAX_BACKUPS_SHOWN = 10;
 
 export function renderContext(data: unknown): string {
   return `${CONTEXT_INTRO}\n<data>\n${JSON.stringify(data)}\n</data>`;

@@ -136,12 +136,12 @@ export function createAgentTools(world: IncidentWorld): StructuredToolInterface[
     }),
     tool(async ({ crew_ids, asset_ids, after }) => compact(await agent.estimateRepairTimes(pairs(crew_ids, asset_ids, after))), {
       name: "estimate_repair_time",
-      description: "For each crew on each asset, the whole timeline, which adds up: departAt (its earlier work done) + travelMinutes = arrivalAt; arrivalAt + weatherHoldMinutes (lightning stopping work on arrival or during the repair) + repairMinutes = completionAt; weatherAtArrival is the weather at the asset when the crew gets there. `after` puts the job after the current job, after the queue (default) or at a queue index; an asset the crew already has queued is estimated where it is, not as a second repair. Errors say when a crew lacks the skill.",
+      description: "Each crew on each asset, as a timeline that adds up: departAt + travelMinutes = arrivalAt; arrivalAt + weatherHoldMinutes (lightning on arrival or during the repair) + repairMinutes = completionAt; weatherAtArrival is the weather there on arrival. `after` places the job in the crew's work; an asset the crew already has queued is estimated where it is, not as a second repair.",
       schema: CrewAssetMatrixArgs,
     }),
     tool(async ({ crew_ids, asset_ids, after }) => compact(await agent.estimateArrivalTimes(pairs(crew_ids, asset_ids, after))), {
       name: "estimate_arrival_time",
-      description: "Departure, travel minutes, distance (km) and arrival minute for each crew to each asset, with the weather's effect on travel and the weather at arrival. `after` as for estimate_repair_time: after the current job, after the queue (default), or at a queue index.",
+      description: "Departure, travel minutes, distance (km) and arrival minute of each crew at each asset, with the weather's effect on travel and the weather on arrival; `after` as for estimate_repair_time.",
       schema: CrewAssetMatrixArgs,
     }),
     tool(async ({ asset_ids }) => {

@@ -16,7 +16,7 @@ export const CrewAssetMatrixArgs = z.object({
   crew_ids: ids("Crew ids."),
   asset_ids: ids("Damaged asset ids. Every crew is estimated against every asset."),
   after: z.union([z.enum(["current_job", "queue"]), z.number().int().min(0).max(500)]).optional()
-    .describe("Where in each crew's work to put the job: \"current_job\" (right after the job it is on, before its queue), \"queue\" (after its whole queue; the default), or a queue index (0 = before its first queued job). An asset the crew already has queued is estimated where it is unless you say otherwise."),
+    .describe("\"current_job\": right after the job it is on; \"queue\": after its whole queue (default); a number: before that queue entry (0 = first)."),
 });
 export const ProposeDispatchPlanArgs = z.object({
   asset_ids: z.array(z.string().min(1)).max(5000).optional().describe("Only plan these damaged assets (default: every damaged asset no crew has)."),
@@ -30,7 +30,6 @@ export const AssignRepairCrewArgs = z.object({
   reasoning: z.string().max(4000).describe("Why this plan: the facts that decided it, in a few sentences."),
   reassign: z.boolean().optional().describe("Set true only to move assets that are queued (not started) with another crew."),
 });
-export const SimulatePlanArgs = AssignRepairCrewArgs.extend({
-  reasoning: z.string().max(4000).optional().describe("Not needed here."),
-});
+/** The what-if takes a plan as assign_repair_crew does, reasoning optional (the JSON protocol lists the schema once). */
+export const SimulatePlanArgs = AssignRepairCrewArgs.extend({ reasoning: AssignRepairCrewArgs.shape.reasoning.optional() });
 export type AssignRepairCrewInput = z.infer<typeof AssignRepairCrewArgs>;
