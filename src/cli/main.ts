@@ -8,12 +8,13 @@ import { DEFAULTS } from "../graph/configuration.js";
 import { SimulatorWorldProvider } from "../graph/world-provider.js";
 import { runIncident } from "../incident/runner.js";
 import { createChatModel, ModelConfigError } from "../models/index.js";
-import { ScenarioError } from "../world/scenario/load.js";
+import { ScenarioError } from "../world/scenario/issues.js";
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { renderIncidentReport } from "../report/html.js";
 import { clock, describeStep, summary } from "./format.js";
 import { OperatorInputClosed, terminalApproval } from "./approve.js";
+import { acquireLease, describeHolder, fencedSaver, isIncidentHeld } from "../persistence/lease.js";
 import { CheckpointConfigError, describeCheckpointSetting, openCheckpointer, parseCheckpointSetting, redactUrl } from "../persistence/checkpointer.js";
 
 const HELP = `Usage: npm start -- [options]
@@ -36,6 +37,7 @@ Options:
   --checkpoint WHERE         where the incident's checkpoints go: memory (default), sqlite:PATH
                              (one local file), postgres:URL (postgresql://user@host:5432/db)
   --resume INCIDENT_ID       continue an incident from its last checkpoint (needs sqlite: or postgres:)
+  --wait                     if another process is running the incident, wait for it instead of exiting 2
   -h, --help                 this help
 `;
 
@@ -55,6 +57,7 @@ function parse(argv: string[]) {
       approve: { type: "boolean", default: false },
       checkpoint: { type: "string" },
       resume: { type: "string" },
+      wait: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       report: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -87,6 +90,7 @@ function parse(argv: string[]) {
     approve: values.approve ?? false,
     checkpoint,
     resume: values.resume,
+    wait: values.wait ?? false,
     help: values.help ?? false,
   };
 }
@@ -134,13 +138,25 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const incidentId = opts.resume ?? `incident-${randomUUID().slice(0, 8)}`;
+  // One writer per incident: the lease is taken before running and checked before every checkpoint write.
+  let lease;
+  try {
+    lease = await acquireLease(store, incidentId, {
+      wait: opts.wait,
+      onWait: (h) => process.stderr.write(`waiting: incident "${incidentId}" is being run by ${describeHolder(h)}\n`),
+    });
+  } catch (e) {
+    await store.close();
+    if (isIncidentHeld(e)) { process.stderr.write(`error: ${e.message}\n`); return 2; }
+    throw e;
+  }
   process.stderr.write(`incident: ${incidentId}\n`);
   if (opts.checkpoint.kind !== "memory") process.stderr.write(`checkpoints: ${describeCheckpointSetting(opts.checkpoint)}${opts.resume ? " (resuming)" : ""}\n`);
   // The operator answers at the terminal; the plan is shown where the run's log goes.
   const approval = opts.approve ? terminalApproval(process.stdin, opts.json ? process.stderr : process.stdout) : null;
   const result = await runIncident({
     incidentId,
-    checkpointer: store.saver,
+    checkpointer: fencedSaver(store.saver, lease),
     resume: Boolean(opts.resume),
     ...(approval ? { onInterrupt: (value: unknown) => approval.answer(value) } : {}),
     scenario: opts.scenario,
@@ -167,6 +183,7 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(opts.report, renderIncidentReport(result));
     process.stderr.write(`report: ${opts.report}\n`);
   }
+  await lease.release();
   await store.close();
   if (!(await flushTraces())) process.stderr.write("warning: not all LangSmith traces were sent before the flush timeout\n");
   return result.status === "error" || result.status === "max_steps" ? 1 : 0;

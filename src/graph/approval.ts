@@ -23,7 +23,7 @@ import type { DispatchPlan } from "../world/types.js";
 import type { ExpectedEffect } from "../planning/optimizer.js";
 import type { WhatIf } from "../planning/what-if.js";
 import type { AgentState, AgentUpdate, PlanRecord } from "./state.js";
-import type { IncidentWorld } from "./world-provider.js";
+import type { IncidentWorld } from "../planning/incident-world.js";
 
 /** A plan as the operator writes it: the shape of assign_repair_crew's arguments, reasoning optional. */
 export const OperatorPlanSchema = AssignRepairCrewArgs.omit({ proposal_id: true }).extend({

@@ -6,7 +6,7 @@
 import { classifyAgainstProposal } from "../planning/what-if.js";
 import type { DispatchPlan } from "../world/types.js";
 import type { ProposalComparison } from "./state.js";
-import type { IncidentWorld } from "./world-provider.js";
+import type { IncidentWorld } from "../planning/incident-world.js";
 
 export function compareWithProposal(world: IncidentWorld, plan: DispatchPlan, adoptedId?: string): ProposalComparison | undefined {
   if (adoptedId) return { choice: "adopted", proposalId: adoptedId, weightedCustomerMinutesDelta: 0, customerMinutesDelta: 0 };

@@ -7,7 +7,8 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { createChatModel } from "../models/index.js";
 import type { Configuration } from "./configuration.js";
 import type { AgentState } from "./state.js";
-import { defaultWorldProvider, type IncidentWorld, type WorldProvider } from "./world-provider.js";
+import type { IncidentWorld, WorldProvider } from "../planning/incident-world.js";
+import { defaultWorldProvider } from "./world-provider.js";
 
 export interface GraphDeps {
   worlds: WorldProvider;

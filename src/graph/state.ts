@@ -6,84 +6,17 @@
  */
 import { Annotation, messagesStateReducer } from "@langchain/langgraph";
 import type { BaseMessage } from "@langchain/core/messages";
-import type { DispatchLogEntry, DispatchPlan, FailedAsset, ImpactReport } from "../world/types.js";
+import type { DispatchLogEntry, DispatchPlan } from "../world/types.js";
 import { appendToBatches, expandDispatchLog, type DispatchBatch } from "../world/dispatch-log.js";
 import type { ExpectedEffect } from "../planning/optimizer.js";
+import type { ExecutionRecord, FailureMemory, ImpactMemory, IncidentTrigger, PlanRecord } from "../memory/agent-memory.js";
 
 export const FSM_STATES = ["INIT", "FAILURE_DETECTION", "IMPACT_ANALYSIS", "REPAIR_PLANNING", "EXECUTION", "RESCHEDULING", "FINAL"] as const;
 export type FsmState = (typeof FSM_STATES)[number];
 
-/** What a detection found, compactly: damaged assets in full, out-of-service ones as counts. */
-/**
- * Ids kept per list in the failure memory. A city-sized incident has thousands of damaged
- * assets: the lists keep the most urgent (work to plan first, by impact once it is known) and
- * the counts say how many there are; the world, not the state, holds them all.
- */
-export const MAX_FAILURE_IDS_IN_STATE = 200;
-/** Ids kept per plan record and execution record; their counts say how many there are. */
-export const MAX_IDS_PER_RECORD = 200;
-
-export interface FailureMemory {
-  at: number;
-  /** Damaged assets, work to plan first (at most MAX_FAILURE_IDS_IN_STATE; `damagedCount` has them all). */
-  damaged: Pick<FailedAsset, "id" | "network" | "type" | "cause" | "since" | "assignedCrew" | "dispatchStatus">[];
-  damagedCount: number;
-  /** Damaged assets with no crew that some crew can take: the work to plan (the most urgent, if capped). */
-  toPlan: string[];
-  toPlanCount: number;
-  /** Damaged assets no crew can take now (skills, capacity). */
-  waiting: string[];
-  waitingCount: number;
-  outOfServiceCount: number;
-  outOfServiceByNetwork: Record<string, number>;
-  populationOut: number;
-  weightedPopulationOut: number;
-  criticalFacilitiesOut: string[];
-  onBackup: { node: string; dependee: string; expiresAt: number; critical: boolean }[];
-}
-
-export type ImpactMemory = Pick<ImpactReport, "asset" | "network" | "populationOut" | "weightedPopulationOut" | "populationRestoredIfRepaired" | "severity"> & {
-  criticalFacilities: string[];
-  backupExpiresAt?: number;
-};
-
-export interface PlanRecord {
-  step: number;
-  at: number;
-  source: "model" | "fallback" | "operator";
-  plan: DispatchPlan;
-  valid: boolean;
-  errors: string[];
-  /** Set when `plan` lists only each crew's first jobs (a large plan; the dispatch log has them all). */
-  jobCount?: number;
-  /** Expected figures from the plan's minute `at` over `horizonMinutes` (plans compare only over the same window). */
-  expected?: Pick<ExpectedEffect, "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost"> & { horizonMinutes?: number };
-  /** How the plan relates to the optimizer's latest proposal of its round, judged by what-if figures. */
-  vsProposal?: ProposalComparison;
-  /** Set when an operator decided on the plan (requireApproval): approve, reject (with the reason), or edit. */
-  operator?: { decision: "approve" | "reject" | "edit"; reason?: string };
-}
-
-/** adopted: the proposal as it is; changed: the proposal with changes; ignored: a plan of its own, or no proposal asked. */
-export type ProposalChoice = "adopted" | "changed" | "ignored";
-
-export interface ProposalComparison {
-  choice: ProposalChoice;
-  proposalId?: string;
-  /** What-if figures, plan minus proposal over the same window (negative: the plan is better); unset when adopted or not comparable. */
-  weightedCustomerMinutesDelta?: number;
-  customerMinutesDelta?: number;
-}
-
-export interface ExecutionRecord {
-  step: number;
-  at: number;
-  /** Dispatch ids sent (the first MAX_IDS_PER_RECORD; the dispatch log has them all). */
-  dispatched: string[];
-  dispatchedCount: number;
-  alreadyApplied: string[];
-  error?: string;
-}
+// The memory types live where the prompts can read them too (src/memory); re-exported for the graph's callers.
+export type { ExecutionRecord, FailureMemory, ImpactMemory, IncidentTrigger, PlanRecord, ProposalChoice, ProposalComparison } from "../memory/agent-memory.js";
+export { MAX_FAILURE_IDS_IN_STATE, MAX_IDS_PER_RECORD } from "../limits.js";
 
 export interface RunCounters {
   modelCalls: number;
@@ -108,7 +41,7 @@ const addCounters = (a: RunCounters, b: Partial<RunCounters>): RunCounters => {
 /** What a caller may send: all optional, so an empty input runs the configured scenario. */
 export const InputAnnotation = Annotation.Root({
   /** Why the graph was triggered (an operator, a metrics alert); shown in traces and the log. */
-  trigger: Annotation<{ kind: string; at?: number; message?: string } | undefined>,
+  trigger: Annotation<IncidentTrigger | undefined>,
   /** Incident id; defaults to the thread id. */
   incidentId: Annotation<string | undefined>,
 });

@@ -12,7 +12,8 @@ import { recursionLimitFor, type Configuration, DEFAULTS } from "../graph/config
 import { buildGraph } from "../graph/graph.js";
 import type { GraphDeps } from "../graph/runtime.js";
 import type { AgentState, FsmState, RunCounters } from "../graph/state.js";
-import { SimulatorWorldProvider, type SimulatedIncidentWorld } from "../graph/world-provider.js";
+import { SimulatorWorldProvider } from "../graph/world-provider.js";
+import type { SimulatedIncidentWorld } from "../planning/incident-world.js";
 import type { DispatchRecord, EpisodeMetrics } from "../world/types.js";
 import { incidentTraceConfig, tagStateRuns } from "../observability/tracing.js";
 import { crashPoint } from "../persistence/crash-points.js";
@@ -38,6 +39,13 @@ export interface IncidentOptions {
   onInterrupt?: (value: unknown) => Promise<unknown>;
   /** Retries, backoff and time limits of the graph's nodes (default: DEFAULT_NODE_FAULT_POLICY). */
   faultPolicy?: NodeFaultPolicy;
+  /**
+   * When checkpoints are written (LangGraph's durability). "sync" (the default): each step's
+   * checkpoint is with the store before the next step starts, so a dispatch leaves the process
+   * only after the plan that produced it is durable. "async" lets a store with a non-blocking
+   * driver (PostgreSQL) fall behind the run: a kill then loses dispatches.
+   */
+  durability?: "sync" | "async";
 }
 
 export interface IncidentResult {
@@ -160,9 +168,9 @@ async function streamRun(
   let next: unknown = input;
   for (;;) {
     let interrupted: unknown = undefined;
-    const stream = await app.stream(next as never, { ...config, streamMode: "updates" } as never);
+    const stream = await app.stream(next as never, { ...config, streamMode: "updates", durability: options.durability ?? "sync" } as never);
     for await (const chunk of stream as AsyncIterable<Record<string, unknown>>) {
-      for (const [name, update] of Object.entries(chunk)) {
+      for (const [name, update] of stepUpdates(chunk)) {
         if (name === "__interrupt__") {
           interrupted = (update as { value: unknown }[])[0]?.value;
           continue;
@@ -175,4 +183,20 @@ async function streamRun(
     if (!options.onInterrupt) throw new Error("the graph asked for operator approval but no one can answer (set onInterrupt, or turn requireApproval off)");
     next = new Command({ resume: await options.onInterrupt(interrupted) });
   }
+}
+
+/**
+ * The FSM steps in one "updates" chunk. LangGraph adds keys that are not states: `__metadata__`
+ * (on writes replayed from a checkpoint, e.g. after a crash) is skipped; a node that wrote
+ * several times comes as a list of updates, each one a step. `__interrupt__` is passed on.
+ */
+export function stepUpdates(chunk: Record<string, unknown>): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const [name, update] of Object.entries(chunk)) {
+    if (name === "__interrupt__") { out.push([name, update]); continue; }
+    if (name.startsWith("__")) continue;
+    if (Array.isArray(update)) for (const u of update) out.push([name, u]);
+    else out.push([name, update]);
+  }
+  return out;
 }

@@ -9,6 +9,7 @@
  * (the CLI's --resume INCIDENT_ID) from its last checkpoint.
  */
 import { MemorySaver, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { newPgClient, withSetupLock } from "./pg.js";
 
 export type CheckpointSetting =
   | { kind: "memory" }
@@ -108,7 +109,13 @@ export async function openCheckpointer(setting: CheckpointSetting | string): Pro
     await saver.end();
   };
   try {
-    await saver.setup();
+    // Migrations one process at a time: several starting at once on a fresh schema race otherwise.
+    const lockClient = await newPgClient(s.url);
+    try {
+      await withSetupLock(lockClient, () => saver.setup());
+    } finally {
+      await lockClient.end().catch(() => {});
+    }
   } catch (e) {
     await close().catch(() => {});
     throw new Error(`cannot use the PostgreSQL checkpoint store at ${redactUrl(s.url)}: ${redactUrl((e as Error).message)}`);

@@ -29,3 +29,14 @@ export function crashPoint(id: string): void {
 export function crashPointsEnabled(): boolean {
   return Boolean(process.env.INFRA_CRASH_TRACE || process.env.INFRA_CRASH_LEDGER);
 }
+
+/**
+ * Test-only: INFRA_DISPATCH_JOURNAL=FILE appends each dispatch id as it leaves the process (one
+ * line each, synchronously, with the pid), standing for the crews' radios. A test kills the
+ * process at any moment and compares what was sent with what the store recorded.
+ */
+export function journalDispatches(ids: readonly string[]): void {
+  const file = process.env.INFRA_DISPATCH_JOURNAL;
+  if (!file || ids.length === 0) return;
+  appendFileSync(file, ids.map((id) => `${process.pid} ${id}\n`).join(""));
+}

@@ -5,7 +5,7 @@
  */
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { z } from "zod";
-import type { AgentState, PlanRecord } from "../graph/state.js";
+import type { PlanningMemory, PlanRecord } from "../memory/agent-memory.js";
 import type { CrewSummary } from "../world/types.js";
 import type { PlanningFacts } from "../world/blocking.js";
 import { CONTEXT_INTRO, REPAIR_PLANNING_SYSTEM_PROMPT, RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS } from "./repair-planning.js";
@@ -71,7 +71,7 @@ export function windowedHistory(history: PlanRecord[], window: number) {
 }
 
 export interface ContextInput {
-  state: Pick<AgentState, "clock" | "failures" | "impacts" | "impactSummary" | "planHistory" | "incidentId" | "trigger"> & Partial<Pick<AgentState, "newFailures" | "newFailureCount">>;
+  state: PlanningMemory & { newFailures?: string[]; newFailureCount?: number };
   /** From the world: what blocks what, backups' losses, weights, the weather ahead. */
   facts?: PlanningFacts;
   crews: CrewSummary[];

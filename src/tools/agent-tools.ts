@@ -4,7 +4,7 @@
  * answers compact JSON. Descriptions are written for the model.
  */
 import { tool, type StructuredToolInterface } from "@langchain/core/tools";
-import type { IncidentWorld } from "../graph/world-provider.js";
+import type { IncidentWorld } from "../planning/incident-world.js";
 import type { CrewSummary, DispatchPlan } from "../world/types.js";
 import {
   CrewAssetMatrixArgs, CrewIdsArgs, GetAvailableCrewsArgs, GetWeatherArgs, ProposeDispatchPlanArgs, SimulatePlanArgs,

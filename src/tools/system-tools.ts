@@ -5,7 +5,7 @@
  */
 import { tool, type StructuredToolInterface } from "@langchain/core/tools";
 import { z } from "zod";
-import type { IncidentWorld } from "../graph/world-provider.js";
+import type { IncidentWorld } from "../planning/incident-world.js";
 import type { DispatchPlan } from "../world/types.js";
 import { compact } from "./agent-tools.js";
 import { AssignRepairCrewArgs } from "./schemas.js";

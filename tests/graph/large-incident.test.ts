@@ -1,6 +1,6 @@
 /** A region with thousands of assets and hundreds of failures, on the offline planner, end to end. */
 import { describe, expect, it } from "vitest";
-import { MAX_FAILURE_IDS_IN_STATE } from "../../src/graph/state.js";
+import { MAX_FAILURE_IDS_IN_STATE } from "../../src/limits.js";
 import { SimulatorWorldProvider } from "../../src/graph/world-provider.js";
 import { runIncident } from "../../src/incident/runner.js";
 import { generateRegion } from "../../src/world/scenario/generate.js";

@@ -2,14 +2,14 @@ import { describe, expect, it } from "vitest";
 import { buildContextMessage, buildSystemPrompt, buildToolSection, contextData, estimateTokens, windowedHistory } from "../../src/prompts/assemble.js";
 import { REPAIR_PLANNING_SYSTEM_PROMPT } from "../../src/prompts/repair-planning.js";
 import { plannerTools } from "../../src/graph/nodes/repair-planning.js";
-import { SimulatedIncidentWorld } from "../../src/graph/world-provider.js";
-import type { AgentState, PlanRecord } from "../../src/graph/state.js";
+import { SimulatedIncidentWorld } from "../../src/planning/incident-world.js";
+import type { PlanningMemory, PlanRecord } from "../../src/memory/agent-memory.js";
 import { World } from "../../src/world/simulator.js";
 import { feederWithPump } from "../support/scenarios.js";
 
 const tools = plannerTools(new SimulatedIncidentWorld(new World(feederWithPump())));
 
-function state(toPlan: number): Pick<AgentState, "clock" | "failures" | "impacts" | "impactSummary" | "planHistory" | "incidentId" | "trigger"> {
+function state(toPlan: number): PlanningMemory {
   const ids = Array.from({ length: toPlan }, (_, i) => `L-${String(i).padStart(5, "0")}`);
   return {
     clock: 30, incidentId: "inc-1", trigger: undefined, impactSummary: { "power/high": toPlan },

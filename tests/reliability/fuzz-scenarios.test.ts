@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadScenario, ScenarioError } from "../../src/world/scenario/load.js";
+import { ScenarioError } from "../../src/world/scenario/issues.js";
+import { loadScenario } from "../../src/world/scenario/load.js";
 import { World } from "../../src/world/simulator.js";
 
 const root = new URL("../..", import.meta.url).pathname;

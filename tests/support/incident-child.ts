@@ -15,7 +15,8 @@
  */
 import { appendFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { SimulatorWorldProvider, type SimulatedIncidentWorld, type WorldKey } from "../../src/graph/world-provider.js";
+import { SimulatorWorldProvider } from "../../src/graph/world-provider.js";
+import type { SimulatedIncidentWorld, WorldKey } from "../../src/planning/incident-world.js";
 import { runIncident } from "../../src/incident/runner.js";
 import { openCheckpointer } from "../../src/persistence/checkpointer.js";
 import { crashPoint } from "../../src/persistence/crash-points.js";

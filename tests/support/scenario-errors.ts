@@ -1,6 +1,6 @@
 /** Runs fn, expects a ScenarioError, returns its issues. */
 import { expect } from "vitest";
-import { ScenarioError } from "../../src/world/scenario/load.js";
+import { ScenarioError } from "../../src/world/scenario/issues.js";
 
 export function issuesOf(fn: () => unknown): { where: string; message: string }[] {
   try {

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { issuesOf } from "../support/scenario-errors.js";
-import { listShippedScenarios, loadScenario, parseScenario, ScenarioError } from "../../src/world/scenario/load.js";
+import { ScenarioError } from "../../src/world/scenario/issues.js";
+import { listShippedScenarios, loadScenario, parseScenario } from "../../src/world/scenario/load.js";
 
 /** A small valid scenario; tests change one thing at a time. */
 function base(): any {

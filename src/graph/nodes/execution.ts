@@ -5,8 +5,9 @@ import type { DispatchResult } from "../../world/types.js";
 import { seekApproval } from "../approval.js";
 import { ensureConfiguration } from "../configuration.js";
 import { worldFor, type GraphDeps } from "../runtime.js";
-import { MAX_IDS_PER_RECORD, type AgentState, type AgentUpdate } from "../state.js";
-import { crashPoint } from "../../persistence/crash-points.js";
+import { MAX_IDS_PER_RECORD } from "../../limits.js";
+import type { AgentState, AgentUpdate } from "../state.js";
+import { crashPoint, journalDispatches } from "../../persistence/crash-points.js";
 
 export function makeExecutionNode(deps: GraphDeps) {
   return async function EXECUTION(state: AgentState, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
@@ -24,6 +25,7 @@ export function makeExecutionNode(deps: GraphDeps) {
       // Idempotent: if this node is replayed after a crash, dispatches already applied are skipped.
       const raw = await tools.assign_repair_crew.invoke(fromDispatchPlan(approval?.plan ?? plan), config);
       const result = JSON.parse(String(raw)) as DispatchResult;
+      journalDispatches(result.applied.map((e) => e.dispatchId));
       // Applied in this process's world but not yet checkpointed (test-only crash point).
       crashPoint(`EXECUTION@${world.now()}#${base.stepCount}:applied`);
       return {

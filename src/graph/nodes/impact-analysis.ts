@@ -1,10 +1,10 @@
 /** IMPACT_ANALYSIS: the system tool estimate_impact for each failure; severity logged to memory. */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { createSystemTools } from "../../tools/system-tools.js";
+import { type ImpactMemory, rememberFailures } from "../../memory/agent-memory.js";
 import type { ImpactReport } from "../../world/types.js";
-import { rememberFailures } from "./failure-detection.js";
 import { worldFor, type GraphDeps } from "../runtime.js";
-import type { AgentState, AgentUpdate, ImpactMemory } from "../state.js";
+import type { AgentState, AgentUpdate } from "../state.js";
 
 /** Impacts kept in state in full; the rest are counted (checkpoints stay small on large incidents). */
 export const MAX_IMPACTS_IN_STATE = 150;

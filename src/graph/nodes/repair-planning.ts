@@ -25,7 +25,7 @@ import { ensureConfiguration, type Configuration } from "../configuration.js";
 import { modelFor, worldFor, type GraphDeps } from "../runtime.js";
 import { MAX_IDS_PER_RECORD, type AgentState, type AgentUpdate, type PlanRecord, type ProposalComparison, type RunCounters } from "../state.js";
 import { admitWithinBudget, jsonResultMessage, readJsonAction, readToolCalls, runTool } from "../tool-runner.js";
-import type { IncidentWorld } from "../world-provider.js";
+import type { IncidentWorld } from "../../planning/incident-world.js";
 import { compareWithProposal } from "../proposal-choice.js";
 
 /**

@@ -5,11 +5,11 @@
  */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { createSystemTools } from "../../tools/system-tools.js";
+import { rememberFailures } from "../../memory/agent-memory.js";
 import type { FailureSnapshot } from "../../world/types.js";
 import { ensureConfiguration } from "../configuration.js";
 import { worldFor, type GraphDeps } from "../runtime.js";
 import type { AgentState, AgentUpdate } from "../state.js";
-import { rememberFailures } from "./failure-detection.js";
 
 const MAX_IDS_IN_STATE = 50;
 

@@ -17,7 +17,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describeIssue, formatPath, jsonSyntaxIssue, ScenarioError, type ScenarioIssue } from "./load.js";
+import { describeIssue, formatPath, jsonSyntaxIssue, ScenarioError, type ScenarioIssue } from "./issues.js";
 import { ScenarioSchema, type Scenario } from "./schema.js";
 
 // ---------------------------------------------------------------------------------------------

@@ -7,59 +7,17 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { z } from "zod";
 import { importCsvFolder } from "./csv.js";
+import { describeIssue, formatPath, jsonSyntaxIssue, ScenarioError } from "./issues.js";
 import { ScenarioSchema, type Scenario } from "./schema.js";
 
-export interface ScenarioIssue {
-  /** Readable place: `demo.json: links[3].from` or `nodes.csv:12:population`. */
-  where: string;
-  message: string;
-}
-
-export class ScenarioError extends Error {
-  readonly issues: ScenarioIssue[];
-  constructor(issues: ScenarioIssue[]) {
-    super(issues.map((i) => `${i.where}: ${i.message}`).join("\n"));
-    this.name = "ScenarioError";
-    this.issues = issues;
-  }
-}
+// Where scenario errors are made and formatted; re-exported so that callers of the loader find them here too.
+export { describeIssue, formatPath, isScenarioError, jsonSyntaxIssue, ScenarioError, type ScenarioIssue } from "./issues.js";
 
 /** The repository root: this file is src/world/scenario/load.ts. */
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 /** Where shipped scenarios live. */
 export const SCENARIOS_DIR = join(REPO_ROOT, "scenarios");
-
-/** `["links", 3, "from"]` → `links[3].from`; keys that are not identifiers are quoted. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) out += out === "" ? key : `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
-}
-
-type ZodIssue = z.core.$ZodIssue;
-
-/** A zod issue's message, made a little more telling where zod's own is vague. */
-export function describeIssue(issue: ZodIssue): string {
-  if (issue.code === "invalid_union") {
-    if (issue.path.length === 1 && issue.path[0] === "coordinates") {
-      return 'expected "lonlat" or {"kind":"xy","unit":"m"|"km"|"ft"|"kft"|"mi"}';
-    }
-    const alternatives = issue.errors
-      .map((errs) => errs.map((e) => (e.path.length ? `${formatPath(e.path)}: ` : "") + e.message).join("; "))
-      .filter((s) => s !== "");
-    return alternatives.length ? `matches no allowed form (${alternatives.join(" | ")})` : issue.message;
-  }
-  if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) {
-    return `required (expected ${issue.expected})`;
-  }
-  return issue.message;
-}
 
 /** Validates a parsed JSON value; `source` names it in error places (e.g. `demo.json`). */
 export function parseScenario(json: unknown, source = "scenario"): Scenario {
@@ -85,35 +43,6 @@ export function listShippedScenarios(): string[] {
     }
   }
   return names.sort();
-}
-
-/** Turns a JSON.parse message into a place and a reason, with line:column when the message gives a position. */
-export function jsonSyntaxIssue(text: string, file: string, err: unknown): ScenarioIssue {
-  const raw = err instanceof Error ? err.message : String(err);
-  let line: number | undefined;
-  let column: number | undefined;
-  const lc = /\(?line (\d+) column (\d+)\)?/.exec(raw);
-  const pos = /at position (\d+)/.exec(raw);
-  if (lc) {
-    line = Number(lc[1]);
-    column = Number(lc[2]);
-  } else if (pos) {
-    const offset = Number(pos[1]);
-    const before = text.slice(0, offset);
-    line = before.split("\n").length;
-    column = offset - before.lastIndexOf("\n");
-  } else if (/Unexpected end of JSON input/.test(raw)) {
-    const lines = text.split("\n");
-    line = lines.length;
-    column = (lines[lines.length - 1] ?? "").length + 1;
-  }
-  // Drop V8's echo of the input ( `"{...}" is not valid JSON` ) and the position we already report.
-  const message = raw
-    .replace(/, ".*" is not valid JSON$/s, "")
-    .replace(/\s*\(line \d+ column \d+\)/, "")
-    .replace(/\s*in JSON at position \d+/, "")
-    .trim();
-  return { where: line !== undefined ? `${file}:${line}:${column}` : file, message: `invalid JSON: ${message}` };
 }
 
 function loadJsonFile(path: string): Scenario {

@@ -3,7 +3,8 @@
  * system repository applies is recorded (wherever it was called from), and a hook may run
  * before any repository call, to fail it, slow it down or hang it.
  */
-import { SimulatorWorldProvider, type SimulatedIncidentWorld, type WorldKey } from "../../../src/graph/world-provider.js";
+import { SimulatorWorldProvider } from "../../../src/graph/world-provider.js";
+import type { SimulatedIncidentWorld, WorldKey } from "../../../src/planning/incident-world.js";
 import type { AgentRepository, SystemRepository } from "../../../src/world/repositories.js";
 import type { Scenario } from "../../../src/world/scenario/schema.js";
 import type { DispatchResult } from "../../../src/world/types.js";

@@ -1,0 +1,122 @@
+/**
+ * The agent's view of one incident's world, as the tools, the prompts and the graph's nodes see it: the two
+ * repositories, the clock, and the dispatch optimizer's proposals. Below the tools (they are built on it), above
+ * the world and the optimizer (it joins them). `SimulatedIncidentWorld` is the simulator behind it; a utility's
+ * systems would implement the same interface. Which world an incident gets is the graph's business
+ * (src/graph/world-provider.ts caches them per thread).
+ */
+import { ALERT_BATCH_MINUTES, LARGE_INCIDENT_DAMAGE } from "../limits.js";
+import { type AgentRepository, SimulatedRepositories, type SystemRepository } from "../world/repositories.js";
+import type { DispatchBatch } from "../world/dispatch-log.js";
+import type { World } from "../world/simulator.js";
+import type { Alert, DispatchLogEntry, DispatchPlan, DispatchRecord, EpisodeMetrics } from "../world/types.js";
+import { backupLosses, blockingFacts, nodeWeights, type PlanningFacts } from "../world/blocking.js";
+import { weatherSummary } from "../world/weather.js";
+import { type DispatchProposal, type ExpectedEffect, expectPlanEffect, proposeDispatchPlan } from "./optimizer.js";
+import { simulatePlan, type WhatIf } from "./what-if.js";
+
+/** The agent's view of one incident's world. */
+export interface IncidentWorld {
+  readonly system: SystemRepository;
+  readonly agent: AgentRepository;
+  now(): number;
+  dispatchLog(): readonly DispatchLogEntry[];
+  /** The optimizer's recommendation for the damaged assets no crew has. */
+  proposeDispatchPlan(assetIds?: string[]): DispatchProposal;
+  /** A proposal made earlier in this world, by the id it was given. */
+  proposalById?(id: string): DispatchPlan | undefined;
+  /** What a plan is expected to do, simulated ahead (when the world can tell). */
+  expectPlan?(plan: DispatchPlan): ExpectedEffect | undefined;
+  /**
+   * What-if: the plan simulated ahead on a copy of the world with no future damage, compared
+   * with the optimizer's latest proposal at this minute (made if there is none). Dispatches nothing.
+   */
+  simulatePlan?(plan: DispatchPlan): WhatIf & { proposalId?: string };
+  /** The latest proposal made at the world's current minute, if any. */
+  latestProposal?(): DispatchProposal | undefined;
+  /** Facts for the planning context: what blocks each damaged asset, backups' losses, weights, the weather ahead. */
+  planningFacts?(ids: readonly string[]): PlanningFacts;
+  /**
+   * Let time pass: until something needs the dispatcher (new damage, a delayed cascade, a crew
+   * freed while assets wait), or at most `maxMinutes` (Infinity: until the next alert).
+   */
+  waitForChange(maxMinutes: number): Alert[];
+  metrics(): EpisodeMetrics;
+  dispatches(): DispatchRecord[];
+  /** The simulator behind it, when there is one (reports, GeoJSON). */
+  readonly simulator?: World;
+  /** Human names and notes of assets, as written in the scenario: free text, shown to the model as data. */
+  assetLabels?(ids: readonly string[]): Record<string, { name?: string; note?: string }>;
+}
+
+export interface WorldKey {
+  threadId: string;
+  scenario: string;
+  /** The damage schedule's seed; unset or null: the scenario's own. */
+  seed?: number | null;
+  /** As graph state keeps it (batched), or as entries. */
+  dispatchLog: readonly (DispatchLogEntry | DispatchBatch)[];
+  clock: number;
+}
+
+export interface WorldProvider {
+  get(key: WorldKey): IncidentWorld;
+}
+
+export class SimulatedIncidentWorld implements IncidentWorld {
+  readonly system: SimulatedRepositories;
+  readonly agent: SimulatedRepositories;
+  constructor(readonly simulator: World) {
+    this.system = this.agent = new SimulatedRepositories(simulator);
+  }
+  now() { return this.simulator.now(); }
+  dispatchLog() { return this.simulator.dispatchLog(); }
+  private readonly proposals = new Map<string, DispatchProposal>();
+  private proposalCount = 0;
+  proposeDispatchPlan(assetIds?: string[]) {
+    const proposal = proposeDispatchPlan(this.simulator, assetIds ? { assets: assetIds } : {});
+    proposal.id = `P${++this.proposalCount}@${Math.round(this.simulator.now())}`;
+    this.proposals.set(proposal.id, proposal);
+    // Only recent proposals can still be adopted: a plan is made against the world of its minute.
+    if (this.proposals.size > 8) this.proposals.delete(this.proposals.keys().next().value!);
+    return proposal;
+  }
+  proposalById(id: string) { return this.proposals.get(id)?.plan; }
+  latestProposal() {
+    const last = [...this.proposals.values()].pop();
+    return last && last.id?.endsWith(`@${Math.round(this.simulator.now())}`) ? last : undefined;
+  }
+  simulatePlan(plan: DispatchPlan) {
+    const proposal = this.latestProposal() ?? this.proposeDispatchPlan();
+    return { ...simulatePlan(this.simulator, plan, proposal.plan), proposalId: proposal.id };
+  }
+  planningFacts(ids: readonly string[]): PlanningFacts {
+    const backups = backupLosses(this.simulator);
+    return {
+      blocking: blockingFacts(this.simulator, [...ids]), backups,
+      weights: nodeWeights(this.simulator, [...ids, ...backups.map((b) => b.node), ...this.simulator.criticalFacilitiesOut()]),
+      weather: weatherSummary(this.simulator.weather, this.simulator.now()),
+    };
+  }
+  expectPlan(plan: DispatchPlan) {
+    // A proposal adopted as it is: its effect is already known.
+    for (const p of this.proposals.values()) if (p.plan.assignments === plan.assignments) return p.expected;
+    try { return expectPlanEffect(this.simulator, plan); } catch { return undefined; }
+  }
+  waitForChange(maxMinutes: number): Alert[] {
+    // On a large incident, alerts a few minutes apart are planned together: a planning round
+    // per storm fault would cost more than it saves.
+    const batch = this.simulator.damagedCount() > LARGE_INCIDENT_DAMAGE ? ALERT_BATCH_MINUTES : 0;
+    return this.simulator.advanceUntilAlert(this.simulator.now() + maxMinutes, batch);
+  }
+  metrics() { return this.simulator.metrics(); }
+  dispatches() { return this.simulator.dispatches(); }
+  assetLabels(ids: readonly string[]) {
+    const wanted = new Set(ids);
+    const out: Record<string, { name?: string; note?: string }> = {};
+    for (const n of this.simulator.scenario.nodes) {
+      if (wanted.has(n.id) && (n.name || n.note)) out[n.id] = { ...(n.name ? { name: n.name } : {}), ...(n.note ? { note: n.note } : {}) };
+    }
+    return out;
+  }
+}
