@@ -1,4 +1,5 @@
 /** The evaluation as markdown: a summary with the targets, the figures per case and planner, and the cost of the agent's decisions. */
+import { adoptionSection } from "./adoption.js";
 import type { CaseResult, Summary } from "./suite.js";
 
 export function markdownReport(results: CaseResult[], summary: Summary, meta: { date: string; node: string; cores: number; wallMs: number }): string {
@@ -38,6 +39,7 @@ export function markdownReport(results: CaseResult[], summary: Summary, meta: { 
     }
   }
   out.push(...table(["scenario", "planner", "rounds", "model calls", "calls/round (mean / max)", "tool calls", "prompt tok", "completion tok", "tok/round", "invalid", "fallbacks"], costRows), "");
+  out.push(...adoptionSection(results.flatMap((r) => r.runs.filter((x) => x.adoption).map((x) => ({ scenario: r.case, planner: x.planner, adoption: x.adoption! })))));
   const optimum = results.flatMap((r) => r.runs.filter((x) => x.planner === "optimum" && x.note).map((x) => `- ${r.case}: ${x.note}, ${Math.round(x.wallMs)} ms`));
   if (optimum.length) out.push("## Exact search", "", ...optimum, "");
   return out.join("\n");

@@ -4,6 +4,7 @@
  * exact optimum on small cases, the best baseline on the others), and what each agent
  * decision cost (model calls, tool calls, tokens, per planning round).
  */
+import { type Adoption, adoptionOf } from "./adoption.js";
 import { performance } from "node:perf_hooks";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { SimulatorWorldProvider } from "../graph/world-provider.js";
@@ -82,6 +83,8 @@ export interface PlannerRun {
   ratios?: Ratios;
   planningRounds: number;
   cost?: DecisionCost;
+  /** Agents only: what the planning model made of the optimizer's proposals (src/evaluation/adoption.ts). */
+  adoption?: Adoption;
   wallMs: number;
   /** For the optimum: search nodes and whether it is proven. */
   note?: string;
@@ -173,7 +176,7 @@ async function runAgent(scenario: Scenario, p: PlannerSpec): Promise<PlannerRun>
   });
   return {
     planner: p.name, status: result.status, figures: figures(result.metrics), planningRounds: result.counters.planningRounds,
-    cost: rounds.cost(result.counters), wallMs: performance.now() - started,
+    cost: rounds.cost(result.counters), adoption: adoptionOf(result.finalState.planHistory), wallMs: performance.now() - started,
   };
 }
 
