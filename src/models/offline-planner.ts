@@ -14,6 +14,7 @@ import { AIMessage, type BaseMessage, type ToolMessage } from "@langchain/core/m
 import type { ChatResult } from "@langchain/core/outputs";
 import { createHash } from "node:crypto";
 import { isFeedback } from "../prompts/markers.js";
+import { estimateTokens } from "../prompts/tokens.js";
 
 const FACT_TOOLS = ["get_available_crews", "get_weather_at_location"];
 const JSON_RESULT_PREFIX = /^Result of (\w+)/;
@@ -48,9 +49,10 @@ export class OfflinePlannerModel extends BaseChatModel {
     const message = jsonMode
       ? new AIMessage({ id, content: JSON.stringify({ thoughts: decision.thoughts, action: decision.calls[0].name, arguments: decision.calls[0].args }) })
       : new AIMessage({ id, content: decision.thoughts, tool_calls: decision.calls.map((c, i) => ({ id: `call_${id.slice(8, 20)}_${i}`, name: c.name, args: c.args, type: "tool_call" as const })) });
-    const prompt = messages.reduce((n, m) => n + textOf(m).length, 0);
-    const completion = textOf(message).length + JSON.stringify(message.tool_calls ?? []).length;
-    const usage = { input_tokens: Math.ceil(prompt / 3.2), output_tokens: Math.ceil(completion / 3.2), total_tokens: Math.ceil(prompt / 3.2) + Math.ceil(completion / 3.2) };
+    // Estimated, not measured: the same estimate as the context budget's (src/prompts/tokens.ts).
+    const input = estimateTokens(messages.map(textOf).join(""));
+    const output = estimateTokens(textOf(message) + JSON.stringify(message.tool_calls ?? []));
+    const usage = { input_tokens: input, output_tokens: output, total_tokens: input + output };
     message.usage_metadata = usage;
     return { generations: [{ text: textOf(message), message }], llmOutput: { estimatedTokenUsage: usage } };
   }
