@@ -67,3 +67,11 @@ export const JSON_RESULT_MESSAGE = "Result of {tool}{error}:\n<data>\n{content}\
 /** A JSON-protocol call of a tool the model may not use. */
 export const SYSTEM_ONLY_ACTION = `"{name}" is not available to you; the system runs it. Actions you may take: {actions}`;
 export const UNKNOWN_ACTION = `unknown action "{name}". Actions you may take: {actions}`;
+
+/** Reasons a submitted plan is refused before the world's rules are checked. */
+export const UNKNOWN_PROPOSAL_REASON = `unknown proposal_id "{id}": call propose_dispatch_plan again, or list the assignments`;
+export const NO_ASSIGNMENTS_REASON = "give the assignments, or the proposal_id of a proposal to adopt";
+export const NO_ASSIGN_REASON = "no assign_repair_crew after {turns} model turns";
+
+/** The JSON protocol's answer to assign_repair_crew ({error}: " (error)" or ""). */
+export const JSON_ASSIGN_RESULT = "Result of assign_repair_crew{error}:\n{text}";

@@ -13,8 +13,8 @@ import { describeModelError } from "../../models/index.js";
 import type { ExpectedEffect } from "../../planning/optimizer.js";
 import { buildContextMessage, buildSystemPrompt, toolJsonSchema } from "../../prompts/assemble.js";
 import {
-  DECIDE_NOW_MESSAGE, EXTRA_ASSIGN_MESSAGE, NO_ACTION_MESSAGE, OPERATOR_REJECTED_MESSAGE, PLAN_ACCEPTED_MESSAGE, REJECTED_PLAN_MESSAGE,
-  RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS, SYSTEM_ONLY_ACTION, UNKNOWN_ACTION,
+  DECIDE_NOW_MESSAGE, EXTRA_ASSIGN_MESSAGE, JSON_ASSIGN_RESULT, NO_ACTION_MESSAGE, NO_ASSIGN_REASON, NO_ASSIGNMENTS_REASON, OPERATOR_REJECTED_MESSAGE, PLAN_ACCEPTED_MESSAGE, REJECTED_PLAN_MESSAGE,
+  RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS, SYSTEM_ONLY_ACTION, UNKNOWN_ACTION, UNKNOWN_PROPOSAL_REASON,
 } from "../../prompts/repair-planning.js";
 import { conversationTokens, estimateTokens, wireTokens, withinBudget } from "../../prompts/tokens.js";
 import { AGENT_TOOL_NAMES, createAgentTools } from "../../tools/agent-tools.js";
@@ -179,13 +179,13 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     } else if (args.data.proposal_id) {
       // Adopting a proposal whole, by reference: the plan is the one the optimizer made.
       const adopted = world.proposalById?.(args.data.proposal_id);
-      if (!adopted) errors = [`unknown proposal_id "${args.data.proposal_id}": call propose_dispatch_plan again, or list the assignments`];
+      if (!adopted) errors = [UNKNOWN_PROPOSAL_REASON.replace("{id}", args.data.proposal_id)];
       else {
         plan = { ...adopted, reasoning: args.data.reasoning };
         errors = (await world.system.validatePlan(plan)).errors;
       }
     } else if (!args.data.assignments) {
-      errors = ["give the assignments, or the proposal_id of a proposal to adopt"];
+      errors = [NO_ASSIGNMENTS_REASON];
     } else {
       plan = toDispatchPlan(args.data);
       errors = (await world.system.validatePlan(plan)).errors;
@@ -193,12 +193,12 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     if (errors.length) {
       const text = REJECTED_PLAN_MESSAGE.replace("{reasons}", errors.map((e) => `- ${e}`).join("\n"));
       const feedback = json
-        ? new HumanMessage(`Result of assign_repair_crew (error):\n${text}`)
+        ? new HumanMessage(JSON_ASSIGN_RESULT.replace("{error}", " (error)").replace("{text}", text))
         : new ToolMessage({ tool_call_id: assignCall.id, name: "assign_repair_crew", status: "error", content: text });
       return invalid(errors, plan, [feedback]);
     }
     const ack = PLAN_ACCEPTED_MESSAGE;
-    push(json ? new HumanMessage(`Result of assign_repair_crew:\n${ack}`) : new ToolMessage({ tool_call_id: assignCall.id, name: "assign_repair_crew", content: ack }));
+    push(json ? new HumanMessage(JSON_ASSIGN_RESULT.replace("{error}", "").replace("{text}", ack)) : new ToolMessage({ tool_call_id: assignCall.id, name: "assign_repair_crew", content: ack }));
     const expected = world.expectPlan?.(plan!);
     // Adopted, changed or ignored: what the model made of the optimizer's proposal (for the evaluation).
     const vsProposal = compareWithProposal(world, plan!, args.success ? args.data.proposal_id : undefined);
@@ -207,7 +207,7 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
       expectedEffect: expected ? boundedEffect(expected) : null, planHistory: [record(state, "model", plan!, [], expected, vsProposal)],
     };
   }
-  const reason = `no assign_repair_crew after ${cfg.maxModelTurns} model turns`;
+  const reason = NO_ASSIGN_REASON.replace("{turns}", String(cfg.maxModelTurns));
   return invalid([reason], null, [new HumanMessage(DECIDE_NOW_MESSAGE.replace("{reason}", reason))]);
 }
 
