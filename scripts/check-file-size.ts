@@ -13,8 +13,6 @@ const MAX_LINES = 400;
  */
 const PENDING: Record<string, string> = {
   "src/planning/optimizer.ts": "2026-12-02: being rewritten (issue 14, the optimizer's part); remove when it lands",
-  "src/world/simulator.ts": "2026-12-02: being split along its seams (issue 14, branch fresh); remove when it lands",
-  "src/world/scenario/generate.ts": "2026-12-02: being trimmed (issue 14, branch fresh); remove when it lands",
 };
 
 function sourceFiles(dir: string): string[] {

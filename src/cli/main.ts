@@ -5,9 +5,10 @@
 import { parseArgs } from "node:util";
 import { flushTraces, prepareTracing } from "../observability/tracing.js";
 import { DEFAULTS } from "../graph/configuration.js";
+import { MAX_STEPS_CEILING, STEPS_FOR_ONE_DISPATCH } from "../limits.js";
 import { SimulatorWorldProvider } from "../graph/world-provider.js";
 import { runIncident } from "../incident/runner.js";
-import { createChatModel, ModelConfigError } from "../models/index.js";
+import { chooseModel, createChatModel, ModelConfigError } from "../models/index.js";
 import { ScenarioError } from "../world/scenario/issues.js";
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
@@ -25,11 +26,13 @@ cascading failures, on the simulated world's clock.
 
 Options:
   --scenario NAME|FILE|DIR   demo (default), ieee123, a scenario JSON file, or a CSV folder
-  --model NAME               offline (default without a key) or openai/<model> (OPENAI_API_KEY,
-                             OPENAI_BASE_URL for Ollama, vLLM, LM Studio, llama.cpp's server)
+  --model NAME               offline (the default; INFRA_MODEL changes it) or openai/<model>
+                             (OPENAI_API_KEY, OPENAI_BASE_URL for Ollama, vLLM, LM Studio, llama.cpp's
+                             server); a key alone does not choose a model
   --protocol tools|json      native tool calls (default) or the JSON action protocol
   --seed N                   seed of the world's random draws (storm damage)
-  --max-steps N              FSM steps allowed in one graph run (default ${DEFAULTS.maxSteps})
+  --max-steps N              FSM steps allowed in one graph run, FINAL included (default
+                             ${DEFAULTS.maxSteps}; at least ${STEPS_FOR_ONE_DISPATCH}, what one planning round and dispatch take)
   --json                     print one JSON object with the outcome, and nothing else on stdout
   --report FILE.html         also write a self-contained HTML incident report (map, curve, timeline)
   --approve                  ask the operator before each dispatch: a = approve, r <reason> = reject,
@@ -63,10 +66,10 @@ function parse(argv: string[]) {
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  const int = (name: string, v: string | undefined, min: number) => {
+  const int = (name: string, v: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER) => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${v}"`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
     return n;
   };
   const protocol = values.protocol ?? "tools";
@@ -79,12 +82,14 @@ function parse(argv: string[]) {
   }
   if (values.resume !== undefined && !/^[\w.:-]{1,200}$/.test(values.resume)) throw new UsageError(`--resume needs an incident id (as printed at the start: "incident: <id>"), got "${values.resume}"`);
   if (values.resume !== undefined && checkpoint.kind === "memory") throw new UsageError("--resume needs a durable --checkpoint (sqlite:PATH or postgres:URL): memory checkpoints end with their process");
+  const chosen = chooseModel(values.model);
   return {
     scenario: values.scenario ?? "demo",
-    model: values.model ?? DEFAULTS.model,
+    model: chosen.model,
+    modelWhy: chosen.why,
     protocol: protocol as "tools" | "json",
     seed: int("seed", values.seed, 0),
-    maxSteps: int("max-steps", values["max-steps"], 3),
+    maxSteps: int("max-steps", values["max-steps"], STEPS_FOR_ONE_DISPATCH, MAX_STEPS_CEILING),
     json: values.json ?? false,
     report: values.report,
     approve: values.approve ?? false,
@@ -151,6 +156,7 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
   process.stderr.write(`incident: ${incidentId}\n`);
+  process.stderr.write(`model: ${opts.model} (${opts.modelWhy})\n`);
   if (opts.checkpoint.kind !== "memory") process.stderr.write(`checkpoints: ${describeCheckpointSetting(opts.checkpoint)}${opts.resume ? " (resuming)" : ""}\n`);
   // The operator answers at the terminal; the plan is shown where the run's log goes.
   const approval = opts.approve ? terminalApproval(process.stdin, opts.json ? process.stderr : process.stdout) : null;

@@ -24,6 +24,7 @@ import type { ExpectedEffect } from "../planning/optimizer.js";
 import type { WhatIf } from "../planning/what-if.js";
 import type { AgentState, AgentUpdate, PlanRecord } from "./state.js";
 import type { IncidentWorld } from "../planning/incident-world.js";
+import { boundedEffect, recordPlan } from "./plan-record.js";
 
 /** A plan as the operator writes it: the shape of assign_repair_crew's arguments, reasoning optional. */
 export const OperatorPlanSchema = AssignRepairCrewArgs.omit({ proposal_id: true }).extend({
@@ -105,11 +106,9 @@ export function approvalRequest(state: AgentState, plan: DispatchPlan, refused?:
 export async function seekApproval(state: AgentState, world: IncidentWorld, ask: AskOperator = interrupt): Promise<ApprovalOutcome> {
   const proposed = state.proposedPlan!;
   const records: PlanRecord[] = [];
-  const step = state.stepCount + 1;
-  const record = (source: PlanRecord["source"], plan: DispatchPlan, errors: string[], operator: NonNullable<PlanRecord["operator"]>, expected?: ExpectedEffect | null): PlanRecord => ({
-    step, at: state.clock, source, plan, valid: errors.length === 0, errors, operator,
-    ...(expected ? { expected: { customerMinutes: expected.customerMinutes, weightedCustomerMinutes: expected.weightedCustomerMinutes, criticalFacilitiesLost: expected.criticalFacilitiesLost } } : {}),
-  });
+  // Bounded like every plan record: an approved plan of thousands of jobs adds a small record.
+  const record = (source: PlanRecord["source"], plan: DispatchPlan, errors: string[], operator: NonNullable<PlanRecord["operator"]>, expected?: ExpectedEffect | null): PlanRecord =>
+    recordPlan(state, { source, plan, errors, operator, expected });
   let refused: ApprovalRequest["refused"];
   let preview: ApprovalRequest["preview"];
   for (;;) {
@@ -157,7 +156,7 @@ export async function seekApproval(state: AgentState, world: IncidentWorld, ask:
     }
     const expected = world.expectPlan?.(plan) ?? null;
     records.push(record("operator", plan, [], { decision: "edit" }, expected));
-    return { approved: true, plan, update: { planHistory: records, proposedPlan: plan, planSource: "operator", expectedEffect: expected } };
+    return { approved: true, plan, update: { planHistory: records, proposedPlan: plan, planSource: "operator", expectedEffect: expected ? boundedEffect(expected) : null } };
   }
 }
 

@@ -3,6 +3,7 @@
  * assistant's editable configuration; scripts pass the same keys.
  */
 import { Annotation, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { MAX_STEPS_CEILING, MIN_STEPS_PER_RUN } from "../limits.js";
 
 export const ConfigurationSchema = Annotation.Root({
   /** `offline` (the built-in rule-based planner) or `openai/<model>` (OpenAI or any OpenAI-compatible server). */
@@ -13,7 +14,7 @@ export const ConfigurationSchema = Annotation.Root({
   scenario: Annotation<string>,
   /** Seed of the simulated world's random draws (storm damage); the scenario's own seed if unset. */
   seed: Annotation<number | undefined>,
-  /** A run that takes this many FSM steps ends in FINAL with that reason. */
+  /** FSM steps one run may take, FINAL included; a run that would need more ends in FINAL with status max_steps. */
   maxSteps: Annotation<number>,
   /** How many past planning steps the prompt shows (the whole history stays in state). */
   historyWindow: Annotation<number>,
@@ -32,8 +33,8 @@ export const ConfigurationSchema = Annotation.Root({
 export type Configuration = typeof ConfigurationSchema.State;
 
 export const DEFAULTS: Configuration = {
-  // With no key configured the default is the offline planner.
-  model: process.env.INFRA_MODEL || (process.env.OPENAI_API_KEY ? "openai/gpt-4o-mini" : "offline"),
+  // The offline planner unless INFRA_MODEL names another: a key in the environment is not a choice of model.
+  model: process.env.INFRA_MODEL || "offline",
   protocol: "tools",
   scenario: "demo",
   seed: undefined,
@@ -51,13 +52,21 @@ export function ensureConfiguration(config?: LangGraphRunnableConfig): Configura
   const pick = <K extends keyof Configuration>(k: K): Configuration[K] => (c[k] ?? DEFAULTS[k]) as Configuration[K];
   return {
     model: pick("model"), protocol: pick("protocol"), scenario: pick("scenario"), seed: pick("seed"),
-    maxSteps: pick("maxSteps"), historyWindow: pick("historyWindow"), maxPlanAttempts: pick("maxPlanAttempts"),
+    maxSteps: clampMaxSteps(pick("maxSteps")), historyWindow: pick("historyWindow"), maxPlanAttempts: pick("maxPlanAttempts"),
     maxModelTurns: pick("maxModelTurns"), contextBudgetTokens: pick("contextBudgetTokens"),
     recheckMinutes: pick("recheckMinutes"), requireApproval: pick("requireApproval"),
   };
 }
 
-/** The graph's recursion limit for a step budget: every step is one superstep, plus slack. */
-export function recursionLimitFor(maxSteps: number): number {
-  return maxSteps + 5;
+/** `maxSteps` within what a run can honour: at least INIT, FAILURE_DETECTION and FINAL; at most the ceiling. */
+export function clampMaxSteps(maxSteps: number): number {
+  if (!Number.isFinite(maxSteps)) return MAX_STEPS_CEILING;
+  return Math.min(MAX_STEPS_CEILING, Math.max(MIN_STEPS_PER_RUN, Math.floor(maxSteps)));
 }
+
+/**
+ * The graph's recursion limit: above any step limit a run can be given (every step is one
+ * superstep, plus slack), so a run always ends in FINAL by its routers, never by
+ * GraphRecursionError, whatever `maxSteps` says.
+ */
+export const GRAPH_RECURSION_LIMIT = MAX_STEPS_CEILING + 5;

@@ -7,7 +7,7 @@
  *   EXECUTION -(rejected by the operator, with requireApproval)-> REPAIR_PLANNING
  */
 import { END, START, StateGraph } from "@langchain/langgraph";
-import { ConfigurationSchema, DEFAULTS, recursionLimitFor } from "./configuration.js";
+import { ConfigurationSchema, GRAPH_RECURSION_LIMIT } from "./configuration.js";
 import { makeExecutionNode } from "./nodes/execution.js";
 import { makeFailureDetectionNode } from "./nodes/failure-detection.js";
 import { makeFinalNode } from "./nodes/final.js";
@@ -59,7 +59,23 @@ export function buildGraph(deps: Partial<GraphDeps> = {}, faults: NodeFaultPolic
 }
 
 /** The compiled graph for langgraph.json and the dev server (which brings its own checkpointer). */
-// Each FSM state's run is tagged state:<NAME> in LangSmith traces.
+// Each FSM state's run is tagged state:<NAME> in LangSmith traces. The recursion limit is above
+// any maxSteps (Studio edits it): the routers end every run in FINAL first.
 export const graph = tagStateRuns(buildGraph().compile())
-  .withConfig({ recursionLimit: recursionLimitFor(DEFAULTS.maxSteps), runName: "infra_failure_manager" });
+  .withConfig({ recursionLimit: GRAPH_RECURSION_LIMIT, runName: "infra_failure_manager" });
+keepRecursionLimit(graph as unknown as EventStreamer, GRAPH_RECURSION_LIMIT);
 graph.name = "infra_failure_manager";
+
+/**
+ * The dev server runs the graph through `streamEvents` with `recursionLimit: undefined` when a
+ * run sets none; that key replaces the graph's own limit, and LangGraph then applies its default
+ * of 25 supersteps (a Studio run with maxSteps above it failed with GraphRecursionError). An
+ * unset limit is the graph's own here; a limit the caller sets is kept.
+ */
+type EventStreamer = { streamEvents: (input: unknown, options?: { recursionLimit?: number }, streamOptions?: unknown) => unknown };
+
+function keepRecursionLimit(compiled: EventStreamer, limit: number): void {
+  const streamEvents = compiled.streamEvents.bind(compiled);
+  compiled.streamEvents = (input, options, streamOptions) =>
+    streamEvents(input, { ...options, recursionLimit: options?.recursionLimit ?? limit }, streamOptions);
+}

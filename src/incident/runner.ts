@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { Command, MemorySaver } from "@langchain/langgraph";
-import { recursionLimitFor, type Configuration, DEFAULTS } from "../graph/configuration.js";
+import { GRAPH_RECURSION_LIMIT, type Configuration, DEFAULTS } from "../graph/configuration.js";
 import { buildGraph } from "../graph/graph.js";
 import type { GraphDeps } from "../graph/runtime.js";
 import type { AgentState, FsmState, RunCounters } from "../graph/state.js";
@@ -18,6 +18,7 @@ import type { DispatchRecord, EpisodeMetrics } from "../world/types.js";
 import { incidentTraceConfig, tagStateRuns } from "../observability/tracing.js";
 import { crashPoint } from "../persistence/crash-points.js";
 import type { NodeFaultPolicy } from "../persistence/node-faults.js";
+import { STEPS_FOR_ONE_DISPATCH } from "../limits.js";
 
 export interface IncidentOptions {
   scenario?: string;
@@ -69,10 +70,9 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
   // Each FSM state's run is tagged state:<NAME> in traces.
   const app = tagStateRuns(buildGraph({ worlds, ...(options.model ? { model: options.model } : {}) }, options.faultPolicy).compile({ checkpointer }));
   const incidentId = options.incidentId ?? `incident-${randomUUID().slice(0, 8)}`;
-  const maxSteps = options.config?.maxSteps ?? DEFAULTS.maxSteps;
   const config = {
     configurable: { thread_id: incidentId, ...options.config, ...(options.scenario ? { scenario: options.scenario } : {}) },
-    recursionLimit: recursionLimitFor(maxSteps),
+    recursionLimit: GRAPH_RECURSION_LIMIT,
   };
   const triggers: IncidentResult["triggers"] = [];
   const statesVisited: FsmState[] = [];
@@ -129,6 +129,14 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
       // new damage (a long storm) goes on in a fresh run, at once if work is waiting.
       runsAtStepLimit++;
       if (runsAtStepLimit >= maxRuns / 2) { status = "max_steps"; reason = `${runsAtStepLimit} runs hit the step limit: ${state.finalReason ?? ""}`; break; }
+      // A run that dispatched nothing would do the same again from the same state: no new run.
+      const dispatched = state.executionResults.reduce((n, r) => n + r.dispatchedCount, 0);
+      if (dispatched === 0) {
+        status = "max_steps";
+        reason = `a run stopped at its step limit (${state.maxSteps}) before dispatching anything; `
+          + `a planning round and its dispatch take ${STEPS_FOR_ONE_DISPATCH} steps: ${state.finalReason ?? ""}`;
+        break;
+      }
       if (world.simulator.workableUnassignedIds().length > 0) {
         input = { trigger: { kind: "step_limit", at: world.now(), message: `the last run stopped at its step limit (${state.maxSteps}) with work left` } };
         continue;

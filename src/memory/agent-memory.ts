@@ -38,6 +38,8 @@ export interface FailureMemory {
 export type ImpactMemory = Pick<ImpactReport, "asset" | "network" | "populationOut" | "weightedPopulationOut" | "populationRestoredIfRepaired" | "severity"> & {
   criticalFacilities: string[];
   backupExpiresAt?: number;
+  /** Its repair restores a critical facility running on backup: it comes first (src/planning/urgency.ts). */
+  savesCriticalBackup?: boolean;
 };
 
 /** adopted: the proposal as it is; changed: the proposal with changes; ignored: a plan of its own, or no proposal asked. */

@@ -22,6 +22,14 @@ export const DEFAULT_MAX_RETRIES = 3;
 /** A Retry-After longer than this is not waited for: the call fails with the server's reason. */
 const MAX_RETRY_AFTER_MS = 60_000;
 
+/** Which model plans, and why: a key in the shell alone never turns the offline default into a paid model. */
+export function chooseModel(flag: string | undefined, env: ModelEnv & { INFRA_MODEL?: string } = process.env): { model: string; why: string } {
+  if (flag) return { model: flag, why: "from --model" };
+  if (env.INFRA_MODEL) return { model: env.INFRA_MODEL, why: "from INFRA_MODEL" };
+  const unused = env.OPENAI_API_KEY ? "; OPENAI_API_KEY is set but chooses no model" : "";
+  return { model: "offline", why: `the default: the built-in rule-based planner${unused}; --model openai/<name> or INFRA_MODEL plans with a model` };
+}
+
 export function createChatModel(name: string, env: ModelEnv = process.env): BaseChatModel {
   if (name === "offline") return new OfflinePlannerModel();
   const m = /^openai\/(.+)$/.exec(name);

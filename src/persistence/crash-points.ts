@@ -26,10 +26,6 @@ export function crashPoint(id: string): void {
   process.kill(process.pid, "SIGKILL");
 }
 
-export function crashPointsEnabled(): boolean {
-  return Boolean(process.env.INFRA_CRASH_TRACE || process.env.INFRA_CRASH_LEDGER);
-}
-
 /**
  * Test-only: INFRA_DISPATCH_JOURNAL=FILE appends each dispatch id as it leaves the process (one
  * line each, synchronously, with the pid), standing for the crews' radios. A test kills the

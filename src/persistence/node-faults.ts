@@ -95,7 +95,11 @@ export function withFaultBarrier<S extends { stepCount: number; trigger?: { kind
     // has not begun (test-only crash point, named by the run's trigger and the step).
     crashPoint(`${state.trigger?.kind ?? "run"}@${state.trigger?.at ?? 0}/${state.stepCount + 1}:${name}`);
     try {
-      const update = await withTimeout(node(state, config), timeoutMs, name);
+      // Each attempt has its own signal, aborted when its time is up: the model call and the
+      // tools under it stop, instead of going on beside the retry.
+      const attempt = new AbortController();
+      const signal = config.signal ? AbortSignal.any([config.signal, attempt.signal]) : attempt.signal;
+      const update = await withTimeout(node(state, { ...config, signal }), timeoutMs, name, attempt);
       const faults = earlier.get(key);
       earlier.delete(key);
       // A recovered fault is kept in the run's errors: operators see what was retried.
@@ -117,12 +121,18 @@ export function withFaultBarrier<S extends { stepCount: number; trigger?: { kind
   };
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number, node: string): Promise<T> {
+function withTimeout<T>(work: Promise<T>, ms: number, node: string, attempt: AbortController): Promise<T> {
   if (!Number.isFinite(ms) || ms <= 0) return work;
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new NodeTimeout(node, ms)), ms);
+    timer = setTimeout(() => {
+      const timeout = new NodeTimeout(node, ms);
+      attempt.abort(timeout);
+      reject(timeout);
+    }, ms);
   });
+  // The abandoned attempt may still reject (aborted): nobody waits for it any more.
+  work.catch(() => {});
   return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 

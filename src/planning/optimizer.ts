@@ -1,25 +1,45 @@
 /**
  * The dispatch optimizer: a deterministic planner for the world's problem, minimising
- * criticality-weighted customer-minutes interrupted.
+ * criticality-weighted customer-minutes interrupted (wCMI) and the critical facilities lost.
  *
- * 1. Ratio rule (Smith's rule extended to travel and to the network's structure): repeatedly
- *    take the asset with the most weighted population restored per minute of crew time, on the
- *    crew that would finish it first. The weight of an asset is its *marginal* restoration
- *    given what is already scheduled, so a root cause that brings a whole feeder back outranks
- *    a lateral behind it, and the lateral's value appears once its root is scheduled. Backups
- *    (a hospital on its generator) add the facility's weight to the asset that would save it.
- * 2. Local search: moves and swaps between and within crews' sequences, each plan judged by
- *    simulating it on a copy of the world that knows no future damage.
+ * 1. Construction (src/planning/construct.ts, joint.ts): several constructive plans, each asset
+ *    list-scheduled to the crew that would finish it first: the previous ratio rule (marginal
+ *    weights), the order by joint-restoration weights (each customer group's blocking set: the
+ *    repairs it needs together), largest population first, detection order.
+ * 2. A surrogate evaluator (surrogate.ts): each job's completion from the world's estimate
+ *    (travel, weather, capacity), the completions replayed in time order through the world's
+ *    service fixed point, weighted population out integrated to a horizon, with service states
+ *    cached by repaired set, so that thousands of plans can be judged where a simulation affords
+ *    hundreds.
+ * 3. Improvement (improve.ts): iterated local search (relocate, swap, or-opt, ruin and
+ *    recreate) from the best constructive plan, budgeted in counted work, never wall time.
+ * 4. Verification: the search's plan, the best constructive one and the baselines' plans are
+ *    each simulated once (evaluatePlan) and the best is kept: never worse than a baseline on the
+ *    same world snapshot.
  *
  * It is the brain of the offline planner and the `propose_dispatch_plan` tool.
  */
+import {
+  OPTIMIZER_LARGE_INCIDENT_ASSETS, SEARCH_EVALUATIONS_PER_ASSET, SEARCH_MAX_EVALUATIONS, SEARCH_MIN_EVALUATIONS,
+  SEARCH_SERVICE_WORK, SEARCH_WALL_CLOCK_CAP_MS, VERIFY_SIMULATED_JOBS,
+} from "../limits.js";
 import type { World } from "../world/simulator.js";
 import type { CrewAssignment, DispatchPlan } from "../world/types.js";
+import {
+  commit, crewSlots, detectionOrder, largestPopulationOrder, listScheduleOn, ratioOrder, ratioRule,
+  type Slot, type Unassignable, weightFunction,
+} from "./construct.js";
+import { evaluatePlan, type ExpectedEffect, expectedEffect, planHorizon, planMakespan } from "./effect.js";
+import { improve, type Lists, type SearchResult } from "./improve.js";
+import { jointGroups, jointRatioOrder } from "./joint.js";
+import { type CrewStart, Surrogate } from "./surrogate.js";
+
+export { evaluatePlan, expectedEffect, expectPlanEffect, type ExpectedEffect, type PlannedJob } from "./effect.js";
 
 export interface OptimizerOptions {
-  /** Improve the ratio rule's plan by local search (default true). */
+  /** Improve the constructive plan by search (default true); false gives the ratio rule alone (the `ratio-rule` baseline). */
   localSearch?: boolean;
-  /** Upper bound on simulated evaluations in local search; deterministic, unlike a time budget. */
+  /** Upper bound on the search's surrogate evaluations (default: scaled to the incident; see src/limits.ts). */
   maxEvaluations?: number;
   /** Only plan these assets (default: every damaged asset no crew has, that some crew can take). */
   assets?: string[];
@@ -28,27 +48,32 @@ export interface OptimizerOptions {
    * before it, and the plan carries `reassign`. Crews keep the job they are on.
    */
   replanQueued?: boolean;
+  /**
+   * Work an operator decided: these assets are not re-planned, and each crew's pinned list
+   * stays first in its queue (before anything the optimizer adds).
+   */
+  pinned?: CrewAssignment[];
+  /** Seed of the search (default 1): the same world and seed give the same plan. */
+  seed?: number;
+  /** Multiplies the search's budgets (evaluations and network work), e.g. 10 for a reference run (default 1). */
+  budgetScale?: number;
 }
 
-export interface PlannedJob {
-  crewId: string;
-  assetId: string;
-  arrivalAt: number;
-  completionAt: number;
-}
-
-export interface ExpectedEffect {
-  /** Minutes simulated ahead to judge the plan (the same for every plan compared). */
-  horizonMinutes: number;
-  customerMinutes: number;
-  weightedCustomerMinutes: number;
-  /** Critical facilities that would lose service within the horizon (e.g. a generator running out). */
-  criticalFacilitiesLost: string[];
-  jobs: PlannedJob[];
-  /** Set when `jobs` lists only the first ones (graph state keeps a bounded list): how many there are. */
-  jobCount?: number;
-  /** `simulated`: the plan was run on a copy of the world; `estimated`: large plans, from each job's estimate and the population attributed to its asset. */
-  basis: "simulated" | "estimated";
+export interface SearchSummary {
+  /** The constructive plan the search started from. */
+  startedFrom: string;
+  /** Each candidate's wCMI by the surrogate, and by simulation when verified. */
+  candidates: { name: string; surrogate?: number; simulated?: number }[];
+  /** The candidate kept. */
+  chosen: string;
+  surrogateEvaluations: number;
+  serviceUpdates: number;
+  /** Nodes visited by those updates: the work the budget counts. */
+  serviceWork: number;
+  simulations: number;
+  improvements: number;
+  /** What ended the search: its budget in evaluations or in network work, convergence, or the wall-clock safety net. */
+  stoppedBy: SearchResult["exhausted"] | "not run";
 }
 
 export interface DispatchProposal {
@@ -57,50 +82,11 @@ export interface DispatchProposal {
   plan: DispatchPlan;
   expected: ExpectedEffect;
   unassignable: { assetId: string; reason: string }[];
-  method: "ratio-rule" | "ratio-rule+local-search" | "ratio-order" | "list-schedule";
+  method: "ratio-rule" | "ratio-rule+local-search" | "ratio-order" | "list-schedule" | "surrogate-search" | "constructive";
   evaluations: number;
-}
-
-interface Slot { crewId: string; skills: Set<string>; x: number; y: number; freeAt: number; capacityMin: number }
-
-const SMALL_NETWORK_ASSETS = 20_000;
-/** Up to this many assets: marginal weights and local search (each step re-simulates the plan). */
-const MARGINAL_WEIGHT_LIMIT = 60;
-/** Beyond this many assets the ratio rule is applied as one sort, then list scheduling: O(n log n + n x crews). */
-const LARGE_INCIDENT = 150;
-/** The local search's default budget, in jobs simulated: 400 evaluations of up to 20 jobs each. */
-const SEARCH_JOB_SIMULATIONS = 8_000;
-
-export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}): DispatchProposal {
-  const fresh = options.assets ?? world.workableUnassignedIds();
-  const queuedNow = world.dispatches().filter((d) => d.status === "queued").map((d) => d.assetId);
-  // Re-planning queued work re-dispatches it: worth it on an incident of human size, not on thousands of jobs.
-  const queued = options.replanQueued === false || fresh.length + queuedNow.length > LARGE_INCIDENT ? [] : queuedNow;
-  const replan = queued.length > 0;
-  const assets = [...new Set([...fresh, ...queued])];
-  const weightOf = weightFunction(world, assets);
-  const large = assets.length > LARGE_INCIDENT;
-  const { assignments, unassignable } = large ? ratioOrder(world, assets, weightOf, replan) : ratioRule(world, assets, weightOf, replan);
-  let plan: DispatchPlan = { assignments, ...(replan ? { reassign: true } : {}) };
-  let evaluations = 0;
-  const horizon = planHorizon(world, plan);
-  // Each step of the search simulates every job the crews hold, not only the plan's: with more
-  // than LARGE_INCIDENT of them, the search costs minutes for a gain within the noise.
-  const jobsSimulated = fresh.length + world.openJobCount();
-  const useSearch = (options.localSearch ?? true) && world.net.assetCount <= SMALL_NETWORK_ASSETS && assets.length > 1 && assets.length <= MARGINAL_WEIGHT_LIMIT
-    && jobsSimulated <= LARGE_INCIDENT;
-  if (useSearch) {
-    // Each evaluation simulates every job the crews hold: the more jobs, the fewer evaluations.
-    const budget = options.maxEvaluations ?? Math.max(20, Math.min(400, Math.floor(SEARCH_JOB_SIMULATIONS / jobsSimulated)));
-    const result = localSearch(world, assignments, horizon, budget, replan);
-    plan = { assignments: result.assignments, ...(replan ? { reassign: true } : {}) };
-    evaluations = result.evaluations;
-  }
-  plan.reasoning = describePlan(world, plan, weightOf);
-  return {
-    plan, expected: expectedEffect(world, plan, horizon), unassignable,
-    method: useSearch ? "ratio-rule+local-search" : large ? "ratio-order" : "ratio-rule", evaluations,
-  };
+  search?: SearchSummary;
+  /** Set when the wall-clock safety net stopped the search (the plan is then not reproducible). */
+  budgetExhausted?: "time";
 }
 
 /**
@@ -108,308 +94,215 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
  * without a planner does. The baselines (detection order, largest population first) use it.
  */
 export function listSchedule(world: World, orderedAssets: string[]): DispatchProposal {
-  const slots = crewSlots(world);
-  const unassignable: { assetId: string; reason: string }[] = [];
-  const lists = new Map<string, string[]>();
-  for (const assetId of orderedAssets) {
-    const best = bestSlot(world, slots, assetId);
-    if (!best) { unassignable.push({ assetId, reason: "no crew with the skill and capacity" }); continue; }
-    commit(world, best.slot, assetId, best.est);
-    lists.set(best.slot.crewId, [...(lists.get(best.slot.crewId) ?? []), assetId]);
-  }
-  const plan: DispatchPlan = { assignments: toAssignments(slots, lists), reasoning: "list schedule in the given order" };
+  const { assignments, unassignable } = listScheduleOn(world, crewSlots(world), orderedAssets);
+  const plan: DispatchPlan = { assignments, reasoning: "list schedule in the given order" };
   return { plan, expected: expectedEffect(world, plan, planHorizon(world, plan)), unassignable, method: "list-schedule", evaluations: 0 };
 }
 
-/** Simulate a plan on a copy of the world (no future damage) up to `horizon`; lower is better. */
-export function evaluatePlan(world: World, plan: DispatchPlan, horizon: number): number {
-  const sim = world.clone({ futureDamage: false });
-  const before = sim.runningTotals().weightedCustomerMinutes;
-  try {
-    if (plan.assignments.some((a) => a.assetIds.length > 0)) sim.assignCrews(plan);
-  } catch {
-    return Infinity;
-  }
-  sim.advanceTo(horizon);
-  return sim.runningTotals().weightedCustomerMinutes - before;
-}
+interface Setup { slots: Slot[]; starts: CrewStart[]; fixed: { asset: number; at: number }[]; pinnedLists: Map<string, string[]> }
 
-export function expectedEffect(world: World, plan: DispatchPlan, horizon: number): ExpectedEffect {
-  // Simulating ahead repeats every repair the crews hold, not only the plan's: on an incident
-  // with thousands of jobs queued, even a small plan is estimated.
-  const size = plan.assignments.reduce((n, a) => n + a.assetIds.length, 0);
-  if (size + world.openJobCount() > LARGE_INCIDENT) return estimatedEffect(world, plan, horizon);
-  const sim = world.clone({ futureDamage: false });
-  const before = sim.runningTotals();
-  const criticalBefore = new Set(sim.criticalFacilitiesOut());
-  const planned = new Set(plan.assignments.flatMap((a) => a.assetIds.map((id) => `${a.crewId}/${id}`)));
-  if (plan.assignments.some((a) => a.assetIds.length > 0)) sim.assignCrews(plan);
-  const lost = new Set<string>();
-  for (;;) {
-    const next = sim.nextEventTime();
-    if (next === null || next > horizon) break;
-    sim.advanceToNextEvent();
-    for (const id of sim.criticalFacilitiesOut()) if (!criticalBefore.has(id)) lost.add(id);
+export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}): DispatchProposal {
+  const pinnedIds = new Set((options.pinned ?? []).flatMap((a) => a.assetIds));
+  const fresh = (options.assets ?? world.workableUnassignedIds()).filter((id) => !pinnedIds.has(id));
+  const queuedNow = world.dispatches().filter((d) => d.status === "queued" && !pinnedIds.has(d.assetId)).map((d) => d.assetId);
+  // Re-planning queued work re-dispatches it: worth it on an incident of human size, not on thousands of jobs.
+  const queued = options.replanQueued === false || fresh.length + queuedNow.length > OPTIMIZER_LARGE_INCIDENT_ASSETS ? [] : queuedNow;
+  const replan = queued.length > 0;
+  const assets = [...new Set([...fresh, ...queued])];
+  const setup = crewSetup(world, replan, options.pinned ?? []);
+  const reassign = replan || [...setup.pinnedLists.values()].some((l) => l.some((id) => isQueued(world, id)));
+  const finish = (assignments: CrewAssignment[]): DispatchPlan => ({ assignments: withPinned(assignments, setup), ...(reassign ? { reassign: true } : {}) });
+
+  // 1. Construction. The ratio rule first: it is also what `localSearch: false` returns.
+  const weightOf = weightFunction(world, assets);
+  const large = assets.length > OPTIMIZER_LARGE_INCIDENT_ASSETS;
+  const ratio = large ? ratioOrder(world, cloneSlots(setup.slots), assets, weightOf) : ratioRule(world, cloneSlots(setup.slots), assets, weightOf);
+  const unassignable = ratio.unassignable;
+  const ratioName = large ? "ratio-order" : "ratio-rule";
+  const net = world.net;
+  const jobs = assets.length + setup.fixed.length;
+  // A replay of every job (each update visiting about one network) must fit a few times in the search's work budget.
+  const affordable = assets.length > 1 && jobs * (net.nodeCount / net.networks.length) * 4 <= SEARCH_SERVICE_WORK;
+  if (options.localSearch === false || !affordable) {
+    const plan = finish(ratio.assignments);
+    plan.reasoning = describePlan(plan, ratioName, weightOf, null);
+    return { plan, expected: expectedEffect(world, plan, planHorizon(world, plan)), unassignable, method: large ? "ratio-order" : "ratio-rule", evaluations: 0 };
   }
-  sim.advanceTo(horizon);
-  const after = sim.runningTotals();
-  const jobs = sim.dispatches()
-    .filter((d) => planned.has(`${d.crewId}/${d.assetId}`) && d.assignedAt === world.now())
-    .map((d) => ({ crewId: d.crewId, assetId: d.assetId, arrivalAt: round1(d.arrivedAt ?? NaN), completionAt: round1(d.repairedAt ?? NaN) }));
-  return {
-    horizonMinutes: round1(horizon - world.now()),
-    customerMinutes: Math.round(after.customerMinutes - before.customerMinutes),
-    weightedCustomerMinutes: Math.round(after.weightedCustomerMinutes - before.weightedCustomerMinutes),
-    criticalFacilitiesLost: [...lost].sort(),
-    jobs, basis: "simulated",
+  const toLists = (a: CrewAssignment[]): number[][] => setup.starts.map((s) => (a.find((x) => x.crewId === s.crewId)?.assetIds ?? []).map((id) => net.index(id)!));
+  const toAssignments = (l: Lists): CrewAssignment[] => setup.starts.map((s, c) => ({ crewId: s.crewId, assetIds: l[c].map((i) => net.assetIds[i]) })).filter((a) => a.assetIds.length > 0);
+  const planned = new Set(ratio.assignments.flatMap((a) => a.assetIds));
+  const plannable = assets.filter((id) => planned.has(id));
+  const candidates: { name: string; assignments: CrewAssignment[] }[] = [{ name: ratioName, assignments: ratio.assignments }];
+  const minutes = plannable.map((id) => world.repairMinutesFor(id));
+  const joint = jointGroups(world, plannable.map((id) => net.index(id)!), setup.fixed.map((f) => f.asset), SEARCH_SERVICE_WORK / 4);
+  if (joint) candidates.push({ name: "joint-ratio", assignments: listScheduleOn(world, cloneSlots(setup.slots), jointRatioOrder(plannable, minutes, joint.groups)).assignments });
+  candidates.push({ name: "largest-population-first", assignments: listScheduleOn(world, cloneSlots(setup.slots), largestPopulationOrder(world, plannable)).assignments });
+  candidates.push({ name: "detection-order", assignments: listScheduleOn(world, cloneSlots(setup.slots), detectionOrder(world, plannable)).assignments });
+
+  // 2. Surrogate: every candidate judged over one horizon, long enough for the slowest to finish.
+  const horizon = Math.max(...candidates.map((c) => planHorizon(world, finish(c.assignments))));
+  const sur = new Surrogate(world, setup.starts, setup.fixed, horizon);
+  const scored = candidates.map((c) => {
+    const lists = toLists(c.assignments);
+    return { ...c, lists, surrogate: sur.evaluate(lists) };
+  });
+  const start = scored.reduce((b, c) => (c.surrogate < b.surrogate - 1e-6 ? c : b));
+
+  // 3. Improvement, budgeted in work.
+  const n = plannable.length;
+  const scale = options.budgetScale ?? 1;
+  const budget = {
+    evaluations: options.maxEvaluations ?? Math.round(scale * Math.max(SEARCH_MIN_EVALUATIONS, Math.min(SEARCH_MAX_EVALUATIONS, SEARCH_EVALUATIONS_PER_ASSET * n))),
+    serviceWork: scale * SEARCH_SERVICE_WORK, wallClockMs: scale * SEARCH_WALL_CLOCK_CAP_MS,
   };
+  const result = improve(sur, start.lists, budget, options.seed ?? 1);
+  const final = [...scored.map((c) => ({ name: c.name, assignments: c.assignments, surrogate: c.surrogate })),
+    { name: "surrogate-search", assignments: toAssignments(result.lists), surrogate: result.cost }];
+
+  // 4. Verification by simulation: the search's plan, the best constructive one, the baselines' plans.
+  let chosen = final[final.length - 1];
+  let simulations = 0;
+  const summary: SearchSummary["candidates"] = final.map((c) => ({ name: c.name, surrogate: Math.round(c.surrogate) }));
+  if (jobs + world.openJobCount() <= VERIFY_SIMULATED_JOBS) {
+    const verify: { name: string; plan: DispatchPlan }[] = [
+      { name: "surrogate-search", plan: finish(chosen.assignments) },
+      { name: start.name, plan: finish(start.assignments) },
+    ];
+    if (pinnedIds.size === 0) {
+      // The baselines exactly as they would dispatch (new assets only, after the crews' queues).
+      const slotsNow = crewSlots(world);
+      verify.push({ name: "baseline:largest-population-first", plan: { assignments: listScheduleOn(world, slotsNow, largestPopulationOrder(world, fresh)).assignments } });
+      verify.push({ name: "baseline:detection-order", plan: { assignments: listScheduleOn(world, crewSlots(world), detectionOrder(world, fresh)).assignments } });
+    }
+    const h = Math.max(horizon, ...verify.map((v) => planHorizon(world, v.plan)));
+    let bestCost = Infinity;
+    let bestPlan = verify[0];
+    for (const v of verify) {
+      if (v.plan.assignments.every((a) => a.assetIds.length === 0)) continue;
+      const cost = evaluatePlan(world, v.plan, h);
+      simulations++;
+      const row = summary.find((s) => s.name === v.name);
+      if (row) row.simulated = Math.round(cost); else summary.push({ name: v.name, simulated: Math.round(cost) });
+      if (cost < bestCost - 1e-6) { bestCost = cost; bestPlan = v; }
+    }
+    if (bestPlan.name !== "surrogate-search") {
+      const plan = { ...bestPlan.plan };
+      chosen = { name: bestPlan.name, assignments: stripPinned(plan.assignments, setup), surrogate: NaN };
+      if (bestPlan.name.startsWith("baseline:")) return propose(world, plan, unassignable, sur, result, start.name, bestPlan.name, summary, simulations, weightOf);
+    }
+  }
+  return propose(world, finish(chosen.assignments), unassignable, sur, result, start.name, chosen.name, summary, simulations, weightOf);
 }
 
 /**
- * A large plan's effect without simulating it (a simulation costs a service update per repair):
- * each job's completion from the crews' estimates; the population attributed to an asset is
- * out until its job completes; a facility on backup is lost if the job that feeds it ends late.
+ * The surrogate for plans of the workable assets on this world as it stands (queued work kept,
+ * nothing pinned), over `horizon`: for measuring it against the simulator.
  */
-function estimatedEffect(world: World, plan: DispatchPlan, horizon: number): ExpectedEffect {
-  const now = world.now();
-  const slots = crewSlots(world, Boolean(plan.reassign));
-  const jobs: PlannedJob[] = [];
-  for (const a of plan.assignments) {
-    const slot = slots.find((s) => s.crewId === a.crewId);
-    if (!slot) continue;
-    for (const id of a.assetIds) {
-      const est = world.estimateJobFrom(slot.crewId, slot.x, slot.y, slot.freeAt, id);
-      commit(world, slot, id, est);
-      jobs.push({ crewId: a.crewId, assetId: id, arrivalAt: round1(est.arrivalAt), completionAt: round1(est.completionAt) });
-    }
-  }
-  const done = new Map(jobs.map((j) => [j.assetId, j.completionAt]));
-  let cm = 0, wcm = 0;
-  const lost = new Set<string>();
-  for (const r of world.estimateImpact([...done.keys()])) {
-    const minutes = Math.min(done.get(r.asset)!, horizon) - now;
-    cm += r.populationOut * minutes;
-    wcm += r.weightedPopulationOut * minutes;
-    for (const b of r.backupsRunningOut) if (b.critical && done.get(r.asset)! > b.expiresAt) lost.add(b.node);
-  }
+export function surrogateFor(world: World, horizon: number): Surrogate {
+  const setup = crewSetup(world, false, []);
+  return new Surrogate(world, setup.starts, setup.fixed, horizon);
+}
+
+function propose(
+  world: World, plan: DispatchPlan, unassignable: Unassignable[], sur: Surrogate, result: SearchResult,
+  startedFrom: string, chosen: string, candidates: SearchSummary["candidates"], simulations: number, weightOf: ReturnType<typeof weightFunction>,
+): DispatchProposal {
+  const search: SearchSummary = {
+    startedFrom, candidates, chosen, surrogateEvaluations: sur.evaluations, serviceUpdates: sur.updates, serviceWork: sur.work, simulations,
+    improvements: result.improvements, stoppedBy: result.exhausted,
+  };
+  plan.reasoning = describePlan(plan, chosen, weightOf, search);
   return {
-    horizonMinutes: round1(horizon - now), customerMinutes: Math.round(cm), weightedCustomerMinutes: Math.round(wcm),
-    criticalFacilitiesLost: [...lost].sort(), jobs, basis: "estimated",
+    plan, expected: expectedEffect(world, plan, planHorizon(world, plan)), unassignable,
+    method: chosen === "surrogate-search" ? "surrogate-search" : "constructive", evaluations: sur.evaluations + simulations, search,
+    ...(result.exhausted === "time" ? { budgetExhausted: "time" as const } : {}),
   };
 }
 
-/** The expected effect of any plan (the model's, an operator's), judged like the optimizer's own. */
-export function expectPlanEffect(world: World, plan: DispatchPlan): ExpectedEffect {
-  return expectedEffect(world, plan, planHorizon(world, plan));
+function isQueued(world: World, assetId: string): boolean {
+  return world.dispatches().some((d) => d.assetId === assetId && d.status === "queued");
 }
 
-// ---------------------------------------------------------------- ratio rule
-
-type WeightOf = (asset: string, scheduled: readonly string[]) => number;
-
-/** Marginal weighted population restored by repairing `asset` after `scheduled`, plus backups it saves. */
-function weightFunction(world: World, assets: string[]): WeightOf {
+/**
+ * Crews for the planner: where each starts its plannable work, after its current job (and its
+ * queue, unless queued work is re-planned) and its pinned list; and the completions of that
+ * work, which the surrogate replays too.
+ */
+function crewSetup(world: World, replan: boolean, pinned: CrewAssignment[]): Setup {
   const net = world.net;
-  const impacts = new Map(world.estimateImpact(assets).map((r) => [r.asset, r]));
-  const backupWeight = (id: string) => {
-    let w = 0;
-    for (const b of impacts.get(id)?.backupsRunningOut ?? []) {
-      const n = net.index(b.node)!;
-      w += net.population[n] * net.criticality[n];
-    }
-    return w;
-  };
-  const epsilon = 1e-3;
-  if (assets.length > MARGINAL_WEIGHT_LIMIT || net.assetCount > SMALL_NETWORK_ASSETS) {
-    // Large incidents: the static attribution (population whose first fault this is).
-    return (id) => (impacts.get(id)?.weightedPopulationOut ?? 0) + backupWeight(id) + epsilon;
-  }
-  const cache = new Map<string, number>();
-  const restored = (ids: readonly string[]) => {
-    const key = [...ids].sort().join("|");
-    let v = cache.get(key);
-    if (v === undefined) {
-      v = world.restoredIfRepaired(ids.map((i) => net.index(i)!)).weighted;
-      cache.set(key, v);
-    }
-    return v;
-  };
-  return (id, scheduled) => restored([...scheduled, id]) - restored(scheduled) + backupWeight(id) + epsilon;
-}
-
-/** The ratio rule for large incidents: sort once by weight per repair minute, then each to the crew that finishes it first. */
-function ratioOrder(world: World, assets: string[], weightOf: WeightOf, replan: boolean) {
   const slots = crewSlots(world, replan);
-  const ratio = new Map(assets.map((id) => [id, weightOf(id, []) / Math.max(world.repairMinutesFor(id), 1)]));
-  const order = [...assets].sort((a, b) => ratio.get(b)! - ratio.get(a)! || (a < b ? -1 : 1));
-  const lists = new Map<string, string[]>();
-  const unassignable: { assetId: string; reason: string }[] = [];
-  for (const assetId of order) {
-    const best = bestSlot(world, slots, assetId);
-    if (!best) { unassignable.push({ assetId, reason: "no crew has the skill and the capacity left" }); continue; }
-    commit(world, best.slot, assetId, best.est);
-    const list = lists.get(best.slot.crewId);
-    if (list) list.push(assetId); else lists.set(best.slot.crewId, [assetId]);
-  }
-  return { assignments: toAssignments(slots, lists), unassignable };
-}
-
-function ratioRule(world: World, assets: string[], weightOf: WeightOf, replan: boolean) {
-  const slots = crewSlots(world, replan);
-  const remaining = [...assets].sort();
-  const scheduled: string[] = [];
-  const lists = new Map<string, string[]>();
-  const unassignable: { assetId: string; reason: string }[] = [];
-  while (remaining.length > 0) {
-    let best: { assetId: string; slot: Slot; est: Est; score: number } | null = null;
-    for (const assetId of remaining) {
-      const choice = bestSlot(world, slots, assetId);
-      if (!choice) continue;
-      const w = weightOf(assetId, scheduled);
-      const minutes = Math.max(choice.est.completionAt - choice.slot.freeAt, 1e-6);
-      const score = w / minutes;
-      if (!best || score > best.score + 1e-12) best = { assetId, slot: choice.slot, est: choice.est, score };
+  const summaries = world.crewSummaries();
+  const records = world.dispatches();
+  const fixed: { asset: number; at: number }[] = [];
+  const pinnedLists = new Map<string, string[]>();
+  summaries.forEach((c, k) => {
+    if (c.currentAsset) fixed.push({ asset: net.index(c.currentAsset)!, at: c.busyUntil });
+    if (!replan) {
+      let x = c.busyUntilLocation.x, y = c.busyUntilLocation.y, t = Math.max(c.busyUntil, world.now());
+      for (const id of c.queue) {
+        const est = world.estimateJobFrom(c.id, x, y, t, id);
+        fixed.push({ asset: net.index(id)!, at: est.completionAt });
+        ({ x, y } = world.assetLocation(id)!);
+        t = est.completionAt;
+      }
     }
-    if (!best) {
-      for (const assetId of remaining) unassignable.push({ assetId, reason: "no crew has the skill and the capacity left" });
-      break;
-    }
-    commit(world, best.slot, best.assetId, best.est);
-    lists.set(best.slot.crewId, [...(lists.get(best.slot.crewId) ?? []), best.assetId]);
-    scheduled.push(best.assetId);
-    remaining.splice(remaining.indexOf(best.assetId), 1);
-  }
-  return { assignments: toAssignments(slots, lists), unassignable };
-}
-
-type Est = ReturnType<World["estimateJobFrom"]>;
-
-/** Crews as the planner sees them: after their queue, or (re-planning queued work) after their current job. */
-function crewSlots(world: World, replan = false): Slot[] {
-  return world.crewSummaries().map((c) => ({
-    crewId: c.id, skills: new Set(c.skills),
-    x: replan ? c.busyUntilLocation.x : c.freeAtLocation.x, y: replan ? c.busyUntilLocation.y : c.freeAtLocation.y,
-    freeAt: Math.max(replan ? c.busyUntil : c.freeAt, world.now()),
-    capacityMin: (c.capacityLeftHours + (replan ? c.queuedWorkHours : 0)) * 60,
-  }));
-}
-
-/** The crew that would finish this asset first (ties: fewer minutes of work, then crew order). */
-function bestSlot(world: World, slots: Slot[], assetId: string): { slot: Slot; est: Est } | null {
-  const network = world.net.networkOf(world.net.index(assetId)!);
-  let best: { slot: Slot; est: Est } | null = null;
-  for (const slot of slots) {
-    if (!slot.skills.has(network)) continue;
-    const est = world.estimateJobFrom(slot.crewId, slot.x, slot.y, slot.freeAt, assetId);
-    if (est.travel + est.repair > slot.capacityMin + 1e-9) continue;
-    if (!best || est.completionAt < best.est.completionAt - 1e-9) best = { slot, est };
-  }
-  return best;
-}
-
-function commit(world: World, slot: Slot, assetId: string, est: Est): void {
-  const loc = world.assetLocation(assetId)!;
-  slot.x = loc.x;
-  slot.y = loc.y;
-  slot.freeAt = est.completionAt;
-  slot.capacityMin -= est.travel + est.repair;
-}
-
-function toAssignments(slots: Slot[], lists: Map<string, string[]>): CrewAssignment[] {
-  return slots.filter((s) => lists.has(s.crewId)).map((s) => ({ crewId: s.crewId, assetIds: lists.get(s.crewId)! }));
-}
-
-function planHorizon(world: World, plan: DispatchPlan): number {
-  const slots = crewSlots(world, Boolean(plan.reassign));
-  let end = world.now();
-  for (const a of plan.assignments) {
-    const slot = slots.find((s) => s.crewId === a.crewId)!;
-    for (const id of a.assetIds) {
-      const est = world.estimateJobFrom(slot.crewId, slot.x, slot.y, slot.freeAt, id);
+    const mine = pinned.find((p) => p.crewId === c.id)?.assetIds ?? [];
+    const list: string[] = [];
+    for (const id of mine) {
+      const rec = records.find((d) => d.assetId === id && d.status !== "done" && d.status !== "cancelled" && d.status !== "reassigned");
+      if (rec && rec.status !== "queued") continue; // being worked: nothing to pin
+      if (rec && !replan && rec.crewId === c.id) continue; // already in this crew's queue, ahead of new work
+      const i = net.index(id);
+      if (i === undefined || !world.isDamaged(id)) continue;
+      const slot = slots[k];
+      const est = world.estimateJobFrom(c.id, slot.x, slot.y, slot.freeAt, id);
       commit(world, slot, id, est);
+      fixed.push({ asset: i, at: est.completionAt });
+      list.push(id);
     }
-    end = Math.max(end, slot.freeAt);
-  }
-  for (const s of slots) end = Math.max(end, s.freeAt);
-  // Judge every plan over the same window, long enough for a slower plan to finish.
-  return world.now() + 2 * (end - world.now()) + 60;
-}
-
-// ---------------------------------------------------------------- local search
-
-function localSearch(world: World, start: CrewAssignment[], horizon: number, budget: number, replan: boolean) {
-  const skills = new Map(world.crewSummaries().map((c) => [c.id, new Set(c.skills)]));
-  const crewIds = [...skills.keys()];
-  let current = new Map(crewIds.map((id) => [id, [...(start.find((a) => a.crewId === id)?.assetIds ?? [])]]));
-  const toPlan = (m: Map<string, string[]>): DispatchPlan => ({
-    assignments: crewIds.filter((id) => m.get(id)!.length > 0).map((id) => ({ crewId: id, assetIds: m.get(id)! })),
-    ...(replan ? { reassign: true } : {}),
+    if (list.length > 0) pinnedLists.set(c.id, list);
   });
-  let evaluations = 1;
-  let bestCost = evaluatePlan(world, toPlan(current), horizon);
-  const networkOf = (id: string) => world.net.networkOf(world.net.index(id)!);
-  let improved = true;
-  while (improved && evaluations < budget) {
-    improved = false;
-    for (const candidate of neighbours(current, crewIds, skills, networkOf)) {
-      if (evaluations >= budget) break;
-      evaluations++;
-      const cost = evaluatePlan(world, toPlan(candidate), horizon);
-      if (cost < bestCost - 1e-6) {
-        bestCost = cost;
-        current = candidate;
-        improved = true;
-        break;
-      }
-    }
-  }
-  return { assignments: toPlan(current).assignments, evaluations };
+  const starts: CrewStart[] = slots.map((s) => ({ crewId: s.crewId, skills: s.skills, x: s.x, y: s.y, t: s.freeAt, capacityMin: s.capacityMin }));
+  return { slots, starts, fixed, pinnedLists };
 }
 
-/** Swap neighbours within a sequence, move an asset to another crew, swap assets between crews. */
-function* neighbours(plan: Map<string, string[]>, crewIds: string[], skills: Map<string, Set<string>>, networkOf: (id: string) => string) {
-  const copy = () => new Map([...plan].map(([k, v]) => [k, [...v]]));
-  for (const c of crewIds) {
-    const seq = plan.get(c)!;
-    for (let i = 0; i + 1 < seq.length; i++) {
-      const m = copy();
-      const s = m.get(c)!;
-      [s[i], s[i + 1]] = [s[i + 1], s[i]];
-      yield m;
-    }
-  }
-  for (const from of crewIds) {
-    const seq = plan.get(from)!;
-    for (let i = 0; i < seq.length; i++) {
-      for (const to of crewIds) {
-        if (to === from || !skills.get(to)!.has(networkOf(seq[i]))) continue;
-        const target = plan.get(to)!;
-        for (const pos of new Set([0, Math.min(i, target.length), target.length])) {
-          const m = copy();
-          const [asset] = m.get(from)!.splice(i, 1);
-          m.get(to)!.splice(pos, 0, asset);
-          yield m;
-        }
-        for (let j = 0; j < target.length; j++) {
-          if (!skills.get(from)!.has(networkOf(target[j]))) continue;
-          const m = copy();
-          const a = m.get(from)!, b = m.get(to)!;
-          [a[i], b[j]] = [b[j], a[i]];
-          yield m;
-        }
-      }
-    }
-  }
+function cloneSlots(slots: Slot[]): Slot[] {
+  return slots.map((s) => ({ ...s }));
 }
 
-function describePlan(world: World, plan: DispatchPlan, weightOf: WeightOf): string {
-  const parts = plan.assignments.map((a) => {
+function withPinned(assignments: CrewAssignment[], setup: Setup): CrewAssignment[] {
+  if (setup.pinnedLists.size === 0) return assignments;
+  const out = setup.starts.map((s) => ({
+    crewId: s.crewId,
+    assetIds: [...(setup.pinnedLists.get(s.crewId) ?? []), ...(assignments.find((a) => a.crewId === s.crewId)?.assetIds ?? [])],
+  }));
+  return out.filter((a) => a.assetIds.length > 0);
+}
+
+function stripPinned(assignments: CrewAssignment[], setup: Setup): CrewAssignment[] {
+  const pinned = new Set([...setup.pinnedLists.values()].flat());
+  return assignments.map((a) => ({ crewId: a.crewId, assetIds: a.assetIds.filter((id) => !pinned.has(id)) })).filter((a) => a.assetIds.length > 0);
+}
+
+/** What was done, in a sentence, and each crew's list. */
+function describePlan(plan: DispatchPlan, chosen: string, weightOf: ReturnType<typeof weightFunction>, search: SearchSummary | null): string {
+  const parts = plan.assignments.slice(0, 40).map((a) => {
     const first = a.assetIds[0];
-    return `${a.crewId}: ${a.assetIds.join(" -> ")} (first ${first}, weight ${Math.round(weightOf(first, []))})`;
+    return `${a.crewId}: ${a.assetIds.slice(0, 12).join(" -> ")}${a.assetIds.length > 12 ? ` (+${a.assetIds.length - 12})` : ""} (first ${first}, weight ${Math.round(weightOf(first, []))})`;
   });
-  return `Highest weighted population restored per crew-minute first, refined by simulating alternatives. ${parts.join("; ")}.`;
+  let how: string;
+  if (!search) {
+    how = chosen === "ratio-order"
+      ? "Highest weighted population per repair minute first (one sort; no search at this size)."
+      : "Highest weighted population restored per crew-minute first (ratio rule; no search).";
+  } else {
+    const sims = search.simulations > 0 ? `, then ${search.simulations} candidate plans simulated and the best kept` : "";
+    const what = chosen === "surrogate-search"
+      ? `Plan found by local search from the ${search.startedFrom} plan (${search.surrogateEvaluations} plans judged by replaying repairs through the network's service${sims})`
+      : `The ${chosen.replace("baseline:", "")} plan, kept because it did best (${search.surrogateEvaluations} plans judged by replaying repairs through the network's service${sims})`;
+    how = `${what}.`;
+  }
+  return `${how} ${parts.join("; ")}${plan.assignments.length > 40 ? `; and ${plan.assignments.length - 40} more crews` : ""}.`;
 }
 
-function round1(v: number): number {
-  return Math.round(v * 10) / 10;
-}
+export { planMakespan };

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { PlanningMemory, PlanRecord } from "../memory/agent-memory.js";
 import type { CrewSummary } from "../world/types.js";
 import type { PlanningFacts } from "../world/blocking.js";
+import { byUrgency, urgency } from "../planning/urgency.js";
 import { CONTEXT_INTRO, REPAIR_PLANNING_SYSTEM_PROMPT, RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS } from "./repair-planning.js";
 import { wireTokens } from "./tokens.js";
 
@@ -96,7 +97,10 @@ export function contextData(input: ContextInput, maxFailures: number, maxCrews: 
     // Only when something blocks it: an empty list on every asset would cost the budget for nothing.
     return b?.blockedBy.length ? { blocked_by: b.blockedBy, restores_with_them: b.restoresWithThem.population, weighted_restores_with_them: Math.round(b.restoresWithThem.weighted) } : {};
   };
-  const toPlan = (f?.toPlan ?? []).slice().sort((a, b) => (impacts.get(b)?.weightedPopulationOut ?? 0) - (impacts.get(a)?.weightedPopulationOut ?? 0) || (a < b ? -1 : 1));
+  // The memory's order where no impact is kept (it is the most urgent first already), the impacts' otherwise: one measure.
+  const rank = new Map((f?.toPlan ?? []).map((id, i) => [id, i]));
+  const urgencyOf = (id: string) => { const i = impacts.get(id); return i ? urgency(i) : -1 - (rank.get(id) ?? 0); };
+  const toPlan = (f?.toPlan ?? []).slice().sort(byUrgency(urgencyOf, (id) => id));
   const damagedById = new Map((f?.damaged ?? []).map((d) => [d.id, d]));
   const shown = toPlan.slice(0, maxFailures).map((id) => {
     const d = damagedById.get(id);

@@ -13,24 +13,11 @@ import { forecastAt } from "./weather.js";
 
 type MaybePromise<T> = T | Promise<T>;
 
-export interface AssetDetails {
-  id: string;
-  kind: "node" | "link";
-  network: string;
-  type: string;
-  x: number;
-  y: number;
-  population: number;
-  criticality: number;
-  state: "working" | "damaged" | "out_of_service";
-}
-
 /** What the state machine itself uses: detection, impact, and the one action that changes the world. */
 export interface SystemRepository {
   /** The world's clock, in minutes since the incident's minute 0. */
   now(): MaybePromise<number>;
   detectFailures(): MaybePromise<FailureSnapshot>;
-  getAssetDetails(ids: string[]): MaybePromise<(AssetDetails | { id: string; error: string })[]>;
   estimateImpact(ids: string[]): MaybePromise<(ImpactReport | { asset: string; error: string })[]>;
   validatePlan(plan: DispatchPlan): MaybePromise<PlanValidation>;
   /** Validated and idempotent: the same dispatch twice changes nothing. Throws PlanRejected when invalid. */
@@ -58,23 +45,6 @@ export class SimulatedRepositories implements SystemRepository, AgentRepository 
 
   detectFailures(): FailureSnapshot {
     return this.world.detectFailures();
-  }
-
-  getAssetDetails(ids: string[]) {
-    const w = this.world;
-    const snapshot = w.detectFailures();
-    const damaged = new Set(snapshot.damaged.map((f) => f.id));
-    const out = new Set(snapshot.outOfService.map((f) => f.id));
-    return ids.map((id) => {
-      const a = w.net.index(id);
-      if (a === undefined) return { id, error: `unknown asset "${id}"` };
-      const isNode = a < w.net.nodeCount;
-      return {
-        id, kind: isNode ? ("node" as const) : ("link" as const), network: w.net.networkOf(a), type: w.net.assetType[a],
-        x: w.net.x[a], y: w.net.y[a], population: isNode ? w.net.population[a] : 0, criticality: isNode ? w.net.criticality[a] : 1,
-        state: damaged.has(id) ? ("damaged" as const) : out.has(id) ? ("out_of_service" as const) : ("working" as const),
-      };
-    });
   }
 
   estimateImpact(ids: string[]) {

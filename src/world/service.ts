@@ -9,7 +9,7 @@
  * satisfied" and only ever removing service gives the greatest fixed point, which is what
  * lets mutually dependent networks (power and telecom) hold each other up when healthy.
  */
-import type { CompiledNetwork } from "./network.js";
+import { type CompiledNetwork, ROLE_SUPPLY as SUPPLY_ROLE } from "./network.js";
 
 export class ServiceState {
   readonly damaged: Uint8Array;
@@ -28,6 +28,16 @@ export class ServiceState {
   private readonly outByNetwork: { population: number; weighted: number; nodesOut: number }[];
   /** Dependencies running on their buffer, refreshed by every update. */
   private running: { dependency: number; expiresAt: number }[] = [];
+  /**
+   * Networks where something may have lost service since their last traversal (damage, a node
+   * no longer functional): they are traversed in full. Elsewhere only additions happened
+   * (repairs, nodes functional again), and service grows from `grownSeeds` alone: an update
+   * after one repair then costs what it restores, not the network's size.
+   */
+  private readonly shrunk = new Set<number>();
+  /** Nodes visited by updates so far (traversals, growth, revival searches): a measure of work done, for budgets. */
+  visits = 0;
+  private grownSeeds: number[] = [];
 
   constructor(readonly net: CompiledNetwork, from?: ServiceState) {
     const N = net.nodeCount;
@@ -41,24 +51,46 @@ export class ServiceState {
     this.outByNetwork = from ? from.outByNetwork.map((o) => ({ ...o })) : net.networks.map(() => ({ population: 0, weighted: 0, nodesOut: 0 }));
     this.queue = new Int32Array(N);
     this.mark = new Uint8Array(N);
+    if (from) { for (const n of from.shrunk) this.shrunk.add(n); this.grownSeeds = from.grownSeeds.slice(); }
   }
 
   clone(): ServiceState {
     return new ServiceState(this.net, this);
   }
 
+  /** Become a copy of `other` (same network) without allocating: planners replaying many plans reuse one state. */
+  copyFrom(other: ServiceState): void {
+    this.damaged.set(other.damaged);
+    this.functional.set(other.functional);
+    this.inService.set(other.inService);
+    this.depOk.set(other.depOk);
+    this.lostSince.set(other.lostSince);
+    this.running = other.running.slice();
+    other.outByNetwork.forEach((o, i) => { this.outByNetwork[i] = { ...o }; });
+    this.repaired = other.repaired.slice();
+    this.shrunk.clear();
+    for (const n of other.shrunk) this.shrunk.add(n);
+    this.grownSeeds = other.grownSeeds.slice();
+  }
+
   /** Recompute everything from scratch (at the start of a run). */
   recomputeAll(now: number): void {
     for (let i = 0; i < this.net.nodeCount; i++) this.refreshFunctional(i);
+    for (let n = 0; n < this.net.networks.length; n++) this.shrunk.add(n);
     this.update(now, new Set(this.net.networks.map((_, i) => i)));
   }
 
   /** Mark an asset damaged or repaired; returns the network that needs an update. */
   setDamaged(asset: number, damaged: boolean): number {
-    if (!damaged && this.damaged[asset]) this.repaired.push(asset);
+    const net = this.net;
+    if (!damaged && this.damaged[asset]) {
+      this.repaired.push(asset);
+      if (asset >= net.nodeCount) this.grownSeeds.push(net.linkFrom[asset - net.nodeCount], net.linkTo[asset - net.nodeCount]);
+    }
+    if (damaged && !this.damaged[asset]) this.shrunk.add(net.assetNetwork[asset]);
     this.damaged[asset] = damaged ? 1 : 0;
-    if (asset < this.net.nodeCount) this.refreshFunctional(asset);
-    return this.net.assetNetwork[asset];
+    if (asset < net.nodeCount) this.refreshFunctional(asset);
+    return net.assetNetwork[asset];
   }
 
   /**
@@ -84,7 +116,10 @@ export class ServiceState {
     }
     while (pending.size > 0) {
       rounds++;
-      for (const n of pending) { this.traverse(n); this.lastTraversed.add(n); }
+      for (const n of pending) {
+        if (this.shrunk.has(n)) { this.traverse(n); this.shrunk.delete(n); } else this.grow(n);
+        this.lastTraversed.add(n);
+      }
       const next = new Set<number>();
       for (const n of pending) {
         for (const d of net.depsByDependeeNetwork[n]) {
@@ -98,17 +133,19 @@ export class ServiceState {
       }
       pending = next;
     }
-    // Remember when each dependee was lost, so that buffers run out at the right time.
-    for (let d = 0; d < net.depDependee.length; d++) {
-      if (this.inService[net.depDependee[d]]) this.lostSince[d] = NaN;
-      else if (Number.isNaN(this.lostSince[d])) this.lostSince[d] = now;
-    }
-    this.running = [];
-    for (let d = 0; d < net.depDependee.length; d++) {
-      if (this.depOk[d] && !this.inService[net.depDependee[d]]) {
-        this.running.push({ dependency: d, expiresAt: this.lostSince[d] + net.depBufferMinutes[d] });
+    // Remember when each dependee was lost, so that buffers run out at the right time. Only
+    // dependees in the networks just traversed can have changed.
+    const running = this.running.filter((b) => !this.lastTraversed.has(net.assetNetwork[net.depDependee[b.dependency]]));
+    for (const n of this.lastTraversed) {
+      for (const d of net.depsByDependeeNetwork[n]) {
+        if (this.inService[net.depDependee[d]]) this.lostSince[d] = NaN;
+        else {
+          if (Number.isNaN(this.lostSince[d])) this.lostSince[d] = now;
+          if (this.depOk[d]) running.push({ dependency: d, expiresAt: this.lostSince[d] + net.depBufferMinutes[d] });
+        }
       }
     }
+    this.running = running.sort((a, b) => a.dependency - b.dependency);
     return rounds;
   }
 
@@ -170,7 +207,7 @@ export class ServiceState {
         revived.push(d);
         seed(net.depDepender[d]);
       });
-      if (tail === before) return revived;
+      if (tail === before) { this.visits += tail + failed.length; return revived; }
     }
   }
 
@@ -191,13 +228,58 @@ export class ServiceState {
     }
     const changed = ok !== this.functional[node];
     this.functional[node] = ok;
+    if (changed) {
+      if (ok) this.grownSeeds.push(node);
+      else this.shrunk.add(net.assetNetwork[node]);
+    }
     return changed;
+  }
+
+  /**
+   * Service after additions only (repairs, nodes functional again): the old in-service set
+   * plus what the seeds connect to it. Equal to a full traversal when nothing lost service.
+   */
+  private grow(network: number): void {
+    const net = this.net;
+    const { adjStart, adjLink, adjNode, assetNetwork, role, population, criticality } = net;
+    const q = this.queue;
+    let head = 0, tail = 0;
+    const out = this.outByNetwork[network];
+    const take = (v: number) => {
+      this.inService[v] = 1;
+      q[tail++] = v;
+      out.nodesOut--;
+      out.population -= population[v];
+      out.weighted -= population[v] * criticality[v];
+    };
+    const rest: number[] = [];
+    for (const s of this.grownSeeds) {
+      if (assetNetwork[s] !== network) { rest.push(s); continue; }
+      if (this.inService[s]) { q[tail++] = s; continue; }
+      if (!this.functional[s]) continue;
+      let fed = role[s] === SUPPLY_ROLE;
+      for (let k = adjStart[s]; !fed && k < adjStart[s + 1]; k++) fed = this.inService[adjNode[k]] === 1 && !this.damaged[adjLink[k]];
+      if (fed) take(s);
+    }
+    this.visits += this.grownSeeds.length;
+    this.grownSeeds = rest;
+    while (head < tail) {
+      const u = q[head++];
+      for (let k = adjStart[u]; k < adjStart[u + 1]; k++) {
+        const v = adjNode[k];
+        if (this.inService[v] || !this.functional[v] || this.damaged[adjLink[k]]) continue;
+        take(v);
+      }
+    }
+    this.visits += tail;
   }
 
   /** Breadth-first search from the network's functional supplies. */
   private traverse(network: number): void {
+    this.grownSeeds = this.grownSeeds.filter((s) => this.net.assetNetwork[s] !== network);
     const net = this.net;
     const nodes = net.nodesByNetwork[network];
+    this.visits += 2 * nodes.length;
     for (let k = 0; k < nodes.length; k++) this.inService[nodes[k]] = 0;
     const q = this.queue;
     let head = 0, tail = 0;

@@ -6,18 +6,34 @@
  * changes, so outage figures are integrated exactly. Given the same scenario, seed and
  * dispatches at the same minutes, every run is identical; that is what lets the agent keep
  * only a dispatch log in its state and rebuild the world from it.
+ *
+ * Size: about 600 lines, for the event loop and the state it moves through time (clock, crews and their queues,
+ * dispatches, damage, the integrated figures), which belong together. What only reads that state lives beside it:
+ * outage-analysis.ts (feed paths, root causes, impact, severity), plan-validation.ts, crews.ts (crew timing),
+ * geojson.ts, damage-schedule.ts. World keeps its public methods and delegates to them.
  */
+import { type CrewState, type CrewTimingView, crewCanTake, crewSummary, estimateJob, repairMinutes, travelMinutes } from "./crews.js";
+import { buildDamageSchedule, type ScheduledDamage } from "./damage-schedule.js";
 import { dispatchIdOf } from "./dispatch-log.js";
+import { type GeoJsonFeatureCollection, networkGeoJson } from "./geojson.js";
 import { CompiledNetwork } from "./network.js";
-import { mulberry32, poisson } from "./prng.js";
+import {
+  buildFeedTree, computeImpact, detectFailures, type FeedTree, feedPathLabels, type OutageView, restoredIfRepaired, rootCauses,
+} from "./outage-analysis.js";
+import { PlanRejected, validatePlan } from "./plan-validation.js";
+import { round2 } from "./rounding.js";
 import type { Scenario } from "./scenario/schema.js";
 import { ServiceState } from "./service.js";
 import type {
   Alert, CrewAssignment, CrewEstimate, CrewSummary, DispatchLogEntry, DispatchPlan, DispatchRecord,
-  DispatchResult, EpisodeMetrics, FailedAsset, FailureSnapshot, ImpactReport, PlanValidation,
-  RestorationPoint, Severity, WeatherReport,
+  DispatchResult, EpisodeMetrics, FailureSnapshot, ImpactReport, PlanValidation, RestorationPoint, WeatherReport,
 } from "./types.js";
 import { WeatherTimeline } from "./weather.js";
+
+// Split out of this file; re-exported so that code written against the simulator keeps its imports.
+export type { CrewState } from "./crews.js";
+export type { GeoJsonFeature, GeoJsonFeatureCollection } from "./geojson.js";
+export { isPlanRejected, PlanRejected } from "./plan-validation.js";
 
 export interface WorldOptions {
   /** Seed for storm damage draws; defaults to the scenario's seed. */
@@ -28,22 +44,6 @@ export interface WorldOptions {
    */
   futureDamage?: boolean;
 }
-
-type Phase = "travelling" | "on_hold" | "repairing";
-
-interface CrewState {
-  id: string;
-  index: number;
-  skills: Set<string>;
-  speedKmh: number;
-  x: number;
-  y: number;
-  capacityLeftMin: number;
-  queue: DispatchRecord[];
-  current: null | { record: DispatchRecord; asset: number; phase: Phase; endsAt: number; startedAt: number; workMinutes?: number };
-}
-
-interface ScheduledDamage { asset: number; at: number; cause: string }
 
 export class World {
   readonly net: CompiledNetwork;
@@ -76,7 +76,7 @@ export class World {
   private pendingAlerts: Alert[] = [];
   private eventsProcessed = 0;
   private impactCache: { version: number; reports: Map<string, ImpactReport> } = { version: -1, reports: new Map() };
-  private feedTree: { order: Int32Array; parentNode: Int32Array; parentLink: Int32Array } | null = null;
+  private feedTree: FeedTree | null = null;
 
   constructor(readonly scenario: Scenario, options: WorldOptions = {}) {
     this.seed = options.seed ?? scenario.seed;
@@ -234,7 +234,6 @@ export class World {
     }
   }
 
-  /** How many assets are damaged now. */
   /** Jobs crews hold: started or queued. Simulating ahead costs a service update per job. */
   openJobCount(): number {
     let n = 0;
@@ -242,6 +241,7 @@ export class World {
     return n;
   }
 
+  /** How many assets are damaged now. */
   damagedCount(): number {
     return this.damagedSet.size;
   }
@@ -381,18 +381,11 @@ export class World {
   }
 
   private travelMinutes(fromX: number, fromY: number, asset: number, speedKmh: number, t: number): number {
-    const km = this.net.distanceKm(fromX, fromY, this.net.x[asset], this.net.y[asset]);
-    if (km === 0) return 0;
-    const factor = Math.max(this.weather.at(fromX, fromY, t).travelFactor, this.weather.at(this.net.x[asset], this.net.y[asset], t).travelFactor);
-    return (km / speedKmh) * 60 * factor;
-  }
-
-  private baseRepairMinutes(asset: number): number {
-    return this.scenario.repairMinutes[this.net.assetType[asset]] ?? this.scenario.defaultRepairMinutes;
+    return travelMinutes(this.net, this.weather, fromX, fromY, asset, speedKmh, t);
   }
 
   private repairMinutes(asset: number, t: number): number {
-    return this.baseRepairMinutes(asset) * this.weather.at(this.net.x[asset], this.net.y[asset], t).repairFactor;
+    return repairMinutes(this.scenario, this.net, this.weather, asset, t);
   }
 
   private integrateTo(t: number): void {
@@ -452,36 +445,7 @@ export class World {
   }
 
   detectFailures(): FailureSnapshot {
-    const net = this.net;
-    const labels = this.feedPathLabels();
-    const damaged: FailedAsset[] = [];
-    const outOfService: FailedAsset[] = [];
-    for (let a = 0; a < net.assetCount; a++) {
-      if (!this.service.damaged[a]) continue;
-      const rec = this.activeByAsset.get(a);
-      damaged.push({
-        ...this.describe(a), state: "damaged", cause: this.damageCause.get(a) ?? "damaged",
-        rootCauses: [net.assetIds[a]], since: this.damagedAt[a],
-        ...(rec ? { assignedCrew: rec.crewId, dispatchStatus: rec.status } : {}),
-      });
-    }
-    for (let i = 0; i < net.nodeCount; i++) {
-      if (this.service.inService[i] || this.service.damaged[i]) continue;
-      const roots = this.rootCauses(i, labels);
-      outOfService.push({
-        ...this.describe(i), state: "out_of_service", cause: this.outageCause(i, labels, roots),
-        rootCauses: roots.map((r) => net.assetIds[r]), since: this.outSince[i],
-      });
-    }
-    return {
-      at: this.clock, damaged, outOfService,
-      populationOut: this.out.population, weightedPopulationOut: this.out.weighted,
-      criticalFacilitiesOut: [...net.criticalNodes].filter((c) => !this.service.inService[c]).map((c) => net.assetIds[c]),
-      onBackup: this.service.buffersRunning().map((b) => ({
-        node: net.assetIds[net.depDepender[b.dependency]], dependee: net.assetIds[net.depDependee[b.dependency]],
-        expiresAt: b.expiresAt, critical: net.criticality[net.depDepender[b.dependency]] > 1,
-      })),
-    };
+    return detectFailures(this.outageView());
   }
 
   /** Critical facilities out of service now (cheap: no causes computed). */
@@ -491,66 +455,28 @@ export class World {
     return out;
   }
 
-  private describe(a: number) {
-    const net = this.net;
-    const isNode = a < net.nodeCount;
-    return {
-      id: net.assetIds[a], kind: isNode ? ("node" as const) : ("link" as const), network: net.networkOf(a),
-      type: net.assetType[a], population: isNode ? net.population[a] : 0, criticality: isNode ? net.criticality[a] : 1,
-    };
-  }
-
   /** Impact of each asset (damaged or out of service). Unknown ids are reported as errors by the repository. */
   estimateImpact(ids: string[]): ImpactReport[] {
     // Impact changes only when events are processed: IMPACT_ANALYSIS and the optimizer asking
     // at the same minute share one computation.
     if (this.impactCache.version !== this.eventsProcessed) this.impactCache = { version: this.eventsProcessed, reports: new Map() };
     const missing = ids.filter((id) => !this.impactCache.reports.has(id));
-    if (missing.length > 0) for (const r of this.computeImpact(missing, ids.length)) this.impactCache.reports.set(r.asset, r);
+    if (missing.length > 0) for (const r of computeImpact(this.outageView(), missing, ids.length)) this.impactCache.reports.set(r.asset, r);
     return ids.map((id) => this.impactCache.reports.get(id)!);
   }
 
-  private computeImpact(ids: string[], askedFor: number): ImpactReport[] {
-    const net = this.net;
-    const labels = this.feedPathLabels();
-    const attributed = new Map<number, { pop: number; weighted: number; critical: number[] }>();
-    for (let i = 0; i < net.nodeCount; i++) {
-      if (this.service.inService[i]) continue;
-      for (const r of this.service.damaged[i] ? [i] : this.rootCauses(i, labels)) {
-        const e = attributed.get(r) ?? { pop: 0, weighted: 0, critical: [] };
-        e.pop += net.population[i];
-        e.weighted += net.population[i] * net.criticality[i];
-        if (net.criticality[i] > 1) e.critical.push(i);
-        attributed.set(r, e);
-      }
-    }
-    const backups = this.service.buffersRunning();
-    return ids.map((id) => {
-      const a = net.index(id);
-      if (a === undefined) throw new Error(`unknown asset "${id}"`);
-      const damagedNow = !!this.service.damaged[a];
-      const roots = damagedNow ? [a] : a < net.nodeCount ? this.rootCauses(a, labels) : [];
-      const own = attributed.get(a) ?? { pop: 0, weighted: 0, critical: [] };
-      // Each repair-alone figure is a service update of its own. On large incidents, compute it
-      // where population is attributed to the asset; elsewhere it is almost always 0.
-      const exact = askedFor <= EXACT_RESTORE_LIMIT || (attributed.get(a)?.pop ?? 0) > 0;
-      const restored = damagedNow && exact ? this.restoredIfRepaired([a]) : { population: 0, weighted: 0 };
-      const backupsRunningOut = backups
-        .filter((b) => {
-          const dependee = net.depDependee[b.dependency];
-          return dependee === a || (!this.service.damaged[dependee] && this.rootCauses(dependee, labels).includes(a));
-        })
-        .map((b) => ({ node: net.assetIds[net.depDepender[b.dependency]], expiresAt: b.expiresAt, critical: net.criticality[net.depDepender[b.dependency]] > 1 }));
-      const criticalIds = own.critical.map((c) => net.assetIds[c]);
-      const severity = severityOf(own.pop, criticalIds.length + backupsRunningOut.filter((b) => b.critical).length);
-      return {
-        asset: id, network: net.networkOf(a), state: damagedNow ? "damaged" : "out_of_service",
-        populationOut: own.pop, weightedPopulationOut: own.weighted,
-        populationRestoredIfRepaired: restored.population, weightedRestoredIfRepaired: restored.weighted,
-        criticalFacilitiesAffected: criticalIds, backupsRunningOut, severity,
-        ...(damagedNow ? {} : { rootCauses: roots.map((r) => net.assetIds[r]) }),
-      };
-    });
+  /** Whether an asset is damaged now (needs a crew). */
+  isDamaged(assetId: string): boolean {
+    const a = this.net.index(assetId);
+    return a !== undefined && this.service.damaged[a] === 1;
+  }
+
+  /**
+   * A copy of the service state as it stands (damage, service, dependencies and their buffers):
+   * what a planner replays repairs through to judge many plans without simulating crews.
+   */
+  serviceSnapshot(): ServiceState {
+    return this.service.clone();
   }
 
   /** A copy of the service state, for what-if questions asked in the world layer (src/world/blocking.ts). */
@@ -560,153 +486,42 @@ export class World {
 
   /** Population that repairing these assets (now, together) would bring back. */
   restoredIfRepaired(assets: number[]): { population: number; weighted: number } {
-    const trial = this.service.clone();
-    const dirty = new Set<number>();
-    for (const a of assets) dirty.add(trial.setDamaged(a, false));
-    trial.update(this.clock, dirty);
-    const after = trial.populationOut();
-    return { population: this.out.population - after.population, weighted: this.out.weighted - after.weighted };
+    return restoredIfRepaired(this.outageView(), assets);
   }
 
-  /**
-   * For every node: the first failing element (damaged asset, or a node failing through a
-   * dependency) on its primary feed path from a supply. The feed tree is the topology's BFS
-   * tree, fixed for the scenario; in a meshed network it names the primary path's fault.
-   */
-  private feedPathLabels(): Int32Array {
-    const tree = this.feedTree ?? (this.feedTree = buildFeedTree(this.net));
-    const labels = new Int32Array(this.net.nodeCount).fill(-1);
-    const { damaged, functional } = this.service;
-    for (const u of tree.order) {
-      const p = tree.parentNode[u];
-      let label = p >= 0 ? labels[p] : -1;
-      if (label < 0 && p >= 0 && damaged[tree.parentLink[u]]) label = tree.parentLink[u];
-      if (label < 0 && (damaged[u] || !functional[u])) label = u;
-      labels[u] = label;
-    }
-    return labels;
-  }
-
-  /** The damaged assets whose repair brings node `i` back (through dependencies too). */
-  private rootCauses(i: number, labels: Int32Array, seen = new Set<number>()): number[] {
-    if (seen.has(i)) return [];
-    seen.add(i);
-    const net = this.net;
-    const label = labels[i];
-    if (label < 0) return [];
-    if (this.service.damaged[label]) return [label];
-    // `label` is a node failing through a dependency: follow its failed dependencies.
-    const out = new Set<number>();
-    for (let k = net.depsOfStart[label]; k < net.depsOfStart[label + 1]; k++) {
-      const d = net.depsOf[k];
-      if (this.service.depOk[d]) continue;
-      const dependee = net.depDependee[d];
-      if (this.service.damaged[dependee]) out.add(dependee);
-      else for (const r of this.rootCauses(dependee, labels, seen)) out.add(r);
-    }
-    return [...out];
-  }
-
-  private outageCause(i: number, labels: Int32Array, roots: number[]): string {
-    const net = this.net;
-    const label = labels[i];
-    const names = roots.map((r) => net.assetIds[r]).join(", ") || "unknown";
-    if (label === i) {
-      const failed: string[] = [];
-      for (let k = net.depsOfStart[i]; k < net.depsOfStart[i + 1]; k++) {
-        const d = net.depsOf[k];
-        if (!this.service.depOk[d]) failed.push(`${net.assetIds[net.depDependee[d]]} (${net.networkOf(net.depDependee[d])})`);
-      }
-      return `dependency out of service: ${failed.join(", ")}; root cause ${names}`;
-    }
-    if (label >= 0) return `no supply: upstream ${net.assetIds[label]} is ${this.service.damaged[label] ? "damaged" : "out of service"}; root cause ${names}`;
-    return "no supply: disconnected";
+  /** What the impact and root-cause analysis reads (src/world/outage-analysis.ts). */
+  private outageView(): OutageView {
+    this.feedTree ??= buildFeedTree(this.net);
+    return {
+      net: this.net, service: this.service, tree: this.feedTree, clock: this.clock, out: this.out,
+      activeByAsset: this.activeByAsset, damageCause: this.damageCause, damagedAt: this.damagedAt, outSince: this.outSince,
+    };
   }
 
   // ---------------------------------------------------------------- crews
 
   crewSummaries(): CrewSummary[] {
-    return this.crews.map((c) => {
-      const tl = this.crewTimeline(c);
-      return {
-        id: c.id, skills: [...c.skills], x: c.x, y: c.y,
-        status: c.current ? c.current.phase : "idle",
-        ...(c.current ? { currentAsset: c.current.record.assetId } : {}),
-        queue: c.queue.map((r) => r.assetId),
-        capacityLeftHours: round2((c.capacityLeftMin - tl.committedMin) / 60),
-        freeAt: round2(tl.freeAt), freeAtLocation: { x: tl.x, y: tl.y },
-        busyUntil: round2(tl.busyUntil), busyUntilLocation: { x: tl.busyX, y: tl.busyY },
-        queuedWorkHours: round2((tl.committedMin - this.crewTimeline(c, [], new Set(c.queue.map((r) => this.net.index(r.assetId)!))).committedMin) / 60),
-        speedKmh: c.speedKmh,
-      };
-    });
+    const v = this.timingView();
+    return this.crews.map((c) => crewSummary(v, c));
   }
 
   hasCrew(id: string): boolean {
     return this.crewById.has(id);
   }
 
-  /**
-   * Where a crew will be, and when, once its current work and queue are done (estimated with
-   * the weather forecast), and how many minutes of its capacity that work still uses.
-   */
-  private crewTimeline(c: CrewState, extra: number[] = [], without: ReadonlySet<number> = new Set()): { freeAt: number; x: number; y: number; committedMin: number; jobs: { asset: number; arrivalAt: number; completionAt: number; travel: number; repair: number }[]; busyUntil: number; busyX: number; busyY: number } {
-    let t = this.clock, x = c.x, y = c.y, committed = 0;
-    const jobs: { asset: number; arrivalAt: number; completionAt: number; travel: number; repair: number }[] = [];
-    if (c.current) {
-      const cur = c.current;
-      if (cur.phase === "travelling") {
-        committed += cur.endsAt - t;
-        t = cur.endsAt;
-        x = this.net.x[cur.asset]; y = this.net.y[cur.asset];
-        t = this.weather.workResumesAt(x, y, t);
-        const rep = this.repairMinutes(cur.asset, t);
-        committed += rep; t = this.weather.finishWork(x, y, t, rep).endsAt;
-      } else if (cur.phase === "on_hold") {
-        t = cur.endsAt;
-        const rep = this.repairMinutes(cur.asset, t);
-        committed += rep; t = this.weather.finishWork(this.net.x[cur.asset], this.net.y[cur.asset], t, rep).endsAt;
-      } else {
-        committed += cur.endsAt - t;
-        t = cur.endsAt;
-      }
-      x = this.net.x[cur.asset]; y = this.net.y[cur.asset];
-    }
-    const queued = c.queue.map((r) => this.net.index(r.assetId)!).filter((a) => !without.has(a));
-    const busyUntil = t, busyX = x, busyY = y;
-    const assets = [...queued, ...extra];
-    assets.forEach((a, k) => {
-      const travel = this.travelMinutes(x, y, a, c.speedKmh, t);
-      const arrival = t + travel;
-      const start = this.weather.workResumesAt(this.net.x[a], this.net.y[a], arrival);
-      const repair = this.repairMinutes(a, start);
-      committed += travel + repair;
-      t = this.weather.finishWork(this.net.x[a], this.net.y[a], start, repair).endsAt;
-      x = this.net.x[a]; y = this.net.y[a];
-      if (k >= queued.length) jobs.push({ asset: a, arrivalAt: arrival, completionAt: t, travel, repair });
-    });
-    return { freeAt: t, x, y, committedMin: committed, jobs, busyUntil, busyX, busyY };
+  /** What crew timing reads (src/world/crews.ts). */
+  private timingView(): CrewTimingView {
+    return { net: this.net, weather: this.weather, scenario: this.scenario, clock: this.clock };
   }
 
-  private crewCanTake(c: CrewState, assets: number[], without: ReadonlySet<number> = new Set()): boolean {
-    return this.crewTimeline(c, assets, without).committedMin <= c.capacityLeftMin + 1e-9;
+  private crewCanTake(c: CrewState, assets: number[]): boolean {
+    return crewCanTake(this.timingView(), c, assets);
   }
 
   /** Estimates for sending each crew to each asset after the work it already has. */
   estimateJobs(pairs: { crewId: string; assetId: string }[]): CrewEstimate[] {
-    return pairs.map(({ crewId, assetId }): CrewEstimate => {
-      const c = this.crewById.get(crewId);
-      const a = this.net.index(assetId);
-      if (!c) return { crewId, assetId, error: `unknown crew "${crewId}"` };
-      if (a === undefined) return { crewId, assetId, error: `unknown asset "${assetId}"` };
-      const job = this.crewTimeline(c, [a]).jobs[0];
-      const w = this.weather.at(this.net.x[a], this.net.y[a], job.arrivalAt);
-      const skill = c.skills.has(this.net.networkOf(a)) ? {} : { error: `crew ${crewId} cannot repair ${this.net.networkOf(a)} assets` };
-      return {
-        crewId, assetId, travelMinutes: round2(job.travel), repairMinutes: round2(job.repair),
-        arrivalAt: round2(job.arrivalAt), completionAt: round2(job.completionAt), weather: w.condition, ...skill,
-      };
-    });
+    const v = this.timingView();
+    return pairs.map(({ crewId, assetId }) => estimateJob(v, crewId, this.crewById.get(crewId), assetId));
   }
 
   /** Repair minutes for an asset if work started now (base time by type × weather). */
@@ -728,61 +543,13 @@ export class World {
 
   // ---------------------------------------------------------------- dispatch
 
-  /** Every reason the plan cannot be applied now; empty when it can. */
+  /** Every reason the plan cannot be applied now; empty when it can (src/world/plan-validation.ts). */
   validatePlan(plan: DispatchPlan): PlanValidation {
-    const errors: string[] = [];
-    const net = this.net;
-    const seen = new Set<string>();
-    const crewsSeen = new Set<string>();
-    // Queued work the plan moves (reassign) no longer counts against its old crew's capacity.
-    const moving = new Set<number>();
-    if (plan.reassign) {
-      for (const a of plan.assignments ?? []) for (const id of a.assetIds ?? []) {
-        const i = net.index(id);
-        if (i !== undefined && this.activeByAsset.get(i)?.status === "queued") moving.add(i);
-      }
-    }
-    if (!plan.assignments || plan.assignments.length === 0 || plan.assignments.every((a) => a.assetIds.length === 0)) {
-      errors.push("the plan assigns nothing: give at least one crew at least one damaged asset");
-    }
-    for (const { crewId, assetIds } of plan.assignments ?? []) {
-      const crew = this.crewById.get(crewId);
-      if (!crew) errors.push(`unknown crew "${crewId}"`);
-      if (crewsSeen.has(crewId)) errors.push(`crew ${crewId} appears twice in the plan: give each crew one ordered list`);
-      crewsSeen.add(crewId);
-      const ok: number[] = [];
-      for (const id of assetIds) {
-        const a = net.index(id);
-        if (a === undefined) { errors.push(`unknown asset "${id}"`); continue; }
-        if (seen.has(id)) { errors.push(`asset ${id} is assigned twice in the plan`); continue; }
-        seen.add(id);
-        if (!this.service.damaged[a]) {
-          if (a < net.nodeCount && !this.service.inService[a]) {
-            const roots = this.rootCauses(a, this.feedPathLabels()).map((r) => net.assetIds[r]);
-            errors.push(`asset ${id} is only out of service, not damaged: it needs no crew and comes back when ${roots.join(", ") || "its root cause"} is repaired`);
-          } else errors.push(`asset ${id} is not damaged`);
-          continue;
-        }
-        const active = this.activeByAsset.get(a);
-        if (active) {
-          const movable = plan.reassign && active.status === "queued";
-          if (!movable) {
-            errors.push(plan.reassign
-              ? `asset ${id} is already ${active.status} by crew ${active.crewId}: only queued work can be reassigned`
-              : `asset ${id} is already assigned to crew ${active.crewId} (${active.status}); set reassign to move queued work`);
-            continue;
-          }
-        }
-        if (!crew) continue;
-        if (!crew.skills.has(net.networkOf(a))) { errors.push(`crew ${crewId} cannot repair ${net.networkOf(a)} assets (skills: ${[...crew.skills].join(", ")}): ${id}`); continue; }
-        ok.push(a);
-      }
-      if (crew && ok.length > 0 && !this.crewCanTake(crew, ok, moving)) {
-        const tl = this.crewTimeline(crew, ok, moving);
-        errors.push(`crew ${crewId} lacks capacity: the work needs ${round2(tl.committedMin / 60)} h, it has ${round2(crew.capacityLeftMin / 60)} h left`);
-      }
-    }
-    return { valid: errors.length === 0, errors };
+    const { net, service } = this;
+    return validatePlan({
+      ...this.timingView(), service, activeByAsset: this.activeByAsset, crewById: this.crewById,
+      rootCauseIds: (a) => rootCauses(net, service, a, feedPathLabels(net, service, (this.feedTree ??= buildFeedTree(net)))).map((r) => net.assetIds[r]),
+    }, plan);
   }
 
   /** The deterministic id of a dispatch: the same decision at the same minute has the same id. */
@@ -860,106 +627,6 @@ export class World {
 
   /** The network's state as GeoJSON, for any GIS tool. Planar scenarios keep their x/y. */
   toGeoJSON(): GeoJsonFeatureCollection {
-    const net = this.net;
-    const state = (a: number) =>
-      this.service.damaged[a] ? "damaged"
-        : a < net.nodeCount && !this.service.inService[a] ? "out_of_service"
-          : this.everDamaged[a] ? "restored" : "working";
-    const features: GeoJsonFeature[] = [];
-    for (let i = 0; i < net.nodeCount; i++) {
-      features.push({ type: "Feature", geometry: { type: "Point", coordinates: [net.x[i], net.y[i]] },
-        properties: { id: net.assetIds[i], kind: "node", network: net.networkOf(i), type: net.assetType[i], state: state(i), population: net.population[i], criticality: net.criticality[i] } });
-    }
-    for (let j = 0; j < net.linkCount; j++) {
-      const a = net.nodeCount + j, f = net.linkFrom[j], t = net.linkTo[j];
-      const linkState = this.service.damaged[a] ? "damaged"
-        : !this.service.inService[f] || !this.service.inService[t] ? "out_of_service"
-          : this.everDamaged[a] ? "restored" : "working";
-      features.push({ type: "Feature", geometry: { type: "LineString", coordinates: [[net.x[f], net.y[f]], [net.x[t], net.y[t]]] },
-        properties: { id: net.assetIds[a], kind: "link", network: net.networkOf(a), type: net.assetType[a], state: linkState, lengthKm: round2(net.linkLengthKm[j]) } });
-    }
-    for (const c of this.crews) {
-      features.push({ type: "Feature", geometry: { type: "Point", coordinates: [c.x, c.y] },
-        properties: { id: c.id, kind: "crew", status: c.current ? c.current.phase : "idle", asset: c.current?.record.assetId ?? null, queue: c.queue.map((r) => r.assetId) } });
-    }
-    return { type: "FeatureCollection", properties: { scenario: this.scenario.name, minute: this.clock, coordinates: this.scenario.coordinates }, features };
+    return networkGeoJson({ scenario: this.scenario, net: this.net, service: this.service, everDamaged: this.everDamaged, crews: this.crews, minute: this.clock });
   }
-}
-
-/** Up to this many assets asked at once, every repair-alone figure is simulated. */
-const EXACT_RESTORE_LIMIT = 300;
-
-export class PlanRejected extends Error {
-  constructor(readonly errors: string[]) {
-    super(`plan rejected: ${errors.join("; ")}`);
-    this.name = "PlanRejected";
-  }
-}
-
-export interface GeoJsonFeature {
-  type: "Feature";
-  geometry: { type: "Point"; coordinates: number[] } | { type: "LineString"; coordinates: number[][] };
-  properties: Record<string, unknown>;
-}
-export interface GeoJsonFeatureCollection {
-  type: "FeatureCollection";
-  properties: Record<string, unknown>;
-  features: GeoJsonFeature[];
-}
-
-function round2(v: number): number {
-  return Math.round(v * 100) / 100;
-}
-
-function severityOf(population: number, critical: number): Severity {
-  if (critical > 0 || population >= 10_000) return "critical";
-  if (population >= 1_000) return "high";
-  if (population >= 100) return "medium";
-  return "low";
-}
-
-/** Multi-source BFS from every supply over the whole topology, ignoring damage. */
-function buildFeedTree(net: CompiledNetwork) {
-  const N = net.nodeCount;
-  const order = new Int32Array(N);
-  const parentNode = new Int32Array(N).fill(-1);
-  const parentLink = new Int32Array(N).fill(-1);
-  const seen = new Uint8Array(N);
-  let head = 0, tail = 0;
-  for (const supplies of net.suppliesByNetwork) for (const s of supplies) { seen[s] = 1; order[tail++] = s; }
-  while (head < tail) {
-    const u = order[head++];
-    for (let k = net.adjStart[u]; k < net.adjStart[u + 1]; k++) {
-      const v = net.adjNode[k];
-      if (seen[v]) continue;
-      seen[v] = 1;
-      parentNode[v] = u;
-      parentLink[v] = net.adjLink[k];
-      order[tail++] = v;
-    }
-  }
-  // Nodes no supply can ever reach still get a label (themselves).
-  for (let i = 0; i < N; i++) if (!seen[i]) order[tail++] = i;
-  return { order, parentNode, parentLink };
-}
-
-/** Scheduled damage from the scenario plus storm damage drawn from the seed. */
-function buildDamageSchedule(s: Scenario, net: CompiledNetwork, weather: WeatherTimeline, seed: number): ScheduledDamage[] {
-  const out: ScheduledDamage[] = s.damage.map((d) => ({ asset: net.index(d.asset)!, at: d.atMinutes, cause: d.atMinutes > 0 ? "damage reported" : "initial damage" }));
-  const random = mulberry32(seed ^ 0x5eed);
-  for (const p of s.weather) {
-    if (!p.damageRatePerHour) continue;
-    const count = poisson(random, (p.damageRatePerHour * (p.toMinutes - p.fromMinutes)) / 60);
-    if (count === 0) continue;
-    const candidates: number[] = [];
-    for (let a = 0; a < net.assetCount; a++) {
-      if (a < net.nodeCount && net.role[a] === 0) continue; // plants and gate stations are hardened
-      if (weather.covers(p, net.x[a], net.y[a])) candidates.push(a);
-    }
-    for (let k = 0; k < count && candidates.length > 0; k++) {
-      const at = Math.round(p.fromMinutes + random() * (p.toMinutes - p.fromMinutes));
-      out.push({ asset: candidates[Math.floor(random() * candidates.length)], at, cause: `${p.condition} damage` });
-    }
-  }
-  return out.sort((a, b) => a.at - b.at || a.asset - b.asset);
 }

@@ -3,9 +3,9 @@ import { AIMessage, ToolMessage, type BaseMessage } from "@langchain/core/messag
 import { MemorySaver } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import { buildGraph } from "../../src/graph/graph.js";
-import { PLANNER_TOOL_NAMES } from "../../src/graph/nodes/repair-planning.js";
 import type { AgentState } from "../../src/graph/state.js";
 import { SimulatorWorldProvider } from "../../src/graph/world-provider.js";
+import { AGENT_TOOL_NAMES } from "../../src/tools/agent-tools.js";
 import { OfflinePlannerModel } from "../../src/models/offline-planner.js";
 import type { Scenario } from "../../src/world/scenario/schema.js";
 import { feederWithPump } from "../support/scenarios.js";
@@ -64,7 +64,7 @@ describe("the agent graph, end to end", () => {
     const bound = (model as ScriptedModel).recording.boundTools;
     expect(bound.length).toBeGreaterThan(0);
     for (const names of bound) {
-      expect([...names].sort()).toEqual([...PLANNER_TOOL_NAMES].sort());
+      expect([...names].sort()).toEqual([...AGENT_TOOL_NAMES, "assign_repair_crew"].sort());
       expect(names).not.toContain("detect_failure_nodes");
       expect(names).not.toContain("estimate_impact");
     }

@@ -75,7 +75,10 @@ describe("nodes", () => {
 
   it("FINAL says why the run ended", () => {
     expect(finalStatus(fresh({ fatalError: "boom" })).status).toBe("error");
-    expect(finalStatus(fresh({ stepCount: 60 })).status).toBe("max_steps");
+    // The step limit, when the check after the last state would have gone on (here: new damage).
+    const limited = finalStatus(fresh({ stepCount: 59, statesVisited: ["RESCHEDULING"], newFailureCount: 1 }));
+    expect(limited).toEqual({ status: "max_steps", reason: "stopped with work left after 60 steps, FINAL included (limit 60)" });
+    expect(finalStatus(fresh({ stepCount: 59, statesVisited: ["RESCHEDULING"], newFailureCount: 0, failures: null })).status).toBe("healthy");
     expect(finalStatus(fresh({ failures: null })).status).toBe("healthy");
   });
 });

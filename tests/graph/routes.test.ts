@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { failuresFound, newFailures, validAction } from "../../src/graph/routes.js";
+import { failuresFound, newFailures, stoppedAtStepLimit, validAction } from "../../src/graph/routes.js";
 import type { AgentState } from "../../src/graph/state.js";
 
 const base = {
@@ -40,5 +40,27 @@ describe("new failures?", () => {
     expect(newFailures({ ...base, pendingWork: 1 })).toBe("FAILURE_DETECTION");
     expect(newFailures(base)).toBe("FINAL");
     expect(newFailures({ ...base, newFailureCount: 2, stepCount: 60 })).toBe("FINAL");
+  });
+});
+
+describe("the step limit", () => {
+  // A route is taken only if FINAL still fits after the steps it commits to: FINAL is never past the limit.
+  it("leaves room for FINAL after the plain edges (IMPACT_ANALYSIS -> REPAIR_PLANNING, EXECUTION -> RESCHEDULING)", () => {
+    const work = { ...base, failures: failures(["L1"]), maxSteps: 7 };
+    expect(failuresFound({ ...work, stepCount: 4 })).toBe("IMPACT_ANALYSIS"); // IA 5, RP 6, FINAL 7
+    expect(failuresFound({ ...work, stepCount: 5 })).toBe("FINAL");
+    expect(validAction({ ...work, proposedPlan: plan, planSource: "model", stepCount: 4 })).toBe("EXECUTION"); // EX 5, RS 6, FINAL 7
+    expect(validAction({ ...work, proposedPlan: plan, planSource: "model", stepCount: 5 })).toBe("FINAL");
+    expect(validAction({ ...work, planSource: "model", planErrors: ["x"], stepCount: 5 })).toBe("REPAIR_PLANNING"); // RP 6, FINAL 7
+    expect(newFailures({ ...work, newFailureCount: 1, stepCount: 5 })).toBe("FAILURE_DETECTION"); // FD 6, FINAL 7
+    expect(newFailures({ ...work, newFailureCount: 1, stepCount: 6 })).toBe("FINAL");
+  });
+
+  it("tells a run stopped with work left from one that had nothing more to do", () => {
+    const work = { ...base, failures: failures(["L1"]), maxSteps: 7, stepCount: 6 };
+    expect(stoppedAtStepLimit({ ...work, newFailureCount: 1 }, "RESCHEDULING")).toBe(true);
+    expect(stoppedAtStepLimit(work, "RESCHEDULING")).toBe(false);
+    expect(stoppedAtStepLimit(work, "FAILURE_DETECTION")).toBe(true);
+    expect(stoppedAtStepLimit({ ...work, fatalError: "x" }, "FAILURE_DETECTION")).toBe(false);
   });
 });

@@ -1,12 +1,15 @@
 /** FINAL: why the run ended, and the incident's figures so far. */
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { stoppedAtStepLimit } from "../routes.js";
 import { worldFor, type GraphDeps } from "../runtime.js";
 import type { AgentState, AgentUpdate } from "../state.js";
 
 export function finalStatus(state: AgentState): { status: string; reason: string } {
   const f = state.failures;
   if (state.fatalError) return { status: "error", reason: state.fatalError };
-  if (state.stepCount >= state.maxSteps) return { status: "max_steps", reason: `stopped after ${state.stepCount} steps (limit ${state.maxSteps})` };
+  if (stoppedAtStepLimit(state, state.statesVisited.at(-1))) {
+    return { status: "max_steps", reason: `stopped with work left after ${state.stepCount + 1} steps, FINAL included (limit ${state.maxSteps})` };
+  }
   if (state.planSource === "fallback" && state.planErrors.length) return { status: "error", reason: `no valid plan, not even the optimizer's: ${state.planErrors.join("; ")}` };
   if (!f || (f.damagedCount === 0 && f.outOfServiceCount === 0)) return { status: "healthy", reason: "no failures: the network is healthy" };
   if (f.toPlanCount === 0 && f.waitingCount > 0) return { status: "waiting", reason: `${f.waitingCount} damaged asset(s) wait for a crew that can take them: ${f.waiting.slice(0, 10).join(", ")}` };

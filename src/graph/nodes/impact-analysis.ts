@@ -3,6 +3,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { createSystemTools } from "../../tools/system-tools.js";
 import { type ImpactMemory, rememberFailures } from "../../memory/agent-memory.js";
 import type { ImpactReport } from "../../world/types.js";
+import { byUrgency, savesCriticalBackup, urgencyOfReport } from "../../planning/urgency.js";
 import { worldFor, type GraphDeps } from "../runtime.js";
 import type { AgentState, AgentUpdate } from "../state.js";
 
@@ -20,18 +21,20 @@ export function makeImpactAnalysisNode(deps: GraphDeps) {
     const ids = (snapshot?.damaged ?? state.failures?.damaged ?? []).map((d) => d.id);
     const reports = ((await tools.estimate_impact.invoke({ asset_ids: ids }, config)) as (ImpactReport | { asset: string; error: string })[])
       .filter((r): r is ImpactReport => !("error" in r));
-    // Then the memory keeps the most urgent ones: by criticality-weighted population out.
-    const urgency = new Map(reports.map((r) => [r.asset, r.weightedPopulationOut + (r.backupsRunningOut.some((b) => b.critical) ? 1e12 : 0)]));
-    const failures = snapshot ? rememberFailures(snapshot, await world.agent.getAvailableCrews(), (id) => urgency.get(id) ?? 0) : undefined;
+    // The memory keeps the most urgent ones, by one measure (src/planning/urgency.ts): the failure
+    // list, the impacts kept and the model's context are all in this order.
+    const urgencies = new Map(reports.map((r) => [r.asset, urgencyOfReport(r)]));
+    const failures = snapshot ? rememberFailures(snapshot, await world.agent.getAvailableCrews(), (id) => urgencies.get(id) ?? 0) : undefined;
     const summary: Record<string, number> = {};
     for (const r of reports) summary[`${r.network}/${r.severity}`] = (summary[`${r.network}/${r.severity}`] ?? 0) + 1;
     const impacts: ImpactMemory[] = reports
-      .sort((a, b) => b.weightedPopulationOut - a.weightedPopulationOut || b.backupsRunningOut.length - a.backupsRunningOut.length || (a.asset < b.asset ? -1 : 1))
+      .sort(byUrgency((r) => urgencies.get(r.asset) ?? 0, (r) => r.asset))
       .slice(0, MAX_IMPACTS_IN_STATE)
       .map((r) => ({
         asset: r.asset, network: r.network, populationOut: r.populationOut, weightedPopulationOut: r.weightedPopulationOut,
         populationRestoredIfRepaired: r.populationRestoredIfRepaired, severity: r.severity,
         criticalFacilities: [...r.criticalFacilitiesAffected, ...r.backupsRunningOut.filter((b) => b.critical).map((b) => b.node)],
+        ...(savesCriticalBackup(r) ? { savesCriticalBackup: true } : {}),
         ...(r.backupsRunningOut.length ? { backupExpiresAt: Math.min(...r.backupsRunningOut.map((b) => b.expiresAt)) } : {}),
       }));
     return {

@@ -8,7 +8,7 @@
 import { HumanMessage, RemoveMessage, SystemMessage, ToolMessage, type AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { REMOVE_ALL_MESSAGES, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { MAX_EXPECTED_JOBS_IN_STATE, MAX_REASONING_CHARS, REPLY_RESERVE_TOKENS, ROUND_BUDGET_SHARE } from "../../limits.js";
+import { MAX_REASONING_CHARS, REPLY_RESERVE_TOKENS, ROUND_BUDGET_SHARE } from "../../limits.js";
 import { describeModelError } from "../../models/index.js";
 import type { ExpectedEffect } from "../../planning/optimizer.js";
 import { buildContextMessage, buildSystemPrompt, toolJsonSchema } from "../../prompts/assemble.js";
@@ -23,7 +23,8 @@ import { SYSTEM_TOOL_NAMES, createPlanSubmissionTool, toDispatchPlan } from "../
 import type { DispatchPlan } from "../../world/types.js";
 import { ensureConfiguration, type Configuration } from "../configuration.js";
 import { modelFor, worldFor, type GraphDeps } from "../runtime.js";
-import { MAX_IDS_PER_RECORD, type AgentState, type AgentUpdate, type PlanRecord, type ProposalComparison, type RunCounters } from "../state.js";
+import { boundedEffect, recordPlan } from "../plan-record.js";
+import type { AgentState, AgentUpdate, RunCounters } from "../state.js";
 import { admitWithinBudget, jsonResultMessage, readJsonAction, readToolCalls, runTool } from "../tool-runner.js";
 import type { IncidentWorld } from "../../planning/incident-world.js";
 import { compareWithProposal } from "../proposal-choice.js";
@@ -32,8 +33,6 @@ import { compareWithProposal } from "../proposal-choice.js";
  * The tools the planning model is bound to: the agent tools plus assign_repair_crew, which
  * only submits a plan (validated here; EXECUTION dispatches it).
  */
-export const PLANNER_TOOL_NAMES = [...AGENT_TOOL_NAMES, "assign_repair_crew"] as const;
-
 export function plannerTools(world: IncidentWorld): StructuredToolInterface[] {
   return [...createAgentTools(world), createPlanSubmissionTool(world)];
 }
@@ -63,12 +62,11 @@ async function fallback(world: IncidentWorld, state: AgentState, cfg: Configurat
     // assign_repair_crew takes at most 4,000 characters of reasoning; the optimizer's, on a large incident, is longer.
     reasoning: clip(`Fallback: the optimizer's plan, after ${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts}). ${proposal.plan.reasoning ?? ""}`.trim(), MAX_REASONING_CHARS),
   };
-  const validation = await world.system.validatePlan(plan);
-  const errors = validation.errors.length ? validation.errors : [];
+  const errors = (await world.system.validatePlan(plan)).errors;
   return {
     proposedPlan: plan, planSource: "fallback", planErrors: errors, expectedEffect: boundedEffect(proposal.expected),
     counters: { fallbacks: 1 },
-    planHistory: [record(state, "fallback", plan, errors, proposal.expected)],
+    planHistory: [recordPlan(state, { source: "fallback", plan, errors, expected: proposal.expected })],
     ...(errors.length ? { errors: [`fallback plan refused: ${errors.join("; ")}`] } : {}),
   };
 }
@@ -119,7 +117,7 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     return {
       messages: [...reset, ...added], proposedPlan: plan, planSource: "model", planErrors: errors,
       planAttempts: state.planAttempts + 1, counters: { ...counters, invalidPlans: 1 },
-      ...(plan ? { planHistory: [record(state, "model", plan, errors)] } : {}),
+      ...(plan ? { planHistory: [recordPlan(state, { source: "model", plan, errors })] } : {}),
       errors: [`invalid plan (attempt ${state.planAttempts + 1}): ${errors.join("; ")}`],
     };
   };
@@ -127,8 +125,12 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
   for (let turn = 0; turn < cfg.maxModelTurns; turn++) {
     let ai: AIMessage;
     try {
+      // An attempt past its time limit (src/persistence/node-faults.ts) stops here: its retry has the conversation.
+      config.signal?.throwIfAborted();
       ai = (await runnable.invoke(withinBudget(conversation, cfg.contextBudgetTokens - toolSchemaTokens), config)) as AIMessage;
+      config.signal?.throwIfAborted();
     } catch (e) {
+      if (config.signal?.aborted) throw config.signal.reason;
       return { messages: [...reset, ...added], counters, fatalError: `model call failed: ${describeModelError(e)}` };
     }
     counters.modelCalls! += 1;
@@ -161,6 +163,7 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     // Results share what is left of the budget, smallest first, keeping room for the next reply.
     const budgetLeft = cfg.contextBudgetTokens - toolSchemaTokens - REPLY_RESERVE_TOKENS - conversationTokens(conversation);
     const ran = await Promise.all(factCalls.map((c) => runTool(byName.get(c.name), c, config)));
+    config.signal?.throwIfAborted();
     const results = admitWithinBudget(ran, budgetLeft, json);
     counters.toolCalls! += factCalls.length;
     push(...results.map((r) => (json ? jsonResultMessage(r) : r.message)));
@@ -204,27 +207,9 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     const vsProposal = compareWithProposal(world, plan!, args.success ? args.data.proposal_id : undefined);
     return {
       messages: [...reset, ...added], proposedPlan: plan, planSource: "model", planErrors: [], counters,
-      expectedEffect: expected ? boundedEffect(expected) : null, planHistory: [record(state, "model", plan!, [], expected, vsProposal)],
+      expectedEffect: expected ? boundedEffect(expected) : null, planHistory: [recordPlan(state, { source: "model", plan: plan!, errors: [], expected, ...(vsProposal ? { vsProposal } : {}) })],
     };
   }
   const reason = NO_ASSIGN_REASON.replace("{turns}", String(cfg.maxModelTurns));
   return invalid([reason], null, [new HumanMessage(DECIDE_NOW_MESSAGE.replace("{reason}", reason))]);
-}
-
-function record(state: AgentState, source: PlanRecord["source"], plan: DispatchPlan, errors: string[], expected?: { customerMinutes: number; weightedCustomerMinutes: number; criticalFacilitiesLost: string[]; horizonMinutes?: number }, vsProposal?: ProposalComparison): PlanRecord {
-  // A plan of thousands of jobs is kept as each crew's first jobs and a count: what was sent is
-  // in the dispatch log, and the history stays small.
-  const jobs = plan.assignments.reduce((n, a) => n + a.assetIds.length, 0);
-  const perCrew = Math.max(1, Math.floor(MAX_IDS_PER_RECORD / Math.max(1, plan.assignments.length)));
-  const kept = jobs <= MAX_IDS_PER_RECORD ? plan : { ...plan, assignments: plan.assignments.map((a) => ({ ...a, assetIds: a.assetIds.slice(0, perCrew) })) };
-  return {
-    step: state.stepCount + 1, at: state.clock, source, plan: kept, ...(kept !== plan ? { jobCount: jobs } : {}), valid: errors.length === 0, errors,
-    ...(expected ? { expected: { customerMinutes: expected.customerMinutes, weightedCustomerMinutes: expected.weightedCustomerMinutes, criticalFacilitiesLost: expected.criticalFacilitiesLost, ...(expected.horizonMinutes !== undefined ? { horizonMinutes: expected.horizonMinutes } : {}) } } : {}),
-    ...(vsProposal ? { vsProposal } : {}),
-  };
-}
-
-function boundedEffect(e: ExpectedEffect): ExpectedEffect {
-  if (e.jobs.length <= MAX_EXPECTED_JOBS_IN_STATE) return e;
-  return { ...e, jobs: e.jobs.slice(0, MAX_EXPECTED_JOBS_IN_STATE), jobCount: e.jobs.length };
 }

@@ -7,6 +7,8 @@
  */
 import type { Scenario, ScenarioCrew, ScenarioLink, ScenarioNode } from "./schema.js";
 import { mulberry32 } from "../prng.js";
+import { clusteredDamage, linkMidpoint, meshAssumptions, meshDependencies, resolveMesh, type MeshOptions } from "./mesh.js";
+import { Grid } from "./spatial-grid.js";
 
 export interface GenerateOptions {
   seed: number;
@@ -21,10 +23,15 @@ export interface GenerateOptions {
   name?: string;
   /** If set, a six-hour storm over the whole region that damages this many assets per hour on average. */
   stormDamageRatePerHour?: number;
+  /**
+   * Meshed and interdependent like a real city (src/world/scenario/mesh.ts): more loops, power and
+   * telecom needing each other, other networks' sources and stations needing power, damage
+   * clustered around epicentres and all at minute 0 (an earthquake).
+   */
+  meshed?: boolean | MeshOptions;
 }
 
 export const DEFAULT_NETWORKS = ["power", "water", "gas", "telecom"] as const;
-
 
 interface NetworkKinds {
   supply: string;
@@ -55,63 +62,6 @@ const DEFAULT_REPAIR_MINUTES = 120;
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
-/** A uniform grid over [0, side]² holding point indices, for nearest and nearby queries. */
-class Grid {
-  readonly g: number;
-  readonly cell: number;
-  readonly cells: number[][];
-  constructor(side: number, expected: number, private readonly xs: Float64Array, private readonly ys: Float64Array) {
-    this.g = Math.max(1, Math.min(1024, Math.ceil(Math.sqrt(expected / 2))));
-    this.cell = side / this.g;
-    this.cells = Array.from({ length: this.g * this.g }, () => []);
-  }
-  private c(v: number): number {
-    const k = Math.floor(v / this.cell);
-    return k < 0 ? 0 : k >= this.g ? this.g - 1 : k;
-  }
-  insert(i: number): void {
-    this.cells[this.c(this.ys[i]!) * this.g + this.c(this.xs[i]!)]!.push(i);
-  }
-  /** Nearest inserted point to (x, y), or -1 if the grid is empty. */
-  nearest(x: number, y: number): number {
-    const cx = this.c(x), cy = this.c(y), g = this.g;
-    let best = -1, bestD = Infinity;
-    for (let r = 0; r < g; r++) {
-      const x0 = cx - r, x1 = cx + r, y0 = cy - r, y1 = cy + r;
-      for (let gy = Math.max(0, y0); gy <= Math.min(g - 1, y1); gy++) {
-        const edgeRow = gy === y0 || gy === y1;
-        for (let gx = Math.max(0, x0); gx <= Math.min(g - 1, x1); gx++) {
-          if (!edgeRow && gx !== x0 && gx !== x1) continue;
-          for (const i of this.cells[gy * g + gx]!) {
-            const dx = this.xs[i]! - x, dy = this.ys[i]! - y;
-            const d = dx * dx + dy * dy;
-            if (d < bestD) { bestD = d; best = i; }
-          }
-        }
-      }
-      // Points outside ring r are at least r cells away.
-      if (best >= 0 && Math.sqrt(bestD) <= r * this.cell) break;
-    }
-    return best;
-  }
-  /** A random point in the 3×3 cells around i's cell, other than i, or -1. */
-  randomNear(i: number, rand: () => number): number {
-    const cx = this.c(this.xs[i]!), cy = this.c(this.ys[i]!), g = this.g;
-    let total = 0;
-    for (let gy = Math.max(0, cy - 1); gy <= Math.min(g - 1, cy + 1); gy++)
-      for (let gx = Math.max(0, cx - 1); gx <= Math.min(g - 1, cx + 1); gx++) total += this.cells[gy * g + gx]!.length;
-    if (total <= 1) return -1;
-    let k = Math.floor(rand() * total);
-    for (let gy = Math.max(0, cy - 1); gy <= Math.min(g - 1, cy + 1); gy++)
-      for (let gx = Math.max(0, cx - 1); gx <= Math.min(g - 1, cx + 1); gx++) {
-        const cell = this.cells[gy * g + gx]!;
-        if (k < cell.length) return cell[k] === i ? -1 : cell[k]!;
-        k -= cell.length;
-      }
-    return -1;
-  }
-}
-
 interface Town { x: number; y: number; sigma: number; weight: number }
 
 /** Generates a synthetic multi-network region. See GenerateOptions. */
@@ -125,6 +75,7 @@ export function generateRegion(opts: GenerateOptions): Scenario {
     throw new RangeError(`nodes must be at least ${2 * networks.length} (2 per network), got ${opts.nodes}`);
   }
 
+  const mesh = resolveMesh(opts.meshed);
   const rand = mulberry32(seed ^ 0x5eed1234);
   const randInt = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
@@ -258,7 +209,7 @@ export function generateRegion(opts: GenerateOptions): Scenario {
       grid.insert(i);
     }
     // Loops: about 1.5 links per node overall, each between near neighbours not already linked.
-    const target = Math.round(n * 1.5);
+    const target = Math.round(n * (mesh ? mesh.linksPerNode(net) : 1.5));
     let extra = target - (n - supplies);
     const budget = extra * 20 + 100;
     for (let tries = 0; extra > 0 && tries < budget; tries++) {
@@ -282,7 +233,11 @@ export function generateRegion(opts: GenerateOptions): Scenario {
     for (const i of list) g.insert(i);
     return g;
   };
-  if (powerK >= 0 && stations[powerK]!.length > 0) {
+  if (mesh) {
+    const supplies = networks.map((_, k) => nodes.flatMap((n, i) => (nodeNetwork[i] === k && isSupply[i] ? [i] : [])));
+    const nearestOf = (list: number[]) => { const g = gridOf(list); return (x: number, y: number) => g.nearest(x, y); };
+    dependencies.push(...meshDependencies({ networks, nodes, stations, supplies, nearestOf, pick }));
+  } else if (powerK >= 0 && stations[powerK]!.length > 0) {
     const substations = gridOf(stations[powerK]!);
     networks.forEach((net, k) => {
       if (k === powerK) return;
@@ -333,7 +288,12 @@ export function generateRegion(opts: GenerateOptions): Scenario {
     }
     return out;
   };
-  const damaged: { id: string; network: string; type: string }[] = [
+  const nodeIdx = mesh ? new Map(nodes.map((n, i) => [n.id, i])) : null;
+  const nodeAt = (id: string) => nodes[nodeIdx!.get(id)!]!;
+  const damaged: { id: string; network: string; type: string }[] = mesh?.clusteredDamage ? clusteredDamage(
+    [...links.map((l) => linkMidpoint(l, nodeAt)), ...nodePool.map((i) => ({ x: xs[i]!, y: ys[i]! }))],
+    count, rand, nodes,
+  ).map((j) => (j < links.length ? links[j]! : nodes[nodePool[j - links.length]!]!)).map((a) => ({ id: a.id, network: a.network, type: a.type })) : [
     ...sample(links.length, linkDamage).map((j) => ({ id: links[j]!.id, network: links[j]!.network, type: links[j]!.type })),
     ...sample(nodePool.length, nodeDamage).map((j) => {
       const node = nodes[nodePool[j]!]!;
@@ -345,7 +305,7 @@ export function generateRegion(opts: GenerateOptions): Scenario {
     const j = Math.floor(rand() * (i + 1));
     [damaged[i], damaged[j]] = [damaged[j]!, damaged[i]!];
   }
-  const later = count >= 10 ? Math.floor(count / 10) : 0;
+  const later = count >= 10 && !mesh ? Math.floor(count / 10) : 0;
   const damage: Scenario["damage"] = damaged.map((d, i) => ({ asset: d.id, atMinutes: i < count - later ? 0 : randInt(1, 24) * 15 }));
   damage.sort((a, b) => a.atMinutes - b.atMinutes);
 
@@ -395,9 +355,10 @@ export function generateRegion(opts: GenerateOptions): Scenario {
   const repairMinutes: Record<string, number> = {};
   for (const [type, minutes] of Object.entries(REPAIR_MINUTES)) if (usedTypes.has(type)) repairMinutes[type] = minutes;
 
+  const meshText = mesh ? meshAssumptions(mesh, networks) : null;
   return {
     name: opts.name ?? `synthetic-${seed}-${total}`,
-    description: `Synthetic region of ${total} nodes and ${links.length} links over ${networks.length} networks (${networks.join(", ")}), ${side} km square, seed ${seed}.`,
+    description: `Synthetic ${mesh ? "meshed, interdependent " : ""}region of ${total} nodes and ${links.length} links over ${networks.length} networks (${networks.join(", ")}), ${side} km square, seed ${seed}.`,
     coordinates: { kind: "xy", unit: "km" },
     startTime: "2026-01-01T00:00:00Z",
     seed,
@@ -415,9 +376,9 @@ export function generateRegion(opts: GenerateOptions): Scenario {
       `Nodes cluster around ${townCount} towns in a ${side} km square shared by all networks; about a fifth of demand and junction nodes are rural.`,
       "Each network has a few supply nodes, about 20% transit nodes (a third of them stations such as substations or pumping stations) and demand areas of 50 to 5000 people.",
       "Critical facilities (hospitals, water treatment, emergency services and similar) are demand nodes with criticality 5 to 20.",
-      "Links form radial feeders grown outward from the supplies, each node joining the nearest node already connected, plus loop links between near neighbours to about 1.5 links per node.",
-      "Stations of other networks depend on the nearest power substation (telecom sites have battery buffers, some water and gas stations have tanks or generators); about half the power substations depend on the nearest telecom site with an 8 to 24 hour buffer.",
-      "About 2% of assets are damaged unless stated, mostly links; supplies and critical facilities are never damaged directly; a tenth of the damage arrives within the first six hours.",
+      meshText?.links ?? "Links form radial feeders grown outward from the supplies, each node joining the nearest node already connected, plus loop links between near neighbours to about 1.5 links per node.",
+      meshText?.dependencies ?? "Stations of other networks depend on the nearest power substation (telecom sites have battery buffers, some water and gas stations have tanks or generators); about half the power substations depend on the nearest telecom site with an 8 to 24 hour buffer.",
+      meshText?.damage ?? "About 2% of assets are damaged unless stated, mostly links; supplies and critical facilities are never damaged directly; a tenth of the damage arrives within the first six hours.",
       `Crews work from depots at the largest towns, with a primary network each and some with a second; each has ${capacityHours} hours of capacity.`,
     ],
   };
