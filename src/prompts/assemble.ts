@@ -137,7 +137,10 @@ export function contextData(input: ContextInput, maxFailures: number, maxCrews: 
   // The trigger of this round: new failures found while time passed in this run, else the run's own.
   const trigger = state.newFailureCount
     ? { kind: "new_failures", at: round1(state.clock), message: `${state.newFailureCount} new failure(s) found while time passed`, assets: (state.newFailures ?? []).slice(0, 10), ...(state.trigger ? { run_started_by: state.trigger } : {}) }
-    : state.trigger;
+    : state.trigger && state.clock > (state.trigger.at ?? 0) + 0.05
+      // Later in the run with nothing new: work waits for a crew (one was freed, or capacity changed).
+      ? { kind: "recheck", at: round1(state.clock), message: "time passed since the run's trigger; damaged assets wait for a crew", run_started_by: state.trigger }
+      : state.trigger;
   return {
     incident: state.incidentId, minute: round1(state.clock),
     ...(trigger ? { trigger } : {}),

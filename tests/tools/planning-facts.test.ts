@@ -149,9 +149,11 @@ describe("the trigger and what is new", () => {
     expect(data.new_since_last_round).toEqual({ since_minute: 0, damaged: 1, ids: ["TX-5A"] });
   });
 
-  it("is the run's trigger when nothing new came while time passed", () => {
+  it("is the run's trigger at the run's start, and a recheck later in the run with nothing new", () => {
     const data = contextData({ state: base({ trigger: { kind: "cascade", at: 139, message: "m" }, clock: 139 }), crews: [], historyWindow: 3 }, 10, 10);
     expect(data.trigger).toMatchObject({ kind: "cascade", at: 139 });
+    const later = contextData({ state: base({ trigger: { kind: "cascade", at: 139, message: "m" }, clock: 200 }), crews: [], historyWindow: 3 }, 10, 10);
+    expect(later.trigger).toMatchObject({ kind: "recheck", at: 200, run_started_by: { kind: "cascade", at: 139 } });
   });
 });
 
