@@ -12,7 +12,6 @@ const MAX_LINES = 400;
  * an entry here is a promise, not a reason (reasons go in the file's own comment).
  */
 const PENDING: Record<string, string> = {
-  "src/planning/optimizer.ts": "2026-12-02: being rewritten (issue 14, the optimizer's part); remove when it lands",
 };
 
 function sourceFiles(dir: string): string[] {

@@ -14,7 +14,8 @@ import { performance } from "node:perf_hooks";
 import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
 import { markdownReport } from "../src/evaluation/format.js";
 import { IEEE123_DAMAGE_SETS } from "../src/evaluation/cases.js";
-import { buildSuite, evaluateSuite, summarize } from "../src/evaluation/suite.js";
+import { buildSuite, evaluateSuite } from "../src/evaluation/suite.js";
+import { summarize } from "../src/evaluation/targets.js";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),

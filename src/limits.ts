@@ -56,15 +56,15 @@ export const EXPECTED_EFFECT_SIMULATED_JOBS = 150;
  * The search's budget in surrogate evaluations: this many per asset planned, between the floor
  * and the ceiling below. Counted work, never wall time, so that a resumed incident decides the same.
  */
-export const SEARCH_EVALUATIONS_PER_ASSET = 25;
-export const SEARCH_MIN_EVALUATIONS = 300;
-export const SEARCH_MAX_EVALUATIONS = 8_000;
+export const SEARCH_EVALUATIONS_PER_ASSET = 40;
+export const SEARCH_MIN_EVALUATIONS = 2_000;
+export const SEARCH_MAX_EVALUATIONS = 10_000;
 /**
  * The search's budget in network work: nodes visited by the surrogate's service updates
- * (`ServiceState.visits`). About 2 s of one core on this kind of machine; it is what bounds the
+ * (`ServiceState.visits`). About 2 to 4 s of one core on this kind of machine; it is what bounds the
  * search on large networks, where one replay of every job visits the most nodes.
  */
-export const SEARCH_SERVICE_WORK = 30_000_000;
+export const SEARCH_SERVICE_WORK = 60_000_000;
 /** Entries of the surrogate's cache of service states (by repaired set); cleared when full. */
 export const SURROGATE_CACHE_ENTRIES = 400_000;
 /** Safety net only: a search still running after this many ms stops and says so (`budgetExhausted: "time"`). */
@@ -82,3 +82,5 @@ export const REPLY_RESERVE_TOKENS = 1_000;
 export const TOOL_REFUSAL_TOKENS = 120;
 /** The most characters of reasoning a plan carries (assign_repair_crew's schema says the same). */
 export const MAX_REASONING_CHARS = 4_000;
+/** Waiting assets whose reason (why no crew can take them) the failure memory keeps; the count has them all. */
+export const MAX_WAITING_REASONS_IN_STATE = 20;

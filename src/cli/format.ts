@@ -58,7 +58,8 @@ export function describeStep(name: FsmState, u: Partial<AgentState>): string[] {
   }
 }
 
-export function summary(r: IncidentResult): string {
+/** `tokensEstimated`: the counts are estimates from text length (the offline planner calls no model), not a model's usage. */
+export function summary(r: IncidentResult, options: { tokensEstimated?: boolean } = {}): string {
   const m = r.metrics;
   const lines: string[] = [];
   lines.push("", `Incident ${r.incidentId} on "${r.scenario}": ${r.status} - ${r.reason}`, "");
@@ -76,8 +77,11 @@ export function summary(r: IncidentResult): string {
   lines.push(`Critical-facility outage       ${m.criticalFacilityOutageHours} h`);
   const c = r.counters;
   lines.push(`Planner                        ${c.modelCalls} model calls, ${c.toolCalls} tool calls, ${c.planningRounds} planning rounds, ${c.invalidPlans} invalid plans, ${c.fallbacks} fallbacks`);
-  lines.push(`Tokens                         ${c.promptTokens.toLocaleString("en-US")} prompt + ${c.completionTokens.toLocaleString("en-US")} completion = ${c.totalTokens.toLocaleString("en-US")}`);
-  lines.push(`Graph runs                     ${r.runs} (triggers: ${r.triggers.map((t) => `${t.kind}@${clock(t.at)}`).join(", ")})`);
+  const tokens = `${c.promptTokens.toLocaleString("en-US")} prompt + ${c.completionTokens.toLocaleString("en-US")} completion = ${c.totalTokens.toLocaleString("en-US")}`;
+  lines.push(`Tokens                         ${tokens}${options.tokensEstimated ? " (estimated from text length: the offline planner calls no model)" : ""}`);
+  lines.push(r.runs === 0
+    ? "Graph runs                     0 in this process: the incident's last run had finished, and nothing more happened"
+    : `Graph runs                     ${r.runs} (triggers: ${r.triggers.map((t) => `${t.kind}@${clock(t.at)}`).join(", ")})`);
   return lines.join("\n");
 }
 

@@ -34,6 +34,7 @@ Options:
   --max-steps N              FSM steps allowed in one graph run, FINAL included (default
                              ${DEFAULTS.maxSteps}; at least ${STEPS_FOR_ONE_DISPATCH}, what one planning round and dispatch take)
   --json                     print one JSON object with the outcome, and nothing else on stdout
+                             (through npm: npm start --silent -- --json, or npm prints its banner first)
   --report FILE.html         also write a self-contained HTML incident report (map, curve, timeline)
   --approve                  ask the operator before each dispatch: a = approve, r <reason> = reject,
                              e <json> = edit (one answer per line; piped answers work too)
@@ -85,6 +86,7 @@ function parse(argv: string[]) {
   const chosen = chooseModel(values.model);
   return {
     scenario: values.scenario ?? "demo",
+    scenarioGiven: values.scenario !== undefined,
     model: chosen.model,
     modelWhy: chosen.why,
     protocol: protocol as "tools" | "json",
@@ -137,8 +139,16 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: ${redactUrl((e as Error).message)}\n`);
     return 1;
   }
-  if (opts.resume && !(await store.saver.getTuple({ configurable: { thread_id: opts.resume, checkpoint_ns: "" } }))) {
+  const stored = opts.resume ? await store.saver.getTuple({ configurable: { thread_id: opts.resume, checkpoint_ns: "" } }) : undefined;
+  if (opts.resume && !stored) {
     process.stderr.write(`error: no incident "${opts.resume}" in ${describeCheckpointSetting(opts.checkpoint)}\n`);
+    await store.close();
+    return 2;
+  }
+  // A resumed incident keeps the scenario it started on: a different --scenario is refused, not ignored.
+  const storedScenario = stored?.checkpoint.channel_values?.scenario as string | undefined;
+  if (opts.resume && opts.scenarioGiven && storedScenario && storedScenario !== opts.scenario) {
+    process.stderr.write(`error: incident "${opts.resume}" runs on scenario "${storedScenario}", not "${opts.scenario}": a resumed incident keeps its scenario (leave --scenario out)\n`);
     await store.close();
     return 2;
   }
@@ -157,6 +167,15 @@ async function main(argv: string[]): Promise<number> {
   }
   process.stderr.write(`incident: ${incidentId}\n`);
   process.stderr.write(`model: ${opts.model} (${opts.modelWhy})\n`);
+  if (storedScenario) process.stderr.write(`scenario: ${storedScenario} (the incident's own)\n`);
+  // Ctrl-C: say what became of the incident and how to continue it.
+  process.once("SIGINT", () => {
+    const hint = opts.checkpoint.kind === "memory"
+      ? "its checkpoints were in memory only and are gone (--checkpoint sqlite:PATH makes an incident resumable)"
+      : `continue it with: npm start -- --checkpoint ${describeCheckpointSetting(opts.checkpoint)} --resume ${incidentId}`;
+    process.stderr.write(`\ninterrupted: incident ${incidentId} stopped; ${hint}\n`);
+    process.exit(130);
+  });
   if (opts.checkpoint.kind !== "memory") process.stderr.write(`checkpoints: ${describeCheckpointSetting(opts.checkpoint)}${opts.resume ? " (resuming)" : ""}\n`);
   // The operator answers at the terminal; the plan is shown where the run's log goes.
   const approval = opts.approve ? terminalApproval(process.stdin, opts.json ? process.stderr : process.stdout) : null;
@@ -165,7 +184,7 @@ async function main(argv: string[]): Promise<number> {
     checkpointer: fencedSaver(store.saver, lease),
     resume: Boolean(opts.resume),
     ...(approval ? { onInterrupt: (value: unknown) => approval.answer(value) } : {}),
-    scenario: opts.scenario,
+    scenario: storedScenario ?? opts.scenario,
     worlds,
     config: { model: opts.model, protocol: opts.protocol, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.maxSteps ? { maxSteps: opts.maxSteps } : {}), ...(opts.approve ? { requireApproval: true } : {}) },
     onTrigger: (t, run) => { if (!quiet) out(`\n== run ${run}: ${t.kind} at ${clock(t.at)}: ${t.message}`); },
@@ -178,12 +197,12 @@ async function main(argv: string[]): Promise<number> {
       figures: { ...result.metrics, restorationCurve: undefined },
       restorationCurve: result.metrics.restorationCurve,
       dispatches: result.dispatches,
-      planner: result.counters,
+      planner: { ...result.counters, tokensEstimated: opts.model === "offline" },
       runs: result.runs, triggers: result.triggers, statesVisited: result.statesVisited,
       wallMs: Date.now() - started,
     })}\n`);
   } else {
-    out(summary(result));
+    out(summary(result, { tokensEstimated: opts.model === "offline" }));
   }
   if (opts.report) {
     writeFileSync(opts.report, renderIncidentReport(result));

@@ -1,7 +1,7 @@
 /** The evaluation as markdown: a summary with the targets, the figures per case and planner, and the cost of the agent's decisions. */
 import { adoptionSection } from "./adoption.js";
-import { BEST_KNOWN, caseTargets, type CaseResult, type Summary } from "./suite.js";
-import { TARGET_MAX_DAMAGED, WITHIN_BEST_KNOWN } from "./targets.js";
+import { BEST_KNOWN, type CaseResult } from "./suite.js";
+import { caseTargets, type Summary, TARGET_MAX_DAMAGED, WITHIN_BEST_KNOWN } from "./targets.js";
 
 export function markdownReport(results: CaseResult[], summary: Summary, meta: { date: string; node: string; cores: number; wallMs: number }): string {
   const out: string[] = [];

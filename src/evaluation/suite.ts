@@ -285,9 +285,8 @@ function bestBaseline(runs: PlannerRun[]): string {
   return baselines.reduce((best, r) => (r.figures.weightedCustomerMinutes < best.figures.weightedCustomerMinutes ? r : best)).planner;
 }
 
-// ---------------------------------------------------------------- summary and targets
+// Summary and targets: src/evaluation/targets.ts (it imports this module; importing it back made a cycle).
 
-export { summarize, caseTargets, type PlannerSummary, type Target, type Summary, type CaseTarget } from "./targets.js";
 
 
 function round2(v: number): number {

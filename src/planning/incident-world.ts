@@ -7,6 +7,7 @@
  */
 import { ALERT_BATCH_MINUTES, LARGE_INCIDENT_DAMAGE } from "../limits.js";
 import { type AgentRepository, SimulatedRepositories, type SystemRepository } from "../world/repositories.js";
+import type { UnworkableAsset } from "../world/crews.js";
 import type { DispatchBatch } from "../world/dispatch-log.js";
 import type { World } from "../world/simulator.js";
 import type { Alert, DispatchLogEntry, DispatchPlan, DispatchRecord, EpisodeMetrics } from "../world/types.js";
@@ -45,6 +46,8 @@ export interface IncidentWorld {
   dispatches(): DispatchRecord[];
   /** The simulator behind it, when there is one (reports, GeoJSON). */
   readonly simulator?: World;
+  /** Damaged assets no crew has and none can take now (skills, shift capacity), each with why. */
+  noCrewCanTake?(): UnworkableAsset[];
   /** Human names and notes of assets, as written in the scenario: free text, shown to the model as data. */
   assetLabels?(ids: readonly string[]): Record<string, { name?: string; note?: string }>;
 }
@@ -98,6 +101,7 @@ export class SimulatedIncidentWorld implements IncidentWorld {
       weather: weatherSummary(this.simulator.weather, this.simulator.now()),
     };
   }
+  noCrewCanTake() { return this.simulator.noCrewCanTake(); }
   expectPlan(plan: DispatchPlan) {
     // A proposal adopted as it is: its effect is already known.
     for (const p of this.proposals.values()) if (p.plan.assignments === plan.assignments) return p.expected;

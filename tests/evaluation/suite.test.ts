@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { markdownReport } from "../../src/evaluation/format.js";
 import { generateSmallCase } from "../../src/evaluation/small-cases.js";
-import { evaluateCase, ratios, RoundTracker, summarize } from "../../src/evaluation/suite.js";
+import { evaluateCase, ratios, RoundTracker } from "../../src/evaluation/suite.js";
+import { summarize } from "../../src/evaluation/targets.js";
 import { ZERO_COUNTERS } from "../../src/graph/state.js";
 
 describe("evaluation suite", () => {
