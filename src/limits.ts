@@ -84,3 +84,15 @@ export const TOOL_REFUSAL_TOKENS = 120;
 export const MAX_REASONING_CHARS = 4_000;
 /** Waiting assets whose reason (why no crew can take them) the failure memory keeps; the count has them all. */
 export const MAX_WAITING_REASONS_IN_STATE = 20;
+
+// ---------------------------------------------------------------- planning facts and what-if (src/world/blocking.ts, src/planning/what-if.ts)
+/** Above this many damaged assets, blocked_by is not computed (each fact costs service updates per damaged asset). */
+export const BLOCKING_MAX_DAMAGED = 60;
+/** The most service updates one blocked_by computation spends; assets beyond it get no fact. */
+export const BLOCKING_MAX_SERVICE_UPDATES = 2_000;
+/** Assets copied and traversed in all by one call's service updates (blocking) or backup expiries (backups' losses). */
+export const BLOCKING_SERVICE_WORK = 20_000_000;
+/** Beyond this many jobs (the plan's and those crews hold), a what-if is estimated as the optimizer does, not simulated. */
+export const WHAT_IF_SIMULATED_JOB_LIMIT = 150;
+/** The longest a what-if looks ahead, in minutes: a week. */
+export const WHAT_IF_MAX_MINUTES = 7 * 24 * 60;

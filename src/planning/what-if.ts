@@ -9,6 +9,7 @@
  */
 import type { World } from "../world/simulator.js";
 import type { DispatchPlan } from "../world/types.js";
+import { WHAT_IF_MAX_MINUTES, WHAT_IF_SIMULATED_JOB_LIMIT } from "../limits.js";
 import { expectPlanEffect } from "./optimizer.js";
 
 export interface SimulatedJob { crewId: string; assetId: string; arrivalAt: number; completionAt: number; weatherHoldMinutes: number }
@@ -35,11 +36,6 @@ export interface WhatIf {
   /** The plan compared with: its outcome over the same window, and plan minus it (negative: the plan is better). */
   comparedWith?: { outcome: PlanOutcome; difference: { customerMinutes: number; weightedCustomerMinutes: number; criticalFacilitiesLostOnlyInPlan: string[]; criticalFacilitiesSavedByPlan: string[] } };
 }
-
-/** Beyond this many jobs (the plan's and those crews hold), the outcome is estimated, as the optimizer does. */
-export const WHAT_IF_SIMULATED_JOB_LIMIT = 150;
-/** The longest a what-if looks ahead (minutes): a week. */
-export const WHAT_IF_MAX_MINUTES = 7 * 24 * 60;
 
 interface Run { sim: World; start: { customerMinutes: number; weightedCustomerMinutes: number }; lost: Map<string, { at: number; backAt?: number }>; jobs: Set<string> }
 

@@ -9,7 +9,10 @@
  *   backup runs out, and when, if nothing is repaired before.
  * - Weights: population x criticality, the unit of the figure the planner minimises.
  */
+import { BLOCKING_MAX_DAMAGED, BLOCKING_MAX_SERVICE_UPDATES, BLOCKING_SERVICE_WORK } from "../limits.js";
 import type { World } from "./simulator.js";
+
+export { BLOCKING_MAX_DAMAGED } from "../limits.js";
 
 export interface RestoredFigure { population: number; weighted: number }
 
@@ -52,10 +55,6 @@ export interface BlockingOptions {
   maxServiceUpdates?: number;
 }
 
-/** Damaged assets in blockedBy computations, and service updates per call: a demo-sized incident, not a city. */
-export const BLOCKING_MAX_DAMAGED = 60;
-export const BLOCKING_MAX_SERVICE_UPDATES = 2_000;
-
 /** Every damaged asset now: those no crew has, and those a crew is on or has queued. */
 export function damagedIds(world: World): string[] {
   const active = world.dispatches().filter((d) => d.status !== "done" && d.status !== "cancelled" && d.status !== "reassigned").map((d) => d.assetId);
@@ -70,7 +69,8 @@ export function blockingFacts(world: World, ids: string[], options: BlockingOpti
   const out = new Map<string, BlockingFact>();
   const damaged = damagedIds(world);
   if (damaged.length === 0 || damaged.length > (options.maxDamaged ?? BLOCKING_MAX_DAMAGED)) return out;
-  let budget = options.maxServiceUpdates ?? BLOCKING_MAX_SERVICE_UPDATES;
+  // Each trial copies the service state: on a large network, fewer trials for the same work.
+  let budget = options.maxServiceUpdates ?? Math.min(BLOCKING_MAX_SERVICE_UPDATES, Math.floor(BLOCKING_SERVICE_WORK / Math.max(1, world.net.assetCount)));
   const index = (id: string) => world.net.index(id)!;
   const cache = new Map<string, RestoredFigure>();
   const restored = (set: readonly string[]): RestoredFigure => {
@@ -120,7 +120,9 @@ export function backupLosses(world: World): BackupLoss[] {
   const allNetworks = () => new Set(net.networks.map((_, i) => i));
   let before = service.populationOut();
   const out: BackupLoss[] = [];
-  for (let i = 0; i < running.length;) {
+  // One full update per distinct expiry minute: bounded by the same work as blocking; later backups get no figure.
+  const maxGroups = Math.max(1, Math.floor(BLOCKING_SERVICE_WORK / Math.max(1, net.assetCount)));
+  for (let i = 0, groups = 0; i < running.length && groups < maxGroups; groups++) {
     const t = running[i].expiresAt;
     const group = running.filter((b) => b.expiresAt === t);
     i += group.length;
