@@ -22,7 +22,7 @@ import { toDispatchPlan } from "../tools/system-tools.js";
 import type { DispatchPlan } from "../world/types.js";
 import type { ExpectedEffect } from "../planning/optimizer.js";
 import type { WhatIf } from "../planning/what-if.js";
-import type { AgentState, AgentUpdate, PlanRecord } from "./state.js";
+import type { AgentState, AgentUpdate, EffectFigures, PlanRecord } from "./state.js";
 import type { IncidentWorld } from "../planning/incident-world.js";
 import { boundedEffect, recordPlan } from "./plan-record.js";
 
@@ -56,6 +56,12 @@ export interface ApprovalRequest {
   reasoning: string | null;
   /** What the plan is expected to do, simulated ahead, and each job's arrival and completion. */
   expectedEffect: Pick<ExpectedEffect, "horizonMinutes" | "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost" | "jobs"> | null;
+  /**
+   * The optimizer's plan for the same minute and its expected effect, side by side with the
+   * model's (set when the model proposed); `deviation` says why the deviation gate sent the
+   * model's plan here (empty: within the margin). Edit with the optimizer's plan to use it.
+   */
+  optimizer?: { plan: OperatorPlan; expectedEffect: EffectFigures; deviation: string[] };
   /** Set when the previous answer was not applied: why, and the edited plan that was refused. */
   refused?: { answer: unknown; errors: string[] };
   /** Set after a "preview" answer: that plan's what-if (src/planning/what-if.ts), against the optimizer's latest proposal. */
@@ -93,6 +99,9 @@ export function approvalRequest(state: AgentState, plan: DispatchPlan, refused?:
     kind: "approve_dispatch_plan", incidentId: state.incidentId, at: state.clock, source: state.planSource,
     plan: toOperatorPlan(plan), reasoning: plan.reasoning ?? null,
     expectedEffect: e ? { horizonMinutes: e.horizonMinutes, customerMinutes: e.customerMinutes, weightedCustomerMinutes: e.weightedCustomerMinutes, criticalFacilitiesLost: e.criticalFacilitiesLost, jobs: e.jobs } : null,
+    ...(state.planComparison && state.planSource === "model"
+      ? { optimizer: { plan: toOperatorPlan(state.planComparison.optimizerPlan), expectedEffect: state.planComparison.optimizerEffect, deviation: state.planComparison.verdict } }
+      : {}),
     ...(refused ? { refused } : {}),
     ...(preview ? { preview } : {}),
     answers: ANSWER_SHAPES,

@@ -8,6 +8,7 @@ import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { JSON_RESULT_MESSAGE } from "../prompts/repair-planning.js";
 import { messageTokens } from "../prompts/tokens.js";
+import { scrub } from "../observability/scrub.js";
 import { compact } from "../tools/agent-tools.js";
 import { SYSTEM_TOOL_NAMES } from "../tools/system-tools.js";
 import { TOOL_REFUSAL_TOKENS } from "../limits.js";
@@ -92,5 +93,6 @@ export function textOf(m: BaseMessage): string {
 
 function describeError(e: unknown): string {
   const err = e as { name?: string; message?: string; status?: number };
-  return [err.name && err.name !== "Error" ? err.name : "", err.status ? `status ${err.status}` : "", err.message ?? String(e)].filter(Boolean).join(": ");
+  // Scrubbed: an error message may carry a key or a URL with credentials (src/observability/scrub.ts).
+  return scrub([err.name && err.name !== "Error" ? err.name : "", err.status ? `status ${err.status}` : "", err.message ?? String(e)].filter(Boolean).join(": "));
 }

@@ -71,6 +71,8 @@ export interface PlanRecord {
   vsProposal?: ProposalComparison;
   /** Set when an operator decided on the plan (requireApproval): approve, reject (with the reason), or edit. */
   operator?: { decision: "approve" | "reject" | "edit"; reason?: string };
+  /** Why this plan was used instead of the planner's (a model outage, the deviation gate). */
+  note?: string;
 }
 
 export interface ExecutionRecord {

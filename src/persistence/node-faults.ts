@@ -10,6 +10,7 @@
  */
 import { isGraphBubbleUp, type LangGraphRunnableConfig, type RetryPolicy } from "@langchain/langgraph";
 import { crashPoint } from "./crash-points.js";
+import { scrub } from "../observability/scrub.js";
 
 export interface NodeFaultPolicy {
   /** Attempts of one node, the first included. */
@@ -139,5 +140,5 @@ function withTimeout<T>(work: Promise<T>, ms: number, node: string, attempt: Abo
 function describeFault(e: unknown): string {
   const err = e as { name?: string; message?: string };
   const name = err?.name && err.name !== "Error" ? `${err.name}: ` : "";
-  return `${name}${err?.message ?? String(e)}`.slice(0, 500);
+  return scrub(`${name}${err?.message ?? String(e)}`).slice(0, 500);
 }

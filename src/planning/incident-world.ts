@@ -28,6 +28,8 @@ export interface IncidentWorld {
   proposalById?(id: string): DispatchPlan | undefined;
   /** What a plan is expected to do, simulated ahead (when the world can tell). */
   expectPlan?(plan: DispatchPlan): ExpectedEffect | undefined;
+  /** A recent proposal whose assignments are the plan's (a planner that adopted the optimizer's plan). */
+  recentProposalFor?(plan: DispatchPlan): DispatchProposal | undefined;
   /**
    * What-if: the plan simulated ahead on a copy of the world with no future damage, compared
    * with the optimizer's latest proposal at this minute (made if there is none). Dispatches nothing.
@@ -40,8 +42,10 @@ export interface IncidentWorld {
   /**
    * Let time pass: until something needs the dispatcher (new damage, a delayed cascade, a crew
    * freed while assets wait), or at most `maxMinutes` (Infinity: until the next alert).
+   * The simulator advances its own clock at once; a world in real time (the service) waits
+   * for its clock instead, for a bounded wall time, and may return before anything happened.
    */
-  waitForChange(maxMinutes: number): Alert[];
+  waitForChange(maxMinutes: number): Alert[] | Promise<Alert[]>;
   metrics(): EpisodeMetrics;
   dispatches(): DispatchRecord[];
   /** The simulator behind it, when there is one (reports, GeoJSON). */
@@ -100,6 +104,11 @@ export class SimulatedIncidentWorld implements IncidentWorld {
       weights: nodeWeights(this.simulator, [...ids, ...backups.map((b) => b.node), ...this.simulator.criticalFacilitiesOut()]),
       weather: weatherSummary(this.simulator.weather, this.simulator.now()),
     };
+  }
+  recentProposalFor(plan: DispatchPlan) {
+    const key = JSON.stringify(plan.assignments);
+    for (const p of this.proposals.values()) if (p.plan.assignments === plan.assignments || JSON.stringify(p.plan.assignments) === key) return p;
+    return undefined;
   }
   noCrewCanTake() { return this.simulator.noCrewCanTake(); }
   expectPlan(plan: DispatchPlan) {

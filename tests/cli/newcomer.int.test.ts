@@ -19,6 +19,8 @@ describe("which model plans", () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.model).toBe("offline");
+    // Population figures count customers (a person once per network), and say so.
+    expect(out.counting).toMatch(/^customers: a person counts once per network serving them/);
     expect(r.stderr).toMatch(/^model: offline \(the default: .*OPENAI_API_KEY is set but chooses no model/m);
     expect(r.stderr.match(/^model: /gm)).toHaveLength(1);
   });
@@ -61,6 +63,7 @@ describe("--resume", () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/^Graph runs\s+0 in this process: the incident's last run had finished/m);
     expect(again.stdout).not.toMatch(/triggers: \)/);
+    expect(again.stdout).toMatch(/SAIDI [\d.]+ min over [\d,]+ customers\)\n\s+customers: a person counts once per network/);
     // The offline planner's token counts are estimates, and say so.
     expect(again.stdout).toMatch(/^Tokens .*\(estimated from text length/m);
   });

@@ -9,7 +9,8 @@ import { HumanMessage, RemoveMessage, SystemMessage, ToolMessage, type AIMessage
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { REMOVE_ALL_MESSAGES, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { MAX_REASONING_CHARS, REPLY_RESERVE_TOKENS, ROUND_BUDGET_SHARE } from "../../limits.js";
-import { describeModelError } from "../../models/index.js";
+import { describeModelError, isModelOutage } from "../../models/index.js";
+import { boundReply } from "../../models/reply-limits.js";
 import type { ExpectedEffect } from "../../planning/optimizer.js";
 import { buildContextMessage, buildSystemPrompt, toolJsonSchema } from "../../prompts/assemble.js";
 import {
@@ -53,21 +54,24 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 20).trimEnd()} ... (shortened)`;
 }
 
-async function fallback(world: IncidentWorld, state: AgentState, cfg: Configuration): Promise<AgentUpdate> {
+async function fallback(world: IncidentWorld, state: AgentState, cfg: Configuration, outage?: string): Promise<AgentUpdate> {
   // A capped list is not the whole work: the world knows it all.
   const f = state.failures;
   const proposal = world.proposeDispatchPlan(f && f.toPlan.length === f.toPlanCount ? f.toPlan : undefined);
   const plan: DispatchPlan = {
     ...proposal.plan,
     // assign_repair_crew takes at most 4,000 characters of reasoning; the optimizer's, on a large incident, is longer.
-    reasoning: clip(`Fallback: the optimizer's plan, after ${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts}). ${proposal.plan.reasoning ?? ""}`.trim(), MAX_REASONING_CHARS),
+    reasoning: clip(`Fallback: the optimizer's plan, ${outage ? `the model being unavailable (${outage})` : `after ${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts})`}. ${proposal.plan.reasoning ?? ""}`.trim(), MAX_REASONING_CHARS),
   };
+  const why = outage ? `model unavailable: ${outage}` : `${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts})`;
   const errors = (await world.system.validatePlan(plan)).errors;
   return {
     proposedPlan: plan, planSource: "fallback", planErrors: errors, expectedEffect: boundedEffect(proposal.expected),
     counters: { fallbacks: 1 },
-    planHistory: [recordPlan(state, { source: "fallback", plan, errors, expected: proposal.expected })],
-    ...(errors.length ? { errors: [`fallback plan refused: ${errors.join("; ")}`] } : {}),
+    planHistory: [{ ...recordPlan(state, { source: "fallback", plan, errors, expected: proposal.expected }), note: why }],
+    planOverrides: [{ step: state.stepCount + 1, at: state.clock, kind: outage ? "model_outage" : "invalid_plans", reason: why }],
+    // (an empty list would clear the run's errors: only a non-empty one is written)
+    ...(outage || errors.length ? { errors: [...(outage ? [`FALLBACK: ${why}; the optimizer's plan is used`] : []), ...(errors.length ? [`fallback plan refused: ${errors.join("; ")}`] : [])] } : {}),
   };
 }
 
@@ -127,10 +131,17 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     try {
       // An attempt past its time limit (src/persistence/node-faults.ts) stops here: its retry has the conversation.
       config.signal?.throwIfAborted();
-      ai = (await runnable.invoke(withinBudget(conversation, cfg.contextBudgetTokens - toolSchemaTokens), config)) as AIMessage;
+      // Bounded before it is kept: a 10 MB reply must not ride along in state and every later request.
+      ai = boundReply((await runnable.invoke(withinBudget(conversation, cfg.contextBudgetTokens - toolSchemaTokens), config)) as AIMessage).message;
       config.signal?.throwIfAborted();
     } catch (e) {
       if (config.signal?.aborted) throw config.signal.reason;
+      // An outage (5xx, 429, no answer) after the model's retries: the optimizer plans, loudly
+      // (recorded in planOverrides, shown in the summary and --json). A refusal (bad key) ends the run.
+      if (isModelOutage(e)) {
+        const planned = await fallback(world, state, cfg, describeModelError(e));
+        return { ...planned, messages: [...reset, ...added], counters: { ...counters, fallbacks: 1 } };
+      }
       return { messages: [...reset, ...added], counters, fatalError: `model call failed: ${describeModelError(e)}` };
     }
     counters.modelCalls! += 1;

@@ -21,7 +21,7 @@ export function makeReschedulingNode(deps: GraphDeps) {
     const tools = createSystemTools(world);
     const before = (await tools.detect_failure_nodes.invoke({}, config)) as FailureSnapshot;
     const waiting = before.damaged.some((d) => !d.assignedCrew);
-    world.waitForChange(waiting ? Infinity : cfg.recheckMinutes);
+    await world.waitForChange(waiting ? Infinity : cfg.recheckMinutes);
     const after = (await tools.detect_failure_nodes.invoke({}, config)) as FailureSnapshot;
     const known = new Set([...before.damaged, ...before.outOfService].map((f) => f.id));
     const fresh = [...after.damaged, ...after.outOfService].map((f) => f.id).filter((id) => !known.has(id));
