@@ -13,6 +13,8 @@
  * impossible (src/graph/operator-pins.ts); a rejected plan is not proposed again; a release
  * drops pins (of the crews given, or all) and sends the work back to planning without them.
  * An edit may move queued work: the operator means it, so it carries `reassign`.
+ *   { decision: "preview", plan: { ... } }   (nothing applied: the question comes back with the
+ *                                            plan's expected effect against the optimizer's proposal)
  *
  * `interrupt()` re-runs the node from its start on resume, so everything here before (and
  * between) the questions is free of side effects: building the request, parsing the answer,
@@ -26,6 +28,7 @@ import { AssignRepairCrewArgs } from "../tools/schemas.js";
 import { toDispatchPlan } from "../tools/system-tools.js";
 import type { DispatchPlan } from "../world/types.js";
 import type { ExpectedEffect } from "../planning/optimizer.js";
+import type { WhatIf } from "../planning/what-if.js";
 import type { AgentState, AgentUpdate, EffectFigures, OperatorDecisionRecord, PlanRecord } from "./state.js";
 import { pinsAfterEdit, pinsAfterRelease } from "./operator-pins.js";
 import type { IncidentWorld } from "../planning/incident-world.js";
@@ -43,6 +46,7 @@ export const OperatorDecisionSchema = z.discriminatedUnion("decision", [
   z.object({ decision: z.literal("reject"), reason: z.string().trim().min(1, "give a reason: the planner is told it") }),
   z.object({ decision: z.literal("edit"), plan: OperatorPlanSchema }),
   z.object({ decision: z.literal("release"), crew_ids: z.array(z.string().min(1)).max(500).optional() }),
+  z.object({ decision: z.literal("preview"), plan: OperatorPlanSchema }),
 ]);
 export type OperatorDecision = z.infer<typeof OperatorDecisionSchema>;
 export type OperatorPlan = z.infer<typeof OperatorPlanSchema>;
@@ -71,6 +75,8 @@ export interface ApprovalRequest {
   refused?: { answer: unknown; errors: string[] };
   /** Work earlier accepted edits pinned (each crew's assets, in order): released with `release`. */
   pinned?: OperatorPlan["assignments"];
+  /** Set after a "preview" answer: that plan's what-if (src/planning/what-if.ts), against the optimizer's latest proposal. */
+  preview?: { plan: OperatorPlan; whatIf: WhatIf & { proposalId?: string } };
   /** How to answer (the resume value). */
   answers: string[];
 }
@@ -80,6 +86,7 @@ export const ANSWER_SHAPES = [
   `{"decision": "reject", "reason": "<why; the planner is told>"}`,
   `{"decision": "edit", "plan": {"assignments": [{"crew_id": "C1", "asset_ids": ["A", "B"]}], "reasoning": "<optional>"}}  (pins that work until released)`,
   `{"decision": "release", "crew_ids": ["C1"]}  (drops earlier edits' pins: of these crews, or all without crew_ids; then re-plans)`,
+  `{"decision": "preview", "plan": {"assignments": [...]}} (see an edited plan's expected effect first; nothing is sent)`,
 ];
 
 /** How the approval ended: the plan to dispatch, or a rejection; plus what goes into state. */
@@ -98,7 +105,7 @@ export function toOperatorPlan(plan: DispatchPlan): OperatorPlan {
   };
 }
 
-export function approvalRequest(state: AgentState, plan: DispatchPlan, refused?: ApprovalRequest["refused"]): ApprovalRequest {
+export function approvalRequest(state: AgentState, plan: DispatchPlan, refused?: ApprovalRequest["refused"], preview?: ApprovalRequest["preview"]): ApprovalRequest {
   const e = state.expectedEffect;
   return {
     kind: "approve_dispatch_plan", incidentId: state.incidentId, at: state.clock, source: state.planSource,
@@ -109,6 +116,7 @@ export function approvalRequest(state: AgentState, plan: DispatchPlan, refused?:
       : {}),
     ...(refused ? { refused } : {}),
     ...(state.operatorPins?.length ? { pinned: state.operatorPins.map((a) => ({ crew_id: a.crewId, asset_ids: [...a.assetIds] })) } : {}),
+    ...(preview ? { preview } : {}),
     answers: ANSWER_SHAPES,
   };
 }
@@ -124,8 +132,10 @@ export async function seekApproval(state: AgentState, world: IncidentWorld, ask:
   const record = (source: PlanRecord["source"], plan: DispatchPlan, errors: string[], operator: NonNullable<PlanRecord["operator"]>, expected?: ExpectedEffect | null): PlanRecord =>
     recordPlan(state, { source, plan, errors, operator, expected });
   let refused: ApprovalRequest["refused"];
+  let preview: ApprovalRequest["preview"];
   for (;;) {
-    const answer = ask(approvalRequest(state, proposed, refused));
+    const answer = ask(approvalRequest(state, proposed, refused, preview));
+    preview = undefined;
     const parsed = OperatorDecisionSchema.safeParse(answer);
     if (!parsed.success) {
       refused = { answer, errors: parsed.error.issues.map((i) => `${i.path.join(".") || "answer"}: ${i.message}`) };
@@ -136,6 +146,13 @@ export async function seekApproval(state: AgentState, world: IncidentWorld, ask:
     const decided = (d: Omit<OperatorDecisionRecord, "step" | "at">): Pick<AgentUpdate, "operatorDecisions" | "operatorDecisionCount"> =>
       ({ operatorDecisions: [{ step: state.stepCount + 1, at: state.clock, ...d }], operatorDecisionCount: 1 });
     const replan = { proposedPlan: null, planSource: null, planErrors: [], planAttempts: 0, expectedEffect: null } satisfies AgentUpdate;
+    if (decision.decision === "preview") {
+      // A what-if on a copy of the world: nothing is applied, the question comes back with it.
+      const whatIf = world.simulatePlan?.(toDispatchPlan({ ...decision.plan, reasoning: decision.plan.reasoning ?? "" }));
+      if (whatIf) preview = { plan: decision.plan, whatIf };
+      else refused = { answer, errors: ["this world cannot simulate plans"] };
+      continue;
+    }
     if (decision.decision === "approve") {
       records.push(record(source, proposed, [], { decision: "approve" }, state.expectedEffect));
       return { approved: true, plan: proposed, update: { planHistory: records, ...decided({ decision: "approve" }) } };

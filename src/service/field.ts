@@ -11,12 +11,13 @@ import { loadScenario } from "../world/scenario/load.js";
 import { World } from "../world/simulator.js";
 import type { Region, ServiceConfig } from "./config.js";
 import type { JobQueue } from "./jobs.js";
-import { renderMetrics } from "./metrics.js";
+import { renderMetrics, type RegionWorld } from "./metrics.js";
+
+export type { RegionWorld };
 import { RegionClocks } from "./realtime-world.js";
 import type { Figures } from "./schemas.js";
 import { addEvent, deliveredEntries, ensureClock, openIncidents, setIncident } from "./store.js";
 
-export interface RegionWorld { region: Region; world: World; delivered: number; everDown: Set<string> }
 
 export interface Field {
   clocks: RegionClocks;

@@ -3,8 +3,12 @@
  * rules (deploy/prometheus/) alert on. Per-asset series are kept for every asset that has been
  * damaged or out of service, so that an alert resolves when its asset comes back (value 0).
  */
-import type { RegionWorld } from "./field.js";
+import type { World } from "../world/simulator.js";
+import type { Region } from "./config.js";
 import type { IncidentRow } from "./store.js";
+
+/** A region's world as the field knows it (rebuilt from delivered dispatches). */
+export interface RegionWorld { region: Region; world: World; delivered: number; everDown: Set<string> }
 
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(",")}}`;
