@@ -47,7 +47,7 @@ describe("operator approval", () => {
       expect(v.messages[0].getType()).toBe("system");
       const humans = v.messages.filter((m) => m.getType() === "human").map(text);
       expect(humans.at(-1)).toContain(reason);
-      expect(humans.at(-1)).toMatch(/^The operator rejected the proposed plan and nothing was dispatched/);
+      expect(humans.at(-1)).toMatch(/^(\[feedback\] )?The operator rejected the proposed plan and nothing was dispatched/);
       expect(v.operatorRejection).toBeNull();
       expect(v.dispatchLog).toEqual([]);
       expect(v.counters).toMatchObject({ invalidPlans: 0, fallbacks: 0, planningRounds: 1 });
