@@ -11,6 +11,7 @@ import { runIncident } from "../../src/incident/runner.js";
 import { OfflinePlannerModel } from "../../src/models/offline-planner.js";
 import { differentOrder, livePins, pinViolations, sameAssignments } from "../../src/planning/constraints.js";
 import type { DispatchRecord } from "../../src/world/types.js";
+import { ScriptedModel } from "../support/scripted-model.js";
 
 // On the demo the optimizer gives PWR-1 L-2A-2B > L-1A-1B and PWR-2 L-4A-4P > TX-3B; this edit
 // loads TX-3B on PWR-1 instead, which the optimizer moves back to PWR-2 when it may.
@@ -73,6 +74,25 @@ describe("a decision stands", () => {
     // Approved: dispatched, and the rejection is answered.
     await app.invoke(new Command({ resume: { decision: "approve" } }), config);
     expect(((await app.getState(config)).values as AgentState).rejectedPlan).toBeNull();
+  });
+});
+
+describe("a planner that repeats the rejected plan", () => {
+  it("is refused with the reason; the optimizer's fallback then offers a different plan to the operator", async () => {
+    const same = { assignments: [{ crew_id: "PWR-1", asset_ids: ["L-2A-2B", "L-1A-1B"] }, { crew_id: "PWR-2", asset_ids: ["L-4A-4P", "TX-3B"] }, { crew_id: "WTR-1", asset_ids: ["P-WTP-SW"] }] };
+    const stubborn = new ScriptedModel(() => ({ calls: [{ name: "assign_repair_crew", args: { ...same, reasoning: "always this" } }] }));
+    const app = buildGraph({ worlds: new SimulatorWorldProvider(), model: stubborn }).compile({ checkpointer: new MemorySaver() });
+    const config = { configurable: { thread_id: "decisions-stubborn", scenario: "demo", requireApproval: true, maxPlanAttempts: 2 }, recursionLimit: 100 };
+    const request = async () => (await app.getState(config)).tasks.flatMap((t) => t.interrupts).map((i) => i.value as ApprovalRequest)[0];
+    await app.invoke({}, config);
+    expect((await request()).plan.assignments).toEqual(same.assignments);
+    await app.invoke(new Command({ resume: { decision: "reject", reason: "not this one" } }), config);
+    const next = await request();
+    const v = (await app.getState(config)).values as AgentState;
+    const refusals = v.planHistory.filter((h) => h.errors.some((e) => /the plan the operator rejected/.test(e)));
+    expect(refusals).toHaveLength(2);
+    expect(next.source).toBe("fallback");
+    expect(next.plan.assignments).not.toEqual(same.assignments);
   });
 });
 
