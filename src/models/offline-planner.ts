@@ -104,7 +104,7 @@ interface Proposal {
 function explain(p: Proposal, observations: Observation[], context: Record<string, any> | null): string {
   const parts: string[] = [];
   // After an operator's rejection the optimizer says how its plan differs, or that none can.
-  if (p.no_alternative) parts.push(p.no_alternative);
+  if (p.no_alternative) parts.push("The optimizer finds no other plan of this work than the one the operator rejected: it goes back to the operator, who decides.");
   else if (p.reasoning && /operator rejected/.test(p.reasoning)) parts.push(p.reasoning.split(/(?<=\.) /)[0]);
   const weather = observations.find((o) => o.tool === "get_weather_at_location" && !o.error);
   if (weather) {

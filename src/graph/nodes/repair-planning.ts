@@ -28,7 +28,7 @@ import { boundedEffect, recordPlan } from "../plan-record.js";
 import type { AgentState, AgentUpdate, RunCounters } from "../state.js";
 import { admitWithinBudget, jsonResultMessage, readJsonAction, readToolCalls, runTool } from "../tool-runner.js";
 import type { IncidentWorld } from "../../planning/incident-world.js";
-import { pinViolations, sameAssignments, type PlanConstraints } from "../../planning/constraints.js";
+import { differentOrder, pinViolations, sameAssignments, type PlanConstraints } from "../../planning/constraints.js";
 import { operatorConstraints } from "../operator-pins.js";
 import { compareWithProposal } from "../proposal-choice.js";
 
@@ -43,7 +43,10 @@ export function plannerTools(world: IncidentWorld, constraints: PlanConstraints 
 /** Validation's errors, plus an operator's decisions: pinned work stays, a rejected plan is not sent again. */
 async function validateDecided(world: IncidentWorld, plan: DispatchPlan, constraints: PlanConstraints): Promise<string[]> {
   const errors = [...(await world.system.validatePlan(plan)).errors, ...pinViolations(plan, constraints.pinned ?? [])];
-  if (constraints.avoid && sameAssignments(plan.assignments, constraints.avoid)) errors.push("this is the plan the operator rejected: plan differently (call propose_dispatch_plan for an alternative), or explain why no other plan exists");
+  // When no other order of the work exists the same plan goes back to the operator, with the planner's why, instead of looping.
+  if (constraints.avoid && sameAssignments(plan.assignments, constraints.avoid) && differentOrder(constraints.avoid, constraints.pinned)) {
+    errors.push("this is the plan the operator rejected: plan differently (call propose_dispatch_plan for an alternative)");
+  }
   return errors;
 }
 
