@@ -12,6 +12,9 @@ import { OfflinePlannerModel } from "../../src/models/offline-planner.js";
 import { differentOrder, livePins, pinViolations, sameAssignments } from "../../src/planning/constraints.js";
 import type { DispatchRecord } from "../../src/world/types.js";
 import { ScriptedModel } from "../support/scripted-model.js";
+import { SimulatedIncidentWorld } from "../../src/planning/incident-world.js";
+import { World } from "../../src/world/simulator.js";
+import { loadScenario } from "../../src/world/scenario/load.js";
 
 // On the demo the optimizer gives PWR-1 L-2A-2B > L-1A-1B and PWR-2 L-4A-4P > TX-3B; this edit
 // loads TX-3B on PWR-1 instead, which the optimizer moves back to PWR-2 when it may.
@@ -112,6 +115,22 @@ describe("the rules behind it", () => {
     expect(check.kept).toEqual([{ crewId: "C1", assetIds: ["B"] }]);
     expect(check.fulfilled).toBe(1);
     expect(check.dropped.map((d) => `${d.assetId}: ${d.why}`)).toEqual(["C: its dispatch to C1 was cancelled", "D: crew C2 has it now", "E: crew GONE is no longer available"]);
+  });
+
+  it("the optimizer's proposal avoids a rejected plan, keeps pins, and says when there is no other plan", () => {
+    const world = new SimulatedIncidentWorld(new World(loadScenario("demo")));
+    const best = world.proposeDispatchPlan();
+    const other = world.proposeDispatchPlan(undefined, { avoid: best.plan.assignments });
+    expect(sameAssignments(other.plan.assignments, best.plan.assignments)).toBe(false);
+    expect(other.noAlternative).toBeUndefined();
+    const pinned = [{ crewId: "PWR-1", assetIds: ["L-1A-1B", "TX-3B"] }];
+    const kept = world.proposeDispatchPlan(undefined, { pinned });
+    expect(kept.plan.assignments.find((a) => a.crewId === "PWR-1")?.assetIds.slice(0, 2)).toEqual(["L-1A-1B", "TX-3B"]);
+    expect(pinViolations(kept.plan, pinned)).toEqual([]);
+    const single = world.proposeDispatchPlan(["TX-3B"]);
+    const none = world.proposeDispatchPlan(["TX-3B"], { avoid: single.plan.assignments });
+    expect(none.noAlternative).toBe(true);
+    expect(none.plan.reasoning).toMatch(/No other plan/);
   });
 
   it("another order of the same work exists unless every crew has at most one free job", () => {
