@@ -5,6 +5,7 @@
  * their routes, the restoration curve with critical-facility outages, a timeline of the state
  * machine's runs and of every dispatch, and the figures.
  */
+import { clock, round1 } from "../format.js";
 import type { FsmState } from "../graph/state.js";
 import type { IncidentResult } from "../incident/runner.js";
 import { World } from "../world/simulator.js";
@@ -309,11 +310,6 @@ export function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
-function clock(minutes: number): string {
-  if (!Number.isFinite(minutes)) return "-";
-  const m = Math.round(minutes);
-  return `T+${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
-}
 
 function niceStep(raw: number): number {
   if (!(raw > 0)) return 1;
@@ -322,9 +318,6 @@ function niceStep(raw: number): number {
   return 10 * p;
 }
 
-function round1(v: number): number {
-  return Math.round(v * 10) / 10;
-}
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:960px;padding:16px;color:#1d2733;background:#fff}

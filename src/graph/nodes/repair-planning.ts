@@ -5,6 +5,8 @@
  * validated here; the "valid action?" router decides where it goes. After too many invalid
  * plans the optimizer's plan is used instead, and that is recorded.
  */
+import { errorText } from "../../format.js";
+import { MAX_REASONING_CHARS } from "../../limits.js";
 import { AIMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { REMOVE_ALL_MESSAGES, type LangGraphRunnableConfig } from "@langchain/langgraph";
@@ -42,7 +44,6 @@ export function makeRepairPlanningNode(deps: GraphDeps) {
   };
 }
 
-const MAX_REASONING_CHARS = 4_000;
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 20).trimEnd()} ... (shortened)`;
@@ -247,7 +248,7 @@ async function runTool(t: StructuredToolInterface | undefined, call: Call, confi
     const content = typeof out === "string" ? out : compact(out);
     return { call, content, error: false, badArguments: false, message: new ToolMessage({ tool_call_id: call.id, name: call.name, content }) };
   } catch (e) {
-    return fail(`Error: ${call.name} failed: ${describeError(e)}`);
+    return fail(`Error: ${call.name} failed: ${errorText(e)}`);
   }
 }
 
@@ -311,7 +312,3 @@ function textOf(m: BaseMessage): string {
   return calls?.length ? body + JSON.stringify(calls) : body;
 }
 
-function describeError(e: unknown): string {
-  const err = e as { name?: string; message?: string; status?: number };
-  return [err.name && err.name !== "Error" ? err.name : "", err.status ? `status ${err.status}` : "", err.message ?? String(e)].filter(Boolean).join(": ");
-}
