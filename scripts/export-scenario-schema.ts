@@ -25,7 +25,7 @@ const out = {
   description:
     "A disaster scenario for the network simulator: networks of nodes and links, dependencies between them, crews, weather and damage. " +
     "Generated from src/world/scenario/schema.ts by scripts/export-scenario-schema.ts; do not edit by hand.",
-  // Editors put "$schema" in the document itself; allow it (the loader ignores unknown keys).
+  // Editors put "$schema" in the document itself; the loader allows it (and refuses other unknown keys).
   properties: { $schema: { type: "string" }, ...properties },
 };
 mkdirSync(dirname(OUT), { recursive: true });

@@ -42,6 +42,31 @@ export const EXACT_REPAIR_ALONE_ASSET_LIMIT = 300;
 export const LEASE_WAIT_POLL_MS = 500;
 /** Connecting to PostgreSQL for a lease or a migration lock gives up after this long. */
 export const PG_CONNECT_TIMEOUT_MS = 10_000;
+
+// ---------------------------------------------------------------- secrets
+/** Shorter values of secret-named variables are not scrubbed (they would mangle ordinary text). */
+export const SECRET_MIN_LENGTH = 6;
+
+// ---------------------------------------------------------------- model replies
+/** Tokens a model may answer with in one reply (max_tokens; OPENAI_MAX_TOKENS overrides). */
+export const DEFAULT_MODEL_MAX_TOKENS = 4_096;
+/** Characters of a reply's text kept in the conversation (about 2,000 tokens). */
+export const MAX_REPLY_TEXT_CHARS = 8_000;
+/** Tool calls kept from one reply. */
+export const MAX_TOOL_CALLS_PER_REPLY = 16;
+/** Characters of one tool call's arguments (JSON) kept: a full plan of 500 ids fits; 100,000 ids do not. */
+export const MAX_TOOL_CALL_ARGUMENT_CHARS = 64_000;
+
+// ---------------------------------------------------------------- scenario files
+/** Characters of one free-text field of a scenario (a name, a note, a description). */
+export const MAX_SCENARIO_TEXT_CHARS = 2_000;
+/** Bytes of a scenario JSON file or of one CSV file (INFRA_MAX_SCENARIO_BYTES raises it). */
+export const MAX_SCENARIO_FILE_BYTES = 64 * 1024 * 1024;
+/** Nodes, and links, a scenario may have (INFRA_MAX_SCENARIO_NODES raises it): 100,000-node regions run in about 20 s. */
+export const MAX_SCENARIO_NODES = 250_000;
+/** Characters of one CSV cell. */
+export const MAX_CSV_CELL_CHARS = 2_000;
+
 // ---------------------------------------------------------------- dispatch optimizer (src/planning)
 
 /** Networks above this many assets: marginal weights (one service update per asked set) are not computed. */
@@ -56,15 +81,15 @@ export const EXPECTED_EFFECT_SIMULATED_JOBS = 150;
  * The search's budget in surrogate evaluations: this many per asset planned, between the floor
  * and the ceiling below. Counted work, never wall time, so that a resumed incident decides the same.
  */
-export const SEARCH_EVALUATIONS_PER_ASSET = 25;
-export const SEARCH_MIN_EVALUATIONS = 300;
-export const SEARCH_MAX_EVALUATIONS = 8_000;
+export const SEARCH_EVALUATIONS_PER_ASSET = 40;
+export const SEARCH_MIN_EVALUATIONS = 2_000;
+export const SEARCH_MAX_EVALUATIONS = 10_000;
 /**
  * The search's budget in network work: nodes visited by the surrogate's service updates
- * (`ServiceState.visits`). About 2 s of one core on this kind of machine; it is what bounds the
+ * (`ServiceState.visits`). About 2 to 4 s of one core on this kind of machine; it is what bounds the
  * search on large networks, where one replay of every job visits the most nodes.
  */
-export const SEARCH_SERVICE_WORK = 30_000_000;
+export const SEARCH_SERVICE_WORK = 60_000_000;
 /** Entries of the surrogate's cache of service states (by repaired set); cleared when full. */
 export const SURROGATE_CACHE_ENTRIES = 400_000;
 /** Safety net only: a search still running after this many ms stops and says so (`budgetExhausted: "time"`). */
@@ -98,3 +123,27 @@ export const CREW_LIST_LIMIT = 40;
 // ---------------------------------------------------------------- runs
 /** Graph steps a run may take by default before it ends in FINAL with `max_steps` (configurable as `maxSteps`). */
 export const DEFAULT_MAX_STEPS = 60;
+/** Waiting assets whose reason (why no crew can take them) the failure memory keeps; the count has them all. */
+export const MAX_WAITING_REASONS_IN_STATE = 20;
+
+// --- the HTTP service (src/service)
+/** Largest request body the service reads, in bytes: above it, 413 (an Alertmanager notification with 1,000 alerts is about 1 MB). */
+export const SERVICE_MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Alerts in one webhook notification; Alertmanager's own max_alerts truncates before this. */
+export const SERVICE_MAX_ALERTS_PER_NOTIFICATION = 5_000;
+/** Longest label or annotation value kept, in characters. */
+export const SERVICE_MAX_LABEL_CHARS = 4_096;
+/** Labels or annotations on one alert. */
+export const SERVICE_MAX_LABELS_PER_ALERT = 128;
+/** How long RESCHEDULING waits for the world in scaled real time before ending the run (wall milliseconds); the field watcher triggers the next run. */
+export const REALTIME_RESCHEDULE_MAX_WAIT_MS = 2_000;
+/** How often the field watcher looks at each region's world for alerts and restoration (wall milliseconds). */
+export const FIELD_WATCH_INTERVAL_MS = 250;
+/** pg-boss heartbeat of an incident run: a worker silent this long is presumed dead and its run retried (seconds; pg-boss's minimum is 10). */
+export const RUN_HEARTBEAT_SECONDS = 10;
+/** Retries of an incident run job (a killed worker, a drained worker, a transient fault). */
+export const RUN_RETRY_LIMIT = 50;
+/** Events kept per SSE poll (rows read at a time). */
+export const SSE_BATCH_ROWS = 200;
+/** How often an SSE stream polls for new events (wall milliseconds). */
+export const SSE_POLL_MS = 200;

@@ -89,6 +89,13 @@ export function describeRequest(r: ApprovalRequest): string[] {
   if (e) {
     lines.push(`  expected over ${Math.round(e.horizonMinutes)} min: ${Math.round(e.customerMinutes).toLocaleString("en-US")} customer-minutes, ${Math.round(e.weightedCustomerMinutes).toLocaleString("en-US")} weighted; critical facilities lost: ${e.criticalFacilitiesLost.length ? e.criticalFacilitiesLost.join(", ") : "none"}`);
   }
+  const o = r.optimizer;
+  if (o) {
+    const oe = o.expectedEffect;
+    lines.push(`  the optimizer's plan, for comparison: ${o.plan.assignments.map((a) => `${a.crew_id} -> ${a.asset_ids.join(" > ")}`).join("; ")}`);
+    lines.push(`  expected over ${Math.round(oe.horizonMinutes)} min: ${Math.round(oe.customerMinutes).toLocaleString("en-US")} customer-minutes, ${Math.round(oe.weightedCustomerMinutes).toLocaleString("en-US")} weighted; critical facilities lost: ${oe.criticalFacilitiesLost.length ? oe.criticalFacilitiesLost.join(", ") : "none"}`);
+    if (o.deviation.length) lines.push(`  WARNING (deviation gate): the model's plan ${o.deviation.join("; and ")}`);
+  }
   if (r.refused) lines.push(`  previous answer not applied: ${r.refused.errors.join("; ")}`);
   lines.push(`  ${APPROVAL_HELP}`);
   return lines;

@@ -4,6 +4,13 @@ import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { AgentState, FsmState } from "../graph/state.js";
 import type { IncidentResult } from "../incident/runner.js";
 
+/**
+ * What the population figures count: a person once per network that serves them (a resident of
+ * a power and a water district is two customers), as utilities count customers. Scenarios do
+ * not say which people a water district and a power district share, so unique people cannot be told.
+ */
+export const CUSTOMERS_NOTE = "customers: a person counts once per network serving them (power, water...)";
+
 export { clock } from "../format.js";
 
 const list = (ids: string[], max = 6) => (ids.length <= max ? ids.join(", ") : `${ids.slice(0, max).join(", ")} +${ids.length - max} more`);
@@ -19,7 +26,7 @@ export function describeStep(name: FsmState, u: Partial<AgentState>): string[] {
       if (!f) return [`${head} (skipped)`];
       const assigned = f.damagedCount - f.toPlanCount - f.waitingCount;
       return [
-        `${head} ${clock(f.at)} tool detect_failure_nodes: ${f.damagedCount} damaged (${f.toPlanCount} need a crew, ${assigned} have one${f.waitingCount ? `, ${f.waitingCount} wait` : ""}), ${f.outOfServiceCount} out of service, ${f.populationOut.toLocaleString("en-US")} people out`,
+        `${head} ${clock(f.at)} tool detect_failure_nodes: ${f.damagedCount} damaged (${f.toPlanCount} need a crew, ${assigned} have one${f.waitingCount ? `, ${f.waitingCount} wait` : ""}), ${f.outOfServiceCount} out of service, ${f.populationOut.toLocaleString("en-US")} customers out`,
         ...(f.criticalFacilitiesOut.length ? [`${" ".repeat(18)}critical facilities out: ${list(f.criticalFacilitiesOut)}`] : []),
         ...f.onBackup.filter((b) => b.critical).map((b) => `${" ".repeat(18)}${b.node} on backup until ${clock(b.expiresAt)}`),
       ];
@@ -34,7 +41,7 @@ export function describeStep(name: FsmState, u: Partial<AgentState>): string[] {
       const jsonActions = (u.messages ?? []).filter((m: BaseMessage) => m.getType?.() === "ai" && !(m as AIMessage).tool_calls?.length).map((m) => /"action"\s*:\s*"(\w+)"/.exec(String(m.content))?.[1]).filter(Boolean) as string[];
       const turns = calls.map((c, i) => (c.length ? c.join(" + ") : jsonActions[i] ?? "(no action)"));
       if (turns.length) lines.push(`${head} model turns: ${turns.join(" | ")}`);
-      if (u.planSource === "fallback") lines.push(`${head} FALLBACK to the optimizer's plan`);
+      if (u.planSource === "fallback") lines.push(`${head} FALLBACK to the optimizer's plan${u.planOverrides?.length ? `: ${u.planOverrides.map((o) => o.reason).join("; ")}` : ""}`);
       if (u.planErrors?.length) lines.push(`${" ".repeat(18)}plan refused: ${u.planErrors.join("; ")}`);
       else if (u.proposedPlan) {
         lines.push(`${" ".repeat(18)}plan: ${u.proposedPlan.assignments.map((a) => `${a.crewId} -> ${a.assetIds.join(" > ")}`).join("; ")}`);
@@ -53,9 +60,11 @@ export function describeStep(name: FsmState, u: Partial<AgentState>): string[] {
     case "FINAL":
       return [`${head} ${u.status}: ${u.finalReason}`];
   }
+  return [];
 }
 
-export function summary(r: IncidentResult): string {
+/** `tokensEstimated`: the counts are estimates from text length (the offline planner calls no model), not a model's usage. */
+export function summary(r: IncidentResult, options: { tokensEstimated?: boolean } = {}): string {
   const m = r.metrics;
   const lines: string[] = [];
   lines.push("", `Incident ${r.incidentId} on "${r.scenario}": ${r.status} - ${r.reason}`, "");
@@ -68,13 +77,23 @@ export function summary(r: IncidentResult): string {
   lines.push(...table(["crew", "asset", "assigned", "arrived", "lightning hold", "repaired", "status"], rows));
   lines.push("");
   lines.push(`Time to full restoration       ${m.minutesToFullRestoration === null ? "not restored" : `${clock(m.minutesToFullRestoration)} (${Math.round(m.minutesToFullRestoration)} min)`}`);
-  lines.push(`Customer-minutes interrupted   ${m.customerMinutesInterrupted.toLocaleString("en-US")} (SAIDI ${m.saidiMinutes} min over ${m.totalPopulation.toLocaleString("en-US")} people)`);
+  lines.push(`Customer-minutes interrupted   ${m.customerMinutesInterrupted.toLocaleString("en-US")} (SAIDI ${m.saidiMinutes} min over ${m.totalPopulation.toLocaleString("en-US")} customers)`);
+  lines.push(`                               ${CUSTOMERS_NOTE}`);
   lines.push(`  weighted by criticality      ${m.weightedCustomerMinutesInterrupted.toLocaleString("en-US")}`);
   lines.push(`Critical-facility outage       ${m.criticalFacilityOutageHours} h`);
   const c = r.counters;
   lines.push(`Planner                        ${c.modelCalls} model calls, ${c.toolCalls} tool calls, ${c.planningRounds} planning rounds, ${c.invalidPlans} invalid plans, ${c.fallbacks} fallbacks`);
-  lines.push(`Tokens                         ${c.promptTokens.toLocaleString("en-US")} prompt + ${c.completionTokens.toLocaleString("en-US")} completion = ${c.totalTokens.toLocaleString("en-US")}`);
-  lines.push(`Graph runs                     ${r.runs} (triggers: ${r.triggers.map((t) => `${t.kind}@${clock(t.at)}`).join(", ")})`);
+  const overrides = r.finalState.planOverrides ?? [];
+  if (overrides.length) {
+    lines.push(`FALLBACKS                      ${overrides.length} time(s) the optimizer's plan replaced the planner's:`);
+    for (const o of overrides.slice(0, 10)) lines.push(`  ${clock(o.at)} ${o.kind.replace("_", " ")}: ${o.reason}`);
+    if (overrides.length > 10) lines.push(`  ... and ${overrides.length - 10} more (--json lists them all)`);
+  }
+  const tokens = `${c.promptTokens.toLocaleString("en-US")} prompt + ${c.completionTokens.toLocaleString("en-US")} completion = ${c.totalTokens.toLocaleString("en-US")}`;
+  lines.push(`Tokens                         ${tokens}${options.tokensEstimated ? " (estimated from text length: the offline planner calls no model)" : ""}`);
+  lines.push(r.runs === 0
+    ? "Graph runs                     0 in this process: the incident's last run had finished, and nothing more happened"
+    : `Graph runs                     ${r.runs} (triggers: ${r.triggers.map((t) => `${t.kind}@${clock(t.at)}`).join(", ")})`);
   return lines.join("\n");
 }
 

@@ -1,6 +1,6 @@
 /**
  * `npm start`: run an incident to full restoration and show the state machine as it moves.
- * Exit status: 0 done, 1 the run ended in an error, 2 bad flags or a bad scenario.
+ * Exit status: see EXIT_CODES in the help below.
  */
 import type { Protocol } from "../prompts/assemble.js";
 import { parseArgs } from "node:util";
@@ -12,12 +12,13 @@ import { runIncident } from "../incident/runner.js";
 import { chooseModel, createChatModel, ModelConfigError } from "../models/index.js";
 import { ScenarioError } from "../world/scenario/issues.js";
 import { randomUUID } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { checkReportPath, isReportPathError, writeReportAtomically } from "./report-file.js";
 import { renderIncidentReport } from "../report/html.js";
-import { clock, describeStep, summary } from "./format.js";
+import { CUSTOMERS_NOTE, clock, describeStep, summary } from "./format.js";
 import { OperatorInputClosed, terminalApproval } from "./approve.js";
+import { registerSecret, scrub } from "../observability/scrub.js";
 import { acquireLease, describeHolder, fencedSaver, isIncidentHeld } from "../persistence/lease.js";
-import { CheckpointConfigError, describeCheckpointSetting, openCheckpointer, parseCheckpointSetting, redactUrl } from "../persistence/checkpointer.js";
+import { CheckpointConfigError, describeCheckpointSetting, describeStoreError, openCheckpointer, parseCheckpointSetting, redactUrl } from "../persistence/checkpointer.js";
 
 const HELP = `Usage: npm start -- [options]
 
@@ -35,6 +36,7 @@ Options:
   --max-steps N              FSM steps allowed in one graph run, FINAL included (default
                              ${DEFAULTS.maxSteps}; at least ${STEPS_FOR_ONE_DISPATCH}, what one planning round and dispatch take)
   --json                     print one JSON object with the outcome, and nothing else on stdout
+                             (through npm: npm start --silent -- --json, or npm prints its banner first)
   --report FILE.html         also write a self-contained HTML incident report (map, curve, timeline)
   --approve                  ask the operator before each dispatch: a = approve, r <reason> = reject,
                              e <json> = edit (one answer per line; piped answers work too)
@@ -43,6 +45,13 @@ Options:
   --resume INCIDENT_ID       continue an incident from its last checkpoint (needs sqlite: or postgres:)
   --wait                     if another process is running the incident, wait for it instead of exiting 2
   -h, --help                 this help
+
+Exit status:
+  0  the incident ran to its end (restored, stable, waiting)
+  1  the run ended in an error (or its step limit), or the checkpoint store failed
+  2  bad flags, a bad scenario, an incident not in the store, an incident another process runs,
+     or a --report path that cannot be written (checked before the incident runs)
+  3  the incident ran to its end, but the --report file could not be written
 `;
 
 class UsageError extends Error {}
@@ -86,6 +95,7 @@ function parse(argv: string[]) {
   const chosen = chooseModel(values.model);
   return {
     scenario: values.scenario ?? "demo",
+    scenarioGiven: values.scenario !== undefined,
     model: chosen.model,
     modelWhy: chosen.why,
     protocol: protocol as Protocol,
@@ -109,11 +119,20 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: ${(e as Error).message}\n\n${HELP}`);
     return 2;
   }
+  // A password given in --checkpoint is a secret too: no error text may carry it.
+  if (opts.checkpoint.kind === "postgres") registerSecret(new URL(opts.checkpoint.url).password ? decodeURIComponent(new URL(opts.checkpoint.url).password) : null);
   if (opts.help) {
     process.stdout.write(HELP);
     return 0;
   }
   const worlds = new SimulatorWorldProvider();
+  try {
+    // The report's path is checked before anything runs: a bad one is a usage error.
+    if (opts.report) checkReportPath(opts.report);
+  } catch (e) {
+    if (isReportPathError(e)) { process.stderr.write(`error: ${e.message}\n`); return 2; }
+    throw e;
+  }
   try {
     worlds.scenario(opts.scenario);
     createChatModel(opts.model);
@@ -132,14 +151,23 @@ async function main(argv: string[]): Promise<number> {
   for (const w of tracing.warnings) process.stderr.write(`warning: ${w}\n`);
   if (tracing.enabled) process.stderr.write(`tracing: LangSmith at ${tracing.endpoint}, project ${process.env.LANGSMITH_PROJECT || process.env.LANGCHAIN_PROJECT || "default"}\n`);
   let store;
+  storeSetting = opts.checkpoint;
   try {
     store = await openCheckpointer(opts.checkpoint);
   } catch (e) {
     process.stderr.write(`error: ${redactUrl((e as Error).message)}\n`);
     return 1;
   }
-  if (opts.resume && !(await store.saver.getTuple({ configurable: { thread_id: opts.resume, checkpoint_ns: "" } }))) {
+  const stored = opts.resume ? await store.saver.getTuple({ configurable: { thread_id: opts.resume, checkpoint_ns: "" } }) : undefined;
+  if (opts.resume && !stored) {
     process.stderr.write(`error: no incident "${opts.resume}" in ${describeCheckpointSetting(opts.checkpoint)}\n`);
+    await store.close();
+    return 2;
+  }
+  // A resumed incident keeps the scenario it started on: a different --scenario is refused, not ignored.
+  const storedScenario = stored?.checkpoint.channel_values?.scenario as string | undefined;
+  if (opts.resume && opts.scenarioGiven && storedScenario && storedScenario !== opts.scenario) {
+    process.stderr.write(`error: incident "${opts.resume}" runs on scenario "${storedScenario}", not "${opts.scenario}": a resumed incident keeps its scenario (leave --scenario out)\n`);
     await store.close();
     return 2;
   }
@@ -158,6 +186,15 @@ async function main(argv: string[]): Promise<number> {
   }
   process.stderr.write(`incident: ${incidentId}\n`);
   process.stderr.write(`model: ${opts.model} (${opts.modelWhy})\n`);
+  if (storedScenario) process.stderr.write(`scenario: ${storedScenario} (the incident's own)\n`);
+  // Ctrl-C: say what became of the incident and how to continue it.
+  process.once("SIGINT", () => {
+    const hint = opts.checkpoint.kind === "memory"
+      ? "its checkpoints were in memory only and are gone (--checkpoint sqlite:PATH makes an incident resumable)"
+      : `continue it with: npm start -- --checkpoint ${describeCheckpointSetting(opts.checkpoint)} --resume ${incidentId}`;
+    process.stderr.write(`\ninterrupted: incident ${incidentId} stopped; ${hint}\n`);
+    process.exit(130);
+  });
   if (opts.checkpoint.kind !== "memory") process.stderr.write(`checkpoints: ${describeCheckpointSetting(opts.checkpoint)}${opts.resume ? " (resuming)" : ""}\n`);
   // The operator answers at the terminal; the plan is shown where the run's log goes.
   const approval = opts.approve ? terminalApproval(process.stdin, opts.json ? process.stderr : process.stdout) : null;
@@ -166,7 +203,7 @@ async function main(argv: string[]): Promise<number> {
     checkpointer: fencedSaver(store.saver, lease),
     resume: Boolean(opts.resume),
     ...(approval ? { onInterrupt: (value: unknown) => approval.answer(value) } : {}),
-    scenario: opts.scenario,
+    scenario: storedScenario ?? opts.scenario,
     worlds,
     config: { model: opts.model, protocol: opts.protocol, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.maxSteps ? { maxSteps: opts.maxSteps } : {}), ...(opts.approve ? { requireApproval: true } : {}) },
     onTrigger: (t, run) => { if (!quiet) out(`\n== run ${run}: ${t.kind} at ${clock(t.at)}: ${t.message}`); },
@@ -177,24 +214,38 @@ async function main(argv: string[]): Promise<number> {
       status: result.status, reason: result.reason, incidentId: result.incidentId, scenario: result.scenario,
       model: opts.model, protocol: opts.protocol,
       figures: { ...result.metrics, restorationCurve: undefined },
+      // Population figures (totalPopulation, populationOut...) count customers, not unique people.
+      counting: CUSTOMERS_NOTE,
       restorationCurve: result.metrics.restorationCurve,
       dispatches: result.dispatches,
-      planner: result.counters,
+      planner: { ...result.counters, tokensEstimated: opts.model === "offline" },
+      // Every time the optimizer's plan replaced the planner's (model outage, deviation gate, invalid plans), with the reason.
+      fallbacks: result.finalState.planOverrides ?? [],
       runs: result.runs, triggers: result.triggers, statesVisited: result.statesVisited,
       wallMs: Date.now() - started,
     })}\n`);
   } else {
-    out(summary(result));
+    out(summary(result, { tokensEstimated: opts.model === "offline" }));
   }
+  let reportFailed = false;
   if (opts.report) {
-    writeFileSync(opts.report, renderIncidentReport(result));
-    process.stderr.write(`report: ${opts.report}\n`);
+    try {
+      writeReportAtomically(opts.report, renderIncidentReport(result));
+      process.stderr.write(`report: ${opts.report}\n`);
+    } catch (e) {
+      reportFailed = true;
+      process.stderr.write(`error: the incident is fine (${result.status}), but ${scrub((e as Error).message)}\n`);
+    }
   }
   await lease.release();
   await store.close();
   if (!(await flushTraces())) process.stderr.write("warning: not all LangSmith traces were sent before the flush timeout\n");
-  return result.status === "error" || result.status === "max_steps" ? 1 : 0;
+  if (result.status === "error" || result.status === "max_steps") return 1;
+  return reportFailed ? 3 : 0;
 }
+
+/** Set once the store is chosen, so that its errors can be told in plain words. */
+let storeSetting: ReturnType<typeof parseCheckpointSetting> | undefined;
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
@@ -204,7 +255,12 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`error: ${e.message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`error: ${e instanceof OperatorInputClosed ? e.message : (e as Error).stack ?? e}\n`);
+    const storeError = storeSetting ? describeStoreError(e, storeSetting) : null;
+    if (storeError) {
+      process.stderr.write(`error: ${storeError}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`error: ${scrub(String(e instanceof OperatorInputClosed ? e.message : (e as Error).stack ?? e))}\n`);
     process.exit(1);
   },
 );

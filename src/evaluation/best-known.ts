@@ -40,7 +40,12 @@ export interface BestKnownResult {
   wallMs: number;
 }
 
-/** The optimizer's own cap on simulated evaluations per round today (src/planning/optimizer.ts). */
+/**
+ * The optimizer's cap on simulated evaluations per round when the references were first made
+ * (src/planning/optimizer.ts at 6ee3103). The rewritten optimizer budgets cheaper surrogate
+ * evaluations in work (src/limits.ts); the reference keeps this budget in full simulations, and
+ * the evaluation takes whichever of the reference and the planners' runs is best.
+ */
 export const OPTIMIZER_EVALUATION_CAP = 400;
 /** The reference search gets ten times that ... */
 export const REFERENCE_EVALUATIONS = 10 * OPTIMIZER_EVALUATION_CAP;

@@ -20,7 +20,7 @@ import { AssignRepairCrewArgs } from "../tools/schemas.js";
 import { toDispatchPlan } from "../tools/system-tools.js";
 import type { DispatchPlan } from "../world/types.js";
 import type { ExpectedEffect } from "../planning/optimizer.js";
-import type { AgentState, AgentUpdate, PlanRecord } from "./state.js";
+import type { AgentState, AgentUpdate, EffectFigures, PlanRecord } from "./state.js";
 import type { IncidentWorld } from "../planning/incident-world.js";
 import { boundedEffect, recordPlan } from "./plan-record.js";
 
@@ -53,6 +53,12 @@ export interface ApprovalRequest {
   reasoning: string | null;
   /** What the plan is expected to do, simulated ahead, and each job's arrival and completion. */
   expectedEffect: Pick<ExpectedEffect, "horizonMinutes" | "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost" | "jobs"> | null;
+  /**
+   * The optimizer's plan for the same minute and its expected effect, side by side with the
+   * model's (set when the model proposed); `deviation` says why the deviation gate sent the
+   * model's plan here (empty: within the margin). Edit with the optimizer's plan to use it.
+   */
+  optimizer?: { plan: OperatorPlan; expectedEffect: EffectFigures; deviation: string[] };
   /** Set when the previous answer was not applied: why, and the edited plan that was refused. */
   refused?: { answer: unknown; errors: string[] };
   /** How to answer (the resume value). */
@@ -87,6 +93,9 @@ export function approvalRequest(state: AgentState, plan: DispatchPlan, refused?:
     kind: "approve_dispatch_plan", incidentId: state.incidentId, at: state.clock, source: state.planSource,
     plan: toOperatorPlan(plan), reasoning: plan.reasoning ?? null,
     expectedEffect: e ? { horizonMinutes: e.horizonMinutes, customerMinutes: e.customerMinutes, weightedCustomerMinutes: e.weightedCustomerMinutes, criticalFacilitiesLost: e.criticalFacilitiesLost, jobs: e.jobs } : null,
+    ...(state.planComparison && state.planSource === "model"
+      ? { optimizer: { plan: toOperatorPlan(state.planComparison.optimizerPlan), expectedEffect: state.planComparison.optimizerEffect, deviation: state.planComparison.verdict } }
+      : {}),
     ...(refused ? { refused } : {}),
     answers: ANSWER_SHAPES,
   };

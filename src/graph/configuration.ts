@@ -29,6 +29,12 @@ export const ConfigurationSchema = Annotation.Root({
   recheckMinutes: Annotation<number>,
   /** Stop before EXECUTION and ask an operator to approve, reject or edit the plan. */
   requireApproval: Annotation<boolean>,
+  /**
+   * The deviation gate: a model plan expected to cost more than this many percent weighted
+   * customer-minutes over the optimizer's plan (or to lose a critical facility it saves) goes
+   * to the operator (requireApproval) or is replaced by the optimizer's plan.
+   */
+  deviationMarginPercent: Annotation<number>,
 });
 
 export type Configuration = typeof ConfigurationSchema.State;
@@ -46,6 +52,7 @@ export const DEFAULTS: Configuration = {
   contextBudgetTokens: 12_000,
   recheckMinutes: 60,
   requireApproval: false,
+  deviationMarginPercent: 5,
 };
 
 export function ensureConfiguration(config?: LangGraphRunnableConfig): Configuration {
@@ -55,7 +62,7 @@ export function ensureConfiguration(config?: LangGraphRunnableConfig): Configura
     model: pick("model"), protocol: pick("protocol"), scenario: pick("scenario"), seed: pick("seed"),
     maxSteps: clampMaxSteps(pick("maxSteps")), historyWindow: pick("historyWindow"), maxPlanAttempts: pick("maxPlanAttempts"),
     maxModelTurns: pick("maxModelTurns"), contextBudgetTokens: pick("contextBudgetTokens"),
-    recheckMinutes: pick("recheckMinutes"), requireApproval: pick("requireApproval"),
+    recheckMinutes: pick("recheckMinutes"), requireApproval: pick("requireApproval"), deviationMarginPercent: pick("deviationMarginPercent"),
   };
 }
 

@@ -14,6 +14,7 @@ import { makeFinalNode } from "./nodes/final.js";
 import { makeImpactAnalysisNode } from "./nodes/impact-analysis.js";
 import { makeInitNode } from "./nodes/init.js";
 import { makeRepairPlanningNode } from "./nodes/repair-planning.js";
+import { withDeviationGate } from "./deviation-gate.js";
 import { makeReschedulingNode } from "./nodes/rescheduling.js";
 import { CHECK_LABELS, failuresFound, newFailures, validAction } from "./routes.js";
 import { resolveDeps, type GraphDeps } from "./runtime.js";
@@ -43,7 +44,7 @@ export function buildGraph(deps: Partial<GraphDeps> = {}, faults: NodeFaultPolic
     .addNode("INIT", guard("INIT", makeInitNode(d), faults), retry)
     .addNode("FAILURE_DETECTION", guard("FAILURE_DETECTION", makeFailureDetectionNode(d), faults), retry)
     .addNode("IMPACT_ANALYSIS", guard("IMPACT_ANALYSIS", makeImpactAnalysisNode(d), faults), retry)
-    .addNode("REPAIR_PLANNING", guard("REPAIR_PLANNING", makeRepairPlanningNode(d), faults, faults.planningTimeoutMs), retry)
+    .addNode("REPAIR_PLANNING", guard("REPAIR_PLANNING", withDeviationGate(makeRepairPlanningNode(d), d), faults, faults.planningTimeoutMs), retry)
     .addNode("EXECUTION", guard("EXECUTION", makeExecutionNode(d), faults), retry)
     .addNode("RESCHEDULING", guard("RESCHEDULING", makeReschedulingNode(d), faults), retry)
     .addNode("FINAL", guard("FINAL", makeFinalNode(d), faults), retry)

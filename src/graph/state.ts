@@ -20,6 +20,25 @@ export type FsmState = (typeof FSM_STATES)[number];
 export type { ExecutionRecord, FailureMemory, ImpactMemory, IncidentTrigger, PlanRecord } from "../memory/agent-memory.js";
 export { MAX_FAILURE_IDS_IN_STATE, MAX_IDS_PER_RECORD } from "../limits.js";
 
+/** The figures of an expected effect, as they are compared and shown. */
+export type EffectFigures = Pick<ExpectedEffect, "horizonMinutes" | "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost">;
+
+/** The optimizer's plan took the place of the planner's: when, and why. */
+export interface PlanOverride {
+  step: number;
+  at: number;
+  kind: "model_outage" | "deviation" | "invalid_plans";
+  reason: string;
+}
+
+/** The optimizer's plan for the same minute, next to the model's (the deviation gate). */
+export interface PlanComparison {
+  optimizerEffect: EffectFigures;
+  optimizerPlan: DispatchPlan;
+  /** Why the model's plan deviates (empty: within the margin). */
+  verdict: string[];
+}
+
 export interface RunCounters {
   modelCalls: number;
   toolCalls: number;
@@ -71,6 +90,8 @@ export const StateAnnotation = Annotation.Root({
   /** The whole plan history of the incident; the prompt sees a window of it. */
   planHistory: Annotation<PlanRecord[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }),
   counters: Annotation<RunCounters, Partial<RunCounters>>({ reducer: addCounters, default: () => ({ ...ZERO_COUNTERS }) }),
+  /** Every time the optimizer's plan replaced the planner's, with the reason (shown in the summary and --json). */
+  planOverrides: Annotation<PlanOverride[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }),
   // --- working memory of one run (reset by INIT)
   stepCount: replace<number>(() => 0),
   maxSteps: replace<number>(() => DEFAULT_MAX_STEPS),
@@ -86,6 +107,8 @@ export const StateAnnotation = Annotation.Root({
   planErrors: replace<string[]>(() => []),
   planAttempts: replace<number>(() => 0),
   expectedEffect: replace<ExpectedEffect | null>(() => null),
+  /** The optimizer's plan and effect for the same minute, when the model proposed (the deviation gate). */
+  planComparison: replace<PlanComparison | null>(() => null),
   executionResults: Annotation<ExecutionRecord[]>({ reducer: (a, b) => (b.length === 0 ? [] : [...a, ...b]), default: () => [] }),
   /** Failures that appeared while time passed in RESCHEDULING (ids, capped). */
   newFailures: replace<string[]>(() => []),

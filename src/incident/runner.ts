@@ -87,6 +87,7 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
   let runDue = true;
   // The trigger of the current run, which names its crash points (the same in every process).
   let runTag = "alert@0";
+  let resumedTrigger: IncidentResult["triggers"][number] | undefined;
   if (options.resume) {
     const snapshot = await app.getState(config);
     // A run that stopped mid-way goes on; so does one waiting for an operator (an interrupt asked
@@ -101,6 +102,8 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
     // in a process that was never interrupted: no extra run at the checkpoint's clock.
     if (unfinished) input = null;
     else runDue = false;
+    // The run that goes on is listed with the trigger that started it, marked as resumed.
+    if (unfinished && last) resumedTrigger = { kind: last.kind, at: last.at ?? 0, message: `${last.message ?? ""} (resumed)`.trim() };
   }
   const maxRuns = options.maxRuns ?? 500;
   while (runs < maxRuns) {
@@ -111,6 +114,10 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
         triggers.push(t);
         runTag = `${t.kind}@${t.at}`;
         options.onTrigger?.(t, runs);
+      } else if (resumedTrigger) {
+        triggers.push(resumedTrigger);
+        options.onTrigger?.(resumedTrigger, runs);
+        resumedTrigger = undefined;
       }
       // Traces: each graph run is named for the incident, with its trigger and simulated clock in metadata.
       const scenarioName = String(config.configurable.scenario ?? DEFAULTS.scenario);
@@ -150,7 +157,9 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
       else {
         const waiting = world.simulator.unassignedDamagedIds();
         status = waiting.length ? "unrestorable" : "stable";
-        reason = waiting.length ? `${waiting.length} damaged asset(s) no crew can repair: ${waiting.slice(0, 10).join(", ")}` : state.finalReason ?? "";
+        const why = new Map(world.simulator.noCrewCanTake().map((u) => [u.asset, u.reason]));
+        const named = waiting.slice(0, 10).map((id) => (why.has(id) ? `${id} (${why.get(id)})` : id)).join("; ");
+        reason = waiting.length ? `${waiting.length} damaged asset(s) no crew can repair: ${named}` : state.finalReason ?? "";
       }
       break;
     }

@@ -4,8 +4,9 @@
  * the limits in src/limits.ts; the world holds everything else. The graph (state, nodes) and the prompts both import
  * this module; it imports neither.
  */
-import { MAX_FAILURE_IDS_IN_STATE } from "../limits.js";
+import { MAX_FAILURE_IDS_IN_STATE, MAX_WAITING_REASONS_IN_STATE } from "../limits.js";
 import type { ExpectedEffect } from "../planning/optimizer.js";
+import type { UnworkableAsset } from "../world/crews.js";
 import type { CrewSummary, DispatchPlan, FailedAsset, FailureSnapshot, ImpactReport } from "../world/types.js";
 
 /** Why the graph was triggered (an operator, a metrics alert); shown in traces and the log. */
@@ -27,6 +28,8 @@ export interface FailureMemory {
   /** Damaged assets no crew can take now (skills, capacity). */
   waiting: string[];
   waitingCount: number;
+  /** Why no crew can take the first waiting assets, when the world says (at most MAX_WAITING_REASONS_IN_STATE). */
+  waitingReasons?: UnworkableAsset[];
   outOfServiceCount: number;
   outOfServiceByNetwork: Record<string, number>;
   populationOut: number;
@@ -54,6 +57,8 @@ export interface PlanRecord {
   expected?: Pick<ExpectedEffect, "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost">;
   /** Set when an operator decided on the plan (requireApproval): approve, reject (with the reason), or edit. */
   operator?: { decision: "approve" | "reject" | "edit"; reason?: string };
+  /** Why this plan was used instead of the planner's (a model outage, the deviation gate). */
+  note?: string;
 }
 
 export interface ExecutionRecord {
@@ -82,12 +87,17 @@ export interface PlanningMemory {
  * then those with a crew; capped at MAX_FAILURE_IDS_IN_STATE, with counts), out-of-service ones
  * as counts. `urgency` (from impacts, when known) decides which ids a capped list keeps.
  */
-export function rememberFailures(s: FailureSnapshot, crews: CrewSummary[], urgency?: (id: string) => number): FailureMemory {
+export function rememberFailures(
+  s: FailureSnapshot, crews: CrewSummary[], urgency?: (id: string) => number, unworkable: readonly UnworkableAsset[] = [],
+): FailureMemory {
   const skills = new Set(crews.filter((c) => c.capacityLeftHours > 0).flatMap((c) => c.skills));
+  // What the world says no crew can take (a shift too short for the trip and the repair) is not work to plan.
+  const cannot = new Map(unworkable.map((u) => [u.asset, u.reason]));
+  const workable = (d: { id: string; network: string }) => skills.has(d.network) && !cannot.has(d.id);
   const byUrgency = <T extends { id: string }>(list: T[]) => (urgency ? [...list].sort((a, b) => urgency(b.id) - urgency(a.id) || (a.id < b.id ? -1 : 1)) : list);
   const unassigned = s.damaged.filter((d) => !d.assignedCrew);
-  const toPlan = byUrgency(unassigned.filter((d) => skills.has(d.network)));
-  const waiting = byUrgency(unassigned.filter((d) => !skills.has(d.network)));
+  const toPlan = byUrgency(unassigned.filter(workable));
+  const waiting = byUrgency(unassigned.filter((d) => !workable(d)));
   const withCrew = s.damaged.filter((d) => d.assignedCrew);
   const byNetwork: Record<string, number> = {};
   for (const o of s.outOfService) byNetwork[o.network] = (byNetwork[o.network] ?? 0) + 1;
@@ -102,6 +112,7 @@ export function rememberFailures(s: FailureSnapshot, crews: CrewSummary[], urgen
     toPlanCount: toPlan.length,
     waiting: waiting.slice(0, cap).map((d) => d.id),
     waitingCount: waiting.length,
+    ...(cannot.size ? { waitingReasons: waiting.slice(0, MAX_WAITING_REASONS_IN_STATE).filter((d) => cannot.has(d.id)).map((d) => ({ asset: d.id, reason: cannot.get(d.id)! })) } : {}),
     outOfServiceCount: s.outOfService.length,
     outOfServiceByNetwork: byNetwork,
     populationOut: s.populationOut,

@@ -5,12 +5,14 @@
  * - `stable`: every damaged asset that can be worked has a crew; `waiting`: damaged assets wait for a crew able to
  *   take them; `error`: a fault ended it; `max_steps`: the step limit did.
  * - `healthy` (a run only): nothing was damaged or out of service when it looked.
+ * - `no_crew_can_work` (a run only): the work left is work no crew can take (skills, a shift too short); the
+ *   incident it belongs to ends `unrestorable`.
  * - `restored` / `unrestorable` (an incident, an episode): the network came back fully / cannot, with the crews there are.
  * - `max_rounds` (an episode only): the evaluation's own bound on planning rounds.
  */
 
 /** A graph run's status in state: `running` until FINAL sets how it ended. */
-export const RUN_STATUSES = ["running", "healthy", "stable", "waiting", "max_steps", "error"] as const;
+export const RUN_STATUSES = ["running", "healthy", "stable", "waiting", "no_crew_can_work", "max_steps", "error"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 /** How a run ended (what FINAL writes). */
 export type RunOutcome = Exclude<RunStatus, "running">;

@@ -6,6 +6,8 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { ChatOpenAI } from "@langchain/openai";
 import { OfflinePlannerModel } from "./offline-planner.js";
+import { scrub } from "../observability/scrub.js";
+import { DEFAULT_MODEL_MAX_TOKENS } from "../limits.js";
 
 export class ModelConfigError extends Error {}
 
@@ -14,6 +16,7 @@ export interface ModelEnv {
   OPENAI_BASE_URL?: string;
   OPENAI_TIMEOUT_MS?: string;
   OPENAI_MAX_RETRIES?: string;
+  OPENAI_MAX_TOKENS?: string;
 }
 
 /** Defaults for a real server: a slow local model may take a while, but never forever. */
@@ -39,6 +42,8 @@ export function createChatModel(name: string, env: ModelEnv = process.env): Base
   if (!apiKey) throw new ModelConfigError(`model "${name}" needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server)`);
   const timeout = numberFrom(env, "OPENAI_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 1);
   const maxRetries = numberFrom(env, "OPENAI_MAX_RETRIES", DEFAULT_MAX_RETRIES, 0);
+  // A reply is bounded at the source: the server stops at max_tokens (what is kept is bounded again, src/models/reply-limits.ts).
+  const maxTokens = numberFrom(env, "OPENAI_MAX_TOKENS", DEFAULT_MODEL_MAX_TOKENS, 1);
   // `streaming` stays unset: turned on, invoke() counts tokens with tiktoken, which downloads its tables.
   return new ChatOpenAI({
     model: m[1],
@@ -46,6 +51,7 @@ export function createChatModel(name: string, env: ModelEnv = process.env): Base
     // Reasoning models (o1, o3, gpt-5) refuse any temperature but their own.
     ...(isReasoningModel(m[1]) ? {} : { temperature: 0 }),
     timeout,
+    maxTokens,
     // Retries are LangChain's (exponential backoff from 1 s, randomised); the OpenAI client's own are off.
     maxRetries,
     onFailedAttempt: retryPolicy,
@@ -53,7 +59,7 @@ export function createChatModel(name: string, env: ModelEnv = process.env): Base
   });
 }
 
-function numberFrom(env: ModelEnv, key: "OPENAI_TIMEOUT_MS" | "OPENAI_MAX_RETRIES", fallback: number, min: number): number {
+function numberFrom(env: ModelEnv, key: "OPENAI_TIMEOUT_MS" | "OPENAI_MAX_RETRIES" | "OPENAI_MAX_TOKENS", fallback: number, min: number): number {
   const raw = env[key];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
@@ -112,5 +118,20 @@ export function describeModelError(error: unknown): string {
     : e.status && e.status >= 500 ? "server error, after OPENAI_MAX_RETRIES retries"
     : /connection/i.test(text) ? "could not reach OPENAI_BASE_URL"
     : "";
-  return hint ? `${text} (${hint})` : text;
+  // A server may echo the key it refused: the text is scrubbed before it goes anywhere.
+  return scrub(hint ? `${text} (${hint})` : text);
+}
+
+/**
+ * Whether a failed model call is an outage (the server is down, overloaded or silent) rather
+ * than a refusal: no status (a timeout, a dropped or refused connection), 408, 429 or 5xx.
+ * After the retries, an outage is planned around with the optimizer; a refusal (a bad key, an
+ * unknown model) is a configuration to fix and ends the run.
+ */
+export function isModelOutage(error: unknown): boolean {
+  const e = (error ?? {}) as HttpishError;
+  if (e.name === "AbortError") return false;
+  const status = e.status;
+  if (status === undefined) return true;
+  return status === 408 || status === 429 || status >= 500;
 }

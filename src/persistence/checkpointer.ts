@@ -122,3 +122,22 @@ export async function openCheckpointer(setting: CheckpointSetting | string): Pro
   }
   return { saver, setting: s, durable: true, close };
 }
+
+/**
+ * A store's error in plain words, one line (SQLite's codes: a full disk, a read-only file, a file
+ * that is not a database); null if it is not a store error we know.
+ */
+export function describeStoreError(e: unknown, setting: CheckpointSetting): string | null {
+  const code = String((e as { code?: string })?.code ?? "");
+  if (!code.startsWith("SQLITE_")) return null;
+  const where = describeCheckpointSetting(setting);
+  const why =
+    code === "SQLITE_FULL" ? "the disk is full: free some space, or use another --checkpoint"
+    : code === "SQLITE_READONLY" || code.startsWith("SQLITE_READONLY") ? "the file is read-only: make it writable, or use another --checkpoint"
+    : code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT" ? "the file is not an SQLite database, or it is damaged"
+    : code === "SQLITE_CANTOPEN" ? "the file cannot be opened (check the path and its folder)"
+    : code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" ? "another process keeps the file locked"
+    : code.startsWith("SQLITE_IOERR") ? "reading or writing the file failed (disk error)"
+    : (e as Error).message;
+  return `the checkpoint store ${where} cannot be used: ${why} (${code})`;
+}

@@ -11,6 +11,7 @@
 import { errorText } from "../format.js";
 import { isGraphBubbleUp, type LangGraphRunnableConfig, type RetryPolicy } from "@langchain/langgraph";
 import { crashPoint } from "./crash-points.js";
+import { scrub } from "../observability/scrub.js";
 
 export interface NodeFaultPolicy {
   /** Attempts of one node, the first included. */
@@ -140,5 +141,6 @@ function withTimeout<T>(work: Promise<T>, ms: number, node: string, attempt: Abo
 
 /** A fault as one line, for state and the log (500 characters at most). */
 function describeFault(e: unknown): string {
-  return errorText(e, { withStatus: false, maxChars: 500 });
+  // Scrubbed of secrets before it reaches state or a log.
+  return scrub(errorText(e, { withStatus: false })).slice(0, 500);
 }

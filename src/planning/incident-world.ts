@@ -7,6 +7,7 @@
  */
 import { ALERT_BATCH_MINUTES, LARGE_INCIDENT_DAMAGE } from "../limits.js";
 import { type AgentRepository, SimulatedRepositories, type SystemRepository } from "../world/repositories.js";
+import type { UnworkableAsset } from "../world/crews.js";
 import type { DispatchBatch } from "../world/dispatch-log.js";
 import type { World } from "../world/simulator.js";
 import type { Alert, DispatchLogEntry, DispatchPlan, DispatchRecord, EpisodeMetrics } from "../world/types.js";
@@ -24,15 +25,21 @@ export interface IncidentWorld {
   proposalById?(id: string): DispatchPlan | undefined;
   /** What a plan is expected to do, simulated ahead (when the world can tell). */
   expectPlan?(plan: DispatchPlan): ExpectedEffect | undefined;
+  /** A recent proposal whose assignments are the plan's (a planner that adopted the optimizer's plan). */
+  recentProposalFor?(plan: DispatchPlan): DispatchProposal | undefined;
   /**
    * Let time pass: until something needs the dispatcher (new damage, a delayed cascade, a crew
    * freed while assets wait), or at most `maxMinutes` (Infinity: until the next alert).
+   * The simulator advances its own clock at once; a world in real time (the service) waits
+   * for its clock instead, for a bounded wall time, and may return before anything happened.
    */
-  waitForChange(maxMinutes: number): Alert[];
+  waitForChange(maxMinutes: number): Alert[] | Promise<Alert[]>;
   metrics(): EpisodeMetrics;
   dispatches(): DispatchRecord[];
   /** The simulator behind it, when there is one (reports, GeoJSON). */
   readonly simulator?: World;
+  /** Damaged assets no crew has and none can take now (skills, shift capacity), each with why. */
+  noCrewCanTake?(): UnworkableAsset[];
   /** Human names and notes of assets, as written in the scenario: free text, shown to the model as data. */
   assetLabels?(ids: readonly string[]): Record<string, { name?: string; note?: string }>;
 }
@@ -70,6 +77,12 @@ export class SimulatedIncidentWorld implements IncidentWorld {
     return proposal;
   }
   proposalById(id: string) { return this.proposals.get(id)?.plan; }
+  recentProposalFor(plan: DispatchPlan) {
+    const key = JSON.stringify(plan.assignments);
+    for (const p of this.proposals.values()) if (p.plan.assignments === plan.assignments || JSON.stringify(p.plan.assignments) === key) return p;
+    return undefined;
+  }
+  noCrewCanTake() { return this.simulator.noCrewCanTake(); }
   expectPlan(plan: DispatchPlan) {
     // A proposal adopted as it is: its effect is already known.
     for (const p of this.proposals.values()) if (p.plan.assignments === plan.assignments) return p.expected;

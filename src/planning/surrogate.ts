@@ -16,9 +16,10 @@
  * their timings are recomputed (others are cached by list identity), and the replay only pays a
  * service update where the set of repairs done by some minute is one it has not seen.
  *
- * Not modelled (documented approximations): a backup that starts running only because another
- * one ran out (a chain of buffers) is not an event of its own; crews' current jobs end at their
- * estimated minute (rounded to 0.01 min by the crew summary).
+ * Backups: those running now, and those a state of the replay starts (a dependee lost because
+ * another backup ran out: chains, common on real interdependent networks), each run out at its
+ * minute unless its dependee came back first; expired backups are part of the cache key.
+ * Approximation: crews' current jobs end at the minute the crew summary gives (0.01 min).
  */
 import { SURROGATE_CACHE_ENTRIES } from "../limits.js";
 import { mulberry32 } from "../world/prng.js";
@@ -44,7 +45,7 @@ export interface JobTiming {
   feasible: boolean;
 }
 
-interface Value { weighted: number; population: number; critical: Int32Array | null }
+interface Value { weighted: number; population: number; critical: Int32Array | null; running: Int32Array }
 
 export interface SurrogateDetail {
   weighted: number;
@@ -66,12 +67,14 @@ export class Surrogate {
   private readonly baseOut: Value;
   private readonly z1: Uint32Array;
   private readonly z2: Uint32Array;
-  private readonly expiries: { dependency: number; at: number; z1: number; z2: number; network: number }[];
+  private readonly dz1: Uint32Array;
+  private readonly dz2: Uint32Array;
+  private readonly baseRunning: Map<number, number>;
+  private readonly baseExpiries: { at: number; d: number }[];
   private readonly cache = new Map<number, Value>();
   private readonly timings = new WeakMap<readonly number[], JobTiming>();
   private readonly fixed: { asset: number; at: number }[];
   private readonly fixedStream: { at: Float64Array; what: Int32Array };
-  private readonly expiryStream: { at: Float64Array; what: Int32Array };
   private readonly criticalInService: number[];
   private readonly assetNetwork: Int32Array;
   private readonly networkName: string[];
@@ -85,20 +88,20 @@ export class Surrogate {
     this.base = world.serviceSnapshot();
     const out = this.base.populationOut();
     this.criticalInService = [...net.criticalNodes].filter((c) => this.base.inService[c]);
-    this.baseOut = { weighted: out.weighted, population: out.population, critical: new Int32Array(0) };
+    this.baseOut = { weighted: out.weighted, population: out.population, critical: new Int32Array(0), running: Int32Array.from(this.base.buffersRunning().map((b) => b.dependency)) };
     const rand = mulberry32(0x5eed ^ net.assetCount);
     this.z1 = new Uint32Array(net.assetCount);
     this.z2 = new Uint32Array(net.assetCount);
     for (let i = 0; i < net.assetCount; i++) { this.z1[i] = (rand() * 2 ** 32) >>> 0; this.z2[i] = (rand() * 2 ** 32) >>> 0; }
-    this.expiries = this.base.buffersRunning().map((b) => ({
-      dependency: b.dependency, at: b.expiresAt, z1: (rand() * 2 ** 32) >>> 0, z2: (rand() * 2 ** 32) >>> 0,
-      network: net.assetNetwork[net.depDependee[b.dependency]],
-    }));
+    const D = net.depDependee.length;
+    this.dz1 = new Uint32Array(D);
+    this.dz2 = new Uint32Array(D);
+    for (let d = 0; d < D; d++) { this.dz1[d] = (rand() * 2 ** 32) >>> 0; this.dz2[d] = (rand() * 2 ** 32) >>> 0; }
+    this.baseRunning = new Map(this.base.buffersRunning().map((b) => [b.dependency, b.expiresAt]));
+    this.baseExpiries = [...this.baseRunning].map(([d, at]) => ({ at, d })).sort((a, b) => a.at - b.at || a.d - b.d);
     const kept = fixed.filter((f) => this.base.damaged[f.asset]).sort((a, b) => a.at - b.at || a.asset - b.asset);
     this.fixed = kept;
     this.fixedStream = { at: Float64Array.from(kept.map((f) => f.at)), what: Int32Array.from(kept.map((f) => f.asset)) };
-    const exp = this.expiries.map((e, i) => ({ at: e.at, i })).sort((a, b) => a.at - b.at || a.i - b.i);
-    this.expiryStream = { at: Float64Array.from(exp.map((e) => e.at)), what: Int32Array.from(exp.map((e) => -(e.i + 1))) };
     this.assetNetwork = net.assetNetwork;
     this.networkName = net.networks;
   }
@@ -149,8 +152,8 @@ export class Surrogate {
   }
 
   private replay(lists: readonly (readonly number[])[], full: boolean): SurrogateDetail | null {
-    // Events: completions (fixed and planned) and backups running out, in time order.
-    let n = this.fixed.length + this.expiries.length;
+    // Completions (fixed and planned), merged from streams each already in time order.
+    let n = this.fixed.length;
     const timings: JobTiming[] = [];
     for (let c = 0; c < lists.length; c++) {
       const tm = this.timing(c, lists[c]);
@@ -158,8 +161,7 @@ export class Surrogate {
       timings.push(tm);
       n += lists[c].length;
     }
-    // Merge the streams, each already in time order: fixed work, backups, each crew's list.
-    const streams: { at: ArrayLike<number>; what: ArrayLike<number> }[] = [this.fixedStream, this.expiryStream];
+    const streams: { at: ArrayLike<number>; what: ArrayLike<number> }[] = [this.fixedStream];
     for (let c = 0; c < lists.length; c++) if (lists[c].length > 0) streams.push({ at: timings[c].completion, what: lists[c] });
     const at = new Float64Array(n);
     const what = new Int32Array(n);
@@ -174,6 +176,7 @@ export class Surrogate {
       }
       at[k] = bt; what[k] = bw; pos[best]++;
     }
+    const net = this.world.net;
     const now = this.now, horizon = this.horizon;
     let h1 = 0, h2 = 0, prevT = now;
     let cur: Value = this.baseOut;
@@ -182,25 +185,63 @@ export class Surrogate {
     const pending: number[] = [];
     const dirty = new Set<number>();
     const lost = full ? new Set<number>() : null;
-    let i = 0;
-    while (i < n) {
-      const t = Math.max(at[i], now);
+    // Backups running, and the minute each runs out: those running now, and those a state of the
+    // replay starts (a dependee lost because another backup ran out), as the simulator has them.
+    const running = new Map<number, number>(this.baseRunning);
+    const queue: { at: number; d: number }[] = this.baseExpiries.slice();
+    const expired: number[] = [];
+    const enter = (v: Value, t: number) => {
+      for (const d of v.running) {
+        if (running.has(d)) continue;
+        const e = t + net.depBufferMinutes[d];
+        running.set(d, e);
+        let k = queue.length;
+        queue.push({ at: e, d });
+        while (k > q && (queue[k - 1].at > e || (queue[k - 1].at === e && queue[k - 1].d > d))) { queue[k] = queue[k - 1]; k--; }
+        queue[k] = { at: e, d };
+      }
+      if (running.size > v.running.length) {
+        const still = new Set(v.running);
+        for (const d of [...running.keys()]) if (!still.has(d)) running.delete(d);
+      }
+    };
+    let i = 0, q = 0;
+    while (i < n || q < queue.length) {
+      const ts = i < n ? Math.max(at[i], now) : Infinity;
+      const tq = q < queue.length ? Math.max(queue[q].at, now) : Infinity;
+      const t = Math.min(ts, tq);
       if (t > horizon) break;
       weighted += cur.weighted * (t - prevT);
       population += cur.population * (t - prevT);
       prevT = t;
       // Every event of this minute, then one service state (the simulator does the same).
+      let changed = false;
+      while (q < queue.length && Math.max(queue[q].at, now) === t) {
+        const { at: e, d } = queue[q++];
+        if (running.get(d) !== e) continue; // its dependee came back first
+        running.delete(d);
+        h1 ^= this.dz1[d]; h2 ^= this.dz2[d];
+        dirty.add(net.assetNetwork[net.depDependee[d]]);
+        expired.push(d, e);
+        changed = true;
+      }
       while (i < n && Math.max(at[i], now) === t) {
         const w = what[i++];
-        if (w >= 0) { h1 ^= this.z1[w]; h2 ^= this.z2[w]; pending.push(w); }
-        else { const e = this.expiries[-w - 1]; h1 ^= e.z1; h2 ^= e.z2; dirty.add(e.network); }
+        h1 ^= this.z1[w]; h2 ^= this.z2[w]; pending.push(w);
+        changed = true;
       }
+      if (!changed) continue;
       const key = (h1 >>> 0) * 2097152 + ((h2 >>> 0) & 0x1fffff);
       let v = this.cache.get(key);
       if (v === undefined || (full && v.critical === null)) {
         if (!this.working) this.working = this.base.clone();
         const working = this.working;
         if (!fresh) { working.copyFrom(this.base); fresh = true; }
+        // The minute each backup started, as this replay has it (the working state may have
+        // skipped the states in between, found in the cache).
+        for (const [d, e] of running) working.lostSince[d] = e - net.depBufferMinutes[d];
+        for (let k = 0; k < expired.length; k += 2) working.lostSince[expired[k]] = expired[k + 1] - net.depBufferMinutes[expired[k]];
+        expired.length = 0;
         for (const a of pending) dirty.add(working.setDamaged(a, false));
         pending.length = 0;
         working.update(t, dirty);
@@ -208,11 +249,16 @@ export class Surrogate {
         this.updates++;
         const o = working.populationOut();
         const ws = working;
-        v = { weighted: o.weighted, population: o.population, critical: full ? Int32Array.from(this.criticalInService.filter((c) => !ws.inService[c])) : null };
+        v = {
+          weighted: o.weighted, population: o.population,
+          critical: full ? Int32Array.from(this.criticalInService.filter((c) => !ws.inService[c])) : null,
+          running: Int32Array.from(working.buffersRunning().map((b) => b.dependency)),
+        };
         if (this.cache.size >= SURROGATE_CACHE_ENTRIES) this.cache.clear();
         this.cache.set(key, v);
       }
       if (lost && v.critical) for (const c of v.critical) lost.add(c);
+      enter(v, t);
       cur = v;
     }
     if (horizon > prevT) {

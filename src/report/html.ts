@@ -49,7 +49,7 @@ export function renderIncidentReport(result: IncidentResult, options: ReportOpti
 <section id="map-section"><h2>Network map</h2>
 <div class="tabs">
 <input type="radio" name="map" id="show-after" checked><label for="show-after">After the incident (coloured by its history)</label>
-<input type="radio" name="map" id="show-worst"><label for="show-worst">At the worst moment, ${esc(clock(worst.t))} (${worst.populationOut.toLocaleString("en-US")} people out)</label>
+<input type="radio" name="map" id="show-worst"><label for="show-worst">At the worst moment, ${esc(clock(worst.t))} (${worst.populationOut.toLocaleString("en-US")} customers out)</label>
 <div class="panel" id="panel-after">${mapSvg("map-after", world, projection, (a) => finalState(a, ever), result, limit, true)}</div>
 <div class="panel" id="panel-worst">${mapSvg("map-worst", worstWorld, projection, (a) => liveState(a), result, limit, false)}</div>
 </div>
@@ -155,7 +155,7 @@ function mapSvg(id: string, world: World, p: Projection, stateOf: (f: { id: stri
     const critical = props.criticality > 1;
     if (nodes.length > limit && st === "working" && !critical) { working.push(`M${cx} ${cy}h0.1`); continue; }
     const r = critical ? 6 : nodes.length > limit ? 2.5 : 4;
-    marks.push(`<circle class="node ${st}${critical ? " critical" : ""}" cx="${cx}" cy="${cy}" r="${r}"><title>${esc(props.id)} (${esc(props.network)} ${esc(props.type)}, ${props.population.toLocaleString("en-US")} people${critical ? `, criticality ${props.criticality}` : ""}): ${st.replace(/_/g, " ")}</title></circle>`);
+    marks.push(`<circle class="node ${st}${critical ? " critical" : ""}" cx="${cx}" cy="${cy}" r="${r}"><title>${esc(props.id)} (${esc(props.network)} ${esc(props.type)}, ${props.population.toLocaleString("en-US")} customers${critical ? `, criticality ${props.criticality}` : ""}): ${st.replace(/_/g, " ")}</title></circle>`);
   }
   if (working.length) parts.push(`<path class="node-dots working" d="${working.join("")}"/>`);
   parts.push(`<g class="nodes">${marks.join("")}</g>`);
@@ -230,9 +230,9 @@ function curveSvg(curve: RestorationPoint[], dispatches: DispatchRecord[]): stri
   if (curve.length) d += `H${X(tEnd)}`;
   parts.push(`<path class="curve-area" d="${d}V${Y(0)}H${X(curve[0]?.t ?? 0)}Z"/>`, `<path class="curve" d="${d}"/>`);
   for (const t of done) parts.push(`<line class="repair-tick" x1="${X(t)}" y1="${height - bottom}" x2="${X(t)}" y2="${height - bottom - 8}"><title>repair completed at ${esc(clock(t))}</title></line>`);
-  for (const p of curve) parts.push(`<circle class="curve-point" cx="${X(p.t)}" cy="${Y(p.populationOut)}" r="2.5"><title>${esc(clock(p.t))}: ${p.populationOut.toLocaleString("en-US")} people out${p.criticalOut ? `, ${p.criticalOut} critical facilities out` : ""}</title></circle>`);
+  for (const p of curve) parts.push(`<circle class="curve-point" cx="${X(p.t)}" cy="${Y(p.populationOut)}" r="2.5"><title>${esc(clock(p.t))}: ${p.populationOut.toLocaleString("en-US")} customers out${p.criticalOut ? `, ${p.criticalOut} critical facilities out` : ""}</title></circle>`);
   parts.push(`<line class="axis" x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}"/><line class="axis" x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}"/>`);
-  parts.push(`<text class="axis-label" x="${left}" y="${top - 6}">people out of service</text>`);
+  parts.push(`<text class="axis-label" x="${left}" y="${top - 6}">customers out of service (a person once per network)</text>`);
   return `<svg id="curve" class="chart" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="restoration curve">${parts.join("")}</svg>`;
 }
 
@@ -293,7 +293,7 @@ function figuresTable(r: IncidentResult): string {
   const m = r.metrics, c = r.counters;
   const rows: [string, string][] = [
     ["Time to full restoration", m.minutesToFullRestoration === null ? "not restored" : `${clock(m.minutesToFullRestoration)} (${Math.round(m.minutesToFullRestoration)} min)`],
-    ["Customer-minutes interrupted", `${m.customerMinutesInterrupted.toLocaleString("en-US")} (SAIDI ${m.saidiMinutes} min over ${m.totalPopulation.toLocaleString("en-US")} people)`],
+    ["Customer-minutes interrupted", `${m.customerMinutesInterrupted.toLocaleString("en-US")} (SAIDI ${m.saidiMinutes} min over ${m.totalPopulation.toLocaleString("en-US")} customers: a person counts once per network serving them)`],
     ["Weighted by criticality", m.weightedCustomerMinutesInterrupted.toLocaleString("en-US")],
     ["Critical-facility outage", `${m.criticalFacilityOutageHours} h`],
     ["Dispatches", `${r.dispatches.filter((d) => d.status === "done").length} repairs done, ${r.dispatches.filter((d) => d.status === "reassigned").length} re-planned`],

@@ -131,3 +131,52 @@ export function estimateJob(v: CrewTimingView, crewId: string, c: CrewState | un
     arrivalAt: round2(job.arrivalAt), completionAt: round2(job.completionAt), weather: w.condition, ...skill,
   };
 }
+
+/** A damaged asset no crew can take now, and why. */
+export interface UnworkableAsset {
+  asset: string;
+  reason: string;
+}
+
+/**
+ * Of `assets` (damaged, no crew), those no crew can take now, each with why: no crew has the
+ * skill, or none has the shift capacity left for its work, the travel and the repair. Each
+ * crew's own work is timed once; an asset some crew can take costs one job's timing per crew.
+ */
+export function noCrewCanTake(v: CrewTimingView, crews: readonly CrewState[], assets: readonly number[]): UnworkableAsset[] {
+  const bases = new Map<CrewState, CrewTimeline>();
+  const base = (c: CrewState) => {
+    let b = bases.get(c);
+    if (!b) bases.set(c, (b = crewTimeline(v, c)));
+    return b;
+  };
+  const out: UnworkableAsset[] = [];
+  for (const a of assets) {
+    const network = v.net.networkOf(a);
+    const asset = v.net.assetIds[a];
+    const skilled = crews.filter((c) => c.skills.has(network));
+    if (skilled.length === 0) {
+      out.push({ asset, reason: `no crew repairs ${network} assets` });
+      continue;
+    }
+    let closest: { crew: CrewState; need: number } | null = null;
+    for (const c of skilled) {
+      const need = base(c).committedMin + oneMoreJobMinutes(v, c, base(c), a);
+      if (need <= c.capacityLeftMin + 1e-9) { closest = null; break; }
+      if (!closest || need - c.capacityLeftMin < closest.need - closest.crew.capacityLeftMin) closest = { crew: c, need };
+    }
+    if (closest) {
+      const { crew, need } = closest;
+      // The crew closest to fitting it: what its queued work, the trip and the repair would take, against its shift left.
+      out.push({ asset, reason: `no ${network} crew has the shift left: ${crew.id} would need ${round2(need / 60)} h, has ${round2(crew.capacityLeftMin / 60)} h` });
+    }
+  }
+  return out;
+}
+
+/** Capacity minutes one more job at the end of a crew's timeline takes: the travel and the repair (as crewTimeline counts them). */
+function oneMoreJobMinutes(v: CrewTimingView, c: CrewState, after: CrewTimeline, a: number): number {
+  const travel = travelMinutes(v.net, v.weather, after.x, after.y, a, c.speedKmh, after.freeAt);
+  const start = v.weather.workResumesAt(v.net.x[a], v.net.y[a], after.freeAt + travel);
+  return travel + repairMinutes(v.scenario, v.net, v.weather, a, start);
+}

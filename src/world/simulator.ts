@@ -12,7 +12,9 @@
  * outage-analysis.ts (feed paths, root causes, impact, severity), plan-validation.ts, crews.ts (crew timing),
  * geojson.ts, damage-schedule.ts. World keeps its public methods and delegates to them.
  */
-import { type CrewState, type CrewTimingView, crewCanTake, crewSummary, estimateJob, repairMinutes, travelMinutes } from "./crews.js";
+import {
+  type CrewState, type CrewTimingView, crewCanTake, crewSummary, estimateJob, noCrewCanTake, repairMinutes, travelMinutes, type UnworkableAsset,
+} from "./crews.js";
 import { buildDamageSchedule, type ScheduledDamage } from "./damage-schedule.js";
 import { dispatchIdOf } from "./dispatch-log.js";
 import { type GeoJsonFeatureCollection, networkGeoJson } from "./geojson.js";
@@ -442,6 +444,11 @@ export class World {
     return this.unassignedDamaged()
       .filter((a) => this.crews.some((c) => c.skills.has(this.net.networkOf(a)) && this.crewCanTake(c, [a])))
       .map((i) => this.net.assetIds[i]);
+  }
+
+  /** Damaged assets no crew has and none can take now (skills, shift capacity), each with why. */
+  noCrewCanTake(): UnworkableAsset[] {
+    return noCrewCanTake(this.timingView(), this.crews, this.unassignedDamaged());
   }
 
   detectFailures(): FailureSnapshot {

@@ -1,7 +1,9 @@
 /** What a new user meets at the terminal: the CLI as a child process, as the README gives the commands. */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { chooseModel } from "../../src/models/index.js";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -17,6 +19,8 @@ describe("which model plans", () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.model).toBe("offline");
+    // Population figures count customers (a person once per network), and say so.
+    expect(out.counting).toMatch(/^customers: a person counts once per network serving them/);
     expect(r.stderr).toMatch(/^model: offline \(the default: .*OPENAI_API_KEY is set but chooses no model/m);
     expect(r.stderr.match(/^model: /gm)).toHaveLength(1);
   });
@@ -25,5 +29,63 @@ describe("which model plans", () => {
     expect(chooseModel("openai/gpt-4o-mini", { OPENAI_API_KEY: "k" })).toEqual({ model: "openai/gpt-4o-mini", why: "from --model" });
     expect(chooseModel(undefined, { INFRA_MODEL: "openai/x", OPENAI_API_KEY: "k" })).toEqual({ model: "openai/x", why: "from INFRA_MODEL" });
     expect(chooseModel(undefined, {}).why).not.toMatch(/OPENAI_API_KEY/);
+  });
+});
+
+const dir = mkdtempSync(join(tmpdir(), "newcomer-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** The CLI without the tsx wrapper, so that signals reach it. */
+const node = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: root, env: { ...baseEnv, ...env }, encoding: "utf8", timeout: 120_000 });
+
+describe("--resume", () => {
+  it("refuses a conflicting --scenario, lists the resumed run's trigger, and says when nothing was left to run", () => {
+    const db = `sqlite:${join(dir, "resume.db")}`;
+    // Killed right after the first dispatch (the crash points before it are marked as tried).
+    const ledger = join(dir, "ledger");
+    writeFileSync(ledger, ["alert@0/1:INIT", "alert@0/2:FAILURE_DETECTION", "alert@0/3:IMPACT_ANALYSIS", "alert@0/4:REPAIR_PLANNING", "alert@0/5:EXECUTION"].join("\n") + "\n");
+    const killed = node(["--json", "--checkpoint", db], { INFRA_CRASH_LEDGER: ledger });
+    expect(killed.signal).toBe("SIGKILL");
+    const id = /^incident: (\S+)$/m.exec(killed.stderr)![1];
+
+    const conflict = node(["--json", "--checkpoint", db, "--resume", id, "--scenario", "ieee123"]);
+    expect(conflict.status).toBe(2);
+    expect(conflict.stderr).toMatch(/runs on scenario "demo", not "ieee123": a resumed incident keeps its scenario/);
+
+    const resumed = node(["--json", "--checkpoint", db, "--resume", id, "--scenario", "demo"]);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const out = JSON.parse(resumed.stdout);
+    expect(out.triggers).toHaveLength(out.runs);
+    expect(out.triggers[0]).toMatchObject({ kind: "alert", at: 0 });
+    expect(out.triggers[0].message).toMatch(/\(resumed\)$/);
+
+    const again = node(["--checkpoint", db, "--resume", id]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/^Graph runs\s+0 in this process: the incident's last run had finished/m);
+    expect(again.stdout).not.toMatch(/triggers: \)/);
+    expect(again.stdout).toMatch(/SAIDI [\d.]+ min over [\d,]+ customers\)\n\s+customers: a person counts once per network/);
+    // The offline planner's token counts are estimates, and say so.
+    expect(again.stdout).toMatch(/^Tokens .*\(estimated from text length/m);
+  });
+
+  it("Ctrl-C exits 130 and says how to resume the incident", async () => {
+    const db = `sqlite:${join(dir, "ctrl-c.db")}`;
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "--checkpoint", db], { cwd: root, env: baseEnv, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    const closed = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    child.stderr!.on("data", (d) => {
+      stderr += d;
+      if (/^model: /m.test(stderr) && !child.killed) child.kill("SIGINT");
+    });
+    const code = await closed;
+    const id = /^incident: (\S+)$/m.exec(stderr)![1];
+    expect(code).toBe(130);
+    expect(stderr).toContain(`interrupted: incident ${id} stopped; continue it with: npm start -- --checkpoint ${db} --resume ${id}`);
+  });
+});
+
+describe("--help", () => {
+  it("tells how to keep npm's banner off stdout with --json", () => {
+    expect(node(["--help"]).stdout).toContain("npm start --silent -- --json");
   });
 });

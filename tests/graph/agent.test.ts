@@ -162,10 +162,19 @@ describe("the agent graph, end to end", () => {
     expect(world.dispatches()).toEqual([]);
   });
 
-  it("a model that cannot be reached ends the run in FINAL with the error, nothing dispatched", async () => {
+  it("a model that cannot be reached (an outage): the optimizer plans, and the fallback is recorded with the reason", async () => {
     const { state, world } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }] }), () => { throw new Error("connect ECONNREFUSED 127.0.0.1:9"); });
+    expect(state.status).not.toBe("error");
+    expect(state.planOverrides[0]).toMatchObject({ kind: "model_outage" });
+    expect(state.planOverrides[0].reason).toMatch(/model unavailable: .*ECONNREFUSED/);
+    expect(state.planHistory[0]).toMatchObject({ source: "fallback", valid: true });
+    expect(world.dispatches().map((d) => d.assetId)).toEqual(["L2"]);
+  });
+
+  it("a model that refuses the key ends the run in FINAL with the error, nothing dispatched", async () => {
+    const { state, world } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }] }), () => { throw Object.assign(new Error("401 Incorrect API key provided"), { status: 401 }); });
     expect(state.status).toBe("error");
-    expect(state.finalReason).toMatch(/model call failed: .*ECONNREFUSED/);
+    expect(state.finalReason).toMatch(/model call failed: .*401/);
     expect(world.dispatches()).toEqual([]);
   });
 });

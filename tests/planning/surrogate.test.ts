@@ -121,3 +121,10 @@ describe("optimizer", () => {
     expect(full.plan.reasoning).toMatch(/\d+ plans judged/);
   });
 });
+
+describe("surrogate on a real interdependent network", () => {
+  it("equals the simulator on Shelby County after an earthquake (backups in chains)", async () => {
+    const { shelbyScenario } = await import("../../src/evaluation/shelby.js");
+    randomPlanCheck(new World(shelbyScenario("d50", 4)), 8);
+  });
+});

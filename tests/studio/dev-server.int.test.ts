@@ -30,7 +30,8 @@ describe("langgraph.json and the dev server", () => {
     expect(config.graphs).toEqual({ infra_failure_manager: "./src/graph/graph.ts:graph" });
     expect(config.env).toBeUndefined();
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8"));
-    expect(pkg.scripts.dev).toMatch(/LANGGRAPH_CLI_NO_ANALYTICS=1 .*langgraphjs dev .*--host 127\.0\.0\.1 .*--no-browser/);
+    expect(pkg.scripts.dev).toMatch(/LANGGRAPH_CLI_NO_ANALYTICS=1 node scripts\/dev\.mjs .*--host 127\.0\.0\.1 .*--no-browser/);
+    expect(readFileSync(join(REPO_ROOT, "scripts/dev.mjs"), "utf8")).toMatch(/spawn\(langgraphjs, \["dev", \.\.\.args\]/);
   });
 
   it("serves the graph as an assistant, with the input and configuration schemas Studio shows", async () => {

@@ -24,7 +24,7 @@ export function makeImpactAnalysisNode(deps: GraphDeps) {
     // The memory keeps the most urgent ones, by one measure (src/planning/urgency.ts): the failure
     // list, the impacts kept and the model's context are all in this order.
     const urgencies = new Map(reports.map((r) => [r.asset, urgencyOfReport(r)]));
-    const failures = snapshot ? rememberFailures(snapshot, await world.agent.getAvailableCrews(), (id) => urgencies.get(id) ?? 0) : undefined;
+    const failures = snapshot ? rememberFailures(snapshot, await world.agent.getAvailableCrews(), (id) => urgencies.get(id) ?? 0, world.noCrewCanTake?.()) : undefined;
     const summary: Record<string, number> = {};
     for (const r of reports) summary[`${r.network}/${r.severity}`] = (summary[`${r.network}/${r.severity}`] ?? 0) + 1;
     const impacts: ImpactMemory[] = reports

@@ -11,7 +11,9 @@ import { AIMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage, typ
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { REMOVE_ALL_MESSAGES, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { buildContextMessage, buildSystemPrompt, estimateTokens, toolJsonSchema, wireTokens } from "../../prompts/assemble.js";
-import { describeModelError } from "../../models/index.js";
+import { describeModelError, isModelOutage } from "../../models/index.js";
+import { scrub } from "../../observability/scrub.js";
+import { boundReply } from "../../models/reply-limits.js";
 import { NO_ACTION_MESSAGE, OPERATOR_REJECTED_MESSAGE, REJECTED_PLAN_MESSAGE, RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS } from "../../prompts/repair-planning.js";
 import { AGENT_TOOL_NAMES, compact, createAgentTools } from "../../tools/agent-tools.js";
 import { AssignRepairCrewArgs } from "../../tools/schemas.js";
@@ -49,21 +51,24 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 20).trimEnd()} ... (shortened)`;
 }
 
-async function fallback(world: IncidentWorld, state: AgentState, cfg: Configuration): Promise<AgentUpdate> {
+async function fallback(world: IncidentWorld, state: AgentState, cfg: Configuration, outage?: string): Promise<AgentUpdate> {
   // A capped list is not the whole work: the world knows it all.
   const f = state.failures;
   const proposal = world.proposeDispatchPlan(f && f.toPlan.length === f.toPlanCount ? f.toPlan : undefined);
   const plan: DispatchPlan = {
     ...proposal.plan,
     // assign_repair_crew takes at most 4,000 characters of reasoning; the optimizer's, on a large incident, is longer.
-    reasoning: clip(`Fallback: the optimizer's plan, after ${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts}). ${proposal.plan.reasoning ?? ""}`.trim(), MAX_REASONING_CHARS),
+    reasoning: clip(`Fallback: the optimizer's plan, ${outage ? `the model being unavailable (${outage})` : `after ${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts})`}. ${proposal.plan.reasoning ?? ""}`.trim(), MAX_REASONING_CHARS),
   };
+  const why = outage ? `model unavailable: ${outage}` : `${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts})`;
   const errors = (await world.system.validatePlan(plan)).errors;
   return {
     proposedPlan: plan, planSource: "fallback", planErrors: errors, expectedEffect: boundedEffect(proposal.expected),
     counters: { fallbacks: 1 },
-    planHistory: [recordPlan(state, { source: "fallback", plan, errors, expected: proposal.expected })],
-    ...(errors.length ? { errors: [`fallback plan refused: ${errors.join("; ")}`] } : {}),
+    planHistory: [{ ...recordPlan(state, { source: "fallback", plan, errors, expected: proposal.expected }), note: why }],
+    planOverrides: [{ step: state.stepCount + 1, at: state.clock, kind: outage ? "model_outage" : "invalid_plans", reason: why }],
+    // (an empty list would clear the run's errors: only a non-empty one is written)
+    ...(outage || errors.length ? { errors: [...(outage ? [`FALLBACK: ${why}; the optimizer's plan is used`] : []), ...(errors.length ? [`fallback plan refused: ${errors.join("; ")}`] : [])] } : {}),
   };
 }
 
@@ -121,10 +126,17 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     try {
       // An attempt past its time limit (src/persistence/node-faults.ts) stops here: its retry has the conversation.
       config.signal?.throwIfAborted();
-      ai = (await runnable.invoke(withinBudget(conversation, cfg.contextBudgetTokens - toolSchemaTokens), config)) as AIMessage;
+      // Bounded before it is kept: a 10 MB reply must not ride along in state and every later request.
+      ai = boundReply((await runnable.invoke(withinBudget(conversation, cfg.contextBudgetTokens - toolSchemaTokens), config)) as AIMessage).message;
       config.signal?.throwIfAborted();
     } catch (e) {
       if (config.signal?.aborted) throw config.signal.reason;
+      // An outage (5xx, 429, no answer) after the model's retries: the optimizer plans, loudly
+      // (recorded in planOverrides, shown in the summary and --json). A refusal (bad key) ends the run.
+      if (isModelOutage(e)) {
+        const planned = await fallback(world, state, cfg, describeModelError(e));
+        return { ...planned, messages: [...reset, ...added], counters: { ...counters, fallbacks: 1 } };
+      }
       return { messages: [...reset, ...added], counters, fatalError: `model call failed: ${describeModelError(e)}` };
     }
     counters.modelCalls! += 1;
@@ -248,7 +260,7 @@ async function runTool(t: StructuredToolInterface | undefined, call: Call, confi
     const content = typeof out === "string" ? out : compact(out);
     return { call, content, error: false, badArguments: false, message: new ToolMessage({ tool_call_id: call.id, name: call.name, content }) };
   } catch (e) {
-    return fail(`Error: ${call.name} failed: ${errorText(e)}`);
+    return fail(`Error: ${call.name} failed: ${scrub(errorText(e))}`);
   }
 }
 

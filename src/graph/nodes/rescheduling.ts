@@ -21,11 +21,11 @@ export function makeReschedulingNode(deps: GraphDeps) {
     const tools = createSystemTools(world);
     const before = (await tools.detect_failure_nodes.invoke({}, config)) as FailureSnapshot;
     const waiting = before.damaged.some((d) => !d.assignedCrew);
-    world.waitForChange(waiting ? Infinity : cfg.recheckMinutes);
+    await world.waitForChange(waiting ? Infinity : cfg.recheckMinutes);
     const after = (await tools.detect_failure_nodes.invoke({}, config)) as FailureSnapshot;
     const known = new Set([...before.damaged, ...before.outOfService].map((f) => f.id));
     const fresh = [...after.damaged, ...after.outOfService].map((f) => f.id).filter((id) => !known.has(id));
-    const memory = rememberFailures(after, await world.agent.getAvailableCrews());
+    const memory = rememberFailures(after, await world.agent.getAvailableCrews(), undefined, world.noCrewCanTake?.());
     return {
       ...base, clock: world.now(), failures: memory,
       newFailures: fresh.slice(0, MAX_NEW_FAILURE_IDS_IN_STATE), newFailureCount: fresh.length, pendingWork: memory.toPlanCount,

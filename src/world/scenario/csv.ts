@@ -17,7 +17,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describeIssue, formatPath, jsonSyntaxIssue, ScenarioError, type ScenarioIssue } from "./issues.js";
+import { checkFileSize, checkRowCounts, describeIssue, formatPath, jsonSyntaxIssue, nearest, ScenarioError, type ScenarioIssue } from "./issues.js";
+import { MAX_CSV_CELL_CHARS } from "../../limits.js";
 import { ScenarioSchema, type Scenario } from "./schema.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -234,6 +235,7 @@ function readTable(dir: string, spec: TableSpec, issues: ScenarioIssue[], requir
     if (required) issues.push({ where: spec.file, message: `missing: the folder needs a ${spec.file}` });
     return empty;
   }
+  checkFileSize(path, spec.file);
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -242,6 +244,7 @@ function readTable(dir: string, spec: TableSpec, issues: ScenarioIssue[], requir
     return empty;
   }
   const parsed = parseCsv(text);
+  checkRowCounts([{ what: "rows", where: spec.file, count: Math.max(0, parsed.records.length - 1) }]);
   for (const e of parsed.errors) issues.push({ where: `${spec.file}:${e.line}`, message: e.message });
   const [header, ...records] = parsed.records;
   if (!header) {
@@ -249,11 +252,20 @@ function readTable(dir: string, spec: TableSpec, issues: ScenarioIssue[], requir
     return empty;
   }
 
-  // Column index by normalized name; duplicates are an error, unknown columns are ignored.
+  // Column index by normalized name; duplicates are an error, and so is a misspelt column (its
+  // values would otherwise be dropped silently).
   const indexOf = new Map<string, number>();
+  const knownColumns = spec.columns.map((c) => c.column);
+  const known = new Set(knownColumns.map(normalizeHeader));
   header.fields.forEach((h, idx) => {
     const key = normalizeHeader(h);
     if (key === "") return;
+    if (!known.has(key)) {
+      // Extra columns (a comment, a source id) are ignored; one that is a near miss of a known column is refused.
+      const near = nearest(h.trim(), knownColumns);
+      if (near) issues.push({ where: `${spec.file}:${header.line}`, message: `unknown column "${h.trim()}" (did you mean "${near}"?)` });
+      return;
+    }
     if (indexOf.has(key)) issues.push({ where: `${spec.file}:${header.line}`, message: `column "${h.trim()}" appears twice` });
     else indexOf.set(key, idx);
   });
@@ -285,6 +297,10 @@ function readTable(dir: string, spec: TableSpec, issues: ScenarioIssue[], requir
     for (const { spec: c, index } of columns) {
       const cell = (rec.fields[index] ?? "").trim();
       const where = `${spec.file}:${rec.line}:${c.column}`;
+      if (cell.length > MAX_CSV_CELL_CHARS) {
+        issues.push({ where, message: `value of ${cell.length.toLocaleString("en-US")} characters is over the limit of ${MAX_CSV_CELL_CHARS.toLocaleString("en-US")}` });
+        continue;
+      }
       if (cell === "") {
         if (c.required) issues.push({ where, message: "required value is empty" });
         continue;
@@ -311,6 +327,7 @@ function readScenarioJson(dir: string, issues: ScenarioIssue[]): Record<string, 
     issues.push({ where: file, message: 'missing: the folder needs a scenario.json with at least "name" and "coordinates"' });
     return {};
   }
+  checkFileSize(path, file);
   let text: string;
   try {
     text = readFileSync(path, "utf8");

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { importCsvFolder } from "./csv.js";
-import { describeIssue, formatPath, jsonSyntaxIssue, ScenarioError } from "./issues.js";
+import { checkFileSize, checkRowCounts, describeIssue, formatPath, jsonSyntaxIssue, ScenarioError } from "./issues.js";
 import { ScenarioSchema, type Scenario } from "./schema.js";
 
 // Where scenario errors are made and formatted; re-exported so that callers of the loader find them here too.
@@ -47,6 +47,7 @@ export function listShippedScenarios(): string[] {
 
 function loadJsonFile(path: string): Scenario {
   const file = basename(path);
+  checkFileSize(path, file);
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -60,6 +61,11 @@ function loadJsonFile(path: string): Scenario {
   } catch (err) {
     throw new ScenarioError([jsonSyntaxIssue(text, file, err)]);
   }
+  const j = json as { nodes?: unknown; links?: unknown };
+  checkRowCounts([
+    { what: "nodes", where: `${file}: nodes`, count: Array.isArray(j?.nodes) ? j.nodes.length : 0 },
+    { what: "links", where: `${file}: links`, count: Array.isArray(j?.links) ? j.links.length : 0 },
+  ]);
   return parseScenario(json, file);
 }
 

@@ -1,0 +1,11 @@
+import { performance } from "node:perf_hooks";
+import { proposeDispatchPlan } from "../src/planning/optimizer.js";
+import { generateRegion } from "../src/world/scenario/generate.js";
+import { World } from "../src/world/simulator.js";
+const nodes = Number(process.argv[2] ?? 3000), seed = Number(process.argv[3] ?? 7);
+import { realCases } from "../src/evaluation/cases.js";
+const cs = process.argv[5]; const w = new World(cs ? realCases().find((c) => c.name === cs)!.scenario : generateRegion({ seed, nodes }));
+const t = performance.now(); const cpu = process.cpuUsage();
+const p = proposeDispatchPlan(w);
+const c = process.cpuUsage(cpu);
+console.log(JSON.stringify({ ms: Math.round(performance.now() - t), cpuMs: Math.round((c.user + c.system) / 1000), method: p.method, search: p.search }));

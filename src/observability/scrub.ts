@@ -1,0 +1,46 @@
+/**
+ * One scrubber for every error text before it reaches state, logs, traces or files: the exact
+ * values of the secrets the product reads are replaced by `***`, wherever they appear (a model
+ * server or proxy that echoes the key in its 401, a driver error quoting its connection string),
+ * and so are the passwords of URLs.
+ *
+ * Known secrets: every environment variable the product reads that holds one (OPENAI_API_KEY,
+ * LANGSMITH_API_KEY, LANGCHAIN_API_KEY, DATABASE_URL, PGPASSWORD, INFRA_*_TOKEN, and any other
+ * *_API_KEY, *_TOKEN, *_SECRET, *_PASSWORD), the password of any URL among them, and values
+ * registered at run time (the password of --checkpoint postgres:URL).
+ */
+import { SECRET_MIN_LENGTH } from "../limits.js";
+
+const SECRET_NAMES = /(^|_)(API_KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)$|^DATABASE_URL$|^PGPASSWORD$|^INFRA_.*_(TOKEN|KEY|SECRET|PASSWORD)$/;
+const registered = new Set<string>();
+
+/** A secret known only at run time (a password given in a flag). */
+export function registerSecret(value: string | undefined | null): void {
+  if (value && value.length >= SECRET_MIN_LENGTH) registered.add(value);
+}
+
+function urlPassword(value: string): string | null {
+  const m = /\/\/[^:/@\s]+:([^@/\s]+)@/.exec(value);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+/** The secret values of an environment (by default the process's), longest first. */
+export function knownSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
+  const out = new Set<string>(registered);
+  for (const [name, value] of Object.entries(env)) {
+    if (!value) continue;
+    if (SECRET_NAMES.test(name) && value.length >= SECRET_MIN_LENGTH) out.add(value);
+    const pw = urlPassword(value);
+    if (pw && pw.length >= SECRET_MIN_LENGTH) out.add(pw);
+  }
+  // Encoded forms travel too (a password in a URL is percent-encoded).
+  for (const s of [...out]) { const enc = encodeURIComponent(s); if (enc !== s) out.add(enc); }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** The text with every known secret and every URL password replaced by `***`. */
+export function scrub(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  let out = text;
+  for (const s of knownSecrets(env)) if (out.includes(s)) out = out.split(s).join("***");
+  return out.replace(/(\/\/[^:/@\s]+):[^@/\s]*@/g, "$1:***@");
+}
