@@ -11,13 +11,13 @@ import { loadScenario } from "../world/scenario/load.js";
 import { World } from "../world/simulator.js";
 import type { Region, ServiceConfig } from "./config.js";
 import type { JobQueue } from "./jobs.js";
-import { type RegionWorld, renderMetrics } from "./metrics.js";
+import { renderMetrics, type RegionWorld } from "./metrics.js";
+
+export type { RegionWorld };
 import { RegionClocks } from "./realtime-world.js";
 import type { Figures } from "./schemas.js";
 import { addEvent, deliveredEntries, ensureClock, openIncidents, setIncident } from "./store.js";
 
-// Declared beside renderMetrics, which reads it (metrics.ts importing it from here made a cycle).
-export type { RegionWorld } from "./metrics.js";
 
 export interface Field {
   clocks: RegionClocks;

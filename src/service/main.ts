@@ -27,6 +27,8 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // A run that does not reach a superstep boundary in time is left to the queue's retry.
+    setTimeout(() => { console.error(`[serve] drain took too long: exiting; the queue retries what was running`); process.exit(1); }, 30_000).unref();
     console.error(`[serve] ${signal}: draining workers, then stopping`);
     await service.stop();
     process.exit(0);

@@ -7,11 +7,11 @@ import type { World } from "../world/simulator.js";
 import type { Region } from "./config.js";
 import type { IncidentRow } from "./store.js";
 
+/** A region's world as the field knows it (rebuilt from delivered dispatches). */
+export interface RegionWorld { region: Region; world: World; delivered: number; everDown: Set<string> }
+
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(",")}}`;
-
-/** One served region's world as the field holds it. */
-export interface RegionWorld { region: Region; world: World; delivered: number; everDown: Set<string> }
 
 export function renderMetrics(worlds: RegionWorld[], open: IncidentRow[]): string {
   const out: string[] = [];

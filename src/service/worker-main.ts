@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // A run that does not reach a superstep boundary in time is left to the queue's retry.
+    setTimeout(() => { console.error(`[worker] drain took too long: exiting; the queue retries what was running`); process.exit(1); }, 30_000).unref();
     console.error(`[worker ${workers.id}] ${signal}: draining`);
     await workers.stop();
     await queue.stop().catch(() => {});

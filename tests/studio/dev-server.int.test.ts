@@ -34,6 +34,40 @@ describe("langgraph.json and the dev server", () => {
     expect(readFileSync(join(REPO_ROOT, "scripts/dev.mjs"), "utf8")).toMatch(/spawn\(langgraphjs, \["dev", \.\.\.args\]/);
   });
 
+  // Before the schema request: on a heavily loaded machine its extraction worker times out (30 s), and requests
+  // right after that were seen failing to connect.
+  it("a maxSteps above the default, set as Studio sets it, ends the run in FINAL by the step limit, not in GraphRecursionError", async () => {
+    // A storm of small faults, one every 30 minutes: one graph run goes on through all of them
+    // (a long re-check window), five steps each, far past the default limit of 60.
+    const n = 20;
+    const storm = {
+      name: "storm-of-faults", coordinates: { kind: "xy", unit: "km" },
+      nodes: [{ id: "S", network: "power", type: "substation", x: 0, y: 0, role: "supply" },
+        ...Array.from({ length: n }, (_, i) => ({ id: `F${i}`, network: "power", type: "feeder", x: 1, y: i, population: 100 }))],
+      links: Array.from({ length: n }, (_, i) => ({ id: `L${i}`, network: "power", from: "S", to: `F${i}` })),
+      crews: [{ id: "C1", x: 0, y: 0, skills: ["power"], capacityHours: 100, speedKmh: 60 }],
+      repairMinutes: { line: 10 },
+      damage: Array.from({ length: n }, (_, i) => ({ asset: `L${i}`, atMinutes: i * 30 })),
+    };
+    const dir = mkdtempSync(join(tmpdir(), "studio-steps-"));
+    try {
+      const file = join(dir, "storm.json");
+      writeFileSync(file, JSON.stringify(storm));
+      const thread = await client.threads.create();
+      const config = { configurable: { scenario: file, maxSteps: 80, recheckMinutes: 10_000 } };
+      const run = await client.runs.create(thread.thread_id, assistantId, { input: {}, config });
+      const done = await client.runs.join(thread.thread_id, run.run_id) as Record<string, any>;
+      expect(JSON.stringify(done)).not.toMatch(/GraphRecursionError|Recursion limit/);
+      const state = await client.threads.getState<Record<string, any>>(thread.thread_id);
+      expect(state.values.status).toBe("max_steps");
+      expect(state.values.statesVisited.length).toBeLessThanOrEqual(80);
+      expect(state.values.statesVisited.length).toBeGreaterThan(65);
+      expect(state.values.statesVisited.at(-1)).toBe("FINAL");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("serves the graph as an assistant, with the input and configuration schemas Studio shows", async () => {
     expect(assistantId).toBeTruthy();
     const schemas = await client.assistants.getSchemas(assistantId);
@@ -70,38 +104,6 @@ describe("langgraph.json and the dev server", () => {
     expect(v.planHistory[0]).toMatchObject({ source: "model", valid: true });
     expect(v.planHistory[0].plan.reasoning).toMatch(/HOSP-StMary/);
     expect(["stable", "restored"]).toContain(v.status);
-  });
-
-  it("a maxSteps above the default, set as Studio sets it, ends the run in FINAL by the step limit, not in GraphRecursionError", async () => {
-    // A storm of small faults, one every 30 minutes: one graph run goes on through all of them
-    // (a long re-check window), five steps each, far past the default limit of 60.
-    const n = 20;
-    const storm = {
-      name: "storm-of-faults", coordinates: { kind: "xy", unit: "km" },
-      nodes: [{ id: "S", network: "power", type: "substation", x: 0, y: 0, role: "supply" },
-        ...Array.from({ length: n }, (_, i) => ({ id: `F${i}`, network: "power", type: "feeder", x: 1, y: i, population: 100 }))],
-      links: Array.from({ length: n }, (_, i) => ({ id: `L${i}`, network: "power", from: "S", to: `F${i}` })),
-      crews: [{ id: "C1", x: 0, y: 0, skills: ["power"], capacityHours: 100, speedKmh: 60 }],
-      repairMinutes: { line: 10 },
-      damage: Array.from({ length: n }, (_, i) => ({ asset: `L${i}`, atMinutes: i * 30 })),
-    };
-    const dir = mkdtempSync(join(tmpdir(), "studio-steps-"));
-    try {
-      const file = join(dir, "storm.json");
-      writeFileSync(file, JSON.stringify(storm));
-      const thread = await client.threads.create();
-      const config = { configurable: { scenario: file, maxSteps: 80, recheckMinutes: 10_000 } };
-      const run = await client.runs.create(thread.thread_id, assistantId, { input: {}, config });
-      const done = await client.runs.join(thread.thread_id, run.run_id) as Record<string, any>;
-      expect(JSON.stringify(done)).not.toMatch(/GraphRecursionError|Recursion limit/);
-      const state = await client.threads.getState<Record<string, any>>(thread.thread_id);
-      expect(state.values.status).toBe("max_steps");
-      expect(state.values.statesVisited.length).toBeLessThanOrEqual(80);
-      expect(state.values.statesVisited.length).toBeGreaterThan(65);
-      expect(state.values.statesVisited.at(-1)).toBe("FINAL");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   it("stops cleanly: TERM to its process group, nothing left running or listening", async () => {
