@@ -16,6 +16,7 @@ import { markdownReport } from "../src/evaluation/format.js";
 import { IEEE123_DAMAGE_SETS } from "../src/evaluation/cases.js";
 import { buildSuite, evaluateSuite } from "../src/evaluation/suite.js";
 import { summarize } from "../src/evaluation/targets.js";
+import { etrErrorMarkdown, evaluateEtrErrors } from "../src/evaluation/etr-error.js";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -57,7 +58,9 @@ const results = await evaluateSuite(cases, {
 });
 const summary = summarize(results);
 if (refresh) process.stderr.write(`references refreshed; whole run ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+// ETR error: the shipped scenarios and the synthetic regions (family "shipped"; the small cases have one round each).
+const etr = await evaluateEtrErrors(cases.filter((c) => c.kind === "large" && c.family === "shipped"));
 const meta = { date: new Date().toISOString().slice(0, 10), node: process.versions.node, cores: cpus().length, wallMs: performance.now() - started };
-if (values.json) process.stdout.write(`${JSON.stringify({ ...meta, summary, results })}\n`);
-else process.stdout.write(`${markdownReport(results, summary, meta)}\n`);
+if (values.json) process.stdout.write(`${JSON.stringify({ ...meta, summary, results, etr })}\n`);
+else process.stdout.write(`${markdownReport(results, summary, meta)}\n\n${etrErrorMarkdown(etr)}\n`);
 await awaitAllCallbacks();

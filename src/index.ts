@@ -25,6 +25,8 @@ export {
   type DispatchProposal, type ExpectedEffect, type OptimizerOptions,
 } from "./planning/optimizer.js";
 export { baselinePlan, detectionOrderPlan, largestPopulationFirstPlan, type BaselineName } from "./planning/baselines.js";
+export { simulatePlan, classifyAgainstProposal, type PlanOutcome, type WhatIf } from "./planning/what-if.js";
+export { blockingFacts, backupLosses, type BlockingFact, type BackupLoss } from "./world/blocking.js";
 
 // The agent: the LangGraph graph and a whole incident.
 export { buildGraph, graph } from "./graph/graph.js";

@@ -123,9 +123,28 @@ export const CREW_LIST_LIMIT = 40;
 // ---------------------------------------------------------------- runs
 /** Graph steps a run may take by default before it ends in FINAL with `max_steps` (configurable as `maxSteps`). */
 export const DEFAULT_MAX_STEPS = 60;
+// ---- the planning round's request budget (src/graph/nodes/repair-planning.ts, src/graph/tool-runner.ts)
+
+/** The share of the request budget kept for one round's tool results and replies, after the context. */
+export const ROUND_BUDGET_SHARE = 0.4;
+/** Room left for the model's next reply when tool results are admitted (estimated tokens). */
+export const REPLY_RESERVE_TOKENS = 1_000;
+/** The most a refused tool result's error message takes (estimated tokens). */
+export const TOOL_REFUSAL_TOKENS = 120;
 /** Waiting assets whose reason (why no crew can take them) the failure memory keeps; the count has them all. */
 export const MAX_WAITING_REASONS_IN_STATE = 20;
 
+// ---------------------------------------------------------------- planning facts and what-if (src/world/blocking.ts, src/planning/what-if.ts)
+/** Above this many damaged assets, blocked_by is not computed (each fact costs service updates per damaged asset). */
+export const BLOCKING_MAX_DAMAGED = 60;
+/** The most service updates one blocked_by computation spends; assets beyond it get no fact. */
+export const BLOCKING_MAX_SERVICE_UPDATES = 2_000;
+/** Assets copied and traversed in all by one call's service updates (blocking) or backup expiries (backups' losses). */
+export const BLOCKING_SERVICE_WORK = 20_000_000;
+/** Beyond this many jobs (the plan's and those crews hold), a what-if is estimated as the optimizer does, not simulated. */
+export const WHAT_IF_SIMULATED_JOB_LIMIT = 150;
+/** The longest a what-if looks ahead, in minutes: a week. */
+export const WHAT_IF_MAX_MINUTES = 7 * 24 * 60;
 // --- the HTTP service (src/service)
 /** Largest request body the service reads, in bytes: above it, 413 (an Alertmanager notification with 1,000 alerts is about 1 MB). */
 export const SERVICE_MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -147,3 +166,11 @@ export const RUN_RETRY_LIMIT = 50;
 export const SSE_BATCH_ROWS = 200;
 /** How often an SSE stream polls for new events (wall milliseconds). */
 export const SSE_POLL_MS = 200;
+
+// --- estimated restoration times (src/planning/etr.ts)
+/** Estimated restoration times: above this many open jobs, ETRs come from the crews' job estimates instead of simulating the plan ahead. */
+export const ETR_SIMULATED_MAX_OPEN_JOBS = 150;
+/** How far ahead (minutes) the plan is simulated for ETRs; customers not back by then get no ETR. */
+export const ETR_HORIZON_MINUTES = 7 * 24 * 60;
+/** An ETR that moves by less than this (minutes) is not a new ETR (it is not republished). */
+export const ETR_MIN_CHANGE_MINUTES = 5;

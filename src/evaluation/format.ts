@@ -1,5 +1,6 @@
 /** The evaluation as markdown: a summary with the targets, the figures per case and planner, and the cost of the agent's decisions. */
 import { round2 } from "../format.js";
+import { adoptionSection } from "./adoption.js";
 import { BEST_KNOWN, type CaseResult } from "./suite.js";
 import { caseTargets, type Summary, TARGET_MAX_DAMAGED, WITHIN_BEST_KNOWN } from "./targets.js";
 
@@ -64,6 +65,7 @@ export function markdownReport(results: CaseResult[], summary: Summary, meta: { 
     }
   }
   out.push(...table(["scenario", "planner", "rounds", "model calls", "calls/round (mean / max)", "tool calls", "prompt tok", "completion tok", "tok/round", "invalid", "fallbacks"], costRows), "");
+  out.push(...adoptionSection(results.flatMap((r) => r.runs.filter((x) => x.adoption).map((x) => ({ scenario: r.case, planner: x.planner, adoption: x.adoption! })))));
   const optimum = results.flatMap((r) => r.runs.filter((x) => x.planner === "optimum" && x.note).map((x) => `- ${r.case}: ${x.note}, ${Math.round(x.wallMs)} ms`));
   if (optimum.length) out.push("## Exact search", "", ...optimum, "");
   const known = results.flatMap((r) => r.runs.filter((x) => x.planner === BEST_KNOWN && x.note).map((x) => `- ${r.case}: ${x.note}; re-simulated in ${Math.round(x.wallMs)} ms`));

@@ -1,4 +1,5 @@
 /** What the evaluation reports per case and planner (plain JSON: `npm run eval -- --json`). */
+import type { Adoption } from "./adoption.js";
 import type { CaseFamily } from "./cases.js";
 
 export interface Figures {
@@ -34,6 +35,8 @@ export interface PlannerRun {
   ratios?: Ratios;
   planningRounds: number;
   cost?: DecisionCost;
+  /** Agents only: what the planning model made of the optimizer's proposals (src/evaluation/adoption.ts). */
+  adoption?: Adoption;
   wallMs: number;
   /** For the optimum: search nodes and whether it is proven; for a stored reference: how it was found. */
   note?: string;

@@ -6,6 +6,7 @@
  * and what each agent decision cost (model calls, tool calls, tokens, per planning round).
  */
 import { round2 } from "../format.js";
+import { adoptionOf } from "./adoption.js";
 import { performance } from "node:perf_hooks";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { SimulatorWorldProvider } from "../graph/world-provider.js";
@@ -225,7 +226,7 @@ async function runAgent(scenario: Scenario, p: PlannerSpec): Promise<PlannerRun>
   });
   return {
     planner: p.name, status: result.status, figures: figures(result.metrics), planningRounds: result.counters.planningRounds,
-    cost: rounds.cost(result.counters), wallMs: performance.now() - started,
+    cost: rounds.cost(result.counters), adoption: adoptionOf(result.finalState.planHistory), wallMs: performance.now() - started,
   };
 }
 

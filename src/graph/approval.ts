@@ -6,6 +6,8 @@
  *   { decision: "approve" }
  *   { decision: "reject", reason: string }
  *   { decision: "edit", plan: { assignments: [{ crew_id, asset_ids }], reasoning? } }
+ *   { decision: "preview", plan: { ... } }   (nothing applied: the question comes back with the
+ *                                            plan's expected effect against the optimizer's proposal)
  *
  * `interrupt()` re-runs the node from its start on resume, so everything here before (and
  * between) the questions is free of side effects: building the request, parsing the answer,
@@ -20,6 +22,7 @@ import { AssignRepairCrewArgs } from "../tools/schemas.js";
 import { toDispatchPlan } from "../tools/system-tools.js";
 import type { DispatchPlan } from "../world/types.js";
 import type { ExpectedEffect } from "../planning/optimizer.js";
+import type { WhatIf } from "../planning/what-if.js";
 import type { AgentState, AgentUpdate, EffectFigures, PlanRecord } from "./state.js";
 import type { IncidentWorld } from "../planning/incident-world.js";
 import { boundedEffect, recordPlan } from "./plan-record.js";
@@ -35,6 +38,7 @@ export const OperatorDecisionSchema = z.discriminatedUnion("decision", [
   z.object({ decision: z.literal("approve") }),
   z.object({ decision: z.literal("reject"), reason: z.string().trim().min(1, "give a reason: the planner is told it") }),
   z.object({ decision: z.literal("edit"), plan: OperatorPlanSchema }),
+  z.object({ decision: z.literal("preview"), plan: OperatorPlanSchema }),
 ]);
 export type OperatorDecision = z.infer<typeof OperatorDecisionSchema>;
 export type OperatorPlan = z.infer<typeof OperatorPlanSchema>;
@@ -61,6 +65,8 @@ export interface ApprovalRequest {
   optimizer?: { plan: OperatorPlan; expectedEffect: EffectFigures; deviation: string[] };
   /** Set when the previous answer was not applied: why, and the edited plan that was refused. */
   refused?: { answer: unknown; errors: string[] };
+  /** Set after a "preview" answer: that plan's what-if (src/planning/what-if.ts), against the optimizer's latest proposal. */
+  preview?: { plan: OperatorPlan; whatIf: WhatIf & { proposalId?: string } };
   /** How to answer (the resume value). */
   answers: string[];
 }
@@ -69,6 +75,7 @@ export const ANSWER_SHAPES = [
   `{"decision": "approve"}`,
   `{"decision": "reject", "reason": "<why; the planner is told>"}`,
   `{"decision": "edit", "plan": {"assignments": [{"crew_id": "C1", "asset_ids": ["A", "B"]}], "reasoning": "<optional>"}}`,
+  `{"decision": "preview", "plan": {"assignments": [...]}} (see an edited plan's expected effect first; nothing is sent)`,
 ];
 
 /** How the approval ended: the plan to dispatch, or a rejection; plus what goes into state. */
@@ -87,7 +94,7 @@ export function toOperatorPlan(plan: DispatchPlan): OperatorPlan {
   };
 }
 
-export function approvalRequest(state: AgentState, plan: DispatchPlan, refused?: ApprovalRequest["refused"]): ApprovalRequest {
+export function approvalRequest(state: AgentState, plan: DispatchPlan, refused?: ApprovalRequest["refused"], preview?: ApprovalRequest["preview"]): ApprovalRequest {
   const e = state.expectedEffect;
   return {
     kind: "approve_dispatch_plan", incidentId: state.incidentId, at: state.clock, source: state.planSource,
@@ -97,6 +104,7 @@ export function approvalRequest(state: AgentState, plan: DispatchPlan, refused?:
       ? { optimizer: { plan: toOperatorPlan(state.planComparison.optimizerPlan), expectedEffect: state.planComparison.optimizerEffect, deviation: state.planComparison.verdict } }
       : {}),
     ...(refused ? { refused } : {}),
+    ...(preview ? { preview } : {}),
     answers: ANSWER_SHAPES,
   };
 }
@@ -112,8 +120,10 @@ export async function seekApproval(state: AgentState, world: IncidentWorld, ask:
   const record = (source: PlanRecord["source"], plan: DispatchPlan, errors: string[], operator: NonNullable<PlanRecord["operator"]>, expected?: ExpectedEffect | null): PlanRecord =>
     recordPlan(state, { source, plan, errors, operator, expected });
   let refused: ApprovalRequest["refused"];
+  let preview: ApprovalRequest["preview"];
   for (;;) {
-    const answer = ask(approvalRequest(state, proposed, refused));
+    const answer = ask(approvalRequest(state, proposed, refused, preview));
+    preview = undefined;
     const parsed = OperatorDecisionSchema.safeParse(answer);
     if (!parsed.success) {
       refused = { answer, errors: parsed.error.issues.map((i) => `${i.path.join(".") || "answer"}: ${i.message}`) };
@@ -121,6 +131,13 @@ export async function seekApproval(state: AgentState, world: IncidentWorld, ask:
     }
     const decision = parsed.data;
     const source = state.planSource ?? "model";
+    if (decision.decision === "preview") {
+      // A what-if on a copy of the world: nothing is applied, the question comes back with it.
+      const whatIf = world.simulatePlan?.(toDispatchPlan({ ...decision.plan, reasoning: decision.plan.reasoning ?? "" }));
+      if (whatIf) preview = { plan: decision.plan, whatIf };
+      else refused = { answer, errors: ["this world cannot simulate plans"] };
+      continue;
+    }
     if (decision.decision === "approve") {
       records.push(record(source, proposed, [], { decision: "approve" }, state.expectedEffect));
       return { approved: true, plan: proposed, update: { planHistory: records } };

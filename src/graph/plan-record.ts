@@ -20,8 +20,10 @@ export interface PlanRecordInput {
   source: PlanRecord["source"];
   plan: DispatchPlan;
   errors: string[];
-  expected?: Pick<ExpectedEffect, "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost"> | null;
+  expected?: (Pick<ExpectedEffect, "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost"> & { horizonMinutes?: number }) | null;
   operator?: PlanRecord["operator"];
+  /** What the plan made of the optimizer's proposal (src/graph/proposal-choice.ts). */
+  vsProposal?: PlanRecord["vsProposal"];
 }
 
 /** The record of a plan decided in the step after `state`'s: each crew's first jobs (a large plan), and the totals of its effect. */
@@ -33,7 +35,9 @@ export function recordPlan(state: Pick<AgentState, "stepCount" | "clock">, r: Pl
   return {
     step: state.stepCount + 1, at: state.clock, source: r.source, plan: kept, ...(kept !== r.plan ? { jobCount: jobs } : {}),
     valid: r.errors.length === 0, errors: r.errors,
-    ...(e ? { expected: { customerMinutes: e.customerMinutes, weightedCustomerMinutes: e.weightedCustomerMinutes, criticalFacilitiesLost: e.criticalFacilitiesLost } } : {}),
+    // The horizon labels the figures: plans compare only over the same window.
+    ...(e ? { expected: { customerMinutes: e.customerMinutes, weightedCustomerMinutes: e.weightedCustomerMinutes, criticalFacilitiesLost: e.criticalFacilitiesLost, ...(e.horizonMinutes !== undefined ? { horizonMinutes: e.horizonMinutes } : {}) } } : {}),
     ...(r.operator ? { operator: r.operator } : {}),
+    ...(r.vsProposal ? { vsProposal: r.vsProposal } : {}),
   };
 }

@@ -17,7 +17,7 @@ export const FSM_STATES = ["INIT", "FAILURE_DETECTION", "IMPACT_ANALYSIS", "REPA
 export type FsmState = (typeof FSM_STATES)[number];
 
 // The memory types live where the prompts can read them too (src/memory); re-exported for the graph's callers.
-export type { ExecutionRecord, FailureMemory, ImpactMemory, IncidentTrigger, PlanRecord } from "../memory/agent-memory.js";
+export type { ExecutionRecord, FailureMemory, ImpactMemory, IncidentTrigger, PlanRecord, ProposalChoice, ProposalComparison } from "../memory/agent-memory.js";
 export { MAX_FAILURE_IDS_IN_STATE, MAX_IDS_PER_RECORD } from "../limits.js";
 
 /** The figures of an expected effect, as they are compared and shown. */

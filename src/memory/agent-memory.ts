@@ -45,6 +45,17 @@ export type ImpactMemory = Pick<ImpactReport, "asset" | "network" | "populationO
   savesCriticalBackup?: boolean;
 };
 
+/** adopted: the proposal as it is; changed: the proposal with changes; ignored: a plan of its own, or no proposal asked. */
+export type ProposalChoice = "adopted" | "changed" | "ignored";
+
+export interface ProposalComparison {
+  choice: ProposalChoice;
+  proposalId?: string;
+  /** What-if figures, plan minus proposal over the same window (negative: the plan is better); unset when not comparable. */
+  weightedCustomerMinutesDelta?: number;
+  customerMinutesDelta?: number;
+}
+
 export interface PlanRecord {
   step: number;
   at: number;
@@ -54,7 +65,10 @@ export interface PlanRecord {
   errors: string[];
   /** Set when `plan` lists only each crew's first jobs (a large plan; the dispatch log has them all). */
   jobCount?: number;
-  expected?: Pick<ExpectedEffect, "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost">;
+  /** Expected figures from the plan's minute `at` over `horizonMinutes` (plans compare only over the same window). */
+  expected?: Pick<ExpectedEffect, "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost"> & { horizonMinutes?: number };
+  /** How the plan relates to the optimizer's latest proposal of its round, judged by what-if figures. */
+  vsProposal?: ProposalComparison;
   /** Set when an operator decided on the plan (requireApproval): approve, reject (with the reason), or edit. */
   operator?: { decision: "approve" | "reject" | "edit"; reason?: string };
   /** Why this plan was used instead of the planner's (a model outage, the deviation gate). */

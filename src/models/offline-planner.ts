@@ -3,15 +3,18 @@
  * product runs and is tested with no key and no network. It is NOT a language model.
  *
  * It decides every reply from the messages it receives (never from a counter kept between
- * calls): gather facts in one turn of parallel tool calls, ask propose_dispatch_plan, then
- * call assign_repair_crew with the optimizer's plan and reasoning built from the facts. After
- * a refusal it asks for a fresh proposal. With no tools bound it answers in the JSON action
+ * calls): gather facts and ask propose_dispatch_plan in one turn of parallel tool calls, then
+ * call assign_repair_crew with the optimizer's plan and reasoning built from the facts: two
+ * model calls a round. After a refusal (recognised structurally: a tool error, or the
+ * controller's FEEDBACK_MARKER) it asks for a fresh proposal. With no tools bound it answers in the JSON action
  * protocol, one action per turn.
  */
 import { BaseChatModel, type BaseChatModelParams, type BindToolsInput } from "@langchain/core/language_models/chat_models";
 import { AIMessage, type BaseMessage, type ToolMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
 import { createHash } from "node:crypto";
+import { isFeedback } from "../prompts/markers.js";
+import { estimateTokens } from "../prompts/tokens.js";
 
 const FACT_TOOLS = ["get_available_crews", "get_weather_at_location"];
 const JSON_RESULT_PREFIX = /^Result of (\w+)/;
@@ -46,9 +49,10 @@ export class OfflinePlannerModel extends BaseChatModel {
     const message = jsonMode
       ? new AIMessage({ id, content: JSON.stringify({ thoughts: decision.thoughts, action: decision.calls[0].name, arguments: decision.calls[0].args }) })
       : new AIMessage({ id, content: decision.thoughts, tool_calls: decision.calls.map((c, i) => ({ id: `call_${id.slice(8, 20)}_${i}`, name: c.name, args: c.args, type: "tool_call" as const })) });
-    const prompt = messages.reduce((n, m) => n + textOf(m).length, 0);
-    const completion = textOf(message).length + JSON.stringify(message.tool_calls ?? []).length;
-    const usage = { input_tokens: Math.ceil(prompt / 3.2), output_tokens: Math.ceil(completion / 3.2), total_tokens: Math.ceil(prompt / 3.2) + Math.ceil(completion / 3.2) };
+    // Estimated, not measured: the same estimate as the context budget's (src/prompts/tokens.ts).
+    const input = estimateTokens(messages.map(textOf).join(""));
+    const output = estimateTokens(textOf(message) + JSON.stringify(message.tool_calls ?? []));
+    const usage = { input_tokens: input, output_tokens: output, total_tokens: input + output };
     message.usage_metadata = usage;
     return { generations: [{ text: textOf(message), message }], llmOutput: { estimatedTokenUsage: usage } };
   }
@@ -64,19 +68,20 @@ export class OfflinePlannerModel extends BaseChatModel {
     // A fact asked once is not asked again, even if it failed: the optimizer plans without it.
     const asked = (tool: string) => observations.some((o) => o.tool === tool);
     const missingFacts = FACT_TOOLS.filter((t) => allowed(t) && !asked(t));
-    if (missingFacts.length > 0) {
-      const calls = missingFacts.map((name) => ({ name, args: name === "get_weather_at_location" ? { locations: toPlan.length ? toPlan : ["0,0"] } : {} }));
-      const oneAtATime = this.boundTools === null ? calls.slice(0, 1) : calls;
-      return { thoughts: "Gathering the facts first: which crews can work, and the weather at the damaged assets.", calls: oneAtATime };
-    }
     const proposal = [...observations].reverse().find((o) => o.tool === "propose_dispatch_plan" && !o.error);
-    if (!proposal || proposal.index < lastRejection) {
-      // If the whole proposal did not fit, ask for the highest-impact assets only.
-      const failed = observations.some((o) => o.tool === "propose_dispatch_plan" && o.error && o.index > lastRejection);
-      const args = failed && toPlan.length ? { asset_ids: toPlan.slice(0, 10) } : {};
-      return { thoughts: "Asking the optimizer for a plan and its expected effect.", calls: [{ name: "propose_dispatch_plan", args }] };
+    const needProposal = !proposal || proposal.index < lastRejection;
+    if (missingFacts.length > 0 || needProposal) {
+      const calls: { name: string; args: Record<string, unknown> }[] = missingFacts.map((name) => ({ name, args: name === "get_weather_at_location" ? { locations: toPlan.length ? toPlan : ["0,0"] } : {} }));
+      // The proposal does not need the facts: it is asked in the same turn (one turn, then the plan).
+      if (needProposal) {
+        // If the whole proposal did not fit, ask for the highest-impact assets only.
+        const failed = observations.some((o) => o.tool === "propose_dispatch_plan" && o.error && o.index > lastRejection);
+        calls.push({ name: "propose_dispatch_plan", args: failed && toPlan.length ? { asset_ids: toPlan.slice(0, 10) } : {} });
+      }
+      const oneAtATime = this.boundTools === null ? calls.slice(0, 1) : calls;
+      return { thoughts: "Gathering the facts (which crews can work, the weather at the damaged assets) and the optimizer's plan with its expected effect, in one turn.", calls: oneAtATime };
     }
-    const p = JSON.parse(proposal.content) as Proposal;
+    const p = JSON.parse(proposal!.content) as Proposal;
     const reasoning = explain(p, observations, context);
     // A summarised (large) proposal is adopted by its id; a small one is copied out in full.
     const plan = p.plan ? { assignments: p.plan } : { proposal_id: p.proposal_id };
@@ -156,9 +161,10 @@ function readObservations(messages: BaseMessage[]): Observation[] {
   return out;
 }
 
+/** A refused plan or other feedback: a tool error on assign_repair_crew, or a message with the controller's marker. */
 function isRejection(m: BaseMessage): boolean {
   if (m.getType() === "tool") return (m as ToolMessage).status === "error" && (m as ToolMessage).name === "assign_repair_crew";
-  if (m.getType() === "human") return /refused|rejected|did not contain a usable action/.test(textOf(m).slice(0, 200));
+  if (m.getType() === "human") return isFeedback(textOf(m));
   return false;
 }
 

@@ -11,7 +11,10 @@ import type { UnworkableAsset } from "../world/crews.js";
 import type { DispatchBatch } from "../world/dispatch-log.js";
 import type { World } from "../world/simulator.js";
 import type { Alert, DispatchLogEntry, DispatchPlan, DispatchRecord, EpisodeMetrics } from "../world/types.js";
+import { backupLosses, blockingFacts, nodeWeights, type PlanningFacts } from "../world/blocking.js";
+import { weatherSummary } from "../world/weather.js";
 import { type DispatchProposal, type ExpectedEffect, expectPlanEffect, proposeDispatchPlan } from "./optimizer.js";
+import { simulatePlan, type WhatIf } from "./what-if.js";
 
 /** The agent's view of one incident's world. */
 export interface IncidentWorld {
@@ -27,6 +30,15 @@ export interface IncidentWorld {
   expectPlan?(plan: DispatchPlan): ExpectedEffect | undefined;
   /** A recent proposal whose assignments are the plan's (a planner that adopted the optimizer's plan). */
   recentProposalFor?(plan: DispatchPlan): DispatchProposal | undefined;
+  /**
+   * What-if: the plan simulated ahead on a copy of the world with no future damage, compared
+   * with the optimizer's latest proposal at this minute (made if there is none). Dispatches nothing.
+   */
+  simulatePlan?(plan: DispatchPlan): WhatIf & { proposalId?: string };
+  /** The latest proposal made at the world's current minute, if any. */
+  latestProposal?(): DispatchProposal | undefined;
+  /** Facts for the planning context: what blocks each damaged asset, backups' losses, weights, the weather ahead. */
+  planningFacts?(ids: readonly string[]): PlanningFacts;
   /**
    * Let time pass: until something needs the dispatcher (new damage, a delayed cascade, a crew
    * freed while assets wait), or at most `maxMinutes` (Infinity: until the next alert).
@@ -77,6 +89,22 @@ export class SimulatedIncidentWorld implements IncidentWorld {
     return proposal;
   }
   proposalById(id: string) { return this.proposals.get(id)?.plan; }
+  latestProposal() {
+    const last = [...this.proposals.values()].pop();
+    return last && last.id?.endsWith(`@${Math.round(this.simulator.now())}`) ? last : undefined;
+  }
+  simulatePlan(plan: DispatchPlan) {
+    const proposal = this.latestProposal() ?? this.proposeDispatchPlan();
+    return { ...simulatePlan(this.simulator, plan, proposal.plan), proposalId: proposal.id };
+  }
+  planningFacts(ids: readonly string[]): PlanningFacts {
+    const backups = backupLosses(this.simulator);
+    return {
+      blocking: blockingFacts(this.simulator, [...ids]), backups,
+      weights: nodeWeights(this.simulator, [...ids, ...backups.map((b) => b.node), ...this.simulator.criticalFacilitiesOut()]),
+      weather: weatherSummary(this.simulator.weather, this.simulator.now()),
+    };
+  }
   recentProposalFor(plan: DispatchPlan) {
     const key = JSON.stringify(plan.assignments);
     for (const p of this.proposals.values()) if (p.plan.assignments === plan.assignments || JSON.stringify(p.plan.assignments) === key) return p;

@@ -165,16 +165,25 @@ export class Surrogate {
     for (let c = 0; c < lists.length; c++) if (lists[c].length > 0) streams.push({ at: timings[c].completion, what: lists[c] });
     const at = new Float64Array(n);
     const what = new Int32Array(n);
-    const pos = new Int32Array(streams.length);
-    for (let k = 0; k < n; k++) {
-      let best = -1, bt = Infinity, bw = 0;
-      for (let s = 0; s < streams.length; s++) {
-        const p = pos[s];
-        if (p >= streams[s].at.length) continue;
-        const t = streams[s].at[p], w = streams[s].what[p];
-        if (t < bt || (t === bt && w < bw)) { best = s; bt = t; bw = w; }
+    if (streams.length > 12) {
+      // Many crews: one sort beats scanning every stream's head at each event.
+      const order = new Int32Array(n), ta = new Float64Array(n), tw = new Int32Array(n);
+      let k = 0;
+      for (const st of streams) for (let j = 0; j < st.at.length; j++) { ta[k] = st.at[j]; tw[k] = st.what[j]; order[k] = k; k++; }
+      order.sort((p, q) => ta[p] - ta[q] || tw[p] - tw[q]);
+      for (let j = 0; j < n; j++) { at[j] = ta[order[j]]; what[j] = tw[order[j]]; }
+    } else {
+      const pos = new Int32Array(streams.length);
+      for (let k = 0; k < n; k++) {
+        let best = -1, bt = Infinity, bw = 0;
+        for (let s = 0; s < streams.length; s++) {
+          const p = pos[s];
+          if (p >= streams[s].at.length) continue;
+          const t = streams[s].at[p], w = streams[s].what[p];
+          if (t < bt || (t === bt && w < bw)) { best = s; bt = t; bw = w; }
+        }
+        at[k] = bt; what[k] = bw; pos[best]++;
       }
-      at[k] = bt; what[k] = bw; pos[best]++;
     }
     const net = this.world.net;
     const now = this.now, horizon = this.horizon;

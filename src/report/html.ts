@@ -2,25 +2,27 @@
  * The incident report: one self-contained HTML file (inline CSS and SVG, no script, no outside
  * resource) that opens offline in any browser. A pure function of an incident's result: the
  * network map (after the incident, coloured by its history, and at the worst moment), crews and
- * their routes, the restoration curve with critical-facility outages, a timeline of the state
- * machine's runs and of every dispatch, and the figures.
+ * their routes, the restoration curve with the weather, cascades and backup deadlines, a
+ * timeline of the state machine's runs and of every dispatch, and the figures. The drawings
+ * live in ./draw (shared with the operator console).
  */
-import { clock, round1 } from "../format.js";
 import type { FsmState } from "../graph/state.js";
 import type { IncidentResult } from "../incident/runner.js";
 import { World } from "../world/simulator.js";
 import type { DispatchRecord, RestorationPoint } from "../world/types.js";
+import { type AssetState, clock, esc } from "./draw/common.js";
+import { DRAWING_CSS } from "./draw/css.js";
+import { backupDeadlines, curveLegend, curveMarksFor, renderCurveSvg } from "./draw/curve.js";
+import { knownNetworks, mapLegend, mapModelFromWorld, projectionFor, renderMapSvg } from "./draw/map.js";
+import { renderTimelineSvg, stopsFromWorld, timelineJobs, timelineLegend } from "./draw/timeline.js";
+
+export { crewRoute, projectionFor } from "./draw/map.js";
+export { esc } from "./draw/common.js";
 
 export interface ReportOptions {
   /** Above this many nodes (or links) the map groups them into one path per state instead of one element each. */
   maxSeparateElements?: number;
 }
-
-type AssetState = "working" | "damaged" | "out_of_service" | "restored";
-
-const COLOURS: Record<AssetState, string> = { working: "#9aa5b1", damaged: "#d62728", out_of_service: "#ff7f0e", restored: "#2ca02c" };
-const CREW_COLOURS = ["#1f77b4", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#393b79"];
-const MAP = { width: 900, height: 560, pad: 24 };
 
 export function renderIncidentReport(result: IncidentResult, options: ReportOptions = {}): string {
   const world = result.world.simulator;
@@ -31,13 +33,19 @@ export function renderIncidentReport(result: IncidentResult, options: ReportOpti
   const limit = options.maxSeparateElements ?? 3000;
   const ever = everDamaged(result.dispatches, world);
   const title = `Incident ${result.incidentId} on ${world.scenario.name}`;
+  const after = mapModelFromWorld(world, { projection, routes: "history", dispatches: result.dispatches, stateOf: (a) => finalState(a, ever) });
+  const atWorst = mapModelFromWorld(worstWorld, { projection, routes: "live" });
+  const deadlines = backupDeadlines(world, [0, ...result.triggers.map((t) => t.at)], (t) => replayAt(world, t));
+  const marks = curveMarksFor(world, result.triggers, deadlines);
+  const jobs = timelineJobs(result.dispatches, stopsFromWorld(world));
+  const crews = world.scenario.crews.map((c) => c.id);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${DRAWING_CSS}</style>
 </head>
 <body>
 <header>
@@ -48,19 +56,21 @@ export function renderIncidentReport(result: IncidentResult, options: ReportOpti
 <section id="figures"><h2>Figures</h2>${figuresTable(result)}</section>
 <section id="map-section"><h2>Network map</h2>
 <div class="tabs">
-<input type="radio" name="map" id="show-after" checked><label for="show-after">After the incident (coloured by its history)</label>
-<input type="radio" name="map" id="show-worst"><label for="show-worst">At the worst moment, ${esc(clock(worst.t))} (${worst.populationOut.toLocaleString("en-US")} customers out)</label>
-<div class="panel" id="panel-after">${mapSvg("map-after", world, projection, (a) => finalState(a, ever), result, limit, true)}</div>
-<div class="panel" id="panel-worst">${mapSvg("map-worst", worstWorld, projection, (a) => liveState(a), result, limit, false)}</div>
+<input type="radio" name="map" id="show-after" checked><label for="show-after">After the incident (coloured by its history; crews' routes)</label>
+<input type="radio" name="map" id="show-worst"><label for="show-worst">At the worst moment, ${esc(clock(worst.t))} (${worst.populationOut.toLocaleString("en-US")} customers out; crews' next stops)</label>
+<div class="panel" id="panel-after">${renderMapSvg(after, { id: "map-after", maxSeparateElements: limit })}</div>
+<div class="panel" id="panel-worst">${renderMapSvg(atWorst, { id: "map-worst", maxSeparateElements: limit })}</div>
 </div>
-${legend()}
+${mapLegend(knownNetworks(after), crews)}
 </section>
 <section id="curve-section"><h2>Restoration curve</h2>
-<p class="muted">Population out of service over the incident's clock; red bands: critical facilities out of service; ticks: repairs completed.</p>
-${curveSvg(curve, result.dispatches)}
+${curveLegend()}
+${renderCurveSvg(curve, result.dispatches, marks)}
 </section>
 <section id="timeline-section"><h2>Timeline</h2>
-${dispatchTimeline(result.dispatches, curve)}
+<h3>Crews</h3>
+${timelineLegend()}
+${renderTimelineSvg(jobs, Math.max(0, ...curve.map((p) => p.t)))}
 ${runsTable(result)}
 </section>
 <section id="dispatches"><h2>Dispatches</h2>${dispatchTable(result.dispatches)}</section>
@@ -84,190 +94,16 @@ function everDamaged(dispatches: DispatchRecord[], world: World): Set<string> {
   return ids;
 }
 
-function liveState(feature: { id: string; state: string }): AssetState {
-  return (feature.state in COLOURS ? feature.state : "working") as AssetState;
-}
-
 function finalState(feature: { id: string; state: string }, ever: Set<string>): AssetState {
   if (feature.state === "damaged" || feature.state === "out_of_service") return feature.state;
   return ever.has(feature.id) || feature.state === "restored" ? "restored" : "working";
 }
 
-// ---------------------------------------------------------------- map
-
-interface Projection { toX(x: number, y: number): number; toY(x: number, y: number): number }
-
-/** Fit the network (and the crews' depots) into the SVG box; lon/lat gets an equirectangular scale by the mean latitude. */
-export function projectionFor(world: World): Projection {
-  const s = world.scenario;
-  const xs = [...s.nodes.map((n) => n.x), ...s.crews.map((c) => c.x)];
-  const ys = [...s.nodes.map((n) => n.y), ...s.crews.map((c) => c.y)];
-  const lonlat = s.coordinates === "lonlat";
-  const meanLat = ys.reduce((a, b) => a + b, 0) / Math.max(1, ys.length);
-  const kx = lonlat ? Math.cos((meanLat * Math.PI) / 180) : 1;
-  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-  for (let i = 0; i < xs.length; i++) {
-    minX = Math.min(minX, xs[i] * kx); maxX = Math.max(maxX, xs[i] * kx);
-    minY = Math.min(minY, ys[i]); maxY = Math.max(maxY, ys[i]);
-  }
-  const w = Math.max(maxX - minX, 1e-9), h = Math.max(maxY - minY, 1e-9);
-  const scale = Math.min((MAP.width - 2 * MAP.pad) / w, (MAP.height - 2 * MAP.pad) / h);
-  const offX = (MAP.width - w * scale) / 2, offY = (MAP.height - h * scale) / 2;
-  return {
-    toX: (x) => round1(offX + (x * kx - minX) * scale),
-    toY: (_x, y) => round1(MAP.height - offY - (y - minY) * scale),
-  };
-}
-
-function mapSvg(id: string, world: World, p: Projection, stateOf: (f: { id: string; state: string }) => AssetState, result: IncidentResult, limit: number, withRoutes: boolean): string {
-  const geo = world.toGeoJSON();
-  const parts: string[] = [];
-  const links = geo.features.filter((f) => f.properties.kind === "link");
-  const nodes = geo.features.filter((f) => f.properties.kind === "node");
-  const order: AssetState[] = ["working", "restored", "out_of_service", "damaged"];
-
-  // Links: one line each on small networks (with a tooltip), one path per state on large ones.
-  const byState = new Map<AssetState, string[]>();
-  for (const f of links) {
-    const c = f.geometry.coordinates as number[][];
-    const st = stateOf(f.properties as { id: string; state: string });
-    const [x1, y1, x2, y2] = [p.toX(c[0][0], c[0][1]), p.toY(c[0][0], c[0][1]), p.toX(c[1][0], c[1][1]), p.toY(c[1][0], c[1][1])];
-    if (links.length <= limit) {
-      (byState.get(st) ?? byState.set(st, []).get(st)!).push(`<line class="link ${st}" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}"><title>${esc(String(f.properties.id))} (${esc(String(f.properties.network))} ${esc(String(f.properties.type))}): ${st.replace(/_/g, " ")}</title></line>`);
-    } else {
-      (byState.get(st) ?? byState.set(st, []).get(st)!).push(`M${x1} ${y1}L${x2} ${y2}`);
-    }
-  }
-  for (const st of order) {
-    const items = byState.get(st);
-    if (!items?.length) continue;
-    parts.push(links.length <= limit ? `<g class="links">${items.join("")}</g>` : `<path class="link ${st}" d="${items.join("")}"/>`);
-  }
-
-  // Nodes: circles (critical facilities larger, outlined); on large networks working nodes become one path of dots.
-  const working: string[] = [];
-  const marks: string[] = [];
-  for (const f of nodes) {
-    const [x, y] = f.geometry.coordinates as number[];
-    const props = f.properties as { id: string; state: string; type: string; network: string; population: number; criticality: number };
-    const st = stateOf(props);
-    const cx = p.toX(x, y), cy = p.toY(x, y);
-    const critical = props.criticality > 1;
-    if (nodes.length > limit && st === "working" && !critical) { working.push(`M${cx} ${cy}h0.1`); continue; }
-    const r = critical ? 6 : nodes.length > limit ? 2.5 : 4;
-    marks.push(`<circle class="node ${st}${critical ? " critical" : ""}" cx="${cx}" cy="${cy}" r="${r}"><title>${esc(props.id)} (${esc(props.network)} ${esc(props.type)}, ${props.population.toLocaleString("en-US")} customers${critical ? `, criticality ${props.criticality}` : ""}): ${st.replace(/_/g, " ")}</title></circle>`);
-  }
-  if (working.length) parts.push(`<path class="node-dots working" d="${working.join("")}"/>`);
-  parts.push(`<g class="nodes">${marks.join("")}</g>`);
-
-  // Crews: depot, and on the history map the route through their repairs in order.
-  const crews = world.scenario.crews;
-  crews.forEach((c, k) => {
-    const colour = CREW_COLOURS[k % CREW_COLOURS.length];
-    if (withRoutes) {
-      const stops = crewRoute(result.dispatches, c.id).map((id) => world.assetLocation(id)).filter((l): l is { x: number; y: number } => !!l);
-      if (stops.length) {
-        const pts = [{ x: c.x, y: c.y }, ...stops].map((l) => `${p.toX(l.x, l.y)},${p.toY(l.x, l.y)}`).join(" ");
-        parts.push(`<polyline class="route" stroke="${colour}" points="${pts}"><title>route of ${esc(c.id)}</title></polyline>`);
-      }
-    }
-    const cx = p.toX(c.x, c.y), cy = p.toY(c.x, c.y);
-    parts.push(`<g class="crew"><rect x="${round1(cx - 5)}" y="${round1(cy - 5)}" width="10" height="10" fill="${colour}"><title>crew ${esc(c.id)}${c.name ? ` (${esc(c.name)})` : ""}, skills ${esc(c.skills.join(", "))}</title></rect><text x="${round1(cx + 7)}" y="${round1(cy - 6)}">${esc(c.id)}</text></g>`);
-  });
-  return `<svg id="${id}" class="map" viewBox="0 0 ${MAP.width} ${MAP.height}" width="100%" role="img" aria-label="network map">${parts.join("")}</svg>`;
-}
-
-/** The assets a crew went to, in the order it reached them (work moved to another crew is left out). */
-export function crewRoute(dispatches: DispatchRecord[], crewId: string): string[] {
-  return dispatches
-    .filter((d) => d.crewId === crewId && d.status !== "reassigned" && d.status !== "cancelled")
-    .sort((a, b) => (a.arrivedAt ?? Infinity) - (b.arrivedAt ?? Infinity) || a.assignedAt - b.assignedAt)
-    .map((d) => d.assetId);
-}
-
-function legend(): string {
-  const item = (st: AssetState, label: string) => `<span><i style="background:${COLOURS[st]}"></i>${label}</span>`;
-  return `<p class="legend">${item("working", "working")}${item("damaged", "damaged")}${item("out_of_service", "out of service")}${item("restored", "restored (was damaged)")}<span><i class="sq"></i>crew depot; lines: crew routes</span><span><i class="crit"></i>critical facility</span></p>`;
-}
-
-// ---------------------------------------------------------------- restoration curve
-
-const CURVE = { width: 900, height: 300, left: 70, right: 20, top: 20, bottom: 40 };
-
 function worstMoment(curve: RestorationPoint[]): RestorationPoint {
   return curve.reduce((w, p) => (p.weightedOut > w.weightedOut ? p : w), curve[0] ?? { t: 0, populationOut: 0, weightedOut: 0, criticalOut: 0 });
 }
 
-function curveSvg(curve: RestorationPoint[], dispatches: DispatchRecord[]): string {
-  const { width, height, left, right, top, bottom } = CURVE;
-  const done = dispatches.filter((d) => d.repairedAt !== undefined).map((d) => d.repairedAt!);
-  const tEnd = Math.max(60, ...curve.map((p) => p.t), ...done) * 1.02;
-  const yMax = Math.max(1, ...curve.map((p) => p.populationOut));
-  const X = (t: number) => round1(left + (t / tEnd) * (width - left - right));
-  const Y = (v: number) => round1(top + (1 - v / yMax) * (height - top - bottom));
-  const parts: string[] = [];
-  // Critical facilities out: bands across the top of the plot.
-  for (let i = 0; i < curve.length; i++) {
-    if (curve[i].criticalOut <= 0) continue;
-    const t1 = i + 1 < curve.length ? curve[i + 1].t : tEnd;
-    parts.push(`<rect class="critical-band" x="${X(curve[i].t)}" y="${top}" width="${Math.max(1, round1(X(t1) - X(curve[i].t)))}" height="${height - top - bottom}"><title>${curve[i].criticalOut} critical facilit${curve[i].criticalOut === 1 ? "y" : "ies"} out from ${clock(curve[i].t)} to ${clock(t1)}</title></rect>`);
-  }
-  // Axes and ticks.
-  const hours = tEnd / 60;
-  const stepH = niceStep(hours / 8);
-  for (let h = 0; h <= hours; h += stepH) {
-    parts.push(`<line class="grid" x1="${X(h * 60)}" y1="${top}" x2="${X(h * 60)}" y2="${height - bottom}"/><text class="tick" x="${X(h * 60)}" y="${height - bottom + 16}" text-anchor="middle">${esc(clock(h * 60))}</text>`);
-  }
-  const stepY = niceStep(yMax / 5);
-  for (let v = 0; v <= yMax; v += stepY) {
-    parts.push(`<line class="grid" x1="${left}" y1="${Y(v)}" x2="${width - right}" y2="${Y(v)}"/><text class="tick" x="${left - 6}" y="${Y(v) + 4}" text-anchor="end">${v.toLocaleString("en-US")}</text>`);
-  }
-  // The step curve and its area.
-  let d = "";
-  curve.forEach((p, i) => {
-    d += i === 0 ? `M${X(p.t)} ${Y(p.populationOut)}` : `H${X(p.t)}V${Y(p.populationOut)}`;
-  });
-  if (curve.length) d += `H${X(tEnd)}`;
-  parts.push(`<path class="curve-area" d="${d}V${Y(0)}H${X(curve[0]?.t ?? 0)}Z"/>`, `<path class="curve" d="${d}"/>`);
-  for (const t of done) parts.push(`<line class="repair-tick" x1="${X(t)}" y1="${height - bottom}" x2="${X(t)}" y2="${height - bottom - 8}"><title>repair completed at ${esc(clock(t))}</title></line>`);
-  for (const p of curve) parts.push(`<circle class="curve-point" cx="${X(p.t)}" cy="${Y(p.populationOut)}" r="2.5"><title>${esc(clock(p.t))}: ${p.populationOut.toLocaleString("en-US")} customers out${p.criticalOut ? `, ${p.criticalOut} critical facilities out` : ""}</title></circle>`);
-  parts.push(`<line class="axis" x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}"/><line class="axis" x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}"/>`);
-  parts.push(`<text class="axis-label" x="${left}" y="${top - 6}">customers out of service (a person once per network)</text>`);
-  return `<svg id="curve" class="chart" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="restoration curve">${parts.join("")}</svg>`;
-}
-
-// ---------------------------------------------------------------- timelines
-
-function dispatchTimeline(dispatches: DispatchRecord[], curve: RestorationPoint[]): string {
-  const shown = dispatches.filter((d) => d.status !== "reassigned" && d.status !== "cancelled");
-  const crews = [...new Set(shown.map((d) => d.crewId))].sort();
-  if (crews.length === 0) return `<p class="muted">No dispatches.</p>`;
-  const rowH = 26, left = 90, right = 20, top = 10, width = 900;
-  const height = top + crews.length * rowH + 30;
-  const tEnd = Math.max(60, ...shown.map((d) => d.repairedAt ?? d.arrivedAt ?? d.assignedAt), ...curve.map((p) => p.t)) * 1.02;
-  const X = (t: number) => round1(left + (t / tEnd) * (width - left - right));
-  const parts: string[] = [];
-  crews.forEach((crew, row) => {
-    const y = top + row * rowH;
-    parts.push(`<text class="tick" x="${left - 8}" y="${y + 16}" text-anchor="end">${esc(crew)}</text>`);
-    let free = 0;
-    for (const d of shown.filter((x) => x.crewId === crew).sort((a, b) => (a.arrivedAt ?? Infinity) - (b.arrivedAt ?? Infinity))) {
-      // The crew sets off when it is both assigned and done with its previous job.
-      const depart = Math.max(d.assignedAt, free);
-      const arrive = d.arrivedAt ?? depart;
-      const start = d.repairStartedAt ?? arrive;
-      const end = d.repairedAt ?? start;
-      const bar = (cls: string, a: number, b: number, label: string) => (b > a ? `<rect class="${cls}" x="${X(a)}" y="${y + 4}" width="${Math.max(0.5, round1(X(b) - X(a)))}" height="${rowH - 8}"><title>${esc(label)}</title></rect>` : "");
-      parts.push(bar("travel", depart, arrive, `${crew} travels to ${d.assetId}: ${clock(depart)}-${clock(arrive)}`));
-      parts.push(bar("hold", arrive, start, `${crew} held by weather at ${d.assetId}: ${clock(arrive)}-${clock(start)}`));
-      parts.push(bar("repair", start, end, `${crew} repairs ${d.assetId}: ${clock(start)}-${clock(end)}${d.heldMinutes ? ` (held ${Math.round(d.heldMinutes)} min)` : ""}`));
-      free = end;
-    }
-  });
-  const stepH = niceStep(tEnd / 60 / 8);
-  for (let h = 0; h <= tEnd / 60; h += stepH) parts.push(`<text class="tick" x="${X(h * 60)}" y="${height - 8}" text-anchor="middle">${esc(clock(h * 60))}</text>`);
-  return `<h3>Crews</h3><p class="legend"><span><i class="travel"></i>travel</span><span><i class="hold"></i>weather hold</span><span><i class="repair"></i>repair</span></p><svg id="timeline" class="chart" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="dispatch timeline">${parts.join("")}</svg>`;
-}
+// ---------------------------------------------------------------- tables
 
 /** The state machine's runs: what triggered each, when, and the states it went through. */
 function runsTable(result: IncidentResult): string {
@@ -304,41 +140,15 @@ function figuresTable(r: IncidentResult): string {
   return `<table class="figures"><tbody>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("")}</tbody></table>`;
 }
 
-// ---------------------------------------------------------------- helpers
-
-export function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
-
-
-function niceStep(raw: number): number {
-  if (!(raw > 0)) return 1;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  for (const k of [1, 2, 5, 10]) if (raw <= k * p) return k * p;
-  return 10 * p;
-}
-
-
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:960px;padding:16px;color:#1d2733;background:#fff}
 h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:24px 0 8px;border-bottom:1px solid #dde3ea}h3{font-size:15px;margin:16px 0 6px}
 .muted{color:#5d6b7a}.status b{text-transform:uppercase}.status-restored b{color:#2ca02c}.status-error b,.status-max_steps b{color:#d62728}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #eef1f4;padding:3px 6px;text-align:left;vertical-align:top}
 table.figures th{width:240px;font-weight:600}
-svg{display:block;background:#fbfcfd;border:1px solid #e3e8ee;border-radius:4px}
 .tabs>input{position:absolute;opacity:0}.tabs>label{display:inline-block;padding:4px 10px;margin:0 4px 6px 0;border:1px solid #c9d2dc;border-radius:4px;cursor:pointer;font-size:13px}
 .tabs>input:checked+label{background:#1d2733;color:#fff;border-color:#1d2733}
 .panel{display:none}#show-after:checked~#panel-after,#show-worst:checked~#panel-worst{display:block}
-.link{stroke-width:2;fill:none}.link.working{stroke:${COLOURS.working}}.link.damaged{stroke:${COLOURS.damaged};stroke-width:3.5}.link.out_of_service{stroke:${COLOURS.out_of_service}}.link.restored{stroke:${COLOURS.restored};stroke-width:3}
-.node{stroke:#fff;stroke-width:1}.node.working{fill:${COLOURS.working}}.node.damaged{fill:${COLOURS.damaged}}.node.out_of_service{fill:${COLOURS.out_of_service}}.node.restored{fill:${COLOURS.restored}}.node.critical{stroke:#1d2733;stroke-width:2}
-.node-dots{stroke:${COLOURS.working};stroke-width:2.5;stroke-linecap:round}
-.route{fill:none;stroke-width:2;stroke-dasharray:6 4;opacity:.85}.crew text{font-size:11px;fill:#1d2733}
-.legend span{display:inline-block;margin-right:14px;font-size:12px}.legend i{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:4px;vertical-align:-1px}
-.legend i.sq{border-radius:0;background:#1f77b4}.legend i.crit{background:#fff;border:2px solid #1d2733;box-sizing:border-box}
-.legend i.travel,.travel{fill:#aec7e8;background:#aec7e8}.legend i.hold,.hold{fill:#ffbb78;background:#ffbb78}.legend i.repair,.repair{fill:#1f77b4;background:#1f77b4}.legend i.travel,.legend i.hold,.legend i.repair{border-radius:0}
-.grid{stroke:#eef1f4}.axis{stroke:#5d6b7a}.tick{font-size:11px;fill:#5d6b7a}.axis-label{font-size:12px;fill:#1d2733}
-.curve{fill:none;stroke:#d62728;stroke-width:2}.curve-area{fill:#d62728;opacity:.12}.curve-point{fill:#d62728}
-.critical-band{fill:#d62728;opacity:.10}.repair-tick{stroke:#2ca02c;stroke-width:2}
 .fsm{font-size:12px}.state{display:inline-block;padding:0 4px;border-radius:3px;background:#eef1f4}.s-REPAIR_PLANNING{background:#dbe9f6}.s-EXECUTION{background:#dff0d8}.s-FINAL{background:#f2dede}
 tr.d-reassigned td{color:#8a96a3;text-decoration:line-through}
 footer{margin-top:24px;font-size:12px}

@@ -11,6 +11,7 @@ import { migrate, openDatabase, type Database } from "./db.js";
 import { makeHandler } from "./http.js";
 import { startQueue, type JobQueue, type QueueOptions } from "./jobs.js";
 import { buildRoutes } from "./routes.js";
+import { consoleRoutes } from "./console-routes.js";
 import { startField, type Field } from "./field.js";
 import { startWorkers, type Workers } from "./worker.js";
 
@@ -49,6 +50,7 @@ export async function startService(config: ServiceConfig, options: StartOptions 
     pool: db.pool, queue, config, tokens, metrics: () => field.metrics(),
     ready: async () => { await db.pool.query("SELECT 1"); return true; },
   });
+  routes.push(...consoleRoutes({ pool: db.pool, field, config }));
   const server = createServer(makeHandler(routes, tokens, { log }));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

@@ -8,20 +8,32 @@ import { tool, type StructuredToolInterface } from "@langchain/core/tools";
 import type { IncidentWorld } from "../planning/incident-world.js";
 import type { CrewSummary, DispatchPlan } from "../world/types.js";
 import {
-  CrewAssetMatrixArgs, CrewIdsArgs, GetAvailableCrewsArgs, GetWeatherArgs, ProposeDispatchPlanArgs,
+  CrewAssetMatrixArgs, CrewIdsArgs, GetAvailableCrewsArgs, GetWeatherArgs, ProposeDispatchPlanArgs, SimulatePlanArgs,
 } from "./schemas.js";
+import { toDispatchPlan } from "./plan-input.js";
+import type { QueuePosition } from "../world/estimates.js";
+import type { PlanOutcome, WhatIf } from "../planning/what-if.js";
 
 export const AGENT_TOOL_NAMES = [
   "get_weather_at_location", "get_available_crews", "get_crew_location", "get_crew_remaining_capacity",
-  "estimate_repair_time", "estimate_arrival_time", "propose_dispatch_plan",
+  "estimate_repair_time", "estimate_arrival_time", "propose_dispatch_plan", "simulate_plan",
 ] as const;
 
 const MAX_PAIRS = 2_000;
 export { CREW_LIST_LIMIT } from "../limits.js";
 
-/** Compact JSON: no whitespace, numbers rounded to 0.1. */
+/** Keys whose values are coordinates: kept to 5 decimals (about a metre in longitude/latitude). */
+const COORDINATE_KEYS = new Set(["x", "y", "lon", "lat"]);
+
+/**
+ * Compact JSON: no whitespace; coordinates to 5 decimals, every other fraction (minutes,
+ * hours, factors, km) to 0.1 — rounding a longitude to 0.1 would put a whole town on one point.
+ */
 export function compact(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isInteger(v) ? Math.round(v * 10) / 10 : v));
+  return JSON.stringify(value, (k, v) => {
+    if (typeof v !== "number" || Number.isInteger(v)) return v;
+    return COORDINATE_KEYS.has(k) ? Math.round(v * 1e5) / 1e5 : Math.round(v * 10) / 10;
+  });
 }
 
 /** A crew at a glance: its queue as a count and the next few jobs, not every id. */
@@ -65,11 +77,33 @@ function planSummary(assignments: DispatchPlan["assignments"]) {
   };
 }
 
-function pairs(crewIds: string[], assetIds: string[]) {
+function pairs(crewIds: string[], assetIds: string[], after?: QueuePosition) {
   if (crewIds.length * assetIds.length > MAX_PAIRS) {
     throw new Error(`too many pairs (${crewIds.length} crews x ${assetIds.length} assets); ask for at most ${MAX_PAIRS}, or call propose_dispatch_plan`);
   }
-  return crewIds.flatMap((crewId) => assetIds.map((assetId) => ({ crewId, assetId })));
+  return crewIds.flatMap((crewId) => assetIds.map((assetId) => ({ crewId, assetId, ...(after !== undefined ? { after } : {}) })));
+}
+
+/** A what-if answer for the model: its plan's figures, and the difference to the optimizer's proposal. */
+function whatIfResult(w: WhatIf & { proposalId?: string }) {
+  if (w.errors) return { valid: false, errors: w.errors, note: "assign_repair_crew would refuse this plan for these reasons" };
+  const o = w.outcome!;
+  const view = (x: PlanOutcome) => ({
+    window: `minute ${x.from} to ${x.to}`, weighted_customer_minutes: x.weightedCustomerMinutes, customer_minutes: x.customerMinutes,
+    critical_facilities_lost: x.criticalFacilitiesLost, full_restoration_at: x.fullRestorationAt,
+  });
+  const jobs = o.jobs.slice(0, FULL_PLAN_LIMIT).map((j) => ({ crew_id: j.crewId, asset_id: j.assetId, arrives: j.arrivalAt, weather_hold_min: j.weatherHoldMinutes, done: j.completionAt }));
+  return {
+    valid: true, basis: o.basis, plan: view(o), jobs, ...(o.jobs.length > jobs.length ? { more_jobs: o.jobs.length - jobs.length } : {}),
+    ...(w.comparedWith ? {
+      proposal: { proposal_id: w.proposalId, ...view(w.comparedWith.outcome) },
+      plan_minus_proposal: {
+        weighted_customer_minutes: w.comparedWith.difference.weightedCustomerMinutes, customer_minutes: w.comparedWith.difference.customerMinutes,
+        critical_lost_only_in_plan: w.comparedWith.difference.criticalFacilitiesLostOnlyInPlan, critical_saved_by_plan: w.comparedWith.difference.criticalFacilitiesSavedByPlan,
+        note: "negative: your plan is better than the proposal; both over the same window, no future damage",
+      },
+    } : {}),
+  };
 }
 
 export function createAgentTools(world: IncidentWorld): StructuredToolInterface[] {
@@ -77,7 +111,7 @@ export function createAgentTools(world: IncidentWorld): StructuredToolInterface[
   return [
     tool(async ({ locations }) => compact(await agent.getWeather(locations)), {
       name: "get_weather_at_location",
-      description: "Current weather at assets, crews or x,y points: condition, travel and repair time factors, whether outdoor work is stopped (lightning), and the minute conditions change.",
+      description: "Weather at assets, crews or x,y points: the current condition, travel and repair time factors, whether outdoor work is stopped (lightning), the minute conditions change, and the forecast: every period ahead there (condition, from and to minute, whether it stops work).",
       schema: GetWeatherArgs,
     }),
     tool(async () => compact(crewList(await agent.getAvailableCrews())), {
@@ -95,14 +129,14 @@ export function createAgentTools(world: IncidentWorld): StructuredToolInterface[
       description: "Hours of shift capacity each crew has left after the work already queued, and the minute it is free.",
       schema: CrewIdsArgs,
     }),
-    tool(async ({ crew_ids, asset_ids }) => compact(await agent.estimateRepairTimes(pairs(crew_ids, asset_ids))), {
+    tool(async ({ crew_ids, asset_ids, after }) => compact(await agent.estimateRepairTimes(pairs(crew_ids, asset_ids, after))), {
       name: "estimate_repair_time",
-      description: "Repair minutes for each crew on each asset (asset type and weather) and the minute it would be done if sent after its current queue. Errors say when a crew lacks the skill.",
+      description: "Each crew on each asset, as a timeline that adds up: departAt + travelMinutes = arrivalAt; arrivalAt + weatherHoldMinutes (lightning on arrival or during the repair) + repairMinutes = completionAt; weatherAtArrival is the weather there on arrival. `after` places the job in the crew's work; an asset the crew already has queued is estimated where it is, not as a second repair.",
       schema: CrewAssetMatrixArgs,
     }),
-    tool(async ({ crew_ids, asset_ids }) => compact(await agent.estimateArrivalTimes(pairs(crew_ids, asset_ids))), {
+    tool(async ({ crew_ids, asset_ids, after }) => compact(await agent.estimateArrivalTimes(pairs(crew_ids, asset_ids, after))), {
       name: "estimate_arrival_time",
-      description: "Travel minutes and arrival minute for each crew to each asset, after its current queue, with the weather's effect on travel.",
+      description: "Departure, travel minutes, distance (km) and arrival minute of each crew at each asset, with the weather's effect on travel and the weather on arrival; `after` as for estimate_repair_time.",
       schema: CrewAssetMatrixArgs,
     }),
     tool(async ({ asset_ids }) => {
@@ -124,6 +158,16 @@ export function createAgentTools(world: IncidentWorld): StructuredToolInterface[
       name: "propose_dispatch_plan",
       description: "The dispatch optimizer's recommended plan for the damaged assets no crew has (minimises criticality-weighted customer-minutes, using travel, repair, skills, capacity and what each repair restores), with its expected effect simulated ahead: customer-minutes, critical facilities that would still be lost, and each job's arrival and completion. It also re-orders work that is queued but not started (then `reassign` is true: pass it on to assign_repair_crew). You may adopt, change or ignore it.",
       schema: ProposeDispatchPlanArgs,
+    }),
+    tool(async (input) => {
+      if (!world.simulatePlan) throw new Error("this world cannot simulate plans");
+      const plan = input.proposal_id ? world.proposalById?.(input.proposal_id) : toDispatchPlan({ ...input, reasoning: input.reasoning ?? "" });
+      if (!plan) throw new Error(`unknown proposal_id "${input.proposal_id}": call propose_dispatch_plan again, or list the assignments`);
+      return compact(whatIfResult(world.simulatePlan(plan)));
+    }, {
+      name: "simulate_plan",
+      description: "What-if, dispatching nothing: give a plan in the shape of assign_repair_crew (assignments, reassign) and get what it is expected to do, simulated ahead on a copy of the world with no future damage: weighted and plain customer-minutes from now, critical facilities lost and when, each job's arrival, weather hold and completion, and the difference to the optimizer's latest proposal over the same window (made if there is none). Use it to measure a change to the proposal before you assign it.",
+      schema: SimulatePlanArgs,
     }),
   ];
 }

@@ -16,6 +16,8 @@ export const CrewIdsArgs = z.object({ crew_ids: ids("Crew ids. Ask for several c
 export const CrewAssetMatrixArgs = z.object({
   crew_ids: ids("Crew ids."),
   asset_ids: ids("Damaged asset ids. Every crew is estimated against every asset."),
+  after: z.union([z.enum(["current_job", "queue"]), z.number().int().min(0).max(500)]).optional()
+    .describe("\"current_job\": right after the job it is on; \"queue\": after its whole queue (default); a number: before that queue entry (0 = first)."),
 });
 export const ProposeDispatchPlanArgs = z.object({
   asset_ids: z.array(z.string().min(1)).max(5000).optional().describe("Only plan these damaged assets (default: every damaged asset no crew has)."),
@@ -29,4 +31,6 @@ export const AssignRepairCrewArgs = z.object({
   reasoning: z.string().max(MAX_REASONING_CHARS).describe("Why this plan: the facts that decided it, in a few sentences."),
   reassign: z.boolean().optional().describe("Set true only to move assets that are queued (not started) with another crew."),
 });
+/** The what-if takes a plan as assign_repair_crew does, reasoning optional (the JSON protocol lists the schema once). */
+export const SimulatePlanArgs = AssignRepairCrewArgs.extend({ reasoning: AssignRepairCrewArgs.shape.reasoning.optional() });
 export type AssignRepairCrewInput = z.infer<typeof AssignRepairCrewArgs>;

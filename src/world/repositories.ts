@@ -8,6 +8,8 @@ import type {
   CrewEstimate, CrewSummary, DispatchPlan, DispatchResult, FailureSnapshot, ImpactReport, PlanValidation, WeatherReport,
 } from "./types.js";
 import type { World } from "./simulator.js";
+import { estimateJobsAt, type EstimateRequest } from "./estimates.js";
+import { forecastAt } from "./weather.js";
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -28,8 +30,9 @@ export interface AgentRepository {
   getAvailableCrews(): MaybePromise<CrewSummary[]>;
   getCrewLocations(crewIds: string[]): MaybePromise<({ crewId: string; x: number; y: number; status: string } | { crewId: string; error: string })[]>;
   getCrewRemainingCapacity(crewIds: string[]): MaybePromise<({ crewId: string; capacityLeftHours: number; freeAt: number } | { crewId: string; error: string })[]>;
-  estimateRepairTimes(pairs: { crewId: string; assetId: string }[]): MaybePromise<CrewEstimate[]>;
-  estimateArrivalTimes(pairs: { crewId: string; assetId: string }[]): MaybePromise<CrewEstimate[]>;
+  /** Estimates for each pair, at a position in the crew's work (`after`, default: after its queue; an asset it already holds: where it is). */
+  estimateRepairTimes(pairs: EstimateRequest[]): MaybePromise<CrewEstimate[]>;
+  estimateArrivalTimes(pairs: EstimateRequest[]): MaybePromise<CrewEstimate[]>;
 }
 
 /** Both repositories over one simulated world. */
@@ -62,7 +65,8 @@ export class SimulatedRepositories implements SystemRepository, AgentRepository 
     return locations.map((location) => {
       const at = this.world.assetLocation(location) ?? this.crewLocation(location) ?? parseXY(location);
       if (!at) return { location, error: `unknown location "${location}": give an asset id, a crew id, or "x,y"` };
-      return this.world.weatherAt(at.x, at.y, location);
+      const forecast = forecastAt(this.world.weather, at.x, at.y, this.world.now()).map(({ condition, from, to, stopsWork }) => ({ condition, from, to, stopsWork }));
+      return { ...this.world.weatherAt(at.x, at.y, location), forecast };
     });
   }
 
@@ -86,12 +90,13 @@ export class SimulatedRepositories implements SystemRepository, AgentRepository 
     });
   }
 
-  estimateRepairTimes(pairs: { crewId: string; assetId: string }[]): CrewEstimate[] {
-    return this.world.estimateJobs(pairs).map(({ arrivalAt: _a, travelMinutes: _t, ...rest }) => rest);
+  estimateRepairTimes(pairs: EstimateRequest[]): CrewEstimate[] {
+    // The whole breakdown: travel, weather hold and repair add up to the completion minute.
+    return estimateJobsAt(this.world, pairs);
   }
 
-  estimateArrivalTimes(pairs: { crewId: string; assetId: string }[]): CrewEstimate[] {
-    return this.world.estimateJobs(pairs).map(({ repairMinutes: _r, completionAt: _c, ...rest }) => rest);
+  estimateArrivalTimes(pairs: EstimateRequest[]): CrewEstimate[] {
+    return estimateJobsAt(this.world, pairs).map(({ repairMinutes: _r, completionAt: _c, weatherHoldMinutes: _h, ...rest }) => rest);
   }
 
   private crewLocation(id: string) {

@@ -486,6 +486,11 @@ export class World {
     return this.service.clone();
   }
 
+  /** A copy of the service state, for what-if questions asked in the world layer (src/world/blocking.ts). */
+  serviceCopy(): ServiceState {
+    return this.service.clone();
+  }
+
   /** Population that repairing these assets (now, together) would bring back. */
   restoredIfRepaired(assets: number[]): { population: number; weighted: number } {
     return restoredIfRepaired(this.outageView(), assets);

@@ -126,13 +126,26 @@ export interface CrewSummary {
 export interface CrewEstimate {
   crewId: string;
   assetId: string;
+  /** Where in the crew's work the job was estimated (after its queue, before a queued job). */
+  position?: string;
+  /** Minute the crew sets off for it (its earlier work done). */
+  departAt?: number;
   /** Minutes of travel from where the crew will be when it starts this job. */
   travelMinutes?: number;
-  repairMinutes?: number;
-  /** Minute of the clock at which it would arrive / finish, if sent after its current queue. */
+  distanceKm?: number;
+  /** Minute of the clock at which it would arrive / finish. */
   arrivalAt?: number;
+  /** Minutes held by weather that stops work (on arrival, or pausing the repair): arrival + hold + repair = completion. */
+  weatherHoldMinutes?: number;
+  repairMinutes?: number;
   completionAt?: number;
+  /** The weather at the asset when the crew arrives. */
+  weatherAtArrival?: string;
+  /** @deprecated the weather at arrival, as World.estimateJobs gives it. */
   weather?: string;
+  /** Queued jobs of this crew that would start later because of it. */
+  delaysQueuedJobs?: number;
+  note?: string;
   error?: string;
 }
 
@@ -145,6 +158,8 @@ export interface WeatherReport {
   repairFactor: number;
   stopsWork: boolean;
   changesAt: number | null;
+  /** The periods ahead at this place (including the current one), in order. */
+  forecast?: { condition: string; from: number; to: number; stopsWork: boolean }[];
 }
 
 export type AlertKind = "damage" | "cascade" | "crew_free";

@@ -100,3 +100,42 @@ export class WeatherTimeline {
     return { endsAt: t + left, heldMinutes: held };
   }
 }
+
+/** One period of a forecast at a place: what it is, from when to when, and whether it stops outdoor work. */
+export interface ForecastPeriod {
+  condition: WeatherCondition;
+  from: number;
+  to: number;
+  stopsWork: boolean;
+  travelFactor: number;
+  repairFactor: number;
+}
+
+/** The periods at (x, y) that have not ended by minute `t`, in order: what lies ahead, not only the next change. */
+export function forecastAt(timeline: WeatherTimeline, x: number, y: number, t: number): ForecastPeriod[] {
+  return timeline.periods
+    .filter((p) => p.toMinutes > t && timeline.covers(p, x, y))
+    .map((p) => {
+      const d = DEFAULTS[p.condition];
+      return {
+        condition: p.condition, from: p.fromMinutes, to: p.toMinutes, stopsWork: p.stopsWork ?? d.stops,
+        travelFactor: p.travelFactor ?? d.travel, repairFactor: p.repairFactor ?? d.repair,
+      };
+    })
+    .sort((a, b) => a.from - b.from || a.to - b.to);
+}
+
+/**
+ * The weather of the whole incident in one line (periods not yet over, wherever they are):
+ * "storm from minute 30 to 240 within 4.2 km of (-89.89451, 35.1), travel x1.5, repair x1.5; ...".
+ */
+export function weatherSummary(timeline: WeatherTimeline, t: number): string {
+  const ahead = timeline.periods.filter((p) => p.toMinutes > t).sort((a, b) => a.fromMinutes - b.fromMinutes);
+  if (ahead.length === 0) return "clear: no weather period ahead";
+  return ahead.map((p) => {
+    const d = DEFAULTS[p.condition];
+    const where = p.area ? ` within ${p.area.radiusKm} km of (${p.area.x}, ${p.area.y})` : " everywhere";
+    const effects = (p.stopsWork ?? d.stops) ? "stops outdoor work" : `travel x${p.travelFactor ?? d.travel}, repair x${p.repairFactor ?? d.repair}`;
+    return `${p.condition} from minute ${p.fromMinutes} to ${p.toMinutes}${where}: ${effects}`;
+  }).join("; ");
+}

@@ -21,7 +21,7 @@ describe("a large incident", () => {
     expect(r.status).toBe("restored");
     expect(r.counters.invalidPlans).toBe(0);
     expect(r.counters.fallbacks).toBe(0);
-    expect(r.counters.modelCalls).toBe(3 * r.counters.planningRounds);
+    expect(r.counters.modelCalls).toBe(2 * r.counters.planningRounds);
     expect(seen.some((c) => c.includes('"plan_summary"') && c.includes('"proposal_id"'))).toBe(true);
     expect(new Set(r.dispatches.filter((d) => d.status === "done").map((d) => d.assetId)).size).toBeGreaterThanOrEqual(damaged);
   });

@@ -43,10 +43,32 @@ describe("prompt assembly", () => {
 
   it("shows the last N plans of the history, whole history staying in state", () => {
     const h = state(1).planHistory;
-    expect(windowedHistory(h, 5).map((p) => p.step)).toEqual([3, 4, 5, 6, 7]);
+    expect(windowedHistory(h, 5).map((p) => p.plan_no)).toEqual([4, 5, 6, 7, 8]);
     expect(windowedHistory(h, 0)).toEqual([]);
     const data = contextData({ state: state(1), crews: [], historyWindow: 2 }, 10, 10);
-    expect(data.recent_plans.map((p) => p.step)).toEqual([6, 7]);
+    expect(data.recent_plans.map((p) => p.plan_no)).toEqual([7, 8]);
+  });
+
+  it("numbers plans over the whole incident and labels expected figures with their window", () => {
+    // Steps restart with every graph run (4, 9, 10, 4): the numbering must not.
+    const expected = (wcm: number, horizonMinutes: number) => ({ customerMinutes: wcm, weightedCustomerMinutes: wcm, criticalFacilitiesLost: [], horizonMinutes });
+    const h: PlanRecord[] = [[4, 0, 900], [9, 49, 500], [10, 49, 480], [4, 139, 300]].map(([step, at, horizon]) => ({
+      step, at, source: "model", plan: { assignments: [{ crewId: "C1", assetIds: ["A"] }] }, valid: true, errors: [], expected: expected(1000, horizon),
+    }));
+    const shown = windowedHistory(h, 4);
+    expect(shown.map((p) => p.plan_no)).toEqual([1, 2, 3, 4]);
+    expect(shown.map((p) => p.expected?.over)).toEqual(["minute 0 to 900", "minute 49 to 549", "minute 49 to 529", "minute 139 to 439"]);
+  });
+
+  it("lists the tools once: natively, no tool line in the prompt; in the JSON protocol, a tool section", () => {
+    expect(buildSystemPrompt(tools, "tools")).not.toMatch(/Tools you may call/);
+    expect(buildToolSection(tools, "tools")).toBe("");
+    expect(buildSystemPrompt(tools, "json")).toMatch(/Actions you may take/);
+  });
+
+  it("says the proposal can be asked in the same turn as the facts, and that a plan may cover only the crews whose work changes", () => {
+    expect(REPAIR_PLANNING_SYSTEM_PROMPT).toMatch(/same turn, call propose_dispatch_plan/);
+    expect(REPAIR_PLANNING_SYSTEM_PROMPT).toMatch(/only the crews whose work changes/);
   });
 
   it("stays under the budget however many failures, summarising instead of cutting, highest impact first", () => {

@@ -13,7 +13,7 @@ import { planner } from "./planner-rule.js";
 
 const PERMITTED = [
   "get_weather_at_location", "get_available_crews", "get_crew_location", "get_crew_remaining_capacity",
-  "estimate_repair_time", "estimate_arrival_time", "propose_dispatch_plan", "assign_repair_crew",
+  "estimate_repair_time", "estimate_arrival_time", "propose_dispatch_plan", "simulate_plan", "assign_repair_crew",
 ].sort();
 
 let server: FakeOpenAIServer;

@@ -1,7 +1,7 @@
 /** The last guard of the context budget: a planning round that outgrew it sends only its last turn. */
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import { withinBudget } from "../../src/graph/nodes/repair-planning.js";
+import { withinBudget } from "../../src/prompts/tokens.js";
 
 function turn(n: number, size: number): BaseMessage[] {
   const calls = [0, 1].map((i) => ({ id: `call_${n}_${i}`, name: "get_weather_at_location", args: { locations: [`A${n}`] }, type: "tool_call" as const }));

@@ -50,9 +50,9 @@ describe("incident report in a headless browser", () => {
     await page.goto(url, { waitUntil: "load" });
 
     const counts = await page.evaluate(() => ({
-      nodes: document.querySelectorAll("#map-after circle.node").length,
+      nodes: document.querySelectorAll("#map-after path.node").length,
       links: document.querySelectorAll("#map-after line.link").length,
-      routes: document.querySelectorAll("#map-after polyline.route").length,
+      routes: document.querySelectorAll("#map-after g.route").length,
       crews: document.querySelectorAll("#map-after g.crew").length,
       curvePoints: document.querySelectorAll("#curve circle.curve-point").length,
       curvePaths: document.querySelectorAll("#curve path.curve").length,

@@ -5,34 +5,38 @@
  * validated here; the "valid action?" router decides where it goes. After too many invalid
  * plans the optimizer's plan is used instead, and that is recorded.
  */
-import { errorText } from "../../format.js";
-import { MAX_REASONING_CHARS } from "../../limits.js";
-import { AIMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
+import { HumanMessage, RemoveMessage, SystemMessage, ToolMessage, type AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { REMOVE_ALL_MESSAGES, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { buildContextMessage, buildSystemPrompt, estimateTokens, toolJsonSchema, wireTokens } from "../../prompts/assemble.js";
+import { MAX_REASONING_CHARS, REPLY_RESERVE_TOKENS, ROUND_BUDGET_SHARE } from "../../limits.js";
 import { describeModelError, isModelOutage } from "../../models/index.js";
-import { scrub } from "../../observability/scrub.js";
 import { boundReply } from "../../models/reply-limits.js";
-import { NO_ACTION_MESSAGE, OPERATOR_REJECTED_MESSAGE, REJECTED_PLAN_MESSAGE, RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS } from "../../prompts/repair-planning.js";
-import { AGENT_TOOL_NAMES, compact, createAgentTools } from "../../tools/agent-tools.js";
-import { AssignRepairCrewArgs } from "../../tools/schemas.js";
-import { SYSTEM_TOOL_NAMES, createAssignRepairCrewTool, toDispatchPlan } from "../../tools/system-tools.js";
-import type { DispatchPlan } from "../../world/types.js";
 import type { ExpectedEffect } from "../../planning/optimizer.js";
+import { buildContextMessage, buildSystemPrompt, toolJsonSchema } from "../../prompts/assemble.js";
+import {
+  DECIDE_NOW_MESSAGE, EXTRA_ASSIGN_MESSAGE, JSON_ASSIGN_RESULT, NO_ACTION_MESSAGE, NO_ASSIGN_REASON, NO_ASSIGNMENTS_REASON, OPERATOR_REJECTED_MESSAGE, PLAN_ACCEPTED_MESSAGE, REJECTED_PLAN_MESSAGE,
+  RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS, SYSTEM_ONLY_ACTION, UNKNOWN_ACTION, UNKNOWN_PROPOSAL_REASON,
+} from "../../prompts/repair-planning.js";
+import { conversationTokens, estimateTokens, wireTokens, withinBudget } from "../../prompts/tokens.js";
+import { AGENT_TOOL_NAMES, createAgentTools } from "../../tools/agent-tools.js";
+import { AssignRepairCrewArgs } from "../../tools/schemas.js";
+import { SYSTEM_TOOL_NAMES, createPlanSubmissionTool, toDispatchPlan } from "../../tools/system-tools.js";
+import type { DispatchPlan } from "../../world/types.js";
 import { ensureConfiguration, type Configuration } from "../configuration.js";
-import { parseJsonAction } from "../json-action.js";
 import { modelFor, worldFor, type GraphDeps } from "../runtime.js";
 import { boundedEffect, recordPlan } from "../plan-record.js";
 import type { AgentState, AgentUpdate, RunCounters } from "../state.js";
+import { admitWithinBudget, jsonResultMessage, readJsonAction, readToolCalls, runTool } from "../tool-runner.js";
 import type { IncidentWorld } from "../../planning/incident-world.js";
+import { compareWithProposal } from "../proposal-choice.js";
 
-/** The tools the planning model is bound to: the agent tools plus assign_repair_crew, nothing else. */
+/**
+ * The tools the planning model is bound to: the agent tools plus assign_repair_crew, which
+ * only submits a plan (validated here; EXECUTION dispatches it).
+ */
 export function plannerTools(world: IncidentWorld): StructuredToolInterface[] {
-  return [...createAgentTools(world), createAssignRepairCrewTool(world)];
+  return [...createAgentTools(world), createPlanSubmissionTool(world)];
 }
-
-interface Call { id: string; name: string; args: Record<string, unknown> }
 
 export function makeRepairPlanningNode(deps: GraphDeps) {
   return async function REPAIR_PLANNING(state: AgentState, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
@@ -45,7 +49,6 @@ export function makeRepairPlanningNode(deps: GraphDeps) {
     return { ...base, ...(await planWithModel(deps, world, state, cfg, config)) };
   };
 }
-
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 20).trimEnd()} ... (shortened)`;
@@ -96,9 +99,11 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     const crews = await world.agent.getAvailableCrews();
     const fixedTokens = wireTokens(String(system.content)) + toolSchemaTokens;
     // The context leaves part of the budget for the round: the tool results and replies to come.
-    const roundTokens = Math.max(3_000, Math.round(cfg.contextBudgetTokens * ROUND_SHARE));
+    const roundTokens = Math.max(3_000, Math.round(cfg.contextBudgetTokens * ROUND_BUDGET_SHARE));
     const assetLabels = world.assetLabels?.(state.failures?.toPlan ?? []);
-    const ctx = buildContextMessage({ state, crews, historyWindow: cfg.historyWindow, ...(assetLabels ? { assetLabels } : {}) }, fixedTokens, cfg.contextBudgetTokens, roundTokens);
+    // Blocking, backups' losses and weights, for the assets the memory keeps (the most urgent first).
+    const facts = world.planningFacts?.([...(state.failures?.toPlan ?? []), ...(state.failures?.damaged ?? []).filter((d) => d.assignedCrew).map((d) => d.id)]);
+    const ctx = buildContextMessage({ state, crews, historyWindow: cfg.historyWindow, ...(assetLabels ? { assetLabels } : {}), ...(facts ? { facts } : {}) }, fixedTokens, cfg.contextBudgetTokens, roundTokens);
     const human = new HumanMessage(ctx.text);
     if (state.messages.length) reset.push(new RemoveMessage({ id: REMOVE_ALL_MESSAGES }));
     added.push(system, human);
@@ -157,9 +162,8 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     const forbidden = calls.filter((c) => !byName.has(c.name));
     if (json && forbidden.length) {
       const c = forbidden[0];
-      const reason = (SYSTEM_TOOL_NAMES as readonly string[]).includes(c.name)
-        ? `"${c.name}" is not available to you; the system runs it. Actions you may take: ${[...byName.keys()].join(", ")}`
-        : `unknown action "${c.name}". Actions you may take: ${[...byName.keys()].join(", ")}`;
+      const reason = ((SYSTEM_TOOL_NAMES as readonly string[]).includes(c.name) ? SYSTEM_ONLY_ACTION : UNKNOWN_ACTION)
+        .replace("{name}", c.name).replace("{actions}", [...byName.keys()].join(", "));
       return invalid([reason], null, [new HumanMessage(NO_ACTION_MESSAGE.replace("{reason}", reason).replace("{format}", RESPONSE_FORMAT_JSON))]);
     }
     const assignCall = calls.find((c) => c.name === "assign_repair_crew");
@@ -174,7 +178,7 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     const results = admitWithinBudget(ran, budgetLeft, json);
     counters.toolCalls! += factCalls.length;
     push(...results.map((r) => (json ? jsonResultMessage(r) : r.message)));
-    push(...extraAssigns.map((c) => new ToolMessage({ tool_call_id: c.id, name: c.name, status: "error", content: "Error: assign_repair_crew was called more than once in one turn; only the first call was taken." })));
+    push(...extraAssigns.map((c) => new ToolMessage({ tool_call_id: c.id, name: c.name, status: "error", content: EXTRA_ASSIGN_MESSAGE })));
     if (json && results.some((r) => r.badArguments)) {
       const bad = results.filter((r) => r.badArguments).map((r) => r.content);
       return invalid(bad, null, []);
@@ -189,13 +193,13 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     } else if (args.data.proposal_id) {
       // Adopting a proposal whole, by reference: the plan is the one the optimizer made.
       const adopted = world.proposalById?.(args.data.proposal_id);
-      if (!adopted) errors = [`unknown proposal_id "${args.data.proposal_id}": call propose_dispatch_plan again, or list the assignments`];
+      if (!adopted) errors = [UNKNOWN_PROPOSAL_REASON.replace("{id}", args.data.proposal_id)];
       else {
         plan = { ...adopted, reasoning: args.data.reasoning };
         errors = (await world.system.validatePlan(plan)).errors;
       }
     } else if (!args.data.assignments) {
-      errors = ["give the assignments, or the proposal_id of a proposal to adopt"];
+      errors = [NO_ASSIGNMENTS_REASON];
     } else {
       plan = toDispatchPlan(args.data);
       errors = (await world.system.validatePlan(plan)).errors;
@@ -203,124 +207,20 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     if (errors.length) {
       const text = REJECTED_PLAN_MESSAGE.replace("{reasons}", errors.map((e) => `- ${e}`).join("\n"));
       const feedback = json
-        ? new HumanMessage(`Result of assign_repair_crew (error):\n${text}`)
+        ? new HumanMessage(JSON_ASSIGN_RESULT.replace("{error}", " (error)").replace("{text}", text))
         : new ToolMessage({ tool_call_id: assignCall.id, name: "assign_repair_crew", status: "error", content: text });
       return invalid(errors, plan, [feedback]);
     }
-    const ack = "Plan validated; it goes to EXECUTION.";
-    push(json ? new HumanMessage(`Result of assign_repair_crew:\n${ack}`) : new ToolMessage({ tool_call_id: assignCall.id, name: "assign_repair_crew", content: ack }));
+    const ack = PLAN_ACCEPTED_MESSAGE;
+    push(json ? new HumanMessage(JSON_ASSIGN_RESULT.replace("{error}", "").replace("{text}", ack)) : new ToolMessage({ tool_call_id: assignCall.id, name: "assign_repair_crew", content: ack }));
     const expected = world.expectPlan?.(plan!);
+    // Adopted, changed or ignored: what the model made of the optimizer's proposal (for the evaluation).
+    const vsProposal = compareWithProposal(world, plan!, args.success ? args.data.proposal_id : undefined);
     return {
       messages: [...reset, ...added], proposedPlan: plan, planSource: "model", planErrors: [], counters,
-      expectedEffect: expected ? boundedEffect(expected) : null, planHistory: [recordPlan(state, { source: "model", plan: plan!, errors: [], expected })],
+      expectedEffect: expected ? boundedEffect(expected) : null, planHistory: [recordPlan(state, { source: "model", plan: plan!, errors: [], expected, ...(vsProposal ? { vsProposal } : {}) })],
     };
   }
-  const reason = `no assign_repair_crew after ${cfg.maxModelTurns} model turns`;
-  return invalid([reason], null, [new HumanMessage(`${reason}. Decide now and call assign_repair_crew.`)]);
+  const reason = NO_ASSIGN_REASON.replace("{turns}", String(cfg.maxModelTurns));
+  return invalid([reason], null, [new HumanMessage(DECIDE_NOW_MESSAGE.replace("{reason}", reason))]);
 }
-
-function readToolCalls(ai: AIMessage): { ok: true; calls: Call[] } | { ok: false; reason: string } {
-  const calls = (ai.tool_calls ?? []).map((c, i) => ({ id: c.id ?? `call_${i}`, name: c.name, args: (c.args ?? {}) as Record<string, unknown> }));
-  if (calls.length === 0) return { ok: false, reason: "it called no tool" };
-  return { ok: true, calls };
-}
-
-function readJsonAction(ai: AIMessage): { ok: true; calls: Call[] } | { ok: false; reason: string } {
-  const parsed = parseJsonAction(textOf(ai));
-  if (!parsed.ok) return parsed;
-  return { ok: true, calls: [{ id: `json_${ai.id ?? "0"}`, name: parsed.value.action, args: parsed.value.arguments }] };
-}
-
-interface ToolResult { call: Call; message: ToolMessage; content: string; error: boolean; badArguments: boolean }
-
-/** The share of the request budget kept for one round's tool results and replies, after the context. */
-const ROUND_SHARE = 0.4;
-/** Room left for the model's next reply when tool results are admitted (estimated tokens). */
-const REPLY_RESERVE_TOKENS = 1_000;
-/** The most a refused result's error message takes. */
-const REFUSAL_TOKENS = 120;
-
-function failed(call: Call, content: string, badArguments = false): ToolResult {
-  return { call, content, error: true, badArguments, message: new ToolMessage({ tool_call_id: call.id, name: call.name, status: "error", content }) };
-}
-
-/** Run one tool call; every failure comes back as an error result for the model, never a throw. */
-async function runTool(t: StructuredToolInterface | undefined, call: Call, config: LangGraphRunnableConfig): Promise<ToolResult> {
-  const fail = (content: string, badArguments = false) => failed(call, content, badArguments);
-  if (!t) {
-    const reason = (SYSTEM_TOOL_NAMES as readonly string[]).includes(call.name) ? `"${call.name}" is not available to you; the system runs it` : `unknown tool "${call.name}"`;
-    return fail(`Error: ${reason}`);
-  }
-  const parsed = (t.schema as { safeParse?: (v: unknown) => { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }).safeParse?.(call.args);
-  if (parsed && !parsed.success) {
-    return fail(`Error: bad arguments for ${call.name}: ${parsed.error!.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ")}`, true);
-  }
-  try {
-    const out = await t.invoke(call.args, config);
-    const content = typeof out === "string" ? out : compact(out);
-    return { call, content, error: false, badArguments: false, message: new ToolMessage({ tool_call_id: call.id, name: call.name, content }) };
-  } catch (e) {
-    return fail(`Error: ${call.name} failed: ${scrub(errorText(e))}`);
-  }
-}
-
-/**
- * Keep the request under the budget: results are admitted smallest first while they fit in
- * `available` tokens; a result that does not fit is replaced by an error saying how to ask
- * for less. Results keep the order of the calls.
- */
-function admitWithinBudget(results: ToolResult[], available: number, json: boolean): ToolResult[] {
-  let left = available - results.length * REFUSAL_TOKENS;
-  const size = (r: ToolResult) => messageTokens(json ? jsonResultMessage(r) : r.message);
-  const bySize = results.map((r, i) => ({ i, tokens: size(r) })).sort((a, b) => a.tokens - b.tokens || a.i - b.i);
-  const out = [...results];
-  for (const { i, tokens } of bySize) {
-    if (tokens <= left) { left -= tokens; continue; }
-    const r = results[i];
-    out[i] = failed(r.call, `Error: the result of ${r.call.name} (about ${tokens} tokens) does not fit in the context budget (about ${Math.max(0, left)} tokens left); ${askForLess(r.call.name)}`);
-  }
-  return out;
-}
-
-function askForLess(tool: string): string {
-  if (tool === "propose_dispatch_plan") return "call it again with asset_ids: the few highest-impact assets from the context";
-  if (tool === "get_available_crews") return "ask get_crew_location or get_crew_remaining_capacity about the crews you need";
-  return "ask about fewer ids at a time";
-}
-
-/** A message's size as it travels in the request body (text JSON-escaped, tool calls, envelope). */
-function messageTokens(m: BaseMessage): number {
-  const calls = (m as AIMessage).tool_calls ?? [];
-  const callTokens = calls.length
-    ? estimateTokens(JSON.stringify(calls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: JSON.stringify(c.args) } }))))
-    : 0;
-  const toolCallId = (m as ToolMessage).tool_call_id;
-  return wireTokens(typeof m.content === "string" ? m.content : JSON.stringify(m.content)) + callTokens + (toolCallId ? estimateTokens(toolCallId) + 5 : 0);
-}
-
-function conversationTokens(messages: BaseMessage[]): number {
-  return messages.reduce((n, m) => n + messageTokens(m), 0);
-}
-
-/**
- * The request actually sent: the whole conversation when it fits in `limit`; otherwise the
- * system prompt and context, then only the last turn (the last model reply and what answered
- * it), so a long planning round never outgrows the budget. State keeps the whole conversation.
- */
-export function withinBudget(conversation: BaseMessage[], limit: number): BaseMessage[] {
-  if (conversationTokens(conversation) <= limit) return conversation;
-  let lastAi = -1;
-  for (let i = conversation.length - 1; i >= 2; i--) if (conversation[i].getType() === "ai") { lastAi = i; break; }
-  return lastAi < 0 ? conversation : [...conversation.slice(0, 2), ...conversation.slice(lastAi)];
-}
-
-function jsonResultMessage(r: ToolResult): HumanMessage {
-  return new HumanMessage(`Result of ${r.call.name}${r.error ? " (error)" : ""}:\n<data>\n${r.content}\n</data>`);
-}
-
-function textOf(m: BaseMessage): string {
-  const body = typeof m.content === "string" ? m.content : JSON.stringify(m.content);
-  const calls = (m as AIMessage).tool_calls;
-  return calls?.length ? body + JSON.stringify(calls) : body;
-}
-

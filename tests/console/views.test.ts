@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { CONSOLE_PATHS, consoleAsset } from "../../src/console/static.js";
+import { incidentView, whatIf } from "../../src/console/views.js";
+import { proposeDispatchPlan } from "../../src/planning/optimizer.js";
+import { loadScenario } from "../../src/world/scenario/load.js";
+import { World } from "../../src/world/simulator.js";
+
+const demo = loadScenario("demo");
+
+describe("console views", () => {
+  it("judges an operator's edit like the optimizer's own plan, and says why a plan cannot be sent", () => {
+    const world = new World(demo, { seed: demo.seed });
+    const proposal = proposeDispatchPlan(world);
+    const asOperator = { assignments: proposal.plan.assignments.map((a) => ({ crew_id: a.crewId, asset_ids: a.assetIds })) };
+    const same = whatIf(world, asOperator);
+    expect(same.errors).toEqual([]);
+    expect(same.expected!.weightedCustomerMinutes).toBe(proposal.expected.weightedCustomerMinutes);
+    expect(same.optimizer.expected.weightedCustomerMinutes).toBe(proposal.expected.weightedCustomerMinutes);
+    // Swapping PWR-1's two jobs delays the hospital's feeder: worse.
+    const swapped = { assignments: asOperator.assignments.map((a) => (a.crew_id === "PWR-1" ? { ...a, asset_ids: [...a.asset_ids].reverse() } : a)) };
+    const worse = whatIf(world, swapped);
+    expect(worse.errors).toEqual([]);
+    expect(worse.expected!.weightedCustomerMinutes).toBeGreaterThan(proposal.expected.weightedCustomerMinutes);
+    // A water crew cannot repair a power line: refused, with the reason, and no effect.
+    const wrong = whatIf(world, { assignments: [{ crew_id: "WTR-1", asset_ids: ["L-2A-2B"] }] });
+    expect(wrong.expected).toBeNull();
+    expect(wrong.errors.join(" ")).toMatch(/WTR-1/);
+    // The world itself did not change.
+    expect(world.dispatches()).toEqual([]);
+  });
+
+  it("draws the live world: map, curve with now, timeline, areas and backups", () => {
+    const world = new World(demo, { seed: demo.seed });
+    const p = proposeDispatchPlan(world);
+    world.assignCrews(p.plan);
+    world.advanceTo(70);
+    const v = incidentView(world, [{ kind: "damage", at: 49, message: "TX-5A" }]);
+    expect(v.worldMinute).toBe(70);
+    expect(v.mapSvg).toMatch(/^<svg id="live-map"/);
+    expect((v.mapSvg.match(/<path class="node /g) ?? []).length).toBe(demo.nodes.length);
+    // Crews where they are and where they go next: a route from each busy crew.
+    expect((v.mapSvg.match(/<g class="route"/g) ?? []).length).toBe(v.crews.filter((c) => c.currentAsset).length);
+    expect(v.curveSvg).toMatch(/<g class="event now">/);
+    expect(v.curveSvg).toMatch(/<g class="event damage">/);
+    expect(v.timelineSvg).toMatch(/<line class="now"/);
+    // Lightning from minute 60 holds the crews repairing under it: drawn up to now.
+    expect(v.timelineSvg).toMatch(/<rect class="hold"/);
+    expect(v.backups.find((b) => b.node === "HOSP-StMary")!.minutesLeft).toBe(110);
+    expect(v.areas.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("serves the page and its files with no outside resource and a strict content policy", () => {
+    for (const path of CONSOLE_PATHS) {
+      const a = consoleAsset(path)!;
+      expect(a.status).toBe(200);
+      expect(a.body).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
+      expect(a.body).not.toMatch(/@import|url\((?!#)/);
+      expect(a.headers["content-security-policy"]).toMatch(/default-src 'self'/);
+    }
+    expect(consoleAsset("/")!.body).toMatch(/<script type="module" src="\/console\/console.js">/);
+    expect(consoleAsset("/etc/passwd")).toBeUndefined();
+  });
+});
