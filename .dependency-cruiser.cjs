@@ -1,7 +1,7 @@
 /**
  * The import rules of src/, checked by `npm run lint` (dependency-cruiser). Imports run one way, from the bottom up:
  *
- *   src/limits.ts                                   a leaf: imports nothing from src, anything may import it
+ *   src/limits.ts, src/format.ts                    leaves: they import nothing from src, anything may import them
  *   world                                           the simulated world and its data; knows nothing else
  *   planning                                        the dispatch optimizer, baselines, the incident-world port
  *   tools | prompts | models | memory               what the agent is made of (may use each other)
@@ -10,15 +10,17 @@
  *   cli | report | evaluation | service | console   what users and operators run (may use each other)
  *
  *   persistence | observability                     infrastructure beside the layers: they import only each other
- *                                                   and limits; tools and everything above may use them, the
+ *                                                   and the leaves; tools and everything above may use them, the
  *                                                   domain (world, planning) may not
  *
  * A type-only import counts like any other (tsPreCompilationDeps): a type is a dependency of the design too.
  */
 const ABOVE_GRAPH = "^src/(incident|cli|report|evaluation|service|console)/";
 const TOP = "^src/(cli|report|evaluation|service|console)/";
+/** The leaf modules, as a path pattern without its anchor. */
+const LEAF = "(limits|format)\\.ts$";
 const LAYERS =
-  "^src/(limits\\.ts$|(world|planning|tools|prompts|models|memory|graph|incident|cli|report|evaluation|service|console|persistence|observability)/)";
+  "^src/(limits\\.ts$|format\\.ts$|(world|planning|tools|prompts|models|memory|graph|incident|cli|report|evaluation|service|console|persistence|observability)/)";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -31,10 +33,10 @@ module.exports = {
       to: { circular: true },
     },
     {
-      name: "limits-is-a-leaf",
+      name: "leaves-import-nothing",
       severity: "error",
-      comment: "src/limits.ts holds named constants only, so that every layer can import it.",
-      from: { path: "^src/limits\\.ts$" },
+      comment: "src/limits.ts (named limits) and src/format.ts (formatters) import nothing, so that every layer can import them.",
+      from: { path: `^src/${LEAF}` },
       to: { path: "^src/" },
     },
     {
@@ -42,14 +44,14 @@ module.exports = {
       severity: "error",
       comment: "The world (simulator, scenarios, repositories) is the bottom layer: it knows no planner, tool or graph.",
       from: { path: "^src/world/" },
-      to: { path: "^src/", pathNot: "^src/(world/|limits\\.ts$)" },
+      to: { path: "^src/", pathNot: `^src/(world/|${LEAF})` },
     },
     {
       name: "planning-imports-only-world",
       severity: "error",
       comment: "The optimizer and the incident-world port sit on the world and below the tools; no LangGraph here.",
       from: { path: "^src/planning/" },
-      to: { path: "^src/", pathNot: "^src/(world/|planning/|limits\\.ts$)" },
+      to: { path: "^src/", pathNot: `^src/(world/|planning/|${LEAF})` },
     },
     {
       name: "agent-parts-below-graph",
@@ -63,7 +65,7 @@ module.exports = {
       severity: "error",
       comment: "persistence and observability are used by the graph and above; they import no layer themselves.",
       from: { path: "^src/(persistence|observability)/" },
-      to: { path: "^src/", pathNot: "^src/(persistence/|observability/|limits\\.ts$)" },
+      to: { path: "^src/", pathNot: `^src/(persistence/|observability/|${LEAF})` },
     },
     {
       name: "graph-below-incident",

@@ -1,6 +1,6 @@
 /**
  * Builds the shipped CSV-folder scenario scenarios/ieee123/ from the IEEE 123-node test feeder
- * (OpenDSS version, as CSV in <repo>/../shared/data/ieee123; see its README.md).
+ * (OpenDSS version, as CSV in <repo>/data/ieee123, with its licence; see its README.md).
  *
  *   npm run import:ieee123 [-- <source dir>]
  *
@@ -8,13 +8,13 @@
  * added here and written down, sentence by sentence, in scenario.json's `assumptions`.
  * The output is validated by importing it back before the script reports success.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { importCsvFolder, parseCsv } from "../src/world/scenario/csv.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const SOURCE = resolve(process.argv[2] ?? join(REPO, "..", "shared", "data", "ieee123"));
+const SOURCE = resolve(process.argv[2] ?? join(REPO, "data", "ieee123"));
 const OUT = join(REPO, "scenarios", "ieee123");
 
 // ----- Choices (each one is repeated in the assumptions below) -----
@@ -47,6 +47,14 @@ const TRUNK_FAULT = "L55";
 const LATERAL_FAULTS = ["L20", "L29", "L42", "L59", "L70", "L85", "L103", "L112"];
 
 // ----- Reading -----
+
+/** The source files this script reads; a missing one ends it with one line, before anything is written. */
+const SOURCE_FILES = ["bus_coords.csv", "lines.csv", "loads.csv"];
+const missing = SOURCE_FILES.filter((f) => !existsSync(join(SOURCE, f)));
+if (missing.length > 0) {
+  console.error(`import:ieee123: ${missing.join(", ")} missing in ${SOURCE} (the feeder ships in data/ieee123; or give its folder: npm run import:ieee123 -- DIR)`);
+  process.exit(1);
+}
 
 function readTable(file: string): Record<string, string>[] {
   const text = readFileSync(join(SOURCE, file), "utf8");

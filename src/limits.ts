@@ -97,6 +97,32 @@ export const SEARCH_WALL_CLOCK_CAP_MS = 30_000;
 /** Up to this many jobs (plan + crews' open jobs), the final candidates are each simulated once to pick the best. */
 export const VERIFY_SIMULATED_JOBS = 1_500;
 
+// ---------------------------------------------------------------- graph state and what the model is shown
+/** Impacts kept in state in full; the rest are counted (checkpoints stay small on large incidents). */
+export const MAX_IMPACTS_IN_STATE = 150;
+/** Jobs of an expected effect kept in graph state; the rest are counted. */
+export const MAX_EXPECTED_JOBS_IN_STATE = 100;
+/** Ids of failures that appeared while time passed (RESCHEDULING) kept in state; `newFailureCount` has them all. */
+export const MAX_NEW_FAILURE_IDS_IN_STATE = 50;
+/** Damaged assets the planning context lists at most, before it shrinks the list to fit its token budget. */
+export const MAX_FAILURES_IN_CONTEXT = 200;
+/** Crews the planning context lists at most, before it shrinks the list to fit its token budget. */
+export const MAX_CREWS_IN_CONTEXT = 100;
+/** A plan's reasoning, as the tools accept it and as the fallback and the operator write it (characters). */
+export const MAX_REASONING_CHARS = 4_000;
+
+// ---------------------------------------------------------------- tool results
+/** Proposals with more jobs than this are summarised in the tool result. */
+export const FULL_PLAN_LIMIT = 40;
+/**
+ * Lists of crews longer than this are cut in tool results (the rest given as totals): a region
+ * with hundreds of crews would otherwise not fit in a model's context.
+ */
+export const CREW_LIST_LIMIT = 40;
+
+// ---------------------------------------------------------------- runs
+/** Graph steps a run may take by default before it ends in FINAL with `max_steps` (configurable as `maxSteps`). */
+export const DEFAULT_MAX_STEPS = 60;
 // ---- the planning round's request budget (src/graph/nodes/repair-planning.ts, src/graph/tool-runner.ts)
 
 /** The share of the request budget kept for one round's tool results and replies, after the context. */
@@ -105,8 +131,6 @@ export const ROUND_BUDGET_SHARE = 0.4;
 export const REPLY_RESERVE_TOKENS = 1_000;
 /** The most a refused tool result's error message takes (estimated tokens). */
 export const TOOL_REFUSAL_TOKENS = 120;
-/** The most characters of reasoning a plan carries (assign_repair_crew's schema says the same). */
-export const MAX_REASONING_CHARS = 4_000;
 /** Waiting assets whose reason (why no crew can take them) the failure memory keeps; the count has them all. */
 export const MAX_WAITING_REASONS_IN_STATE = 20;
 

@@ -1,4 +1,5 @@
 /** How the CLI shows an incident: one line per FSM step as it happens, and a summary at the end. */
+import { clock } from "../format.js";
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
 import type { AgentState, FsmState } from "../graph/state.js";
 import type { IncidentResult } from "../incident/runner.js";
@@ -10,11 +11,7 @@ import type { IncidentResult } from "../incident/runner.js";
  */
 export const CUSTOMERS_NOTE = "customers: a person counts once per network serving them (power, water...)";
 
-export function clock(minutes: number): string {
-  if (!Number.isFinite(minutes)) return "-";
-  const m = Math.round(minutes);
-  return `T+${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
-}
+export { clock } from "../format.js";
 
 const list = (ids: string[], max = 6) => (ids.length <= max ? ids.join(", ") : `${ids.slice(0, max).join(", ")} +${ids.length - max} more`);
 

@@ -2,6 +2,7 @@
  * `npm start`: run an incident to full restoration and show the state machine as it moves.
  * Exit status: see EXIT_CODES in the help below.
  */
+import type { Protocol } from "../prompts/assemble.js";
 import { parseArgs } from "node:util";
 import { flushTraces, prepareTracing } from "../observability/tracing.js";
 import { DEFAULTS } from "../graph/configuration.js";
@@ -97,7 +98,7 @@ function parse(argv: string[]) {
     scenarioGiven: values.scenario !== undefined,
     model: chosen.model,
     modelWhy: chosen.why,
-    protocol: protocol as "tools" | "json",
+    protocol: protocol as Protocol,
     seed: int("seed", values.seed, 0),
     maxSteps: int("max-steps", values["max-steps"], STEPS_FOR_ONE_DISPATCH, MAX_STEPS_CEILING),
     json: values.json ?? false,

@@ -7,6 +7,7 @@
  * alert and at each later one, on the same scenario and seed, so the figures compare.
  * Domain only: nothing here knows the graph.
  */
+import type { EpisodeStatus } from "../memory/outcomes.js";
 import { performance } from "node:perf_hooks";
 import type { World } from "../world/simulator.js";
 import type { DispatchPlan, DispatchRecord, EpisodeMetrics } from "../world/types.js";
@@ -14,7 +15,7 @@ import type { DispatchPlan, DispatchRecord, EpisodeMetrics } from "../world/type
 /** Given the world as it stands, the dispatches to send now (null or empty: none). */
 export type EpisodePlanner = (world: World) => DispatchPlan | null;
 
-export type EpisodeStatus = "restored" | "unrestorable" | "stable" | "max_rounds";
+export type { EpisodeStatus } from "../memory/outcomes.js";
 
 export interface EpisodeResult {
   status: EpisodeStatus;

@@ -1,4 +1,5 @@
 /** The evaluation as markdown: a summary with the targets, the figures per case and planner, and the cost of the agent's decisions. */
+import { round2 } from "../format.js";
 import { adoptionSection } from "./adoption.js";
 import { BEST_KNOWN, type CaseResult } from "./suite.js";
 import { caseTargets, type Summary, TARGET_MAX_DAMAGED, WITHIN_BEST_KNOWN } from "./targets.js";
@@ -85,6 +86,3 @@ function int(v: number): string {
   return Math.round(v).toLocaleString("en-US");
 }
 
-function round2(v: number): number {
-  return Math.round(v * 100) / 100;
-}

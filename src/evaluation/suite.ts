@@ -5,6 +5,7 @@
  * damage is all known at minute 0; the best baseline on the demo, whose storm adds damage later),
  * and what each agent decision cost (model calls, tool calls, tokens, per planning round).
  */
+import { round2 } from "../format.js";
 import { adoptionOf } from "./adoption.js";
 import { performance } from "node:perf_hooks";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
@@ -289,6 +290,3 @@ function bestBaseline(runs: PlannerRun[]): string {
 
 
 
-function round2(v: number): number {
-  return Math.round(v * 100) / 100;
-}

@@ -22,6 +22,7 @@
  * or an edited plan the world refuses, is not applied: the question is asked again, with
  * the reasons.
  */
+import { MAX_REASONING_CHARS } from "../limits.js";
 import { interrupt } from "@langchain/langgraph";
 import { z } from "zod";
 import { AssignRepairCrewArgs } from "../tools/schemas.js";
@@ -37,7 +38,7 @@ import { boundedEffect, recordPlan } from "./plan-record.js";
 /** A plan as the operator writes it: the shape of assign_repair_crew's arguments, reasoning optional. */
 export const OperatorPlanSchema = AssignRepairCrewArgs.omit({ proposal_id: true }).extend({
   assignments: AssignRepairCrewArgs.shape.assignments.unwrap(),
-  reasoning: z.string().max(4000).optional(),
+  reasoning: z.string().max(MAX_REASONING_CHARS).optional(),
 });
 
 /** The resume value of an approval interrupt. */

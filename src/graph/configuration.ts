@@ -2,14 +2,15 @@
  * The graph's settings, read from `config.configurable`. Studio shows this schema as the
  * assistant's editable configuration; scripts pass the same keys.
  */
+import type { Protocol } from "../prompts/assemble.js";
 import { Annotation, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { MAX_STEPS_CEILING, MIN_STEPS_PER_RUN } from "../limits.js";
+import { DEFAULT_MAX_STEPS, MAX_STEPS_CEILING, MIN_STEPS_PER_RUN } from "../limits.js";
 
 export const ConfigurationSchema = Annotation.Root({
   /** `offline` (the built-in rule-based planner) or `openai/<model>` (OpenAI or any OpenAI-compatible server). */
   model: Annotation<string>,
   /** How the model answers: native tool calls, or the JSON action object in plain text. */
-  protocol: Annotation<"tools" | "json">,
+  protocol: Annotation<Protocol>,
   /** Shipped scenario name (demo, ieee123), a scenario JSON file, or a CSV folder. */
   scenario: Annotation<string>,
   /** Seed of the simulated world's random draws (storm damage); the scenario's own seed if unset. */
@@ -44,7 +45,7 @@ export const DEFAULTS: Configuration = {
   protocol: "tools",
   scenario: "demo",
   seed: undefined,
-  maxSteps: 60,
+  maxSteps: DEFAULT_MAX_STEPS,
   historyWindow: 5,
   maxPlanAttempts: 3,
   maxModelTurns: 6,

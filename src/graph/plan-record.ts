@@ -3,12 +3,12 @@
  * operator's decision): bounded, so the history grows by a small record a round, never by a
  * whole plan of thousands of jobs. What was sent is in the dispatch log.
  */
+import { MAX_EXPECTED_JOBS_IN_STATE } from "../limits.js";
 import type { ExpectedEffect } from "../planning/optimizer.js";
 import type { DispatchPlan } from "../world/types.js";
 import { MAX_IDS_PER_RECORD, type AgentState, type PlanRecord } from "./state.js";
 
-/** Jobs of an expected effect kept in graph state; the rest are counted. */
-export const MAX_EXPECTED_JOBS_IN_STATE = 100;
+export { MAX_EXPECTED_JOBS_IN_STATE } from "../limits.js";
 
 /** An expected effect as graph state keeps it: the first jobs, and their count. */
 export function boundedEffect(e: ExpectedEffect): ExpectedEffect {

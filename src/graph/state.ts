@@ -4,6 +4,8 @@
  * (src/graph/world-provider.ts). That keeps checkpoints small and lets a resumed or
  * server-side run find its world.
  */
+import type { RunStatus } from "../memory/outcomes.js";
+import { DEFAULT_MAX_STEPS } from "../limits.js";
 import { Annotation, messagesStateReducer } from "@langchain/langgraph";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { CrewAssignment, DispatchLogEntry, DispatchPlan } from "../world/types.js";
@@ -112,7 +114,7 @@ export const StateAnnotation = Annotation.Root({
   operatorDecisionCount: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }),
   // --- working memory of one run (reset by INIT)
   stepCount: replace<number>(() => 0),
-  maxSteps: replace<number>(() => 60),
+  maxSteps: replace<number>(() => DEFAULT_MAX_STEPS),
   /** The FSM states this run went through, in order (INIT starts a new list). */
   statesVisited: Annotation<FsmState[]>({ reducer: (a, b) => (b[0] === "INIT" ? [...b] : [...a, ...b]), default: () => [] }),
   failures: replace<FailureMemory | null>(() => null),
@@ -138,7 +140,7 @@ export const StateAnnotation = Annotation.Root({
   fatalError: replace<string | null>(() => null),
   /** The operator's reason for rejecting the last plan: REPAIR_PLANNING tells the model, then clears it. */
   operatorRejection: replace<string | null>(() => null),
-  status: replace<string>(() => "running"),
+  status: replace<RunStatus>(() => "running"),
   finalReason: replace<string | null>(() => null),
   figures: replace<Record<string, unknown> | null>(() => null),
 });

@@ -3,6 +3,7 @@
  * the JSON action protocol), runs agent tools, turns every failure into an error result for
  * the model (never a throw), and admits results within what is left of the request budget.
  */
+import { errorText } from "../format.js";
 import { HumanMessage, ToolMessage, type AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
@@ -92,7 +93,6 @@ export function textOf(m: BaseMessage): string {
 }
 
 function describeError(e: unknown): string {
-  const err = e as { name?: string; message?: string; status?: number };
   // Scrubbed: an error message may carry a key or a URL with credentials (src/observability/scrub.ts).
-  return scrub([err.name && err.name !== "Error" ? err.name : "", err.status ? `status ${err.status}` : "", err.message ?? String(e)].filter(Boolean).join(": "));
+  return scrub(errorText(e));
 }

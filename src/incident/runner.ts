@@ -5,6 +5,7 @@
  * thread, until the network is restored and nothing more will happen. The world's clock, not
  * the wall clock, drives it. Used by the CLI, the examples, the evaluation and the tests.
  */
+import type { IncidentStatus } from "../memory/outcomes.js";
 import { randomUUID } from "node:crypto";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { Command, MemorySaver } from "@langchain/langgraph";
@@ -53,7 +54,7 @@ export interface IncidentOptions {
 export interface IncidentResult {
   incidentId: string;
   scenario: string;
-  status: "restored" | "stable" | "error" | "max_steps" | "unrestorable" | "waiting";
+  status: IncidentStatus;
   reason: string;
   runs: number;
   triggers: { kind: string; at: number; message: string }[];

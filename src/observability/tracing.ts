@@ -12,6 +12,7 @@
  * - `tagStateRuns` tags each FSM state's run (and the model and tool runs inside it)
  *   `state:<NAME>`, which LangGraph's addNode has no option for.
  */
+import { clock } from "../format.js";
 import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
 import { Client } from "langsmith";
 
@@ -106,10 +107,7 @@ export async function flushTraces(timeoutMs = 10_000): Promise<boolean> {
 }
 
 /** The simulated clock as T+HH:MM, minutes since the incident began. */
-export function simulatedClock(minutes: number): string {
-  const m = Math.max(0, Math.round(minutes));
-  return `T+${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
-}
+export const simulatedClock = clock;
 
 export interface IncidentRunInfo {
   incidentId: string;

@@ -8,6 +8,7 @@
  * Retrying a node is safe: nodes change the world only through idempotent dispatches, and a
  * world that moved ahead of the checkpointed clock is rebuilt from the state (world-provider).
  */
+import { errorText } from "../format.js";
 import { isGraphBubbleUp, type LangGraphRunnableConfig, type RetryPolicy } from "@langchain/langgraph";
 import { crashPoint } from "./crash-points.js";
 import { scrub } from "../observability/scrub.js";
@@ -54,7 +55,8 @@ export function isTransient(e: unknown): boolean {
   const err = e as { name?: string; status?: number; response?: { status?: number }; transient?: boolean };
   if (err?.transient === false || e instanceof PermanentFault) return false;
   if (err?.transient === true || e instanceof NodeTimeout) return true;
-  if (["PlanRejected", "ScenarioError", "ZodError", "RangeError", "SyntaxError", "ReferenceError"].includes(err?.name ?? "")) return false;
+  // Our own refusals (PlanRejected, ScenarioError) say `transient = false`; these come from zod and the runtime.
+  if (["ZodError", "RangeError", "SyntaxError", "ReferenceError"].includes(err?.name ?? "")) return false;
   const status = err?.response?.status ?? err?.status;
   if (status && status >= 400 && status < 500 && status !== 408 && status !== 429) return false;
   return true;
@@ -137,8 +139,8 @@ function withTimeout<T>(work: Promise<T>, ms: number, node: string, attempt: Abo
   return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
+/** A fault as one line, for state and the log (500 characters at most). */
 function describeFault(e: unknown): string {
-  const err = e as { name?: string; message?: string };
-  const name = err?.name && err.name !== "Error" ? `${err.name}: ` : "";
-  return scrub(`${name}${err?.message ?? String(e)}`).slice(0, 500);
+  // Scrubbed of secrets before it reaches state or a log.
+  return scrub(errorText(e, { withStatus: false })).slice(0, 500);
 }

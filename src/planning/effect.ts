@@ -2,6 +2,7 @@
  * What a plan is expected to do: simulated on a copy of the world that knows no future damage
  * (`evaluatePlan`, `expectedEffect`), or, for plans too large to simulate, estimated.
  */
+import { round1 } from "../format.js";
 import { EXPECTED_EFFECT_SIMULATED_JOBS } from "../limits.js";
 import type { World } from "../world/simulator.js";
 import type { DispatchPlan } from "../world/types.js";
@@ -131,6 +132,4 @@ export function planHorizon(world: World, plan: DispatchPlan): number {
   return world.now() + 2 * (planMakespan(world, plan) - world.now()) + 60;
 }
 
-export function round1(v: number): number {
-  return Math.round(v * 10) / 10;
-}
+export { round1 } from "../format.js";

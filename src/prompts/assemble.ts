@@ -3,6 +3,8 @@
  * section, and a context section built from memory under a size budget. Large incidents are
  * summarised (the highest-impact failures in full, the rest as counts), never cut mid-JSON.
  */
+import { round1 } from "../format.js";
+import { MAX_CREWS_IN_CONTEXT, MAX_FAILURES_IN_CONTEXT } from "../limits.js";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { z } from "zod";
 import type { PlanningMemory, PlanRecord } from "../memory/agent-memory.js";
@@ -188,8 +190,8 @@ export function renderContext(data: unknown): string {
  * room for the conversation of one round: `reserveTokens`).
  */
 export function buildContextMessage(input: ContextInput, fixedTokens: number, budgetTokens: number, reserveTokens = 3_000): { text: string; tokens: number; failuresShown: number } {
-  let maxFailures = 200;
-  let maxCrews = 100;
+  let maxFailures = MAX_FAILURES_IN_CONTEXT;
+  let maxCrews = MAX_CREWS_IN_CONTEXT;
   for (;;) {
     const text = renderContext(contextData(input, maxFailures, maxCrews));
     const tokens = fixedTokens + wireTokens(text);
@@ -204,6 +206,3 @@ export function buildContextMessage(input: ContextInput, fixedTokens: number, bu
   }
 }
 
-function round1(v: number): number {
-  return Math.round(v * 10) / 10;
-}

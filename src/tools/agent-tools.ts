@@ -3,6 +3,7 @@
  * recommendation. Each takes lists, so one turn of parallel calls can gather everything, and
  * answers compact JSON. Descriptions are written for the model.
  */
+import { CREW_LIST_LIMIT, FULL_PLAN_LIMIT } from "../limits.js";
 import { tool, type StructuredToolInterface } from "@langchain/core/tools";
 import type { IncidentWorld } from "../planning/incident-world.js";
 import type { PlanConstraints } from "../planning/constraints.js";
@@ -20,13 +21,7 @@ export const AGENT_TOOL_NAMES = [
 ] as const;
 
 const MAX_PAIRS = 2_000;
-/** Proposals with more jobs than this are summarised in the tool result. */
-const FULL_PLAN_LIMIT = 40;
-/**
- * Lists of crews longer than this are cut in tool results (the rest given as totals): a region
- * with hundreds of crews would otherwise not fit in a model's context.
- */
-export const CREW_LIST_LIMIT = 40;
+export { CREW_LIST_LIMIT } from "../limits.js";
 
 /** Keys whose values are coordinates: kept to 5 decimals (about a metre in longitude/latitude). */
 const COORDINATE_KEYS = new Set(["x", "y", "lon", "lat"]);

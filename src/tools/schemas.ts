@@ -3,6 +3,7 @@
  * action protocol so that both validate a call the same way. Names are snake_case: they are
  * what the model sees.
  */
+import { MAX_REASONING_CHARS } from "../limits.js";
 import { z } from "zod";
 
 const ids = (what: string) => z.array(z.string().min(1)).min(1).max(500).describe(what);
@@ -27,7 +28,7 @@ export const AssignRepairCrewArgs = z.object({
     asset_ids: z.array(z.string().min(1)).min(1).max(500).describe("Damaged assets for this crew, in the order it should repair them."),
   })).min(1).max(500).optional().describe("One entry per crew; each damaged asset at most once in the whole plan. Omit it to adopt a proposal whole with proposal_id."),
   proposal_id: z.string().min(1).max(100).optional().describe("Adopt a propose_dispatch_plan proposal whole, by its id, instead of listing the assignments (useful on large incidents)."),
-  reasoning: z.string().max(4000).describe("Why this plan: the facts that decided it, in a few sentences."),
+  reasoning: z.string().max(MAX_REASONING_CHARS).describe("Why this plan: the facts that decided it, in a few sentences."),
   reassign: z.boolean().optional().describe("Set true only to move assets that are queued (not started) with another crew."),
 });
 /** The what-if takes a plan as assign_repair_crew does, reasoning optional (the JSON protocol lists the schema once). */

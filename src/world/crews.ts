@@ -3,7 +3,7 @@
  * holds is done. The World owns the crews' state and moves it through time; these read it.
  */
 import type { CompiledNetwork } from "./network.js";
-import { round2 } from "./rounding.js";
+import { round2 } from "../format.js";
 import type { Scenario } from "./scenario/schema.js";
 import type { CrewEstimate, CrewSummary, DispatchRecord } from "./types.js";
 import type { WeatherTimeline } from "./weather.js";

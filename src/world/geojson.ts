@@ -1,6 +1,6 @@
 /** The network's state as GeoJSON, for any GIS tool (World.toGeoJSON). Planar scenarios keep their x/y. */
 import type { CompiledNetwork } from "./network.js";
-import { round2 } from "./rounding.js";
+import { round2 } from "../format.js";
 import type { Scenario } from "./scenario/schema.js";
 import type { ServiceState } from "./service.js";
 

@@ -5,13 +5,15 @@
  */
 import { type CrewState, type CrewTimingView, crewCanTake, crewTimeline } from "./crews.js";
 import type { CompiledNetwork } from "./network.js";
-import { round2 } from "./rounding.js";
+import { round2 } from "../format.js";
 import type { ServiceState } from "./service.js";
 import type { DispatchPlan, DispatchRecord, PlanValidation } from "./types.js";
 
 /** A plan the world refused, with every reason. */
 export class PlanRejected extends Error {
   static readonly errorName = "PlanRejected";
+  /** Retrying cannot cure a refusal (src/persistence/node-faults.ts reads this). */
+  readonly transient = false;
   constructor(readonly errors: string[]) {
     super(`plan rejected: ${errors.join("; ")}`);
     this.name = PlanRejected.errorName;

@@ -23,7 +23,7 @@ import {
   buildFeedTree, computeImpact, detectFailures, type FeedTree, feedPathLabels, type OutageView, restoredIfRepaired, rootCauses,
 } from "./outage-analysis.js";
 import { PlanRejected, validatePlan } from "./plan-validation.js";
-import { round2 } from "./rounding.js";
+import { round2 } from "../format.js";
 import type { Scenario } from "./scenario/schema.js";
 import { ServiceState } from "./service.js";
 import type {

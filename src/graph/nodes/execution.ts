@@ -1,4 +1,5 @@
 /** EXECUTION: the system tool assign_repair_crew applies the validated plan; the result goes to memory. */
+import { isPlanRejected } from "../../world/plan-validation.js";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { createSystemTools, fromDispatchPlan } from "../../tools/system-tools.js";
 import type { DispatchResult } from "../../world/types.js";
@@ -41,7 +42,7 @@ export function makeExecutionNode(deps: GraphDeps) {
     } catch (e) {
       // Only a refusal of the plan is answered here; an outage goes to the node's retry policy
       // and, if it lasts, ends the run (src/persistence/node-faults.ts).
-      if ((e as Error).name !== "PlanRejected") throw e;
+      if (!isPlanRejected(e)) throw e;
       const message = (e as Error).message;
       return { ...base, ...decided, executionResults: [{ step: base.stepCount, at: world.now(), dispatched: [], dispatchedCount: 0, alreadyApplied: [], error: message }], errors: [`execution failed: ${message}`] };
     }

@@ -1,10 +1,11 @@
 /** FINAL: why the run ended, and the incident's figures so far. */
+import type { RunOutcome } from "../../memory/outcomes.js";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { stoppedAtStepLimit } from "../routes.js";
 import { worldFor, type GraphDeps } from "../runtime.js";
 import type { AgentState, AgentUpdate } from "../state.js";
 
-export function finalStatus(state: AgentState): { status: string; reason: string } {
+export function finalStatus(state: AgentState): { status: RunOutcome; reason: string } {
   const f = state.failures;
   if (state.fatalError) return { status: "error", reason: state.fatalError };
   if (stoppedAtStepLimit(state, state.statesVisited.at(-1))) {

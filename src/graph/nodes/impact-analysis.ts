@@ -5,10 +5,10 @@ import { type ImpactMemory, rememberFailures } from "../../memory/agent-memory.j
 import type { ImpactReport } from "../../world/types.js";
 import { byUrgency, savesCriticalBackup, urgencyOfReport } from "../../planning/urgency.js";
 import { worldFor, type GraphDeps } from "../runtime.js";
+import { MAX_IMPACTS_IN_STATE } from "../../limits.js";
 import type { AgentState, AgentUpdate } from "../state.js";
 
-/** Impacts kept in state in full; the rest are counted (checkpoints stay small on large incidents). */
-export const MAX_IMPACTS_IN_STATE = 150;
+export { MAX_IMPACTS_IN_STATE } from "../../limits.js";
 
 export function makeImpactAnalysisNode(deps: GraphDeps) {
   return async function IMPACT_ANALYSIS(state: AgentState, config: LangGraphRunnableConfig): Promise<AgentUpdate> {

@@ -9,9 +9,9 @@ import { rememberFailures } from "../../memory/agent-memory.js";
 import type { FailureSnapshot } from "../../world/types.js";
 import { ensureConfiguration } from "../configuration.js";
 import { worldFor, type GraphDeps } from "../runtime.js";
+import { MAX_NEW_FAILURE_IDS_IN_STATE } from "../../limits.js";
 import type { AgentState, AgentUpdate } from "../state.js";
 
-const MAX_IDS_IN_STATE = 50;
 
 export function makeReschedulingNode(deps: GraphDeps) {
   return async function RESCHEDULING(state: AgentState, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
@@ -28,7 +28,7 @@ export function makeReschedulingNode(deps: GraphDeps) {
     const memory = rememberFailures(after, await world.agent.getAvailableCrews(), undefined, world.noCrewCanTake?.());
     return {
       ...base, clock: world.now(), failures: memory,
-      newFailures: fresh.slice(0, MAX_IDS_IN_STATE), newFailureCount: fresh.length, pendingWork: memory.toPlanCount,
+      newFailures: fresh.slice(0, MAX_NEW_FAILURE_IDS_IN_STATE), newFailureCount: fresh.length, pendingWork: memory.toPlanCount,
     };
   };
 }

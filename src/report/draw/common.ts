@@ -3,6 +3,7 @@
  * palettes. Colour is never the only cue: networks also differ by shape, states by outline and
  * dash, crews by a label on every mark.
  */
+import { clock, round1 } from "../../format.js";
 
 export type AssetState = "working" | "damaged" | "out_of_service" | "being_repaired" | "restored";
 
@@ -53,11 +54,6 @@ export function esc(s: string): string {
 }
 
 /** Minutes of the incident's clock as T+hh:mm. */
-export function clock(minutes: number): string {
-  if (!Number.isFinite(minutes)) return "-";
-  const m = Math.round(minutes);
-  return `T+${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
-}
 
 /** A duration in minutes as "1 h 20 min" / "45 min". */
 export function duration(minutes: number): string {
@@ -72,11 +68,11 @@ export function niceStep(raw: number): number {
   return 10 * p;
 }
 
-export function round1(v: number): number {
-  return Math.round(v * 10) / 10;
-}
 
 /** A rough width of a label in the drawings' 11 px sans-serif, to decide whether it fits. */
 export function textWidth(s: string, px = 11): number {
   return s.length * px * 0.58;
 }
+
+// Written once for every layer (src/format.ts).
+export { clock, round1 };

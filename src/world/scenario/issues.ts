@@ -16,6 +16,8 @@ export interface ScenarioIssue {
 
 export class ScenarioError extends Error {
   readonly issues: ScenarioIssue[];
+  /** Retrying cannot cure a bad scenario (src/persistence/node-faults.ts reads this). */
+  readonly transient = false;
   constructor(issues: ScenarioIssue[]) {
     super(issues.map((i) => `${i.where}: ${i.message}`).join("\n"));
     this.name = "ScenarioError";
