@@ -25,8 +25,21 @@ console.log(`${state.statesVisited.join(" -> ")}`);
 console.log(`${state.status}: ${state.finalReason}`);
 
 // The world is rebuilt from the state (scenario, seed, dispatch log, clock): the dispatches as they stand.
-const world = worlds.get({ threadId: incidentId, scenario: state.scenario, seed: state.seed, dispatchLog: state.dispatchLog, clock: state.clock });
+const world = worlds.get({
+  threadId: incidentId,
+  scenario: state.scenario,
+  seed: state.seed,
+  dispatchLog: state.dispatchLog,
+  clock: state.clock,
+});
 const minutes = (t?: number) => (t === undefined ? "-" : `${Math.round(t)} min`);
-console.table(world.dispatches().map((d) => ({
-  crew: d.crewId, asset: d.assetId, assigned: minutes(d.assignedAt), arrived: minutes(d.arrivedAt), repaired: minutes(d.repairedAt), status: d.status,
-})));
+console.table(
+  world.dispatches().map((d) => ({
+    crew: d.crewId,
+    asset: d.assetId,
+    assigned: minutes(d.assignedAt),
+    arrived: minutes(d.arrivedAt),
+    repaired: minutes(d.repairedAt),
+    status: d.status,
+  })),
+);

@@ -22,7 +22,11 @@ import { loadScenario } from "../src/world/scenario/load.js";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { nodes: { type: "string", default: "0,10000" }, reps: { type: "string", default: "3" }, postgres: { type: "string", default: "postgresql://postgres@127.0.0.1:5432/test" } },
+  options: {
+    nodes: { type: "string", default: "0,10000" },
+    reps: { type: "string", default: "3" },
+    postgres: { type: "string", default: "postgresql://postgres@127.0.0.1:5432/test" },
+  },
 });
 const dir = mkdtempSync(join(tmpdir(), "bench-durability-"));
 const schema = `bench_durability_${process.pid}`;
@@ -35,16 +39,30 @@ try {
       for (const durability of ["async", "sync"] as const) {
         const runsMs: number[] = [];
         for (let rep = 0; rep < Number(values.reps); rep++) {
-          const setting = store === "sqlite" ? `sqlite:${join(dir, `${n}-${durability}-${rep}.db`)}` : `postgres:${values.postgres}?schema=${schema}`;
+          const setting =
+            store === "sqlite"
+              ? `sqlite:${join(dir, `${n}-${durability}-${rep}.db`)}`
+              : `postgres:${values.postgres}?schema=${schema}`;
           const s = await openCheckpointer(setting);
-          const worlds = new SimulatorWorldProvider({ resolveScenario: (ref) => (ref === scenario.name ? scenario : loadScenario(ref)) });
+          const worlds = new SimulatorWorldProvider({
+            resolveScenario: (ref) => (ref === scenario.name ? scenario : loadScenario(ref)),
+          });
           const t = performance.now();
-          await runIncident({ scenario: scenario.name, worlds, checkpointer: s.saver, incidentId: `bench-${n}-${durability}-${rep}`, config: { model: "offline" }, durability });
+          await runIncident({
+            scenario: scenario.name,
+            worlds,
+            checkpointer: s.saver,
+            incidentId: `bench-${n}-${durability}-${rep}`,
+            config: { model: "offline" },
+            durability,
+          });
           runsMs.push(Math.round(performance.now() - t));
           await s.close();
         }
         rows.push({ scenario: scenario.name, store, durability, medianMs: median(runsMs), runsMs });
-        process.stderr.write(`${scenario.name.padEnd(16)} ${store.padEnd(9)} ${durability.padEnd(6)} median ${median(runsMs)} ms (${runsMs.join(", ")})\n`);
+        process.stderr.write(
+          `${scenario.name.padEnd(16)} ${store.padEnd(9)} ${durability.padEnd(6)} median ${median(runsMs)} ms (${runsMs.join(", ")})\n`,
+        );
       }
     }
   }

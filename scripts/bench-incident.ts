@@ -25,28 +25,46 @@ const { values } = parseArgs({
 
 const t0 = performance.now();
 let scenario: Scenario;
-if (values.nodes) scenario = generateRegion({ seed: Number(values.seed), nodes: Number(values.nodes), name: `synthetic-${values.nodes}` });
+if (values.nodes)
+  scenario = generateRegion({
+    seed: Number(values.seed),
+    nodes: Number(values.nodes),
+    name: `synthetic-${values.nodes}`,
+  });
 else scenario = loadScenario(values.scenario ?? "demo");
 const buildMs = performance.now() - t0;
 
 const saver = new MemorySaver();
-const worlds = new SimulatorWorldProvider({ resolveScenario: (ref) => (ref === scenario.name ? scenario : loadScenario(ref)) });
+const worlds = new SimulatorWorldProvider({
+  resolveScenario: (ref) => (ref === scenario.name ? scenario : loadScenario(ref)),
+});
 let supersteps = 0;
 const t1 = performance.now();
 const result = await runIncident({
-  scenario: scenario.name, worlds, checkpointer: saver, incidentId: "bench",
+  scenario: scenario.name,
+  worlds,
+  checkpointer: saver,
+  incidentId: "bench",
   config: { model: "offline" },
-  onStep: () => { supersteps++; },
+  onStep: () => {
+    supersteps++;
+  },
 });
 const incidentMs = performance.now() - t1;
 
 // Checkpoint sizes: every serialized checkpoint MemorySaver holds for the incident's thread.
-let checkpoints = 0, maxBytes = 0, totalBytes = 0, maxId = "";
+let checkpoints = 0,
+  maxBytes = 0,
+  totalBytes = 0,
+  maxId = "";
 for (const [ns, byId] of Object.entries(saver.storage["bench"] ?? {})) {
   for (const [id, [checkpoint]] of Object.entries(byId)) {
     checkpoints++;
     totalBytes += checkpoint.byteLength;
-    if (checkpoint.byteLength > maxBytes) { maxBytes = checkpoint.byteLength; maxId = `${ns}|${id}`; }
+    if (checkpoint.byteLength > maxBytes) {
+      maxBytes = checkpoint.byteLength;
+      maxId = `${ns}|${id}`;
+    }
   }
 }
 // What fills the largest checkpoint: each channel's JSON size.
@@ -61,24 +79,28 @@ if (maxId) {
 }
 
 const damaged = new Set(result.dispatches.map((d) => d.assetId)).size;
-process.stdout.write(`${JSON.stringify({
-  scenario: scenario.name,
-  nodes: scenario.nodes.length,
-  links: scenario.links.length,
-  crews: scenario.crews.length,
-  damagedListed: scenario.damage.length,
-  assetsRepaired: damaged,
-  status: result.status,
-  buildMs: Math.round(buildMs),
-  incidentMs: Math.round(incidentMs),
-  peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
-  runs: result.runs,
-  supersteps,
-  counters: result.counters,
-  checkpoints,
-  maxCheckpointKB: Math.round(maxBytes / 102.4) / 10,
-  meanCheckpointKB: checkpoints ? Math.round(totalBytes / checkpoints / 102.4) / 10 : 0,
-  largestCheckpointChannelsKB: largestChannels.slice(0, 5).map((c) => ({ channel: c.channel, kb: Math.round(c.bytes / 102.4) / 10 })),
-  weightedCustomerMinutes: result.metrics.weightedCustomerMinutesInterrupted,
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    scenario: scenario.name,
+    nodes: scenario.nodes.length,
+    links: scenario.links.length,
+    crews: scenario.crews.length,
+    damagedListed: scenario.damage.length,
+    assetsRepaired: damaged,
+    status: result.status,
+    buildMs: Math.round(buildMs),
+    incidentMs: Math.round(incidentMs),
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    runs: result.runs,
+    supersteps,
+    counters: result.counters,
+    checkpoints,
+    maxCheckpointKB: Math.round(maxBytes / 102.4) / 10,
+    meanCheckpointKB: checkpoints ? Math.round(totalBytes / checkpoints / 102.4) / 10 : 0,
+    largestCheckpointChannelsKB: largestChannels
+      .slice(0, 5)
+      .map((c) => ({ channel: c.channel, kb: Math.round(c.bytes / 102.4) / 10 })),
+    weightedCustomerMinutes: result.metrics.weightedCustomerMinutesInterrupted,
+  })}\n`,
+);
 process.exit(0);

@@ -53,7 +53,9 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const collect = () => gc?.();
 const MB = 1024 * 1024;
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
-const log = (msg: string) => { if (!json) process.stderr.write(`${msg}\n`); };
+const log = (msg: string) => {
+  if (!json) process.stderr.write(`${msg}\n`);
+};
 
 // ---------------------------------------------------------------- memory sampling
 
@@ -97,8 +99,12 @@ t0 = performance.now();
 let text: string | null = JSON.stringify(generated);
 const stringifyMs = performance.now() - t0;
 const sizes = {
-  nodes: generated.nodes.length, links: generated.links.length, dependencies: generated.dependencies.length,
-  networks: generated.networks?.length ?? 0, crews: generated.crews.length, damage: generated.damage.length,
+  nodes: generated.nodes.length,
+  links: generated.links.length,
+  dependencies: generated.dependencies.length,
+  networks: generated.networks?.length ?? 0,
+  crews: generated.crews.length,
+  damage: generated.damage.length,
   jsonMB: round(text.length / MB),
 };
 afterPhase("generate");
@@ -163,11 +169,16 @@ for (const [k, a] of [...warm, ...measured].entries()) {
   (byNetwork[net.networkOf(a)] ??= []).push(e - s);
 }
 const update = {
-  samples: updateMs.length, warmup: warm.length, damagedAtStart: damagedAtStart.length,
-  medianMs: round(quantile(updateMs, 0.5), 2), p95Ms: round(quantile(updateMs, 0.95), 2), maxMs: round(Math.max(...updateMs), 2),
+  samples: updateMs.length,
+  warmup: warm.length,
+  damagedAtStart: damagedAtStart.length,
+  medianMs: round(quantile(updateMs, 0.5), 2),
+  p95Ms: round(quantile(updateMs, 0.95), 2),
+  maxMs: round(Math.max(...updateMs), 2),
   medianByNetworkMs: Object.fromEntries(Object.entries(byNetwork).map(([k, v]) => [k, round(quantile(v, 0.5), 2)])),
   populationOutMedianMs: round(quantile(populationOutMs, 0.5), 2),
-  recomputeAllMs: round(recomputeAllMs), populationOutAtStart: outBefore.population,
+  recomputeAllMs: round(recomputeAllMs),
+  populationOutAtStart: outBefore.population,
   meanPopulationRestoredPerRepair: round(restoredPopTotal / Math.max(1, updateMs.length), 0),
 };
 afterPhase("service");
@@ -185,7 +196,12 @@ function instrument(target: object, method: string, label = method): void {
   const sec = (sections[label] = { calls: 0, ms: 0 });
   obj[method] = function (this: unknown, ...args: unknown[]) {
     const s = performance.now();
-    try { return orig.apply(this, args); } finally { sec.calls++; sec.ms += performance.now() - s; }
+    try {
+      return orig.apply(this, args);
+    } finally {
+      sec.calls++;
+      sec.ms += performance.now() - s;
+    }
   };
 }
 const worldInternals = world as unknown as { service: object };
@@ -197,7 +213,14 @@ instrument(world, "markOutSince", "  world.markOutSince");
 instrument(world, "raiseAlerts", "  world.raiseAlerts");
 instrument(world, "nextEventTime", "world.nextEventTime");
 
-interface Slot { id: string; skills: Set<string>; x: number; y: number; freeAt: number; capacityMin: number }
+interface Slot {
+  id: string;
+  skills: Set<string>;
+  x: number;
+  y: number;
+  freeAt: number;
+  capacityMin: number;
+}
 const dispatchSec = { workable: 0, summaries: 0, rule: 0, assign: 0 };
 
 /** Each workable unassigned asset to the skilled crew whose queue ends soonest: O(assets × crews). */
@@ -209,9 +232,13 @@ function dispatchRound(w: World): number {
   s = performance.now();
   const now = w.now();
   const slots: Slot[] = w.crewSummaries().map((c) => ({
-    id: c.id, skills: new Set(c.skills), x: c.freeAtLocation.x, y: c.freeAtLocation.y,
+    id: c.id,
+    skills: new Set(c.skills),
+    x: c.freeAtLocation.x,
+    y: c.freeAtLocation.y,
     // capacityLeftHours is rounded to 0.01 h; keep a minute's margin.
-    freeAt: Math.max(now, c.freeAt), capacityMin: c.capacityLeftHours * 60 - 1,
+    freeAt: Math.max(now, c.freeAt),
+    capacityMin: c.capacityLeftHours * 60 - 1,
   }));
   dispatchSec.summaries += performance.now() - s;
   s = performance.now();
@@ -220,15 +247,20 @@ function dispatchRound(w: World): number {
     const network = w.net.networkOf(w.net.index(id)!);
     for (;;) {
       let best: Slot | null = null;
-      for (const c of slots) if (c.capacityMin > 0 && c.skills.has(network) && (!best || c.freeAt < best.freeAt)) best = c;
+      for (const c of slots)
+        if (c.capacityMin > 0 && c.skills.has(network) && (!best || c.freeAt < best.freeAt)) best = c;
       if (!best) break;
       const est = w.estimateJobFrom(best.id, best.x, best.y, best.freeAt, id);
       const need = est.completionAt - best.freeAt; // travel + any hold + repair: at least what the world counts
-      if (need > best.capacityMin) { best.capacityMin = 0; continue; }
+      if (need > best.capacityMin) {
+        best.capacityMin = 0;
+        continue;
+      }
       best.freeAt = est.completionAt;
       best.capacityMin -= need;
       const loc = w.assetLocation(id)!;
-      best.x = loc.x; best.y = loc.y;
+      best.x = loc.x;
+      best.y = loc.y;
       let list = lists.get(best.id);
       if (!list) lists.set(best.id, (list = []));
       list.push(id);
@@ -244,7 +276,10 @@ function dispatchRound(w: World): number {
   return result.applied.length;
 }
 
-let alertBatches = 0, alertCount = 0, dispatched = 0, dispatchRounds = 0;
+let alertBatches = 0,
+  alertCount = 0,
+  dispatched = 0,
+  dispatchRounds = 0;
 const alertKinds: Record<string, number> = {};
 let episodeError: string | null = null;
 const e0 = performance.now();
@@ -272,11 +307,17 @@ const episode = {
   minutesToFullRestoration: metrics.minutesToFullRestoration,
   simulatedHours: round(world.now() / 60),
   events: sections["world.processEventsAt (all event work)"]?.calls ?? null,
-  alertBatches, alerts: alertCount, alertKinds, dispatchRounds, dispatches: dispatched,
+  alertBatches,
+  alerts: alertCount,
+  alertKinds,
+  dispatchRounds,
+  dispatches: dispatched,
   saidiMinutes: metrics.saidiMinutes,
   error: episodeError,
   breakdownMs: <Record<string, number | { calls: number; ms: number }>>{
-    ...Object.fromEntries(Object.entries(sections).map(([k, v]) => [k.trim(), { calls: v.calls, ms: Math.round(v.ms) }])),
+    ...Object.fromEntries(
+      Object.entries(sections).map(([k, v]) => [k.trim(), { calls: v.calls, ms: Math.round(v.ms) }]),
+    ),
     "dispatch.workableUnassignedIds": Math.round(dispatchSec.workable),
     "dispatch.crewSummaries": Math.round(dispatchSec.summaries),
     "dispatch.rule": Math.round(dispatchSec.rule),
@@ -308,15 +349,23 @@ const result = {
   options: { nodes: NODES, damaged: DAMAGED, crews: CREWS, seed: SEED, repairs: REPAIRS },
   scenario: sizes,
   load: {
-    generateMs: Math.round(generateMs), stringifyMs: Math.round(stringifyMs),
-    jsonParseMs: Math.round(jsonParseMs), validateMs: Math.round(validateMs), worldMs: Math.round(worldMs),
-    totalMs: Math.round(loadMs), targetMs: TARGET.loadMs, status: pass(loadOk),
+    generateMs: Math.round(generateMs),
+    stringifyMs: Math.round(stringifyMs),
+    jsonParseMs: Math.round(jsonParseMs),
+    validateMs: Math.round(validateMs),
+    worldMs: Math.round(worldMs),
+    totalMs: Math.round(loadMs),
+    targetMs: TARGET.loadMs,
+    status: pass(loadOk),
   },
   serviceUpdate: { ...update, targetMedianMs: TARGET.updateMedianMs, status: pass(updOk) },
   episode: { ...episode, targetMs: TARGET.episodeMs, status: pass(epOk) },
   memory: {
-    peakRssMB: round(peakRssAll / MB), peakHeapUsedMB: round(peakHeapUsed / MB), phases: phaseMemory,
-    targetRssMB: TARGET.peakRssMB, status: pass(memOk),
+    peakRssMB: round(peakRssAll / MB),
+    peakHeapUsedMB: round(peakHeapUsed / MB),
+    phases: phaseMemory,
+    targetRssMB: TARGET.peakRssMB,
+    status: pass(memOk),
   },
   allPass: loadOk && updOk && epOk && memOk,
 };
@@ -336,13 +385,22 @@ if (json) {
     ["  populationOut, median", `${update.populationOutMedianMs} ms`, "", ""],
     ["episode to full restoration", `${episode.ms} ms`, `< ${TARGET.episodeMs} ms`, result.episode.status],
     ["  events / alerts / dispatches", `${episode.events} / ${episode.alerts} / ${episode.dispatches}`, "", ""],
-    ["  simulated / restored at", `${episode.simulatedHours} h / ${episode.minutesToFullRestoration === null ? "never" : round(episode.minutesToFullRestoration)} min`, "", ""],
+    [
+      "  simulated / restored at",
+      `${episode.simulatedHours} h / ${episode.minutesToFullRestoration === null ? "never" : round(episode.minutesToFullRestoration)} min`,
+      "",
+      "",
+    ],
     ["peak RSS", `${result.memory.peakRssMB} MB`, `< ${TARGET.peakRssMB} MB`, result.memory.status],
     ["peak heapUsed (sampled)", `${result.memory.peakHeapUsedMB} MB`, "", ""],
   ];
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
-  console.log(`bench:world  ${result.date}  node ${result.node}  ${result.cpus} cpu (${result.cpuModel})${result.gcExposed ? "" : "  [no --expose-gc]"}`);
-  console.log(`scenario: ${sizes.nodes} nodes, ${sizes.links} links, ${sizes.networks} networks, ${sizes.dependencies} dependencies, ${sizes.crews} crews, ${sizes.damage} damaged (seed ${SEED})`);
+  console.log(
+    `bench:world  ${result.date}  node ${result.node}  ${result.cpus} cpu (${result.cpuModel})${result.gcExposed ? "" : "  [no --expose-gc]"}`,
+  );
+  console.log(
+    `scenario: ${sizes.nodes} nodes, ${sizes.links} links, ${sizes.networks} networks, ${sizes.dependencies} dependencies, ${sizes.crews} crews, ${sizes.damage} damaged (seed ${SEED})`,
+  );
   console.log("");
   for (const r of rows) console.log(`${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2].padEnd(w[2])}  ${r[3]}`);
   console.log("");

@@ -56,7 +56,10 @@ interface Overhead {
 
 /** A graph with one counter channel whose node does nothing but count: LangGraph's own cost per superstep. */
 function bareGraph() {
-  const S = Annotation.Root({ n: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }), target: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }) });
+  const S = Annotation.Root({
+    n: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
+    target: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
+  });
   return new StateGraph(S)
     .addNode("step", (s: typeof S.State) => ({ n: s.n + 1 }))
     .addEdge(START, "step")
@@ -70,9 +73,19 @@ async function measureOverhead(reps: number): Promise<Overhead> {
     let perRun: number[] = [];
     let run = 0;
     const t = performance.now();
-    await runIncident({ scenario: "demo", worlds, incidentId: `overhead-${i}`, config: { model: "offline" },
-      onTrigger: (_t, r) => { run = r; perRun[r - 1] = 0; },
-      onStep: () => { perRun[run - 1]++; } });
+    await runIncident({
+      scenario: "demo",
+      worlds,
+      incidentId: `overhead-${i}`,
+      config: { model: "offline" },
+      onTrigger: (_t, r) => {
+        run = r;
+        perRun[r - 1] = 0;
+      },
+      onStep: () => {
+        perRun[run - 1]++;
+      },
+    });
     const ms = performance.now() - t;
     worlds.evict(`overhead-${i}`);
     perRun = perRun.filter((n) => n > 0);
@@ -92,7 +105,8 @@ async function measureOverhead(reps: number): Promise<Overhead> {
   };
   const warm = await full(-1);
   await bare(warm.perRun, -1);
-  const fullMs: number[] = [], bareMs: number[] = [];
+  const fullMs: number[] = [],
+    bareMs: number[] = [];
   let shape = warm.perRun;
   for (let i = 0; i < reps; i++) {
     const f = await full(i);
@@ -101,10 +115,17 @@ async function measureOverhead(reps: number): Promise<Overhead> {
     bareMs.push(await bare(f.perRun, i));
   }
   const supersteps = shape.reduce((a, b) => a + b, 0);
-  const f = median(fullMs), b = median(bareMs);
+  const f = median(fullMs),
+    b = median(bareMs);
   return {
-    scenario: "demo", runs: shape.length, supersteps, fullMs: round(f, 1), bareMs: round(b, 1), ratio: round(f / b, 1),
-    fullMsPerSuperstep: round(f / supersteps, 3), bareMsPerSuperstep: round(b / supersteps, 3),
+    scenario: "demo",
+    runs: shape.length,
+    supersteps,
+    fullMs: round(f, 1),
+    bareMs: round(b, 1),
+    ratio: round(f / b, 1),
+    fullMsPerSuperstep: round(f / supersteps, 3),
+    bareMsPerSuperstep: round(b / supersteps, 3),
   };
 }
 
@@ -129,22 +150,44 @@ interface ScaleRow {
 
 function runChild(args: string[], timeoutSec: number): Promise<ScaleRow> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts/bench-incident.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let out = "", err = "";
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts/bench-incident.ts"), ...args], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let out = "",
+      err = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
     const started = performance.now();
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ } }, timeoutSec * 1000);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }, timeoutSec * 1000);
     child.on("close", (code) => {
       clearTimeout(timer);
       const label = args.join(" ");
-      if (timedOut) return resolve({ scenario: label, status: "timeout", incidentMs: Math.round(performance.now() - started), error: `killed after ${timeoutSec} s` });
+      if (timedOut)
+        return resolve({
+          scenario: label,
+          status: "timeout",
+          incidentMs: Math.round(performance.now() - started),
+          error: `killed after ${timeoutSec} s`,
+        });
       try {
         const j = JSON.parse(out.trim().split("\n").pop() ?? "");
         resolve({ ...j, modelCalls: j.counters.modelCalls, planningRounds: j.counters.planningRounds });
       } catch {
-        resolve({ scenario: label, status: "error", error: `exit ${code}: ${err.trim().split("\n").slice(-3).join(" | ")}` });
+        resolve({
+          scenario: label,
+          status: "error",
+          error: `exit ${code}: ${err.trim().split("\n").slice(-3).join(" | ")}`,
+        });
       }
     });
   });
@@ -156,7 +199,9 @@ async function measureScale(sizes: number[], timeoutSec: number): Promise<ScaleR
   for (const args of jobs) {
     log(`bench: ${args.join(" ")} ...`);
     const row = await runChild(args, timeoutSec);
-    log(`bench: ${row.scenario}: ${row.status}, ${row.incidentMs} ms, ${row.peakRssMB ?? "-"} MB, max checkpoint ${row.maxCheckpointKB ?? "-"} KB`);
+    log(
+      `bench: ${row.scenario}: ${row.status}, ${row.incidentMs} ms, ${row.peakRssMB ?? "-"} MB, max checkpoint ${row.maxCheckpointKB ?? "-"} KB`,
+    );
     rows.push(row);
   }
   return rows;
@@ -165,42 +210,138 @@ async function measureScale(sizes: number[], timeoutSec: number): Promise<ScaleR
 // ---------------------------------------------------------------- output
 
 function table(header: string[], rows: (string | number | undefined)[][]): string {
-  const line = (cells: (string | number | undefined)[]) => `| ${cells.map((c) => (c === undefined ? "-" : String(c))).join(" | ")} |`;
+  const line = (cells: (string | number | undefined)[]) =>
+    `| ${cells.map((c) => (c === undefined ? "-" : String(c))).join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-const machine = { date: new Date().toISOString().slice(0, 10), node: process.versions.node, cores: cpus().length, cpu: cpus()[0]?.model ?? "?", memoryGB: round(totalmem() / 2 ** 30, 1) };
+const machine = {
+  date: new Date().toISOString().slice(0, 10),
+  node: process.versions.node,
+  cores: cpus().length,
+  cpu: cpus()[0]?.model ?? "?",
+  memoryGB: round(totalmem() / 2 ** 30, 1),
+};
 const overhead = values["skip-overhead"] ? null : await measureOverhead(Number(values.reps));
-const sizes = values.sizes.split(",").map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
+const sizes = values.sizes
+  .split(",")
+  .map((s) => Number(s.trim()))
+  .filter((n) => Number.isInteger(n) && n > 0);
 const scale = values["skip-scale"] ? [] : await measureScale(sizes, Number(values.timeout));
 const big = scale.find((r) => r.nodes === 100_000);
 const maxCheckpoint = Math.max(0, ...scale.map((r) => r.maxCheckpointKB ?? 0));
 const targets = [
-  ...(big ? [
-    { name: "100,000-node incident under 60 s", value: big.incidentMs !== undefined ? round(big.incidentMs / 1000, 1) : null, limit: TARGETS.seconds100k, met: big.status === "restored" && (big.incidentMs ?? Infinity) / 1000 < TARGETS.seconds100k },
-    { name: "100,000-node incident under 1.5 GB peak RSS", value: big.peakRssMB ?? null, limit: TARGETS.peakRssMB100k, met: big.peakRssMB !== undefined && big.peakRssMB < TARGETS.peakRssMB100k },
-  ] : []),
-  ...(scale.length ? [{ name: "every checkpoint under 256 KB (max KB over all sizes)", value: maxCheckpoint, limit: TARGETS.checkpointKB, met: maxCheckpoint < TARGETS.checkpointKB && scale.every((r) => r.maxCheckpointKB !== undefined) }] : []),
+  ...(big
+    ? [
+        {
+          name: "100,000-node incident under 60 s",
+          value: big.incidentMs !== undefined ? round(big.incidentMs / 1000, 1) : null,
+          limit: TARGETS.seconds100k,
+          met: big.status === "restored" && (big.incidentMs ?? Infinity) / 1000 < TARGETS.seconds100k,
+        },
+        {
+          name: "100,000-node incident under 1.5 GB peak RSS",
+          value: big.peakRssMB ?? null,
+          limit: TARGETS.peakRssMB100k,
+          met: big.peakRssMB !== undefined && big.peakRssMB < TARGETS.peakRssMB100k,
+        },
+      ]
+    : []),
+  ...(scale.length
+    ? [
+        {
+          name: "every checkpoint under 256 KB (max KB over all sizes)",
+          value: maxCheckpoint,
+          limit: TARGETS.checkpointKB,
+          met: maxCheckpoint < TARGETS.checkpointKB && scale.every((r) => r.maxCheckpointKB !== undefined),
+        },
+      ]
+    : []),
 ];
 
 if (values.json) {
   process.stdout.write(`${JSON.stringify({ machine, overhead, scale, targets })}\n`);
 } else {
-  const out: string[] = [`# Engine and scale (${machine.date}, Node ${machine.node}, ${machine.cores} cores, ${machine.cpu}, ${machine.memoryGB} GB)`, ""];
+  const out: string[] = [
+    `# Engine and scale (${machine.date}, Node ${machine.node}, ${machine.cores} cores, ${machine.cpu}, ${machine.memoryGB} GB)`,
+    "",
+  ];
   if (overhead) {
     out.push("## Graph overhead (demo incident, median of runs)", "");
-    out.push(table(["graph", "runs", "supersteps", "ms", "ms / superstep"], [
-      ["full agent graph (offline planner)", overhead.runs, overhead.supersteps, overhead.fullMs, overhead.fullMsPerSuperstep],
-      ["bare LangGraph graph (no work)", overhead.runs, overhead.supersteps, overhead.bareMs, overhead.bareMsPerSuperstep],
-    ]), "", `Full / bare: ${overhead.ratio}x`, "");
+    out.push(
+      table(
+        ["graph", "runs", "supersteps", "ms", "ms / superstep"],
+        [
+          [
+            "full agent graph (offline planner)",
+            overhead.runs,
+            overhead.supersteps,
+            overhead.fullMs,
+            overhead.fullMsPerSuperstep,
+          ],
+          [
+            "bare LangGraph graph (no work)",
+            overhead.runs,
+            overhead.supersteps,
+            overhead.bareMs,
+            overhead.bareMsPerSuperstep,
+          ],
+        ],
+      ),
+      "",
+      `Full / bare: ${overhead.ratio}x`,
+      "",
+    );
   }
   if (scale.length) {
     out.push("## End to end, offline planner (one child process per size)", "");
-    out.push(table(["scenario", "nodes", "status", "incident s", "peak RSS MB", "model calls", "rounds", "runs", "supersteps", "checkpoints", "max checkpoint KB", "largest channels (KB)"],
-      scale.map((r) => [r.scenario, r.nodes, r.status + (r.error ? ` (${r.error})` : ""), r.incidentMs !== undefined ? round(r.incidentMs / 1000, 1) : undefined, r.peakRssMB, r.modelCalls, r.planningRounds, r.runs, r.supersteps, r.checkpoints, r.maxCheckpointKB,
-        r.largestCheckpointChannelsKB?.slice(0, 3).map((c) => `${c.channel} ${c.kb}`).join(", ")])), "");
+    out.push(
+      table(
+        [
+          "scenario",
+          "nodes",
+          "status",
+          "incident s",
+          "peak RSS MB",
+          "model calls",
+          "rounds",
+          "runs",
+          "supersteps",
+          "checkpoints",
+          "max checkpoint KB",
+          "largest channels (KB)",
+        ],
+        scale.map((r) => [
+          r.scenario,
+          r.nodes,
+          r.status + (r.error ? ` (${r.error})` : ""),
+          r.incidentMs !== undefined ? round(r.incidentMs / 1000, 1) : undefined,
+          r.peakRssMB,
+          r.modelCalls,
+          r.planningRounds,
+          r.runs,
+          r.supersteps,
+          r.checkpoints,
+          r.maxCheckpointKB,
+          r.largestCheckpointChannelsKB
+            ?.slice(0, 3)
+            .map((c) => `${c.channel} ${c.kb}`)
+            .join(", "),
+        ]),
+      ),
+      "",
+    );
   }
-  if (targets.length) out.push("## Targets", "", table(["target", "value", "limit", "met"], targets.map((t) => [t.name, t.value ?? "-", t.limit, t.met ? "yes" : "NO"])), "");
+  if (targets.length)
+    out.push(
+      "## Targets",
+      "",
+      table(
+        ["target", "value", "limit", "met"],
+        targets.map((t) => [t.name, t.value ?? "-", t.limit, t.met ? "yes" : "NO"]),
+      ),
+      "",
+    );
   process.stdout.write(`${out.join("\n")}\n`);
 }
 process.exit(0);

@@ -27,7 +27,9 @@ const free = await new Promise((resolve) => {
 });
 if (free !== true) {
   const why = free === false ? "is in use" : `cannot be opened (${free.message})`;
-  process.stderr.write(`error: port ${port} on ${host} ${why}: run npm run dev -- --port ${port + 1} (or another free port)\n`);
+  process.stderr.write(
+    `error: port ${port} on ${host} ${why}: run npm run dev -- --port ${port + 1} (or another free port)\n`,
+  );
   process.exit(1);
 }
 

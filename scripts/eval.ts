@@ -31,15 +31,27 @@ const { values } = parseArgs({
     "refresh-references": { type: "boolean", default: false },
   },
 });
-const list = (v: string | undefined) => (v === undefined ? undefined : v.split(",").map((s) => s.trim()).filter(Boolean));
-const numbers = (v: string | undefined) => list(v)?.map((s) => {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 8) throw new Error(`--sizes takes node counts (integers >= 8), got "${s}"`);
-  return n;
-});
+const list = (v: string | undefined) =>
+  v === undefined
+    ? undefined
+    : v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+const numbers = (v: string | undefined) =>
+  list(v)?.map((s) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 8) throw new Error(`--sizes takes node counts (integers >= 8), got "${s}"`);
+    return n;
+  });
 
 const started = performance.now();
-const quickReal = { ieee123Sets: [IEEE123_DAMAGE_SETS[0]!], shelbyDamage: ["d50"], shelbyCrews: [8], meshedDamaged: [100] };
+const quickReal = {
+  ieee123Sets: [IEEE123_DAMAGE_SETS[0]!],
+  shelbyDamage: ["d50"],
+  shelbyCrews: [8],
+  meshedDamaged: [100],
+};
 const only = list(values.only);
 const cases = buildSuite({
   smallCases: values.small !== undefined ? Number(values.small) : values.quick ? 4 : 12,
@@ -50,17 +62,27 @@ const cases = buildSuite({
 const refresh = values["refresh-references"];
 const results = await evaluateSuite(cases, {
   refreshReferences: refresh,
-  onRefresh: (c, ref, previous) => process.stderr.write(
-    `${c.name.padEnd(18)} best known refreshed: wCMI ${Math.round(ref.weightedCustomerMinutes).toLocaleString("en-US")}` +
-      `${previous ? ` (was ${Math.round(previous.weightedCustomerMinutes).toLocaleString("en-US")})` : ""}, ${ref.found.evaluations} plans in ${ref.found.wallSeconds} s\n`,
-  ),
-  onRun: (c, r) => process.stderr.write(`${c.name.padEnd(18)} ${r.planner.padEnd(26)} ${r.status.padEnd(10)} wCMI ${r.figures.weightedCustomerMinutes.toLocaleString("en-US").padStart(14)}  ${Math.round(r.wallMs)} ms\n`),
+  onRefresh: (c, ref, previous) =>
+    process.stderr.write(
+      `${c.name.padEnd(18)} best known refreshed: wCMI ${Math.round(ref.weightedCustomerMinutes).toLocaleString("en-US")}` +
+        `${previous ? ` (was ${Math.round(previous.weightedCustomerMinutes).toLocaleString("en-US")})` : ""}, ${ref.found.evaluations} plans in ${ref.found.wallSeconds} s\n`,
+    ),
+  onRun: (c, r) =>
+    process.stderr.write(
+      `${c.name.padEnd(18)} ${r.planner.padEnd(26)} ${r.status.padEnd(10)} wCMI ${r.figures.weightedCustomerMinutes.toLocaleString("en-US").padStart(14)}  ${Math.round(r.wallMs)} ms\n`,
+    ),
 });
 const summary = summarize(results);
-if (refresh) process.stderr.write(`references refreshed; whole run ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+if (refresh)
+  process.stderr.write(`references refreshed; whole run ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 // ETR error: the shipped scenarios and the synthetic regions (family "shipped"; the small cases have one round each).
 const etr = await evaluateEtrErrors(cases.filter((c) => c.kind === "large" && c.family === "shipped"));
-const meta = { date: new Date().toISOString().slice(0, 10), node: process.versions.node, cores: cpus().length, wallMs: performance.now() - started };
+const meta = {
+  date: new Date().toISOString().slice(0, 10),
+  node: process.versions.node,
+  cores: cpus().length,
+  wallMs: performance.now() - started,
+};
 if (values.json) process.stdout.write(`${JSON.stringify({ ...meta, summary, results, etr })}\n`);
 else process.stdout.write(`${markdownReport(results, summary, meta)}\n\n${etrErrorMarkdown(etr)}\n`);
 await awaitAllCallbacks();

@@ -52,7 +52,9 @@ const LATERAL_FAULTS = ["L20", "L29", "L42", "L59", "L70", "L85", "L103", "L112"
 const SOURCE_FILES = ["bus_coords.csv", "lines.csv", "loads.csv"];
 const missing = SOURCE_FILES.filter((f) => !existsSync(join(SOURCE, f)));
 if (missing.length > 0) {
-  console.error(`import:ieee123: ${missing.join(", ")} missing in ${SOURCE} (the feeder ships in data/ieee123; or give its folder: npm run import:ieee123 -- DIR)`);
+  console.error(
+    `import:ieee123: ${missing.join(", ")} missing in ${SOURCE} (the feeder ships in data/ieee123; or give its folder: npm run import:ieee123 -- DIR)`,
+  );
   process.exit(1);
 }
 
@@ -100,35 +102,60 @@ const linkRows = inService.map((e) => {
 const used = new Set(linkRows.flatMap((l) => [l.from, l.to]));
 for (const bus of used) if (!coords.has(bus)) throw new Error(`bus ${bus} has no coordinates`);
 for (const bus of kwByBus.keys()) if (!used.has(bus)) throw new Error(`load bus ${bus} is not connected`);
-const nodeRows = [...coords.keys()].filter((b) => used.has(b)).map((bus) => {
-  const { x, y } = coords.get(bus)!;
-  const kw = kwByBus.get(bus);
-  const critical = CRITICAL[bus];
-  if (bus === SUPPLY_BUS) {
-    return { id: bus, network: NETWORK, type: "substation", x, y, population: 0, criticality: 1, role: "supply", name: "Substation", note: "source bus of the feeder" };
-  }
-  if (kw === undefined) {
-    if (critical) throw new Error(`critical bus ${bus} has no load`);
-    return { id: bus, network: NETWORK, type: "bus", x, y, population: 0, criticality: 1, role: "transit", name: "", note: "" };
-  }
-  return {
-    id: bus,
-    network: NETWORK,
-    type: critical?.type ?? "load_bus",
-    x,
-    y,
-    population: Math.round(kw * PEOPLE_PER_KW),
-    criticality: critical ? CRITICALITY : 1,
-    role: "demand",
-    name: critical ? `${critical.name} (bus ${bus})` : "",
-    note: `${kw} kW: ${loadNamesByBus.get(bus)!.join(" ")}`,
-  };
-});
+const nodeRows = [...coords.keys()]
+  .filter((b) => used.has(b))
+  .map((bus) => {
+    const { x, y } = coords.get(bus)!;
+    const kw = kwByBus.get(bus);
+    const critical = CRITICAL[bus];
+    if (bus === SUPPLY_BUS) {
+      return {
+        id: bus,
+        network: NETWORK,
+        type: "substation",
+        x,
+        y,
+        population: 0,
+        criticality: 1,
+        role: "supply",
+        name: "Substation",
+        note: "source bus of the feeder",
+      };
+    }
+    if (kw === undefined) {
+      if (critical) throw new Error(`critical bus ${bus} has no load`);
+      return {
+        id: bus,
+        network: NETWORK,
+        type: "bus",
+        x,
+        y,
+        population: 0,
+        criticality: 1,
+        role: "transit",
+        name: "",
+        note: "",
+      };
+    }
+    return {
+      id: bus,
+      network: NETWORK,
+      type: critical?.type ?? "load_bus",
+      x,
+      y,
+      population: Math.round(kw * PEOPLE_PER_KW),
+      criticality: critical ? CRITICALITY : 1,
+      role: "demand",
+      name: critical ? `${critical.name} (bus ${bus})` : "",
+      note: `${kw} kW: ${loadNamesByBus.get(bus)!.join(" ")}`,
+    };
+  });
 
 // ----- Checks on the hand-picked sets -----
 
 const linkIds = new Set(linkRows.map((l) => l.id));
-for (const id of [TRUNK_FAULT, ...LATERAL_FAULTS]) if (!linkIds.has(id)) throw new Error(`damage: no in-service link ${id}`);
+for (const id of [TRUNK_FAULT, ...LATERAL_FAULTS])
+  if (!linkIds.has(id)) throw new Error(`damage: no in-service link ${id}`);
 for (const c of CREWS) if (!coords.has(c.near)) throw new Error(`crew ${c.id}: no bus ${c.near}`);
 const totalKw = [...kwByBus.values()].reduce((a, b) => a + b, 0);
 const totalPeople = nodeRows.reduce((a, n) => a + n.population, 0);
@@ -144,7 +171,9 @@ function writeCsv(file: string, columns: string[], rows: Record<string, unknown>
   writeFileSync(join(OUT, file), lines.join("\n") + "\n");
 }
 
-const criticalList = Object.entries(CRITICAL).map(([bus, c]) => `bus ${bus} (${c.type.replace(/_/g, " ")}, ${kwByBus.get(bus)} kW)`);
+const criticalList = Object.entries(CRITICAL).map(
+  ([bus, c]) => `bus ${bus} (${c.type.replace(/_/g, " ")}, ${kwByBus.get(bus)} kW)`,
+);
 const assumptions = [
   "Source: the IEEE 123-node test feeder, OpenDSS version (dss-extensions/electricdss-tst, BSD-3-Clause); only buses, lines, switches, regulators, the transformer and spot loads are used.",
   "The feeder is one network, power; bus 150 (the source bus) is the only supply, a substation.",
@@ -162,7 +191,11 @@ const assumptions = [
 ];
 
 mkdirSync(OUT, { recursive: true });
-writeCsv("nodes.csv", ["id", "network", "type", "x", "y", "population", "criticality", "role", "name", "note"], nodeRows);
+writeCsv(
+  "nodes.csv",
+  ["id", "network", "type", "x", "y", "population", "criticality", "role", "name", "note"],
+  nodeRows,
+);
 writeCsv("links.csv", ["id", "network", "type", "from", "to", "length_km"], linkRows);
 writeCsv("dependencies.csv", ["dependee", "depender", "buffer_hours"], []);
 writeCsv(
@@ -170,13 +203,18 @@ writeCsv(
   ["id", "name", "x", "y", "skills", "capacity_hours", "speed_kmh"],
   CREWS.map((c) => ({ ...c, skills: NETWORK, capacity_hours: CREW_CAPACITY_HOURS, speed_kmh: CREW_SPEED_KMH })),
 );
-writeCsv("damage.csv", ["asset", "at_minutes"], [TRUNK_FAULT, ...LATERAL_FAULTS].map((asset) => ({ asset, at_minutes: 0 })));
+writeCsv(
+  "damage.csv",
+  ["asset", "at_minutes"],
+  [TRUNK_FAULT, ...LATERAL_FAULTS].map((asset) => ({ asset, at_minutes: 0 })),
+);
 writeFileSync(
   join(OUT, "scenario.json"),
   JSON.stringify(
     {
       name: "ieee123",
-      description: "IEEE 123-node test feeder (OpenDSS version) with people, critical customers, crews and a damage set added; see assumptions.",
+      description:
+        "IEEE 123-node test feeder (OpenDSS version) with people, critical customers, crews and a damage set added; see assumptions.",
       coordinates: { kind: "xy", unit: "ft" },
       startTime: "2026-01-01T06:00:00Z",
       seed: 123,

@@ -13,7 +13,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { shelbyCrews, SHELBY_CREW_CAPACITY_HOURS, SHELBY_CREW_SPEED_KMH, SHELBY_ROSTER } from "../src/evaluation/shelby.js";
+import {
+  shelbyCrews,
+  SHELBY_CREW_CAPACITY_HOURS,
+  SHELBY_CREW_SPEED_KMH,
+  SHELBY_ROSTER,
+} from "../src/evaluation/shelby.js";
 import { greatCircleKm } from "../src/world/geo.js";
 import { importCsvFolder, parseCsv } from "../src/world/scenario/csv.js";
 import type { ScenarioNode } from "../src/world/scenario/schema.js";
@@ -35,21 +40,42 @@ const NETWORK_OF: Record<string, Layer> = Object.fromEntries(LAYERS.map((l) => [
 
 /** Asset types as the data names them, made unique across networks (a gas and a power gate station repair differently). */
 function nodeType(layer: Layer, raw: string): string {
-  const t = raw.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+  const t = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_|_$/g, "");
   if (t === "gate_station") return `${layer.network}_gate_station`;
   if (t === "other") return `${layer.network}_node`;
   if (t === "intersections_point") return "intersection_point";
   if (/^\d/.test(t)) return `substation_${t.replace(/_substation$/, "")}`;
   return t;
 }
-const arcType = (raw: string) => raw.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_");
+const arcType = (raw: string) =>
+  raw
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_");
 
 /** Typical repair times (minutes) chosen by us: the data gives repair costs (q, f), not durations. */
 const REPAIR_MINUTES: Record<string, number> = {
-  power_gate_station: 1440, substation_23kv: 720, substation_12kv: 480, intersection_point: 240, transmission_line: 360,
-  pumping_station: 720, storage_tank: 720, distribution_node: 360, water_pipe: 480,
-  gas_gate_station: 720, regulator_station: 480, gas_node: 360, gas_pipe: 480,
-  fiber_or_microwave_node: 360, splice_capsules: 180, fiber_optic_cable: 240, microwave: 120,
+  power_gate_station: 1440,
+  substation_23kv: 720,
+  substation_12kv: 480,
+  intersection_point: 240,
+  transmission_line: 360,
+  pumping_station: 720,
+  storage_tank: 720,
+  distribution_node: 360,
+  water_pipe: 480,
+  gas_gate_station: 720,
+  regulator_station: 480,
+  gas_node: 360,
+  gas_pipe: 480,
+  fiber_or_microwave_node: 360,
+  splice_capsules: 180,
+  fiber_optic_cable: 240,
+  microwave: 120,
 };
 const DEFAULT_REPAIR_MINUTES = 360;
 
@@ -111,10 +137,16 @@ for (const layer of LAYERS) {
     const demand = Number(r.Demand);
     const type = nodeType(layer, r["Node Type"]!);
     const people = r.population === "N/A" || r.population === "" ? 0 : Number(r.population);
-    const role = demand === 0 ? "transit" : (demand > 0) === supplyWhenPositive ? "supply" : "demand";
+    const role = demand === 0 ? "transit" : demand > 0 === supplyWhenPositive ? "supply" : "demand";
     const node: ScenarioNode = {
-      id: `${layer.prefix}${r.ID}`, network: layer.network, type, x: Number(r.X), y: Number(r.Y),
-      population: role === "demand" ? people : 0, criticality: 1, role,
+      id: `${layer.prefix}${r.ID}`,
+      network: layer.network,
+      type,
+      x: Number(r.X),
+      y: Number(r.Y),
+      population: role === "demand" ? people : 0,
+      criticality: 1,
+      role,
       note: `INDP ${layer.file} node ${r.ID}: ${r["Node Type"]}, value ${r.Demand}${role !== "demand" && people ? `, population column ${people}` : ""}`,
     };
     nodesById.set(node.id, node);
@@ -123,9 +155,17 @@ for (const layer of LAYERS) {
   }
   for (const r of readTable(`Extended_Shelby_County/${layer.file}Arcs.csv`)) {
     const id = `${layer.prefix}A${r.ID}`;
-    const from = `${layer.prefix}${r["Start Node"]}`, to = `${layer.prefix}${r["End Node"]}`;
+    const from = `${layer.prefix}${r["Start Node"]}`,
+      to = `${layer.prefix}${r["End Node"]}`;
     if (!nodesById.has(from) || !nodesById.has(to)) throw new Error(`${layer.file} arc ${r.ID}: unknown end`);
-    linkRows.push({ id, network: layer.network, type: arcType(r["Arc Type"]!), from, to, length_km: Number(r["Length (km)"]) });
+    linkRows.push({
+      id,
+      network: layer.network,
+      type: arcType(r["Arc Type"]!),
+      from,
+      to,
+      length_km: Number(r["Length (km)"]),
+    });
     arcIdByEnds.set(`${layer.file}:${r["Start Node"]}-${r["End Node"]}`, id);
     arcIdByEnds.set(`${layer.file}:${r["End Node"]}-${r["Start Node"]}`, id);
   }
@@ -136,10 +176,13 @@ for (const layer of LAYERS) {
 const depRows: { dependee: string; depender: string; buffer_hours: number }[] = [];
 const depCounts: Record<string, number> = {};
 for (const r of readTable("Extended_Shelby_County/Interdep.csv")) {
-  const a = NETWORK_OF[r["Dependee Network"]!], b = NETWORK_OF[r["Depender Network"]!];
+  const a = NETWORK_OF[r["Dependee Network"]!],
+    b = NETWORK_OF[r["Depender Network"]!];
   if (!a || !b) throw new Error(`Interdep: unknown network in ${JSON.stringify(r)}`);
-  const dependee = `${a.prefix}${r["Dependee Node"]}`, depender = `${b.prefix}${r["Depender Node"]}`;
-  if (!nodesById.has(dependee) || !nodesById.has(depender)) throw new Error(`Interdep: unknown node ${dependee} or ${depender}`);
+  const dependee = `${a.prefix}${r["Dependee Node"]}`,
+    depender = `${b.prefix}${r["Depender Node"]}`;
+  if (!nodesById.has(dependee) || !nodesById.has(depender))
+    throw new Error(`Interdep: unknown node ${dependee} or ${depender}`);
   const key = `${a.network}>${b.network}`;
   let buffer = BUFFER_HOURS[key];
   if (buffer === undefined) throw new Error(`no buffer chosen for ${key}`);
@@ -151,17 +194,32 @@ for (const r of readTable("Extended_Shelby_County/Interdep.csv")) {
 // ----- Hospitals: a one-node network each, needing the nearest substation and the nearest water distribution node -----
 
 const nearest = (network: string, pred: (n: ScenarioNode) => boolean, x: number, y: number) => {
-  let best: ScenarioNode | null = null, bestD = Infinity;
+  let best: ScenarioNode | null = null,
+    bestD = Infinity;
   for (const n of nodesById.values()) {
     if (n.network !== network || !pred(n)) continue;
     const d = greatCircleKm(x, y, n.x, n.y);
-    if (d < bestD) { bestD = d; best = n; }
+    if (d < bestD) {
+      bestD = d;
+      best = n;
+    }
   }
   return best!;
 };
 const hospitalNotes: string[] = [];
 for (const h of HOSPITALS) {
-  nodeRows.push({ id: h.id, network: "hospital", type: "hospital", x: h.x, y: h.y, population: HOSPITAL_PEOPLE, criticality: HOSPITAL_CRITICALITY, role: "supply", name: h.name, note: "" });
+  nodeRows.push({
+    id: h.id,
+    network: "hospital",
+    type: "hospital",
+    x: h.x,
+    y: h.y,
+    population: HOSPITAL_PEOPLE,
+    criticality: HOSPITAL_CRITICALITY,
+    role: "supply",
+    name: h.name,
+    note: "",
+  });
   const sub = nearest("power", (n) => n.type.startsWith("substation_"), h.x, h.y);
   const water = nearest("water", (n) => n.type === "distribution_node", h.x, h.y);
   depRows.push({ dependee: sub.id, depender: h.id, buffer_hours: HOSPITAL_POWER_BUFFER_HOURS });
@@ -176,7 +234,10 @@ const byScenario = new Map<string, string[]>();
 for (const r of wu) {
   const layer = NETWORK_OF[r.network!];
   if (!layer) throw new Error(`Wu: unknown network ${r.network}`);
-  const id = r.element === "node" ? `${layer.prefix}${r.node_or_start}` : arcIdByEnds.get(`${r.network}:${r.node_or_start}-${r.end}`);
+  const id =
+    r.element === "node"
+      ? `${layer.prefix}${r.node_or_start}`
+      : arcIdByEnds.get(`${r.network}:${r.node_or_start}-${r.end}`);
   if (!id || (r.element === "node" && !nodesById.has(id))) throw new Error(`Wu: no asset for ${JSON.stringify(r)}`);
   const key = `${r.set}/${r.scenario}`;
   byScenario.set(key, [...(byScenario.get(key) ?? []), id]);
@@ -196,13 +257,19 @@ const damageCases: { id: string; source: string; assets: string[] }[] = SINGLE_C
     used.push(key);
     for (const a of assets) union.add(a);
   }
-  damageCases.push({ id: "d200", source: `union of Wu scenarios ${used.join(", ")} (a compound case, not one of Wu's)`, assets: [...union] });
+  damageCases.push({
+    id: "d200",
+    source: `union of Wu scenarios ${used.join(", ")} (a compound case, not one of Wu's)`,
+    assets: [...union],
+  });
 }
 const defaultCase = damageCases.find((c) => c.id === DEFAULT_CASE)!;
 
 // ----- Checks -----
 
-const tractPeople = readTable("Extended_Shelby_County/Population.csv").slice(1).reduce((s, r) => s + Number(r.HD01_VD01), 0);
+const tractPeople = readTable("Extended_Shelby_County/Population.csv")
+  .slice(1)
+  .reduce((s, r) => s + Number(r.HD01_VD01), 0);
 if (!Number.isFinite(tractPeople) || tractPeople <= 0) throw new Error("Population.csv: no tract totals");
 
 // ----- Writing -----
@@ -221,28 +288,53 @@ const assumptions = [
   "Source: the Shelby County (Memphis, TN) interdependent networks of the INDP data (htalebiyan/Dec2py, MIT licence; Extended_Shelby_County), copied with its licence into data/shelby/. Four networks: power (75 nodes, 93 arcs), water (49, 71), gas (16, 17), telecom (27, 36); arcs are bidirectional links.",
   "Coordinates are the data's longitudes and latitudes; link lengths are the data's Length (km).",
   "Roles from the data's signed Demand value: in power, water and gas a positive value is a supply (power and gas gate stations, water pumping stations and storage tanks) and a negative one a demand node; zero-valued nodes (power intersection points, telecom splice capsules) are transit nodes. In telecom the signs are the other way round (node 9 alone is negative): node 9 is taken as the core (the supply) and the other fiber or microwave nodes as demand.",
-  `People per demand node = the data's population column (census-tract population served, which the authors derived from Population.csv): power ${fmt(peopleByNetwork.power!)}, water ${fmt(peopleByNetwork.water!)}, gas ${fmt(peopleByNetwork.gas!)}, telecom ${fmt(peopleByNetwork.telecom!)} people; Population.csv's ${fmt(tractPeople)} over its tracts agrees within ${(100 * Math.abs(tractPeople - peopleByNetwork.power!) / tractPeople).toFixed(1)} %. Each network counts its own customers, so a person without power and water counts twice. Supply nodes carry no people.`,
+  `People per demand node = the data's population column (census-tract population served, which the authors derived from Population.csv): power ${fmt(peopleByNetwork.power!)}, water ${fmt(peopleByNetwork.water!)}, gas ${fmt(peopleByNetwork.gas!)}, telecom ${fmt(peopleByNetwork.telecom!)} people; Population.csv's ${fmt(tractPeople)} over its tracts agrees within ${((100 * Math.abs(tractPeople - peopleByNetwork.power!)) / tractPeople).toFixed(1)} %. Each network counts its own customers, so a person without power and water counts twice. Supply nodes carry no people.`,
   `Critical facilities, chosen by us (the data has none): ${HOSPITALS.length} major hospitals at approximate locations, each a one-node network "hospital" of ${HOSPITAL_PEOPLE} people with criticality ${HOSPITAL_CRITICALITY}, needing the nearest power substation (generator buffer ${HOSPITAL_POWER_BUFFER_HOURS} h) and the nearest water distribution node (storage buffer ${HOSPITAL_WATER_BUFFER_HOURS} h): ${hospitalNotes.join("; ")}.`,
-  `Cross-network dependencies are the data's Interdep.csv (${Object.entries(depCounts).map(([k, v]) => `${k.replace(">", " to ")} ${v}`).join(", ")}); a depender works only while every dependee it has is in service. Buffers chosen by us (the data gives none): power to water 0 h (pumps stop), except storage tanks ${TANK_BUFFER_HOURS} h; power to telecom ${BUFFER_HOURS["power>telecom"]} h (batteries); telecom to power ${BUFFER_HOURS["telecom>power"]} h (substations run by hand without SCADA); power to gas ${BUFFER_HOURS["power>gas"]} h; gas to power and water to power 0 h.`,
-  `Repair times are typical values we chose (the data's q and f are repair costs, not durations), in minutes: ${Object.entries(REPAIR_MINUTES).map(([k, v]) => `${k} ${v}`).join(", ")}; anything else ${DEFAULT_REPAIR_MINUTES}.`,
+  `Cross-network dependencies are the data's Interdep.csv (${Object.entries(depCounts)
+    .map(([k, v]) => `${k.replace(">", " to ")} ${v}`)
+    .join(
+      ", ",
+    )}); a depender works only while every dependee it has is in service. Buffers chosen by us (the data gives none): power to water 0 h (pumps stop), except storage tanks ${TANK_BUFFER_HOURS} h; power to telecom ${BUFFER_HOURS["power>telecom"]} h (batteries); telecom to power ${BUFFER_HOURS["telecom>power"]} h (substations run by hand without SCADA); power to gas ${BUFFER_HOURS["power>gas"]} h; gas to power and water to power 0 h.`,
+  `Repair times are typical values we chose (the data's q and f are repair costs, not durations), in minutes: ${Object.entries(
+    REPAIR_MINUTES,
+  )
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ")}; anything else ${DEFAULT_REPAIR_MINUTES}.`,
   `Crews: a roster of ${SHELBY_ROSTER.length} single-network crews fixed before the earthquake (${SHELBY_ROSTER.join(", ")}); an n-crew case takes its first n (4: one per network; 8: power 2, water 3, gas 1, telecom 2; 12: power 3, water 4, gas 2, telecom 3). Each network's crews start at its supply facilities in turn; ${SHELBY_CREW_SPEED_KMH} km/h; ${SHELBY_CREW_CAPACITY_HOURS} hours of capacity, so capacity never binds. crews.csv holds the ${DEFAULT_CREWS}-crew case.`,
   `Damage: earthquake scenarios of the Wu set (all at minute 0), in damage-cases.csv: ${damageCases.map((c) => `${c.id}, ${c.assets.length} assets, ${c.source}`).join("; ")}. damage.csv holds case ${DEFAULT_CASE}. The Wu set damages no power lines.`,
 ];
 
 mkdirSync(OUT, { recursive: true });
-writeCsv("nodes.csv", ["id", "network", "type", "x", "y", "population", "criticality", "role", "name", "note"], nodeRows);
+writeCsv(
+  "nodes.csv",
+  ["id", "network", "type", "x", "y", "population", "criticality", "role", "name", "note"],
+  nodeRows,
+);
 writeCsv("links.csv", ["id", "network", "type", "from", "to", "length_km"], linkRows);
 writeCsv("dependencies.csv", ["dependee", "depender", "buffer_hours"], depRows);
-writeCsv("damage.csv", ["asset", "at_minutes"], defaultCase.assets.map((asset) => ({ asset, at_minutes: 0 })));
-writeCsv("damage-cases.csv", ["case", "source", "asset"], damageCases.flatMap((c) => c.assets.map((asset) => ({ case: c.id, source: c.source, asset }))));
+writeCsv(
+  "damage.csv",
+  ["asset", "at_minutes"],
+  defaultCase.assets.map((asset) => ({ asset, at_minutes: 0 })),
+);
+writeCsv(
+  "damage-cases.csv",
+  ["case", "source", "asset"],
+  damageCases.flatMap((c) => c.assets.map((asset) => ({ case: c.id, source: c.source, asset }))),
+);
 const crews = shelbyCrews(DEFAULT_CREWS, { nodes: [...nodesById.values()] });
-writeCsv("crews.csv", ["id", "name", "x", "y", "skills", "capacity_hours", "speed_kmh"], crews.map((c) => ({ ...c, skills: c.skills.join(";"), capacity_hours: c.capacityHours, speed_kmh: c.speedKmh })));
+writeCsv(
+  "crews.csv",
+  ["id", "name", "x", "y", "skills", "capacity_hours", "speed_kmh"],
+  crews.map((c) => ({ ...c, skills: c.skills.join(";"), capacity_hours: c.capacityHours, speed_kmh: c.speedKmh })),
+);
 writeFileSync(
   join(OUT, "scenario.json"),
   JSON.stringify(
     {
       name: "shelby",
-      description: "Shelby County (Memphis, TN) interdependent power, water, gas and telecom networks (INDP data) after an earthquake of the Wu set; see assumptions.",
+      description:
+        "Shelby County (Memphis, TN) interdependent power, water, gas and telecom networks (INDP data) after an earthquake of the Wu set; see assumptions.",
       coordinates: "lonlat",
       startTime: "2026-01-01T06:00:00Z",
       seed: 901,

@@ -24,16 +24,32 @@ import type { CrewAssignment, DispatchPlan } from "../src/world/types.js";
 const { values } = parseArgs({
   args: process.argv.slice(2),
   options: {
-    nodes: { type: "string" }, seed: { type: "string", default: "7" }, scenario: { type: "string" },
-    ils: { type: "string", default: "0" }, long: { type: "boolean", default: false }, episode: { type: "boolean", default: false },
-    "skip-snapshot": { type: "boolean", default: false }, case: { type: "string" },
+    nodes: { type: "string" },
+    seed: { type: "string", default: "7" },
+    scenario: { type: "string" },
+    ils: { type: "string", default: "0" },
+    long: { type: "boolean", default: false },
+    episode: { type: "boolean", default: false },
+    "skip-snapshot": { type: "boolean", default: false },
+    case: { type: "string" },
   },
 });
 const scenario = values.case
-  ? realCases().find((c) => c.name === values.case)?.scenario ?? (() => { throw new Error(`no case ${values.case}: ${realCases().map((c) => c.name).join(", ")}`); })()
+  ? (realCases().find((c) => c.name === values.case)?.scenario ??
+    (() => {
+      throw new Error(
+        `no case ${values.case}: ${realCases()
+          .map((c) => c.name)
+          .join(", ")}`,
+      );
+    })())
   : values.nodes
-  ? generateRegion({ seed: Number(values.seed), nodes: Number(values.nodes), name: `synthetic-${values.nodes}-s${values.seed}` })
-  : loadScenario(values.scenario ?? "demo");
+    ? generateRegion({
+        seed: Number(values.seed),
+        nodes: Number(values.nodes),
+        name: `synthetic-${values.nodes}-s${values.seed}`,
+      })
+    : loadScenario(values.scenario ?? "demo");
 const out: Record<string, unknown> = { case: scenario.name, crews: scenario.crews.length };
 const rules = ["detection-order", "largest-population-first", "ratio-rule"] as const;
 
@@ -48,7 +64,13 @@ if (!values["skip-snapshot"]) {
   const horizon = world.now() + Math.max(...Object.values(plans).map((p) => expectPlanEffect(world, p).horizonMinutes));
   const cost: Record<string, number> = {};
   for (const [k, p] of Object.entries(plans)) cost[k] = Math.round(evaluatePlan(world, p, horizon));
-  Object.assign(out, { horizon: Math.round(horizon), optimizerMs: Math.round(optMs), method: opt.method, evaluations: opt.evaluations, wcmi: cost });
+  Object.assign(out, {
+    horizon: Math.round(horizon),
+    optimizerMs: Math.round(optMs),
+    method: opt.method,
+    evaluations: opt.evaluations,
+    wcmi: cost,
+  });
   if (values.long) {
     // A long run of the optimizer itself (10x its budgets, three seeds): one of the references.
     let bestLong = Infinity;
@@ -61,7 +83,13 @@ if (!values["skip-snapshot"]) {
   const ilsSec = Number(values.ils);
   if (ilsSec > 0) {
     const startName = Object.keys(cost).sort((a, b) => cost[a] - cost[b])[0];
-    const ils = iteratedLocalSearch(world, plans[startName].assignments, horizon, ilsSec * 1000, Boolean(plans[startName].reassign));
+    const ils = iteratedLocalSearch(
+      world,
+      plans[startName].assignments,
+      horizon,
+      ilsSec * 1000,
+      Boolean(plans[startName].reassign),
+    );
     out.ils = { from: startName, seconds: ilsSec, evaluations: ils.evaluations, wcmi: Math.round(ils.cost) };
     out.optimizerOverIls = Math.round((cost.optimizer / ils.cost) * 1000) / 1000;
   }
@@ -69,8 +97,16 @@ if (!values["skip-snapshot"]) {
 if (values.episode) {
   const ep: Record<string, unknown> = {};
   for (const name of ["optimizer", ...rules] as const) {
-    const r = runEpisode(new World(scenario), (w) => (name === "optimizer" ? proposeDispatchPlan(w) : baselinePlan(w, name)).plan);
-    ep[name] = { status: r.status, wcmi: r.metrics.weightedCustomerMinutesInterrupted, rounds: r.planningRounds, planningMs: Math.round(r.planningMs) };
+    const r = runEpisode(
+      new World(scenario),
+      (w) => (name === "optimizer" ? proposeDispatchPlan(w) : baselinePlan(w, name)).plan,
+    );
+    ep[name] = {
+      status: r.status,
+      wcmi: r.metrics.weightedCustomerMinutesInterrupted,
+      rounds: r.planningRounds,
+      planningMs: Math.round(r.planningMs),
+    };
   }
   out.episode = ep;
 }
@@ -82,10 +118,17 @@ function iteratedLocalSearch(world: World, start: CrewAssignment[], horizon: num
   const skills = new Map(world.crewSummaries().map((c) => [c.id, new Set(c.skills)]));
   const crewIds = [...skills.keys()];
   const netOf = (id: string) => world.net.networkOf(world.net.index(id)!);
-  const toPlan = (m: string[][]): DispatchPlan => ({ assignments: crewIds.map((id, i) => ({ crewId: id, assetIds: m[i] })).filter((a) => a.assetIds.length > 0), ...(reassign ? { reassign: true } : {}) });
+  const toPlan = (m: string[][]): DispatchPlan => ({
+    assignments: crewIds.map((id, i) => ({ crewId: id, assetIds: m[i] })).filter((a) => a.assetIds.length > 0),
+    ...(reassign ? { reassign: true } : {}),
+  });
   const cur0 = crewIds.map((id) => [...(start.find((a) => a.crewId === id)?.assetIds ?? [])]);
-  let best = cur0, bestCost = evaluatePlan(world, toPlan(cur0), horizon);
-  let cur = best, curCost = bestCost, evaluations = 1, sinceImprove = 0;
+  let best = cur0,
+    bestCost = evaluatePlan(world, toPlan(cur0), horizon);
+  let cur = best,
+    curCost = bestCost,
+    evaluations = 1,
+    sinceImprove = 0;
   const end = performance.now() + ms;
   const randomMove = (m: string[][]): string[][] | null => {
     const c = m.map((l) => l.slice());
@@ -111,13 +154,23 @@ function iteratedLocalSearch(world: World, start: CrewAssignment[], horizon: num
     if (!cand) continue;
     evaluations++;
     const cost = evaluatePlan(world, toPlan(cand), horizon);
-    if (cost < curCost - 1e-6) { cur = cand; curCost = cost; sinceImprove = 0; } else sinceImprove++;
-    if (curCost < bestCost - 1e-6) { best = cur; bestCost = curCost; }
+    if (cost < curCost - 1e-6) {
+      cur = cand;
+      curCost = cost;
+      sinceImprove = 0;
+    } else sinceImprove++;
+    if (curCost < bestCost - 1e-6) {
+      best = cur;
+      bestCost = curCost;
+    }
     if (sinceImprove > 400) {
       // Perturb: a few random moves from the best.
       let p = best;
       for (let k = 0; k < 3; k++) p = randomMove(p) ?? p;
-      cur = p; curCost = evaluatePlan(world, toPlan(p), horizon); evaluations++; sinceImprove = 0;
+      cur = p;
+      curCost = evaluatePlan(world, toPlan(p), horizon);
+      evaluations++;
+      sinceImprove = 0;
     }
   }
   return { cost: bestCost, evaluations };

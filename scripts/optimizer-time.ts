@@ -14,18 +14,35 @@ import { World } from "../src/world/simulator.js";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { case: { type: "string" }, nodes: { type: "string", default: "3000" }, seed: { type: "string", default: "7" }, scale: { type: "string", default: "1" } },
+  options: {
+    case: { type: "string" },
+    nodes: { type: "string", default: "3000" },
+    seed: { type: "string", default: "7" },
+    scale: { type: "string", default: "1" },
+  },
 });
 const scenario = values.case
   ? realCases().find((c) => c.name === values.case)?.scenario
   : generateRegion({ seed: Number(values.seed), nodes: Number(values.nodes) });
-if (!scenario) throw new Error(`no case ${values.case}: ${realCases().map((c) => c.name).join(", ")}`);
+if (!scenario)
+  throw new Error(
+    `no case ${values.case}: ${realCases()
+      .map((c) => c.name)
+      .join(", ")}`,
+  );
 const world = new World(scenario);
 const t = performance.now();
 const cpu = process.cpuUsage();
 const p = proposeDispatchPlan(world, { budgetScale: Number(values.scale) });
 const c = process.cpuUsage(cpu);
-process.stdout.write(`${JSON.stringify({
-  case: scenario.name, damaged: world.workableUnassignedIds().length, crews: scenario.crews.length,
-  wallMs: Math.round(performance.now() - t), cpuMs: Math.round((c.user + c.system) / 1000), method: p.method, search: p.search,
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    case: scenario.name,
+    damaged: world.workableUnassignedIds().length,
+    crews: scenario.crews.length,
+    wallMs: Math.round(performance.now() - t),
+    cpuMs: Math.round((c.user + c.system) / 1000),
+    method: p.method,
+    search: p.search,
+  })}\n`,
+);

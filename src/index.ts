@@ -16,15 +16,33 @@ export { ScenarioSchema } from "./world/scenario/schema.js";
 export type { Scenario, ScenarioInput, ScenarioNode, ScenarioLink, ScenarioCrew } from "./world/scenario/schema.js";
 export { World, PlanRejected, type WorldOptions } from "./world/simulator.js";
 export type {
-  Alert, CrewAssignment, CrewSummary, DispatchPlan, DispatchRecord, EpisodeMetrics, FailedAsset, FailureSnapshot, ImpactReport,
+  Alert,
+  CrewAssignment,
+  CrewSummary,
+  DispatchPlan,
+  DispatchRecord,
+  EpisodeMetrics,
+  FailedAsset,
+  FailureSnapshot,
+  ImpactReport,
 } from "./world/types.js";
 
 // Planning: the optimizer, plan judging, the baselines.
 export {
-  evaluatePlan, expectPlanEffect, listSchedule, proposeDispatchPlan,
-  type DispatchProposal, type ExpectedEffect, type OptimizerOptions,
+  evaluatePlan,
+  expectPlanEffect,
+  listSchedule,
+  proposeDispatchPlan,
+  type DispatchProposal,
+  type ExpectedEffect,
+  type OptimizerOptions,
 } from "./planning/optimizer.js";
-export { baselinePlan, detectionOrderPlan, largestPopulationFirstPlan, type BaselineName } from "./planning/baselines.js";
+export {
+  baselinePlan,
+  detectionOrderPlan,
+  largestPopulationFirstPlan,
+  type BaselineName,
+} from "./planning/baselines.js";
 export { simulatePlan, classifyAgainstProposal, type PlanOutcome, type WhatIf } from "./planning/what-if.js";
 export { blockingFacts, backupLosses, type BlockingFact, type BackupLoss } from "./world/blocking.js";
 

@@ -20,7 +20,9 @@ export const APPROVAL_HELP = `answer: a = approve | r <reason> = reject | e <jso
 
 export class OperatorInputClosed extends Error {
   constructor() {
-    super("the operator's input ended before an answer: nothing more is dispatched (run without --approve, or give one answer per plan)");
+    super(
+      "the operator's input ended before an answer: nothing more is dispatched (run without --approve, or give one answer per plan)",
+    );
   }
 }
 
@@ -33,19 +35,31 @@ class LineReader {
   constructor(input: NodeJS.ReadableStream) {
     this.rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
     this.rl.on("line", (line) => {
-      if (this.waiting) { const w = this.waiting; this.waiting = null; w(line); } else this.queued.push(line);
+      if (this.waiting) {
+        const w = this.waiting;
+        this.waiting = null;
+        w(line);
+      } else this.queued.push(line);
     });
     this.rl.on("close", () => {
       this.ended = true;
-      if (this.waiting) { const w = this.waiting; this.waiting = null; w(null); }
+      if (this.waiting) {
+        const w = this.waiting;
+        this.waiting = null;
+        w(null);
+      }
     });
   }
   next(): Promise<string | null> {
     if (this.queued.length) return Promise.resolve(this.queued.shift()!);
     if (this.ended) return Promise.resolve(null);
-    return new Promise((resolve) => { this.waiting = resolve; });
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
   }
-  close() { this.rl.close(); }
+  close() {
+    this.rl.close();
+  }
 }
 
 /** Read one operator answer from a line; a string says why the line is not an answer. */
@@ -55,11 +69,14 @@ export function parseAnswer(line: string): OperatorDecision | string | null {
   const [word, ...rest] = text.split(/\s+/);
   const arg = text.slice(word.length).trim();
   switch (word.toLowerCase()) {
-    case "a": case "approve":
+    case "a":
+    case "approve":
       return { decision: "approve" };
-    case "r": case "reject":
+    case "r":
+    case "reject":
       return arg ? { decision: "reject", reason: arg } : "a rejection needs a reason: r <reason>";
-    case "e": case "edit": {
+    case "e":
+    case "edit": {
       if (!rest.length) return "an edit needs the plan as JSON: e <json>";
       try {
         const parsed = JSON.parse(arg) as Record<string, unknown>;
@@ -70,7 +87,8 @@ export function parseAnswer(line: string): OperatorDecision | string | null {
         return `the plan is not valid JSON: ${(e as Error).message}`;
       }
     }
-    case "u": case "release":
+    case "u":
+    case "release":
       return rest.length ? { decision: "release", crew_ids: rest } : { decision: "release" };
     default:
       return `not an answer: "${text}"`;
@@ -89,16 +107,25 @@ export function describeRequest(r: ApprovalRequest): string[] {
     lines.push(`  ${a.crew_id} -> ${times.join(" > ")}`);
   }
   if (r.reasoning) lines.push(`  why: ${r.reasoning}`);
-  if (r.pinned?.length) lines.push(`  pinned by earlier edits (u <crew> releases): ${r.pinned.map((a) => `${a.crew_id} -> ${a.asset_ids.join(" > ")}`).join("; ")}`);
+  if (r.pinned?.length)
+    lines.push(
+      `  pinned by earlier edits (u <crew> releases): ${r.pinned.map((a) => `${a.crew_id} -> ${a.asset_ids.join(" > ")}`).join("; ")}`,
+    );
   const e = r.expectedEffect;
   if (e) {
-    lines.push(`  expected over ${Math.round(e.horizonMinutes)} min: ${Math.round(e.customerMinutes).toLocaleString("en-US")} customer-minutes, ${Math.round(e.weightedCustomerMinutes).toLocaleString("en-US")} weighted; critical facilities lost: ${e.criticalFacilitiesLost.length ? e.criticalFacilitiesLost.join(", ") : "none"}`);
+    lines.push(
+      `  expected over ${Math.round(e.horizonMinutes)} min: ${Math.round(e.customerMinutes).toLocaleString("en-US")} customer-minutes, ${Math.round(e.weightedCustomerMinutes).toLocaleString("en-US")} weighted; critical facilities lost: ${e.criticalFacilitiesLost.length ? e.criticalFacilitiesLost.join(", ") : "none"}`,
+    );
   }
   const o = r.optimizer;
   if (o) {
     const oe = o.expectedEffect;
-    lines.push(`  the optimizer's plan, for comparison: ${o.plan.assignments.map((a) => `${a.crew_id} -> ${a.asset_ids.join(" > ")}`).join("; ")}`);
-    lines.push(`  expected over ${Math.round(oe.horizonMinutes)} min: ${Math.round(oe.customerMinutes).toLocaleString("en-US")} customer-minutes, ${Math.round(oe.weightedCustomerMinutes).toLocaleString("en-US")} weighted; critical facilities lost: ${oe.criticalFacilitiesLost.length ? oe.criticalFacilitiesLost.join(", ") : "none"}`);
+    lines.push(
+      `  the optimizer's plan, for comparison: ${o.plan.assignments.map((a) => `${a.crew_id} -> ${a.asset_ids.join(" > ")}`).join("; ")}`,
+    );
+    lines.push(
+      `  expected over ${Math.round(oe.horizonMinutes)} min: ${Math.round(oe.customerMinutes).toLocaleString("en-US")} customer-minutes, ${Math.round(oe.weightedCustomerMinutes).toLocaleString("en-US")} weighted; critical facilities lost: ${oe.criticalFacilitiesLost.length ? oe.criticalFacilitiesLost.join(", ") : "none"}`,
+    );
     if (o.deviation.length) lines.push(`  WARNING (deviation gate): the model's plan ${o.deviation.join("; and ")}`);
   }
   if (r.refused) lines.push(`  previous answer not applied: ${r.refused.errors.join("; ")}`);
@@ -126,8 +153,14 @@ export function terminalApproval(input: NodeJS.ReadableStream, output: NodeJS.Wr
         if (!interactive) say(`> ${line}`);
         const parsed = parseAnswer(line);
         if (parsed === null) continue;
-        if (typeof parsed === "string") { say(`  ${parsed}`); say(`  ${APPROVAL_HELP}`); continue; }
-        say(`  operator: ${parsed.decision}${parsed.decision === "reject" ? ` (${parsed.reason})` : parsed.decision === "release" ? ` (${parsed.crew_ids?.join(", ") ?? "all"})` : ""}`);
+        if (typeof parsed === "string") {
+          say(`  ${parsed}`);
+          say(`  ${APPROVAL_HELP}`);
+          continue;
+        }
+        say(
+          `  operator: ${parsed.decision}${parsed.decision === "reject" ? ` (${parsed.reason})` : parsed.decision === "release" ? ` (${parsed.crew_ids?.join(", ") ?? "all"})` : ""}`,
+        );
         return parsed;
       }
     },

@@ -18,7 +18,14 @@ import { CUSTOMERS_NOTE, clock, describeStep, summary } from "./format.js";
 import { OperatorInputClosed, terminalApproval } from "./approve.js";
 import { registerSecret, scrub } from "../observability/scrub.js";
 import { acquireLease, describeHolder, fencedSaver, isIncidentHeld } from "../persistence/lease.js";
-import { CheckpointConfigError, describeCheckpointSetting, describeStoreError, openCheckpointer, parseCheckpointSetting, redactUrl } from "../persistence/checkpointer.js";
+import {
+  CheckpointConfigError,
+  describeCheckpointSetting,
+  describeStoreError,
+  openCheckpointer,
+  parseCheckpointSetting,
+  redactUrl,
+} from "../persistence/checkpointer.js";
 
 const HELP = `Usage: npm start -- [options]
 
@@ -79,19 +86,27 @@ function parse(argv: string[]) {
   const int = (name: string, v: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER) => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
     return n;
   };
   const protocol = values.protocol ?? "tools";
-  if (protocol !== "tools" && protocol !== "json") throw new UsageError(`--protocol must be "tools" or "json", got "${protocol}"`);
+  if (protocol !== "tools" && protocol !== "json")
+    throw new UsageError(`--protocol must be "tools" or "json", got "${protocol}"`);
   let checkpoint;
   try {
     checkpoint = parseCheckpointSetting(values.checkpoint ?? "memory");
   } catch (e) {
     throw e instanceof CheckpointConfigError ? new UsageError(e.message) : e;
   }
-  if (values.resume !== undefined && !/^[\w.:-]{1,200}$/.test(values.resume)) throw new UsageError(`--resume needs an incident id (as printed at the start: "incident: <id>"), got "${values.resume}"`);
-  if (values.resume !== undefined && checkpoint.kind === "memory") throw new UsageError("--resume needs a durable --checkpoint (sqlite:PATH or postgres:URL): memory checkpoints end with their process");
+  if (values.resume !== undefined && !/^[\w.:-]{1,200}$/.test(values.resume))
+    throw new UsageError(
+      `--resume needs an incident id (as printed at the start: "incident: <id>"), got "${values.resume}"`,
+    );
+  if (values.resume !== undefined && checkpoint.kind === "memory")
+    throw new UsageError(
+      "--resume needs a durable --checkpoint (sqlite:PATH or postgres:URL): memory checkpoints end with their process",
+    );
   const chosen = chooseModel(values.model);
   return {
     scenario: values.scenario ?? "demo",
@@ -120,7 +135,10 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   // A password given in --checkpoint is a secret too: no error text may carry it.
-  if (opts.checkpoint.kind === "postgres") registerSecret(new URL(opts.checkpoint.url).password ? decodeURIComponent(new URL(opts.checkpoint.url).password) : null);
+  if (opts.checkpoint.kind === "postgres")
+    registerSecret(
+      new URL(opts.checkpoint.url).password ? decodeURIComponent(new URL(opts.checkpoint.url).password) : null,
+    );
   if (opts.help) {
     process.stdout.write(HELP);
     return 0;
@@ -130,7 +148,10 @@ async function main(argv: string[]): Promise<number> {
     // The report's path is checked before anything runs: a bad one is a usage error.
     if (opts.report) checkReportPath(opts.report);
   } catch (e) {
-    if (isReportPathError(e)) { process.stderr.write(`error: ${e.message}\n`); return 2; }
+    if (isReportPathError(e)) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
     throw e;
   }
   try {
@@ -149,7 +170,10 @@ async function main(argv: string[]): Promise<number> {
   // LangSmith: an endpoint that does not answer turns tracing off with a warning, instead of a long stall at exit.
   const tracing = await prepareTracing();
   for (const w of tracing.warnings) process.stderr.write(`warning: ${w}\n`);
-  if (tracing.enabled) process.stderr.write(`tracing: LangSmith at ${tracing.endpoint}, project ${process.env.LANGSMITH_PROJECT || process.env.LANGCHAIN_PROJECT || "default"}\n`);
+  if (tracing.enabled)
+    process.stderr.write(
+      `tracing: LangSmith at ${tracing.endpoint}, project ${process.env.LANGSMITH_PROJECT || process.env.LANGCHAIN_PROJECT || "default"}\n`,
+    );
   let store;
   storeSetting = opts.checkpoint;
   try {
@@ -158,7 +182,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: ${redactUrl((e as Error).message)}\n`);
     return 1;
   }
-  const stored = opts.resume ? await store.saver.getTuple({ configurable: { thread_id: opts.resume, checkpoint_ns: "" } }) : undefined;
+  const stored = opts.resume
+    ? await store.saver.getTuple({ configurable: { thread_id: opts.resume, checkpoint_ns: "" } })
+    : undefined;
   if (opts.resume && !stored) {
     process.stderr.write(`error: no incident "${opts.resume}" in ${describeCheckpointSetting(opts.checkpoint)}\n`);
     await store.close();
@@ -167,7 +193,9 @@ async function main(argv: string[]): Promise<number> {
   // A resumed incident keeps the scenario it started on: a different --scenario is refused, not ignored.
   const storedScenario = stored?.checkpoint.channel_values?.scenario as string | undefined;
   if (opts.resume && opts.scenarioGiven && storedScenario && storedScenario !== opts.scenario) {
-    process.stderr.write(`error: incident "${opts.resume}" runs on scenario "${storedScenario}", not "${opts.scenario}": a resumed incident keeps its scenario (leave --scenario out)\n`);
+    process.stderr.write(
+      `error: incident "${opts.resume}" runs on scenario "${storedScenario}", not "${opts.scenario}": a resumed incident keeps its scenario (leave --scenario out)\n`,
+    );
     await store.close();
     return 2;
   }
@@ -181,7 +209,10 @@ async function main(argv: string[]): Promise<number> {
     });
   } catch (e) {
     await store.close();
-    if (isIncidentHeld(e)) { process.stderr.write(`error: ${e.message}\n`); return 2; }
+    if (isIncidentHeld(e)) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
     throw e;
   }
   process.stderr.write(`incident: ${incidentId}\n`);
@@ -189,13 +220,17 @@ async function main(argv: string[]): Promise<number> {
   if (storedScenario) process.stderr.write(`scenario: ${storedScenario} (the incident's own)\n`);
   // Ctrl-C: say what became of the incident and how to continue it.
   process.once("SIGINT", () => {
-    const hint = opts.checkpoint.kind === "memory"
-      ? "its checkpoints were in memory only and are gone (--checkpoint sqlite:PATH makes an incident resumable)"
-      : `continue it with: npm start -- --checkpoint ${describeCheckpointSetting(opts.checkpoint)} --resume ${incidentId}`;
+    const hint =
+      opts.checkpoint.kind === "memory"
+        ? "its checkpoints were in memory only and are gone (--checkpoint sqlite:PATH makes an incident resumable)"
+        : `continue it with: npm start -- --checkpoint ${describeCheckpointSetting(opts.checkpoint)} --resume ${incidentId}`;
     process.stderr.write(`\ninterrupted: incident ${incidentId} stopped; ${hint}\n`);
     process.exit(130);
   });
-  if (opts.checkpoint.kind !== "memory") process.stderr.write(`checkpoints: ${describeCheckpointSetting(opts.checkpoint)}${opts.resume ? " (resuming)" : ""}\n`);
+  if (opts.checkpoint.kind !== "memory")
+    process.stderr.write(
+      `checkpoints: ${describeCheckpointSetting(opts.checkpoint)}${opts.resume ? " (resuming)" : ""}\n`,
+    );
   // The operator answers at the terminal; the plan is shown where the run's log goes.
   const approval = opts.approve ? terminalApproval(process.stdin, opts.json ? process.stderr : process.stdout) : null;
   const result = await runIncident({
@@ -205,27 +240,45 @@ async function main(argv: string[]): Promise<number> {
     ...(approval ? { onInterrupt: (value: unknown) => approval.answer(value) } : {}),
     scenario: storedScenario ?? opts.scenario,
     worlds,
-    config: { model: opts.model, protocol: opts.protocol, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.maxSteps ? { maxSteps: opts.maxSteps } : {}), ...(opts.approve ? { requireApproval: true } : {}) },
-    onTrigger: (t, run) => { if (!quiet) out(`\n== run ${run}: ${t.kind} at ${clock(t.at)}: ${t.message}`); },
-    onStep: (name, update) => { if (!quiet) for (const line of describeStep(name, update)) out(line); },
+    config: {
+      model: opts.model,
+      protocol: opts.protocol,
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(opts.maxSteps ? { maxSteps: opts.maxSteps } : {}),
+      ...(opts.approve ? { requireApproval: true } : {}),
+    },
+    onTrigger: (t, run) => {
+      if (!quiet) out(`\n== run ${run}: ${t.kind} at ${clock(t.at)}: ${t.message}`);
+    },
+    onStep: (name, update) => {
+      if (!quiet) for (const line of describeStep(name, update)) out(line);
+    },
   });
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({
-      status: result.status, reason: result.reason, incidentId: result.incidentId, scenario: result.scenario,
-      model: opts.model, protocol: opts.protocol,
-      figures: { ...result.metrics, restorationCurve: undefined },
-      // Population figures (totalPopulation, populationOut...) count customers, not unique people.
-      counting: CUSTOMERS_NOTE,
-      restorationCurve: result.metrics.restorationCurve,
-      dispatches: result.dispatches,
-      planner: { ...result.counters, tokensEstimated: opts.model === "offline" },
-      // Every time the optimizer's plan replaced the planner's (model outage, deviation gate, invalid plans), with the reason.
-      fallbacks: result.finalState.planOverrides ?? [],
-      // The operator's decisions (--approve): approve, reject with its reason, edit, release, pins the world dropped; each at its minute.
-      operatorDecisions: result.operatorDecisions,
-      runs: result.runs, triggers: result.triggers, statesVisited: result.statesVisited,
-      wallMs: Date.now() - started,
-    })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        status: result.status,
+        reason: result.reason,
+        incidentId: result.incidentId,
+        scenario: result.scenario,
+        model: opts.model,
+        protocol: opts.protocol,
+        figures: { ...result.metrics, restorationCurve: undefined },
+        // Population figures (totalPopulation, populationOut...) count customers, not unique people.
+        counting: CUSTOMERS_NOTE,
+        restorationCurve: result.metrics.restorationCurve,
+        dispatches: result.dispatches,
+        planner: { ...result.counters, tokensEstimated: opts.model === "offline" },
+        // Every time the optimizer's plan replaced the planner's (model outage, deviation gate, invalid plans), with the reason.
+        fallbacks: result.finalState.planOverrides ?? [],
+        // The operator's decisions (--approve): approve, reject with its reason, edit, release, pins the world dropped; each at its minute.
+        operatorDecisions: result.operatorDecisions,
+        runs: result.runs,
+        triggers: result.triggers,
+        statesVisited: result.statesVisited,
+        wallMs: Date.now() - started,
+      })}\n`,
+    );
   } else {
     out(summary(result, { tokensEstimated: opts.model === "offline" }));
   }
@@ -241,7 +294,8 @@ async function main(argv: string[]): Promise<number> {
   }
   await lease.release();
   await store.close();
-  if (!(await flushTraces())) process.stderr.write("warning: not all LangSmith traces were sent before the flush timeout\n");
+  if (!(await flushTraces()))
+    process.stderr.write("warning: not all LangSmith traces were sent before the flush timeout\n");
   if (result.status === "error" || result.status === "max_steps") return 1;
   return reportFailed ? 3 : 0;
 }
@@ -262,7 +316,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`error: ${storeError}\n`);
       process.exit(1);
     }
-    process.stderr.write(`error: ${scrub(String(e instanceof OperatorInputClosed ? e.message : (e as Error).stack ?? e))}\n`);
+    process.stderr.write(
+      `error: ${scrub(String(e instanceof OperatorInputClosed ? e.message : ((e as Error).stack ?? e)))}\n`,
+    );
     process.exit(1);
   },
 );

@@ -4,7 +4,18 @@
  * and renamed over the target, so that a full disk never leaves a truncated report where the
  * last good one was.
  */
-import { accessSync, closeSync, constants, existsSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 export class ReportPathError extends Error {
@@ -15,7 +26,9 @@ export class ReportPathError extends Error {
 }
 export const isReportPathError = (e: unknown): e is ReportPathError => (e as Error)?.name === "ReportPathError";
 
-const plain = (e: unknown) => ((e as NodeJS.ErrnoException).code ? `${(e as NodeJS.ErrnoException).code}: ` : "") + String((e as Error).message ?? e).replace(/^[A-Z]+: /, "");
+const plain = (e: unknown) =>
+  ((e as NodeJS.ErrnoException).code ? `${(e as NodeJS.ErrnoException).code}: ` : "") +
+  String((e as Error).message ?? e).replace(/^[A-Z]+: /, "");
 
 /** Throws ReportPathError (in plain words) if a report could not be written at `path`. */
 export function checkReportPath(path: string): void {
@@ -36,11 +49,19 @@ export function checkReportPath(path: string): void {
   const probe = join(dir, `.${basename(target)}.probe-${process.pid}`);
   try {
     const fd = openSync(probe, "wx");
-    try { writeSync(fd, "probe"); } finally { closeSync(fd); }
+    try {
+      writeSync(fd, "probe");
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
     throw new ReportPathError(`--report ${path}: cannot write in ${dir} (${plain(e)})`);
   } finally {
-    try { unlinkSync(probe); } catch { /* not created */ }
+    try {
+      unlinkSync(probe);
+    } catch {
+      /* not created */
+    }
   }
 }
 
@@ -58,7 +79,13 @@ export function writeReportAtomically(path: string, content: string): void {
     }
     renameSync(tmp, target);
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* not created */ }
-    throw new ReportPathError(`the report could not be written to ${path} (${plain(e)}); ${existsSync(target) ? "the file there is unchanged" : "no file was written"}`);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* not created */
+    }
+    throw new ReportPathError(
+      `the report could not be written to ${path} (${plain(e)}); ${existsSync(target) ? "the file there is unchanged" : "no file was written"}`,
+    );
   }
 }

@@ -11,7 +11,11 @@ import { DRAWING_CSS } from "../report/draw/css.js";
 
 const PUBLIC = join(dirname(fileURLToPath(import.meta.url)), "public");
 
-export interface StaticAsset { status: number; headers: Record<string, string>; body: string }
+export interface StaticAsset {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 const FILES: Record<string, { file?: string; text?: () => string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
@@ -21,14 +25,24 @@ const FILES: Record<string, { file?: string; text?: () => string; type: string }
   "/console/drawing.css": { text: () => DRAWING_CSS, type: "text/css; charset=utf-8" },
 };
 
-export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** The console file at this path, or undefined when the path is not the console's. */
 export function consoleAsset(pathname: string): StaticAsset | undefined {
   const f = FILES[pathname];
   if (!f) return undefined;
   const body = f.text ? f.text() : readFileSync(join(PUBLIC, f.file!), "utf8");
-  return { status: 200, headers: { "content-type": f.type, "cache-control": "no-cache", "content-security-policy": CONSOLE_CSP, "x-content-type-options": "nosniff" }, body };
+  return {
+    status: 200,
+    headers: {
+      "content-type": f.type,
+      "cache-control": "no-cache",
+      "content-security-policy": CONSOLE_CSP,
+      "x-content-type-options": "nosniff",
+    },
+    body,
+  };
 }
 
 export const CONSOLE_PATHS = Object.keys(FILES);

@@ -21,17 +21,34 @@ export interface IncidentView {
   curveSvg: string;
   timelineSvg: string;
   areas: OutageArea[];
-  crews: { id: string; status: string; currentAsset: string | null; queue: string[]; x: number; y: number; freeAt: number }[];
+  crews: {
+    id: string;
+    status: string;
+    currentAsset: string | null;
+    queue: string[];
+    x: number;
+    y: number;
+    freeAt: number;
+  }[];
   backups: { node: string; expiresAt: number; minutesLeft: number; critical: boolean }[];
   populationOut: number;
   criticalFacilitiesOut: string[];
 }
 
 /** The console's picture of an incident now; `triggers` (the runs' alerts) mark cascades and new damage on the curve. */
-export function incidentView(world: World, triggers: { kind: string; at: number; message: string }[] = []): IncidentView {
+export function incidentView(
+  world: World,
+  triggers: { kind: string; at: number; message: string }[] = [],
+): IncidentView {
   const map = mapModelFromWorld(world, { routes: "live" });
   const curve = world.metrics().restorationCurve;
-  const replay = (t: number) => World.replay(world.scenario, world.dispatchLog().filter((e) => e.at <= t), t, { seed: world.seed });
+  const replay = (t: number) =>
+    World.replay(
+      world.scenario,
+      world.dispatchLog().filter((e) => e.at <= t),
+      t,
+      { seed: world.seed },
+    );
   const deadlines = backupDeadlines(world, [world.now()], (t) => (t === world.now() ? world : replay(t)));
   const marks = curveMarksFor(world, triggers, deadlines);
   marks.events.push({ at: world.now(), kind: "now", label: "now" });
@@ -39,18 +56,42 @@ export function incidentView(world: World, triggers: { kind: string; at: number;
   return {
     worldMinute: world.now(),
     mapSvg: renderMapSvg(map, { id: "live-map" }),
-    legendHtml: mapLegend(knownNetworks(map), world.scenario.crews.map((c) => c.id)),
+    legendHtml: mapLegend(
+      knownNetworks(map),
+      world.scenario.crews.map((c) => c.id),
+    ),
     curveSvg: renderCurveSvg(curve, world.dispatches(), marks, "live-curve"),
-    timelineSvg: renderTimelineSvg(timelineJobs(world.dispatches(), stopsFromWorld(world), world.now()), world.now(), "live-timeline", world.now()),
+    timelineSvg: renderTimelineSvg(
+      timelineJobs(world.dispatches(), stopsFromWorld(world), world.now()),
+      world.now(),
+      "live-timeline",
+      world.now(),
+    ),
     areas: estimateOutageAreas(world),
-    crews: world.crewSummaries().map((c) => ({ id: c.id, status: c.status, currentAsset: c.currentAsset ?? null, queue: c.queue, x: c.x, y: c.y, freeAt: c.freeAt })),
-    backups: snap.onBackup.map((b) => ({ node: b.node, expiresAt: b.expiresAt, minutesLeft: b.expiresAt - world.now(), critical: b.critical })),
+    crews: world.crewSummaries().map((c) => ({
+      id: c.id,
+      status: c.status,
+      currentAsset: c.currentAsset ?? null,
+      queue: c.queue,
+      x: c.x,
+      y: c.y,
+      freeAt: c.freeAt,
+    })),
+    backups: snap.onBackup.map((b) => ({
+      node: b.node,
+      expiresAt: b.expiresAt,
+      minutesLeft: b.expiresAt - world.now(),
+      critical: b.critical,
+    })),
     populationOut: snap.populationOut,
     criticalFacilitiesOut: snap.criticalFacilitiesOut,
   };
 }
 
-export type EffectSummary = Pick<ExpectedEffect, "horizonMinutes" | "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost" | "jobs">;
+export type EffectSummary = Pick<
+  ExpectedEffect,
+  "horizonMinutes" | "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost" | "jobs"
+>;
 
 export interface WhatIf {
   /** Reasons the world would refuse the plan now; empty when it can be sent. */
@@ -66,16 +107,36 @@ export interface WhatIf {
  * edit is.
  */
 export function whatIf(world: World, plan: OperatorPlan): WhatIf {
-  const dispatch: DispatchPlan = { ...toDispatchPlan({ ...plan, reasoning: plan.reasoning ?? "operator edit" }), reassign: true };
+  const dispatch: DispatchPlan = {
+    ...toDispatchPlan({ ...plan, reasoning: plan.reasoning ?? "operator edit" }),
+    reassign: true,
+  };
   const errors = world.validatePlan(dispatch).errors;
   const proposal = proposeDispatchPlan(world);
-  const summary = (e: ExpectedEffect): EffectSummary => ({ horizonMinutes: e.horizonMinutes, customerMinutes: e.customerMinutes, weightedCustomerMinutes: e.weightedCustomerMinutes, criticalFacilitiesLost: e.criticalFacilitiesLost, jobs: e.jobs });
+  const summary = (e: ExpectedEffect): EffectSummary => ({
+    horizonMinutes: e.horizonMinutes,
+    customerMinutes: e.customerMinutes,
+    weightedCustomerMinutes: e.weightedCustomerMinutes,
+    criticalFacilitiesLost: e.criticalFacilitiesLost,
+    jobs: e.jobs,
+  });
   let expected: EffectSummary | null = null;
   if (errors.length === 0) {
-    try { expected = summary(expectPlanEffect(world, dispatch)); } catch (e) { errors.push((e as Error).message); }
+    try {
+      expected = summary(expectPlanEffect(world, dispatch));
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
   }
   return {
-    errors, expected,
-    optimizer: { plan: { assignments: proposal.plan.assignments.map((a) => ({ crew_id: a.crewId, asset_ids: a.assetIds })), ...(proposal.plan.reasoning ? { reasoning: proposal.plan.reasoning } : {}) }, expected: summary(proposal.expected) },
+    errors,
+    expected,
+    optimizer: {
+      plan: {
+        assignments: proposal.plan.assignments.map((a) => ({ crew_id: a.crewId, asset_ids: a.assetIds })),
+        ...(proposal.plan.reasoning ? { reasoning: proposal.plan.reasoning } : {}),
+      },
+      expected: summary(proposal.expected),
+    },
   };
 }

@@ -27,7 +27,10 @@ export function adoptionOf(history: readonly PlanRecord[]): Adoption {
   const deviations = judged.filter((h) => h.vsProposal!.choice !== "adopted");
   const adopted = count("adopted");
   return {
-    plans: judged.length, adopted, changed: count("changed"), ignored: count("ignored"),
+    plans: judged.length,
+    adopted,
+    changed: count("changed"),
+    ignored: count("ignored"),
     adoptionRate: judged.length ? adopted / judged.length : null,
     weightedCustomerMinutesDelta: deviations.reduce((n, h) => n + (h.vsProposal!.weightedCustomerMinutesDelta ?? 0), 0),
     betterThanProposal: deviations.filter((h) => (h.vsProposal!.weightedCustomerMinutesDelta ?? 0) < 0).length,
@@ -41,11 +44,35 @@ export function adoptionSection(rows: { scenario: string; planner: string; adopt
   const signed = (v: number) => `${v > 0 ? "+" : ""}${Math.round(v).toLocaleString("en-US")}`;
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [
-    "## What the planning model made of the optimizer's proposals", "",
-    "Per incident: the model's valid plans, how many adopted the latest proposal as it was, changed it (at least half its jobs kept) or ignored it, and the what-if effect of its changes on weighted CMI (its plan minus the proposal, both simulated over the same window with no future damage; negative: better than the proposal).", "",
-    line(["scenario", "planner", "plans", "adopted", "changed", "ignored", "adoption", "wCMI effect of changes", "changes better"]),
+    "## What the planning model made of the optimizer's proposals",
+    "",
+    "Per incident: the model's valid plans, how many adopted the latest proposal as it was, changed it (at least half its jobs kept) or ignored it, and the what-if effect of its changes on weighted CMI (its plan minus the proposal, both simulated over the same window with no future damage; negative: better than the proposal).",
+    "",
+    line([
+      "scenario",
+      "planner",
+      "plans",
+      "adopted",
+      "changed",
+      "ignored",
+      "adoption",
+      "wCMI effect of changes",
+      "changes better",
+    ]),
     line(["---", "---", "---", "---", "---", "---", "---", "---", "---"]),
-    ...rows.map(({ scenario, planner, adoption: a }) => line([scenario, planner, String(a.plans), String(a.adopted), String(a.changed), String(a.ignored), pct(a.adoptionRate), signed(a.weightedCustomerMinutesDelta), `${a.betterThanProposal} of ${a.changed + a.ignored}`])),
+    ...rows.map(({ scenario, planner, adoption: a }) =>
+      line([
+        scenario,
+        planner,
+        String(a.plans),
+        String(a.adopted),
+        String(a.changed),
+        String(a.ignored),
+        pct(a.adoptionRate),
+        signed(a.weightedCustomerMinutesDelta),
+        `${a.betterThanProposal} of ${a.changed + a.ignored}`,
+      ]),
+    ),
     "",
   ];
 }

@@ -53,7 +53,10 @@ export const REFERENCE_EVALUATIONS = 10 * OPTIMIZER_EVALUATION_CAP;
 export const REFERENCE_JOB_SIMULATIONS = 400_000;
 
 export function referenceBudget(jobs: number): number {
-  return Math.max(OPTIMIZER_EVALUATION_CAP, Math.min(REFERENCE_EVALUATIONS, Math.floor(REFERENCE_JOB_SIMULATIONS / Math.max(1, jobs))));
+  return Math.max(
+    OPTIMIZER_EVALUATION_CAP,
+    Math.min(REFERENCE_EVALUATIONS, Math.floor(REFERENCE_JOB_SIMULATIONS / Math.max(1, jobs))),
+  );
 }
 
 /** Weighted customer-minutes of a plan sent now and run to the end, with no future damage. */
@@ -64,7 +67,9 @@ export function simulatePlanToEnd(world: World, plan: DispatchPlan): number {
   } catch {
     return Infinity;
   }
-  while (sim.advanceToNextEvent() !== null) { /* until nothing more happens */ }
+  while (sim.advanceToNextEvent() !== null) {
+    /* until nothing more happens */
+  }
   return sim.isFullyRestored() ? sim.runningTotals().weightedCustomerMinutes : Infinity;
 }
 
@@ -80,15 +85,24 @@ export function searchBestKnown(world: World, options: BestKnownOptions = {}): B
   const crewIds = crews.map((c) => c.id);
   const skills = crews.map((c) => new Set(c.skills));
   const networkOf = new Map(assets.map((a) => [a, world.net.networkOf(world.net.index(a)!)]));
-  const capable = new Map(assets.map((a) => [a, crewIds.map((_, k) => k).filter((k) => skills[k]!.has(networkOf.get(a)!))]));
+  const capable = new Map(
+    assets.map((a) => [a, crewIds.map((_, k) => k).filter((k) => skills[k]!.has(networkOf.get(a)!))]),
+  );
 
   let evaluations = 0;
-  const cost = (lists: Lists) => { evaluations++; return simulatePlanToEnd(world, toPlan(lists, crewIds)); };
-  const fromPlan = (p: DispatchPlan): Lists => crewIds.map((id) => [...(p.assignments.find((a) => a.crewId === id)?.assetIds ?? [])]);
+  const cost = (lists: Lists) => {
+    evaluations++;
+    return simulatePlanToEnd(world, toPlan(lists, crewIds));
+  };
+  const fromPlan = (p: DispatchPlan): Lists =>
+    crewIds.map((id) => [...(p.assignments.find((a) => a.crewId === id)?.assetIds ?? [])]);
 
   const startPlans: { name: string; plan: DispatchPlan }[] = [
     { name: "optimizer", plan: proposeDispatchPlan(world).plan },
-    ...(["detection-order", "largest-population-first", "ratio-rule"] as BaselineName[]).map((b) => ({ name: b, plan: baselinePlan(world, b).plan })),
+    ...(["detection-order", "largest-population-first", "ratio-rule"] as BaselineName[]).map((b) => ({
+      name: b,
+      plan: baselinePlan(world, b).plan,
+    })),
     ...(options.starts ?? []),
   ];
   const starts = startPlans.map((s) => ({ name: s.name, lists: fromPlan(s.plan), cost: cost(fromPlan(s.plan)) }));
@@ -110,7 +124,11 @@ export function searchBestKnown(world: World, options: BestKnownOptions = {}): B
     let stall = 0;
     while (evaluations < stop) {
       const candidate = move(current.lists, rand);
-      if (!candidate) { stall++; if (stall > 10 * patience) break; continue; }
+      if (!candidate) {
+        stall++;
+        if (stall > 10 * patience) break;
+        continue;
+      }
       const c = cost(candidate);
       if (c < current.cost - 1e-6) {
         current = { lists: candidate, cost: c };
@@ -127,11 +145,16 @@ export function searchBestKnown(world: World, options: BestKnownOptions = {}): B
   }
 
   return {
-    plan: { ...toPlan(best.lists, crewIds), reasoning: `best known: iterated local search, seed ${seed}, ${evaluations} simulated plans` },
+    plan: {
+      ...toPlan(best.lists, crewIds),
+      reasoning: `best known: iterated local search, seed ${seed}, ${evaluations} simulated plans`,
+    },
     weightedCustomerMinutes: best.cost,
     evaluations,
     starts: starts.map((s) => ({ name: s.name, weightedCustomerMinutes: s.cost })),
-    restarts, seed, wallMs: performance.now() - started,
+    restarts,
+    seed,
+    wallMs: performance.now() - started,
   };
 
   function move(lists: Lists, rand: () => number): Lists | null {
@@ -191,5 +214,7 @@ function clone(lists: Lists): Lists {
 }
 
 function toPlan(lists: Lists, crewIds: string[]): DispatchPlan {
-  return { assignments: crewIds.map((id, k) => ({ crewId: id, assetIds: lists[k]! })).filter((a) => a.assetIds.length > 0) };
+  return {
+    assignments: crewIds.map((id, k) => ({ crewId: id, assetIds: lists[k]! })).filter((a) => a.assetIds.length > 0),
+  };
 }

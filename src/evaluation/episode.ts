@@ -44,7 +44,10 @@ export function runEpisode(world: World, planner: EpisodePlanner, options: Episo
   let status: EpisodeStatus = "stable";
   for (;;) {
     if (world.workableUnassignedIds().length > 0) {
-      if (planningRounds >= maxRounds) { status = "max_rounds"; break; }
+      if (planningRounds >= maxRounds) {
+        status = "max_rounds";
+        break;
+      }
       planningRounds++;
       const t0 = performance.now();
       const plan = planner(world);
@@ -64,7 +67,12 @@ export function runEpisode(world: World, planner: EpisodePlanner, options: Episo
     status = world.isFullyRestored() ? "restored" : world.unassignedDamagedIds().length > 0 ? "unrestorable" : "stable";
   }
   return {
-    status, metrics: world.metrics(), dispatches: world.dispatches(), planningRounds, rejectedPlans, planningMs,
+    status,
+    metrics: world.metrics(),
+    dispatches: world.dispatches(),
+    planningRounds,
+    rejectedPlans,
+    planningMs,
     wallMs: performance.now() - started,
   };
 }

@@ -31,11 +31,26 @@ export interface EtrErrorResult {
   byConfidence: Record<string, EtrErrorStats>;
 }
 
-export interface EtrSample { area: string; at: number; etr: number; actual: number; confidence: string; first: boolean }
+export interface EtrSample {
+  area: string;
+  at: number;
+  etr: number;
+  actual: number;
+  confidence: string;
+  first: boolean;
+}
 
-export async function etrErrorForCase(name: string, scenario: Scenario): Promise<{ result: EtrErrorResult; samples: EtrSample[] }> {
+export async function etrErrorForCase(
+  name: string,
+  scenario: Scenario,
+): Promise<{ result: EtrErrorResult; samples: EtrSample[] }> {
   const worlds = new SimulatorWorldProvider({ resolveScenario: () => scenario });
-  const { result, rounds } = await runIncidentWithEtrs({ scenario: scenario.name, worlds, config: { model: "offline" }, incidentId: `etr-eval-${name}` });
+  const { result, rounds } = await runIncidentWithEtrs({
+    scenario: scenario.name,
+    worlds,
+    config: { model: "offline" },
+    incidentId: `etr-eval-${name}`,
+  });
   const world = result.world.simulator;
   const back = nodeBackTimes(world, new Set(rounds.flatMap((r) => r.areas.flatMap((a) => a.nodes))));
   const firstSeen = new Map<string, { at: number; nodes: string[] }>();
@@ -47,14 +62,27 @@ export async function etrErrorForCase(name: string, scenario: Scenario): Promise
       if (first) firstSeen.set(a.id, { at: r.at, nodes: a.nodes });
       // Actual: the first time after this round at which all the area's customers (as first seen) were back.
       const actual = restoredAfter(firstSeen.get(a.id)!.nodes, r.at, back);
-      if (a.etr === null) { if (first) firstWithoutEtr++; continue; }
+      if (a.etr === null) {
+        if (first) firstWithoutEtr++;
+        continue;
+      }
       if (actual === undefined || actual <= r.at) continue;
       samples.push({ area: a.id, at: r.at, etr: a.etr, actual, confidence: a.confidence, first });
     }
   }
   const byConfidence: Record<string, EtrErrorStats> = {};
   for (const c of ["high", "medium", "low"]) byConfidence[c] = stats(samples.filter((s) => s.confidence === c));
-  return { result: { case: name, areas: firstSeen.size, firstWithoutEtr, first: stats(samples.filter((s) => s.first)), later: stats(samples.filter((s) => !s.first)), byConfidence }, samples };
+  return {
+    result: {
+      case: name,
+      areas: firstSeen.size,
+      firstWithoutEtr,
+      first: stats(samples.filter((s) => s.first)),
+      later: stats(samples.filter((s) => !s.first)),
+      byConfidence,
+    },
+    samples,
+  };
 }
 
 export async function evaluateEtrErrors(cases: { name: string; scenario: Scenario }[]): Promise<EtrErrorResult[]> {
@@ -66,14 +94,22 @@ export async function evaluateEtrErrors(cases: { name: string; scenario: Scenari
 /** For each watched node, the minutes (repair completions) at which it was in service, from replays of the incident. */
 function nodeBackTimes(world: World, watched: Set<string>): Map<string, number[]> {
   const log = world.dispatchLog();
-  const times = [...new Set(world.dispatches().flatMap((d) => (d.repairedAt === undefined ? [] : [d.repairedAt])))].sort((a, b) => a - b);
+  const times = [
+    ...new Set(world.dispatches().flatMap((d) => (d.repairedAt === undefined ? [] : [d.repairedAt]))),
+  ].sort((a, b) => a - b);
   const inService = new Map<string, number[]>();
   for (const t of times) {
-    const w = World.replay(world.scenario, log.filter((e) => e.at <= t), t + 0.01, { seed: world.seed });
+    const w = World.replay(
+      world.scenario,
+      log.filter((e) => e.at <= t),
+      t + 0.01,
+      { seed: world.seed },
+    );
     for (const f of w.toGeoJSON().features) {
       const p = f.properties as { id: string; kind: string; state: string };
       if (p.kind !== "node" || !watched.has(p.id)) continue;
-      if (p.state === "working" || p.state === "restored") (inService.get(p.id) ?? inService.set(p.id, []).get(p.id)!).push(t);
+      if (p.state === "working" || p.state === "restored")
+        (inService.get(p.id) ?? inService.set(p.id, []).get(p.id)!).push(t);
     }
   }
   return inService;
@@ -87,12 +123,21 @@ function restoredAfter(nodes: string[], after: number, back: Map<string, number[
 }
 
 export function stats(samples: EtrSample[]): EtrErrorStats {
-  if (samples.length === 0) return { samples: 0, medianAbsMinutes: null, p90AbsMinutes: null, restoredBeforeEtr: null, meanSignedMinutes: null };
+  if (samples.length === 0)
+    return {
+      samples: 0,
+      medianAbsMinutes: null,
+      p90AbsMinutes: null,
+      restoredBeforeEtr: null,
+      meanSignedMinutes: null,
+    };
   const abs = samples.map((s) => Math.abs(s.etr - s.actual)).sort((a, b) => a - b);
   const q = (p: number) => abs[Math.min(abs.length - 1, Math.ceil(p * abs.length) - 1)];
   return {
     samples: samples.length,
-    medianAbsMinutes: round1(abs.length % 2 ? abs[(abs.length - 1) / 2] : (abs[abs.length / 2 - 1] + abs[abs.length / 2]) / 2),
+    medianAbsMinutes: round1(
+      abs.length % 2 ? abs[(abs.length - 1) / 2] : (abs[abs.length / 2 - 1] + abs[abs.length / 2]) / 2,
+    ),
     p90AbsMinutes: round1(q(0.9)),
     restoredBeforeEtr: round3(samples.filter((s) => s.actual <= s.etr + 0.5).length / samples.length),
     meanSignedMinutes: round1(samples.reduce((n, s) => n + s.etr - s.actual, 0) / samples.length),
@@ -102,18 +147,34 @@ export function stats(samples: EtrSample[]): EtrErrorStats {
 /** A markdown table of the ETR errors, one row per case and kind (first round, later rounds). */
 export function etrErrorMarkdown(rows: EtrErrorResult[]): string {
   const f = (v: number | null, pct = false) => (v === null ? "-" : pct ? `${Math.round(v * 100)} %` : String(v));
-  const lines = ["## Estimated restoration times (ETR) against actual restoration", "",
+  const lines = [
+    "## Estimated restoration times (ETR) against actual restoration",
+    "",
     "| case | areas | ETRs given at | n | median abs error (min) | p90 abs error (min) | restored before its ETR | mean signed (min) |",
-    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"];
+    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+  ];
   for (const r of rows) {
-    for (const [label, s] of [["first round", r.first], ["later rounds", r.later]] as const) {
-      lines.push(`| ${r.case} | ${r.areas} | ${label} | ${s.samples} | ${f(s.medianAbsMinutes)} | ${f(s.p90AbsMinutes)} | ${f(s.restoredBeforeEtr, true)} | ${f(s.meanSignedMinutes)} |`);
+    for (const [label, s] of [
+      ["first round", r.first],
+      ["later rounds", r.later],
+    ] as const) {
+      lines.push(
+        `| ${r.case} | ${r.areas} | ${label} | ${s.samples} | ${f(s.medianAbsMinutes)} | ${f(s.p90AbsMinutes)} | ${f(s.restoredBeforeEtr, true)} | ${f(s.meanSignedMinutes)} |`,
+      );
     }
   }
   const without = rows.reduce((n, r) => n + r.firstWithoutEtr, 0);
-  if (without) lines.push("", `${without} area(s) had no ETR at their first round (no crew had the fault yet: published as "assessing").`);
+  if (without)
+    lines.push(
+      "",
+      `${without} area(s) had no ETR at their first round (no crew had the fault yet: published as "assessing").`,
+    );
   return lines.join("\n");
 }
 
-function round1(v: number): number { return Math.round(v * 10) / 10; }
-function round3(v: number): number { return Math.round(v * 1000) / 1000; }
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}

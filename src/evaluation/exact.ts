@@ -59,25 +59,38 @@ export function solveExact(start: World, options: ExactOptions = {}): ExactResul
   const assets = world.unassignedDamagedIds();
   const crews = world.crewSummaries();
   if (assets.length > maxAssets || crews.length > maxCrews) {
-    throw new ExactSearchRefused(`exact search is for small instances (at most ${maxAssets} damaged assets and ${maxCrews} crews), got ${assets.length} and ${crews.length}`);
+    throw new ExactSearchRefused(
+      `exact search is for small instances (at most ${maxAssets} damaged assets and ${maxCrews} crews), got ${assets.length} and ${crews.length}`,
+    );
   }
   if (world.dispatches().some((d) => d.status !== "done" && d.status !== "cancelled" && d.status !== "reassigned")) {
     throw new ExactSearchRefused("exact search starts from a world with no dispatch under way");
   }
-  const unrepairable = assets.filter((a) => !crews.some((c) => world.validatePlan({ assignments: [{ crewId: c.id, assetIds: [a] }] }).valid));
+  const unrepairable = assets.filter(
+    (a) => !crews.some((c) => world.validatePlan({ assignments: [{ crewId: c.id, assetIds: [a] }] }).valid),
+  );
   if (unrepairable.length > 0) throw new ExactSearchRefused(`no crew can repair ${unrepairable.join(", ")}`);
   const crewIds = crews.map((c) => c.id);
 
   const incumbentPlan = options.incumbent ?? proposeDispatchPlan(world).plan;
   let best = { cost: fullCost(world, incumbentPlan), plan: incumbentPlan };
   const hint = new Map(incumbentPlan.assignments.map((a) => [a.crewId, a.assetIds]));
-  let nodes = 0, leaves = 0, pruned = 0, proven = true;
+  let nodes = 0,
+    leaves = 0,
+    pruned = 0,
+    proven = true;
 
   const visit = (b: Branch): void => {
-    if (nodes >= maxNodes) { proven = false; return; }
+    if (nodes >= maxNodes) {
+      proven = false;
+      return;
+    }
     nodes++;
     const w = b.world;
-    if (lowerBound(w, b.stopped) >= best.cost - 1e-9) { pruned++; return; }
+    if (lowerBound(w, b.stopped) >= best.cost - 1e-9) {
+      pruned++;
+      return;
+    }
     const remaining = w.unassignedDamagedIds();
     if (remaining.length === 0) {
       leaves++;
@@ -93,7 +106,9 @@ export function solveExact(start: World, options: ExactOptions = {}): ExactResul
       visit(b);
       return;
     }
-    const takeable = remaining.filter((a) => w.validatePlan({ assignments: [{ crewId: free.id, assetIds: [a] }] }).valid);
+    const takeable = remaining.filter(
+      (a) => w.validatePlan({ assignments: [{ crewId: free.id, assetIds: [a] }] }).valid,
+    );
     // Try the incumbent's next choice for this crew first: good plans early make the bound cut more.
     const preferred = hint.get(free.id)?.[b.sequences.get(free.id)?.length ?? 0];
     takeable.sort((x, y) => (x === preferred ? -1 : y === preferred ? 1 : x < y ? -1 : x > y ? 1 : 0));
@@ -106,16 +121,23 @@ export function solveExact(start: World, options: ExactOptions = {}): ExactResul
     }
     // Or this crew's list ends here (it is never sent again).
     const stopped = new Set(b.stopped).add(free.id);
-    if (crewIds.some((c) => !stopped.has(c))) visit({ world: w.clone({ futureDamage: false }), sequences: b.sequences, stopped });
+    if (crewIds.some((c) => !stopped.has(c)))
+      visit({ world: w.clone({ futureDamage: false }), sequences: b.sequences, stopped });
   };
 
   visit({ world: world.clone({ futureDamage: false }), sequences: new Map(), stopped: new Set() });
 
   const horizon = restorationTime(world, best.plan) + 60;
   return {
-    plan: { ...best.plan, reasoning: "exact search: the assignment and orders with the least weighted customer-minutes" },
+    plan: {
+      ...best.plan,
+      reasoning: "exact search: the assignment and orders with the least weighted customer-minutes",
+    },
     weightedCustomerMinutes: best.cost - world.runningTotals().weightedCustomerMinutes,
-    nodes, leaves, pruned, proven,
+    nodes,
+    leaves,
+    pruned,
+    proven,
     check: { horizon, weightedCustomerMinutes: evaluatePlan(world, best.plan, horizon) },
   };
 }
@@ -146,7 +168,9 @@ function weightedOutNow(w: World): number {
 }
 
 function runToEnd(w: World): void {
-  while (w.advanceToNextEvent() !== null) { /* until nothing more happens */ }
+  while (w.advanceToNextEvent() !== null) {
+    /* until nothing more happens */
+  }
 }
 
 /** Weighted customer-minutes (running total) once the plan has run to its end. */
@@ -169,5 +193,9 @@ function restorationTime(world: World, plan: DispatchPlan): number {
 }
 
 function toPlan(sequences: Map<string, string[]>, crewIds: string[]): DispatchPlan {
-  return { assignments: crewIds.filter((id) => (sequences.get(id) ?? []).length > 0).map((id) => ({ crewId: id, assetIds: [...sequences.get(id)!] })) };
+  return {
+    assignments: crewIds
+      .filter((id) => (sequences.get(id) ?? []).length > 0)
+      .map((id) => ({ crewId: id, assetIds: [...sequences.get(id)!] })),
+  };
 }

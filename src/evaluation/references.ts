@@ -16,7 +16,11 @@ import type { DispatchPlan } from "../world/types.js";
 import { oneShotPlanner, runEpisode } from "./episode.js";
 
 /** <repo>/evaluation/references (this file is src/evaluation/references.ts). */
-export const REFERENCES_DIR = join(resolve(dirname(fileURLToPath(import.meta.url)), "../.."), "evaluation", "references");
+export const REFERENCES_DIR = join(
+  resolve(dirname(fileURLToPath(import.meta.url)), "../.."),
+  "evaluation",
+  "references",
+);
 
 export interface ReferenceFile {
   case: string;
@@ -87,8 +91,11 @@ export function resimulateReference(scenario: Scenario, file: ReferenceFile): Re
   const m = episode.metrics;
   const w = m.weightedCustomerMinutesInterrupted;
   return {
-    file, status: episode.status,
-    weightedCustomerMinutes: w, customerMinutes: m.customerMinutesInterrupted, criticalFacilityHours: m.criticalFacilityOutageHours,
+    file,
+    status: episode.status,
+    weightedCustomerMinutes: w,
+    customerMinutes: m.customerMinutesInterrupted,
+    criticalFacilityHours: m.criticalFacilityOutageHours,
     minutesToFullRestoration: m.minutesToFullRestoration,
     fresh: file.fingerprint === scenarioFingerprint(scenario),
     matches: Math.abs(w - file.weightedCustomerMinutes) <= 1e-9 * Math.max(1, Math.abs(file.weightedCustomerMinutes)),

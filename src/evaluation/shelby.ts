@@ -16,9 +16,18 @@ export const SHELBY_DIR = join(SCENARIOS_DIR, "shelby");
 
 /** Network of the k-th crew of the roster: a prefix of 4 has one per network, of 8 and 12 more where the damage usually is (water mains, telecom, substations). */
 export const SHELBY_ROSTER: readonly string[] = [
-  "power", "water", "gas", "telecom",
-  "water", "telecom", "power", "water",
-  "telecom", "gas", "power", "water",
+  "power",
+  "water",
+  "gas",
+  "telecom",
+  "water",
+  "telecom",
+  "power",
+  "water",
+  "telecom",
+  "gas",
+  "power",
+  "water",
 ];
 export const SHELBY_CREW_CAPACITY_HOURS = 24 * 90;
 export const SHELBY_CREW_SPEED_KMH = 40;
@@ -41,8 +50,13 @@ export function shelbyCrews(count: number, scenario: Pick<Scenario, "nodes">): S
     used.set(network, i + 1);
     const depot = list[i % list.length]!;
     return {
-      id: `${network}-crew-${i + 1}`, name: `${network} crew ${i + 1} (depot at ${depot.id})`,
-      x: depot.x, y: depot.y, skills: [network], capacityHours: SHELBY_CREW_CAPACITY_HOURS, speedKmh: SHELBY_CREW_SPEED_KMH,
+      id: `${network}-crew-${i + 1}`,
+      name: `${network} crew ${i + 1} (depot at ${depot.id})`,
+      x: depot.x,
+      y: depot.y,
+      skills: [network],
+      capacityHours: SHELBY_CREW_CAPACITY_HOURS,
+      speedKmh: SHELBY_CREW_SPEED_KMH,
     };
   });
 }
@@ -74,7 +88,12 @@ export function shelbyDamageCases(dir = SHELBY_DIR): ShelbyDamageCase[] {
 export function shelbyScenario(damageCase: string, crews: number, dir = SHELBY_DIR): Scenario {
   const base = importCsvFolder(dir);
   const c = shelbyDamageCases(dir).find((x) => x.id === damageCase);
-  if (!c) throw new Error(`no Shelby damage case "${damageCase}" (have: ${shelbyDamageCases(dir).map((x) => x.id).join(", ")})`);
+  if (!c)
+    throw new Error(
+      `no Shelby damage case "${damageCase}" (have: ${shelbyDamageCases(dir)
+        .map((x) => x.id)
+        .join(", ")})`,
+    );
   return {
     ...base,
     name: `shelby-${damageCase}-c${crews}`,

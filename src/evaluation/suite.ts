@@ -26,7 +26,13 @@ import type { CaseResult, DecisionCost, Figures, PlannerRun, Ratios, ReferenceKi
 export type { CaseResult, DecisionCost, Figures, PlannerRun, Ratios, ReferenceKind } from "./results.js";
 import { realCases, type CaseFamily, type RealCaseOptions } from "./cases.js";
 import { oneShotPlanner, runEpisode } from "./episode.js";
-import { readReference, resimulateReference, scenarioFingerprint, writeReference, type ReferenceFile } from "./references.js";
+import {
+  readReference,
+  resimulateReference,
+  scenarioFingerprint,
+  writeReference,
+  type ReferenceFile,
+} from "./references.js";
 import { solveExact } from "./exact.js";
 import { smallCaseSuite } from "./small-cases.js";
 
@@ -40,7 +46,6 @@ export interface SuiteCase {
   family?: CaseFamily;
   scenario: Scenario;
 }
-
 
 export function referenceKindOf(c: SuiteCase): ReferenceKind {
   if (c.kind === "small") return "optimum";
@@ -61,19 +66,17 @@ export interface SuiteOptions {
 export function buildSuite(options: SuiteOptions = {}): SuiteCase[] {
   const cases: SuiteCase[] = [];
   for (const s of smallCaseSuite(options.smallCases ?? 12)) cases.push({ name: s.name, kind: "small", scenario: s });
-  for (const ref of options.shipped ?? ["demo", "ieee123"]) cases.push({ name: ref, kind: "large", family: "shipped", scenario: loadScenario(ref) });
+  for (const ref of options.shipped ?? ["demo", "ieee123"])
+    cases.push({ name: ref, kind: "large", family: "shipped", scenario: loadScenario(ref) });
   for (const nodes of options.syntheticSizes ?? [300, 1000]) {
     const s = generateRegion({ seed: 11, nodes, name: `synthetic-${nodes}` });
     cases.push({ name: s.name, kind: "large", family: "shipped", scenario: s });
   }
-  if (options.real !== false) for (const c of realCases(options.real ?? {})) cases.push({ name: c.name, kind: "large", family: c.family, scenario: c.scenario });
+  if (options.real !== false)
+    for (const c of realCases(options.real ?? {}))
+      cases.push({ name: c.name, kind: "large", family: c.family, scenario: c.scenario });
   return cases;
 }
-
-
-
-
-
 
 export interface PlannerSpec {
   name: string;
@@ -87,7 +90,8 @@ export interface PlannerSpec {
 /** The agent on the offline planner, on a configured model too (INFRA_MODEL=openai/...), the optimizer alone, and the baselines. */
 export function defaultPlanners(env: NodeJS.ProcessEnv = process.env): PlannerSpec[] {
   const planners: PlannerSpec[] = [{ name: "agent (offline)", kind: "agent", model: "offline" }];
-  if (env.INFRA_MODEL?.startsWith("openai/")) planners.push({ name: `agent (${env.INFRA_MODEL})`, kind: "agent", model: env.INFRA_MODEL });
+  if (env.INFRA_MODEL?.startsWith("openai/"))
+    planners.push({ name: `agent (${env.INFRA_MODEL})`, kind: "agent", model: env.INFRA_MODEL });
   planners.push({ name: "optimizer (no graph)", kind: "episode", baseline: "optimizer" });
   for (const b of BASELINES) planners.push({ name: b, kind: "episode", baseline: b });
   return planners;
@@ -109,7 +113,10 @@ export const BEST_KNOWN = "best known";
 export async function evaluateCase(c: SuiteCase, options: EvaluateOptions = {}): Promise<CaseResult> {
   const planners = options.planners ?? defaultPlanners();
   const runs: PlannerRun[] = [];
-  const done = (run: PlannerRun) => { runs.push(run); options.onRun?.(c, run); };
+  const done = (run: PlannerRun) => {
+    runs.push(run);
+    options.onRun?.(c, run);
+  };
   const referenceKind = referenceKindOf(c);
   if (referenceKind === "optimum") done(runOptimum(c.scenario));
   let referenceNote: string | undefined;
@@ -120,18 +127,30 @@ export async function evaluateCase(c: SuiteCase, options: EvaluateOptions = {}):
     if (stored.run) done(stored.run);
   }
   for (const p of planners) done(p.kind === "agent" ? await runAgent(c.scenario, p) : runRule(c.scenario, p));
-  let reference = referenceKind === "optimum" ? "optimum" : referenceKind === "best-baseline" ? bestBaseline(runs) : bestRun(runs);
+  let reference =
+    referenceKind === "optimum" ? "optimum" : referenceKind === "best-baseline" ? bestBaseline(runs) : bestRun(runs);
   if (referenceKind === "best-known" && reference !== BEST_KNOWN) {
     const stored = runs.find((r) => r.planner === BEST_KNOWN);
-    const beat = `${reference} beats the stored best-known plan` + (stored ? ` (${ratios(runs.find((r) => r.planner === reference)!.figures, stored.figures).weightedCustomerMinutes?.toFixed(4)}x)` : "");
+    const beat =
+      `${reference} beats the stored best-known plan` +
+      (stored
+        ? ` (${ratios(runs.find((r) => r.planner === reference)!.figures, stored.figures).weightedCustomerMinutes?.toFixed(4)}x)`
+        : "");
     referenceNote = referenceNote ? `${referenceNote}; ${beat}` : beat;
   }
   const ref = runs.find((r) => r.planner === reference)!;
   for (const r of runs) r.ratios = ratios(r.figures, ref.figures);
   return {
-    case: c.name, kind: c.kind, family: c.family ?? (c.kind === "small" ? "small" : "shipped"), referenceKind,
-    nodes: c.scenario.nodes.length, damaged: c.scenario.damage.length, crews: c.scenario.crews.length,
-    reference, ...(referenceNote ? { referenceNote } : {}), runs,
+    case: c.name,
+    kind: c.kind,
+    family: c.family ?? (c.kind === "small" ? "small" : "shipped"),
+    referenceKind,
+    nodes: c.scenario.nodes.length,
+    damaged: c.scenario.damage.length,
+    crews: c.scenario.crews.length,
+    reference,
+    ...(referenceNote ? { referenceNote } : {}),
+    runs,
   };
 }
 
@@ -147,7 +166,10 @@ function runOptimum(scenario: Scenario): PlannerRun {
   const exact = solveExact(world);
   const episode = runEpisode(world, oneShotPlanner(exact.plan));
   return {
-    planner: "optimum", status: episode.status, figures: figures(episode.metrics), planningRounds: 1,
+    planner: "optimum",
+    status: episode.status,
+    figures: figures(episode.metrics),
+    planningRounds: 1,
     wallMs: performance.now() - started,
     note: `${exact.proven ? "proven" : "best found (node budget ran out)"}; ${exact.nodes} search nodes, ${exact.pruned} cut by the bound`,
   };
@@ -164,7 +186,11 @@ function runRule(scenario: Scenario, p: PlannerSpec): PlannerRun {
   });
   const sorted = times.sort((a, b) => a - b);
   return {
-    planner: p.name, status: episode.status, figures: figures(episode.metrics), planningRounds: episode.planningRounds, wallMs: episode.wallMs,
+    planner: p.name,
+    status: episode.status,
+    figures: figures(episode.metrics),
+    planningRounds: episode.planningRounds,
+    wallMs: episode.wallMs,
     ...(sorted.length ? { roundMs: { median: round2(median(sorted)), max: round2(sorted[sorted.length - 1]!) } } : {}),
   };
 }
@@ -177,36 +203,66 @@ function storedReferenceRun(c: SuiteCase, dir?: string): { run?: PlannerRun; not
   const r = resimulateReference(c.scenario, file);
   if (!r.fresh) return { note: "the stored best-known plan is stale (the case changed): refresh the references" };
   const run: PlannerRun = {
-    planner: BEST_KNOWN, status: r.status,
+    planner: BEST_KNOWN,
+    status: r.status,
     figures: {
-      customerMinutes: r.customerMinutes, weightedCustomerMinutes: r.weightedCustomerMinutes, criticalFacilityHours: r.criticalFacilityHours,
+      customerMinutes: r.customerMinutes,
+      weightedCustomerMinutes: r.weightedCustomerMinutes,
+      criticalFacilityHours: r.criticalFacilityHours,
       minutesToFullRestoration: r.minutesToFullRestoration === null ? null : round2(r.minutesToFullRestoration),
     },
-    planningRounds: 1, wallMs: performance.now() - started,
+    planningRounds: 1,
+    wallMs: performance.now() - started,
     note: `${file.found.method}, seed ${file.found.seed}, ${file.found.restarts} restarts, ${file.found.evaluations} simulated plans, ${file.found.wallSeconds} s on ${file.found.date}`,
   };
-  return r.matches ? { run } : { run, note: `the stored best-known plan re-simulates to ${Math.round(r.weightedCustomerMinutes)}, not its stored ${Math.round(file.weightedCustomerMinutes)}` };
+  return r.matches
+    ? { run }
+    : {
+        run,
+        note: `the stored best-known plan re-simulates to ${Math.round(r.weightedCustomerMinutes)}, not its stored ${Math.round(file.weightedCustomerMinutes)}`,
+      };
 }
 
 /** A long seeded search from the planners' plans and the stored one; the file is rewritten only with a plan at least as good. */
-export function refreshReference(c: SuiteCase, options: Pick<EvaluateOptions, "referencesDir" | "onRefresh"> & { seed?: number; evaluations?: number } = {}): ReferenceFile {
+export function refreshReference(
+  c: SuiteCase,
+  options: Pick<EvaluateOptions, "referencesDir" | "onRefresh"> & { seed?: number; evaluations?: number } = {},
+): ReferenceFile {
   const previous = readReference(c.name, options.referencesDir);
   const world = new World(c.scenario);
   const fingerprint = scenarioFingerprint(c.scenario);
-  const starts = previous && previous.fingerprint === fingerprint ? [{ name: "stored reference", plan: { assignments: previous.plan.assignments } }] : [];
+  const starts =
+    previous && previous.fingerprint === fingerprint
+      ? [{ name: "stored reference", plan: { assignments: previous.plan.assignments } }]
+      : [];
   const seed = options.seed ?? 1;
-  const result = searchBestKnown(world, { seed, starts, ...(options.evaluations ? { evaluations: options.evaluations } : {}) });
+  const result = searchBestKnown(world, {
+    seed,
+    starts,
+    ...(options.evaluations ? { evaluations: options.evaluations } : {}),
+  });
   const episode = runEpisode(new World(c.scenario), oneShotPlanner(result.plan));
   const ref: ReferenceFile = {
-    case: c.name, fingerprint, plan: { assignments: result.plan.assignments },
+    case: c.name,
+    fingerprint,
+    plan: { assignments: result.plan.assignments },
     weightedCustomerMinutes: episode.metrics.weightedCustomerMinutesInterrupted,
     customerMinutes: episode.metrics.customerMinutesInterrupted,
     criticalFacilityHours: episode.metrics.criticalFacilityOutageHours,
     found: {
-      method: "iterated local search (relocate, swap, or-opt, neighbour swap; perturbation on stall) from the optimizer's and the baselines' plans",
-      seed, restarts: result.restarts, evaluations: result.evaluations, budget: options.evaluations ?? referenceBudget(world.workableUnassignedIds().length),
-      starts: result.starts.map((x) => ({ name: x.name, weightedCustomerMinutes: Math.round(x.weightedCustomerMinutes) })),
-      wallSeconds: Math.round(result.wallMs / 100) / 10, date: new Date().toISOString().slice(0, 10), node: process.versions.node,
+      method:
+        "iterated local search (relocate, swap, or-opt, neighbour swap; perturbation on stall) from the optimizer's and the baselines' plans",
+      seed,
+      restarts: result.restarts,
+      evaluations: result.evaluations,
+      budget: options.evaluations ?? referenceBudget(world.workableUnassignedIds().length),
+      starts: result.starts.map((x) => ({
+        name: x.name,
+        weightedCustomerMinutes: Math.round(x.weightedCustomerMinutes),
+      })),
+      wallSeconds: Math.round(result.wallMs / 100) / 10,
+      date: new Date().toISOString().slice(0, 10),
+      node: process.versions.node,
     },
   };
   writeReference(ref, options.referencesDir);
@@ -215,18 +271,27 @@ export function refreshReference(c: SuiteCase, options: Pick<EvaluateOptions, "r
 }
 
 async function runAgent(scenario: Scenario, p: PlannerSpec): Promise<PlannerRun> {
-  const worlds = new SimulatorWorldProvider({ resolveScenario: (ref) => (ref === scenario.name ? scenario : loadScenario(ref)) });
+  const worlds = new SimulatorWorldProvider({
+    resolveScenario: (ref) => (ref === scenario.name ? scenario : loadScenario(ref)),
+  });
   const rounds = new RoundTracker();
   const started = performance.now();
   const result = await runIncident({
-    scenario: scenario.name, worlds, incidentId: `eval-${scenario.name}`,
+    scenario: scenario.name,
+    worlds,
+    incidentId: `eval-${scenario.name}`,
     config: { model: p.model ?? "offline" },
     ...(p.chatModel ? { model: p.chatModel } : {}),
     onStep: (state, update) => rounds.step(state, update.counters),
   });
   return {
-    planner: p.name, status: result.status, figures: figures(result.metrics), planningRounds: result.counters.planningRounds,
-    cost: rounds.cost(result.counters), adoption: adoptionOf(result.finalState.planHistory), wallMs: performance.now() - started,
+    planner: p.name,
+    status: result.status,
+    figures: figures(result.metrics),
+    planningRounds: result.counters.planningRounds,
+    cost: rounds.cost(result.counters),
+    adoption: adoptionOf(result.finalState.planHistory),
+    wallMs: performance.now() - started,
   };
 }
 
@@ -241,9 +306,13 @@ export class RoundTracker {
   cost(total: RunCounters): DecisionCost {
     const rounds = Math.max(total.planningRounds, 1);
     return {
-      planningRounds: total.planningRounds, modelCalls: total.modelCalls, toolCalls: total.toolCalls,
-      promptTokens: total.promptTokens, completionTokens: total.completionTokens,
-      invalidPlans: total.invalidPlans, fallbacks: total.fallbacks,
+      planningRounds: total.planningRounds,
+      modelCalls: total.modelCalls,
+      toolCalls: total.toolCalls,
+      promptTokens: total.promptTokens,
+      completionTokens: total.completionTokens,
+      invalidPlans: total.invalidPlans,
+      fallbacks: total.fallbacks,
       maxModelCallsPerRound: Math.max(0, ...this.calls),
       modelCallsPerRound: round2(total.modelCalls / rounds),
       tokensPerRound: Math.round(total.totalTokens / rounds),
@@ -277,16 +346,17 @@ export function ratios(f: Figures, ref: Figures): Ratios {
 
 /** The run with the least weighted customer-minutes (ties: the first listed, so the stored reference). */
 function bestRun(runs: PlannerRun[]): string {
-  return runs.reduce((best, r) => (r.figures.weightedCustomerMinutes < best.figures.weightedCustomerMinutes - 1e-9 ? r : best)).planner;
+  return runs.reduce((best, r) =>
+    r.figures.weightedCustomerMinutes < best.figures.weightedCustomerMinutes - 1e-9 ? r : best,
+  ).planner;
 }
 
 /** The baseline with the least weighted customer-minutes (ties: the first listed). */
 function bestBaseline(runs: PlannerRun[]): string {
   const baselines = runs.filter((r) => (BASELINES as readonly string[]).includes(r.planner));
-  return baselines.reduce((best, r) => (r.figures.weightedCustomerMinutes < best.figures.weightedCustomerMinutes ? r : best)).planner;
+  return baselines.reduce((best, r) =>
+    r.figures.weightedCustomerMinutes < best.figures.weightedCustomerMinutes ? r : best,
+  ).planner;
 }
 
 // Summary and targets: src/evaluation/targets.ts (it imports this module; importing it back made a cycle).
-
-
-

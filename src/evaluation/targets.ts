@@ -34,7 +34,12 @@ export interface PlannerSummary {
   largeWorst: number | null;
 }
 
-export interface Target { name: string; value: number | null; limit: number; met: boolean }
+export interface Target {
+  name: string;
+  value: number | null;
+  limit: number;
+  met: boolean;
+}
 
 export interface Summary {
   planners: PlannerSummary[];
@@ -59,7 +64,9 @@ const wcmi = (r: PlannerRun | undefined) => r?.figures.weightedCustomerMinutes;
 
 function toBestBaseline(c: CaseResult, planner: string): number | null {
   const own = wcmi(c.runs.find((r) => r.planner === planner));
-  const baselines = c.runs.filter((r) => (BASELINES as readonly string[]).includes(r.planner)).map((r) => r.figures.weightedCustomerMinutes);
+  const baselines = c.runs
+    .filter((r) => (BASELINES as readonly string[]).includes(r.planner))
+    .map((r) => r.figures.weightedCustomerMinutes);
   if (own === undefined || baselines.length === 0) return null;
   const best = Math.min(...baselines);
   if (best === 0) return own === 0 ? 1 : null;
@@ -69,16 +76,18 @@ function toBestBaseline(c: CaseResult, planner: string): number | null {
 const inBestKnownTarget = (c: CaseResult) => c.referenceKind === "best-known" && c.damaged <= TARGET_MAX_DAMAGED;
 
 export function caseTargets(results: CaseResult[], planners?: string[]): CaseTarget[] {
-  const names = planners ?? [...new Set(results.flatMap((r) => r.runs.map((x) => x.planner)))].filter((p) => p.startsWith("agent"));
+  const names =
+    planners ?? [...new Set(results.flatMap((r) => r.runs.map((x) => x.planner)))].filter((p) => p.startsWith("agent"));
   const rows: CaseTarget[] = [];
   for (const c of results) {
     for (const planner of names) {
       const run = c.runs.find((r) => r.planner === planner);
       if (!run) continue;
-      const toRef = c.referenceKind === "best-baseline" ? null : run.ratios?.weightedCustomerMinutes ?? null;
+      const toRef = c.referenceKind === "best-baseline" ? null : (run.ratios?.weightedCustomerMinutes ?? null);
       const limit = c.referenceKind === "optimum" ? 1.1 : inBestKnownTarget(c) ? WITHIN_BEST_KNOWN : null;
       const vsBase = toBestBaseline(c, planner);
-      const met = (limit === null || (toRef !== null && toRef <= limit + 1e-9)) && vsBase !== null && vsBase <= 1 + 1e-9;
+      const met =
+        (limit === null || (toRef !== null && toRef <= limit + 1e-9)) && vsBase !== null && vsBase <= 1 + 1e-9;
       rows.push({ case: c.case, planner, damaged: c.damaged, toReference: toRef, limit, toBestBaseline: vsBase, met });
     }
   }
@@ -87,11 +96,12 @@ export function caseTargets(results: CaseResult[], planners?: string[]): CaseTar
 
 export function summarize(results: CaseResult[]): Summary {
   const names = [...new Set(results.flatMap((r) => r.runs.map((x) => x.planner)))];
-  const ratioOver = (keep: (c: CaseResult) => boolean, planner: string) => results
-    .filter(keep)
-    .map((r) => r.runs.find((x) => x.planner === planner)?.ratios?.weightedCustomerMinutes)
-    .filter((v): v is number => typeof v === "number")
-    .sort((a, b) => a - b);
+  const ratioOver = (keep: (c: CaseResult) => boolean, planner: string) =>
+    results
+      .filter(keep)
+      .map((r) => r.runs.find((x) => x.planner === planner)?.ratios?.weightedCustomerMinutes)
+      .filter((v): v is number => typeof v === "number")
+      .sort((a, b) => a - b);
   const planners = names.map((planner): PlannerSummary => {
     const small = ratioOver((c) => c.kind === "small", planner);
     const known = ratioOver(inBestKnownTarget, planner);
@@ -107,14 +117,29 @@ export function summarize(results: CaseResult[]): Summary {
   });
   const targets: Target[] = [];
   for (const p of planners.filter((x) => x.planner.startsWith("agent"))) {
-    const costs = results.flatMap((r) => r.runs.filter((x) => x.planner === p.planner && x.cost).map((x) => x.cost!.maxModelCallsPerRound));
+    const costs = results.flatMap((r) =>
+      r.runs.filter((x) => x.planner === p.planner && x.cost).map((x) => x.cost!.maxModelCallsPerRound),
+    );
     const maxCalls = costs.length ? Math.max(...costs) : null;
-    const add = (name: string, value: number | null, limit: number) => targets.push({ name: `${p.planner}: ${name}`, value, limit, met: value !== null && value <= limit + 1e-9 });
-    if (p.smallMedian !== null) add("median small case within 2 % of the optimum (weighted CMI ratio)", p.smallMedian, 1.02);
+    const add = (name: string, value: number | null, limit: number) =>
+      targets.push({ name: `${p.planner}: ${name}`, value, limit, met: value !== null && value <= limit + 1e-9 });
+    if (p.smallMedian !== null)
+      add("median small case within 2 % of the optimum (weighted CMI ratio)", p.smallMedian, 1.02);
     if (p.smallWorst !== null) add("worst small case within 10 % of the optimum", p.smallWorst, 1.1);
-    if (p.bestKnownMedian !== null) add(`median case up to ${TARGET_MAX_DAMAGED} damaged within 0.5 % of the best known plan`, p.bestKnownMedian, MEDIAN_WITHIN_BEST_KNOWN);
-    if (p.bestKnownWorst !== null) add(`every case up to ${TARGET_MAX_DAMAGED} damaged within 2 % of the best known plan (worst ratio)`, p.bestKnownWorst, WITHIN_BEST_KNOWN);
-    if (p.largeWorst !== null) add("never worse than any baseline on any case (worst ratio to the best baseline)", p.largeWorst, 1);
+    if (p.bestKnownMedian !== null)
+      add(
+        `median case up to ${TARGET_MAX_DAMAGED} damaged within 0.5 % of the best known plan`,
+        p.bestKnownMedian,
+        MEDIAN_WITHIN_BEST_KNOWN,
+      );
+    if (p.bestKnownWorst !== null)
+      add(
+        `every case up to ${TARGET_MAX_DAMAGED} damaged within 2 % of the best known plan (worst ratio)`,
+        p.bestKnownWorst,
+        WITHIN_BEST_KNOWN,
+      );
+    if (p.largeWorst !== null)
+      add("never worse than any baseline on any case (worst ratio to the best baseline)", p.largeWorst, 1);
     add("model calls in any planning round", maxCalls, 3);
   }
   return { planners, targets };

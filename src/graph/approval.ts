@@ -44,7 +44,10 @@ export const OperatorPlanSchema = AssignRepairCrewArgs.omit({ proposal_id: true 
 /** The resume value of an approval interrupt. */
 export const OperatorDecisionSchema = z.discriminatedUnion("decision", [
   z.object({ decision: z.literal("approve") }),
-  z.object({ decision: z.literal("reject"), reason: z.string().trim().min(1, "give a reason: the planner is told it") }),
+  z.object({
+    decision: z.literal("reject"),
+    reason: z.string().trim().min(1, "give a reason: the planner is told it"),
+  }),
   z.object({ decision: z.literal("edit"), plan: OperatorPlanSchema }),
   z.object({ decision: z.literal("release"), crew_ids: z.array(z.string().min(1)).max(500).optional() }),
   z.object({ decision: z.literal("preview"), plan: OperatorPlanSchema }),
@@ -65,7 +68,10 @@ export interface ApprovalRequest {
   /** The proposer's reasoning. */
   reasoning: string | null;
   /** What the plan is expected to do, simulated ahead, and each job's arrival and completion. */
-  expectedEffect: Pick<ExpectedEffect, "horizonMinutes" | "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost" | "jobs"> | null;
+  expectedEffect: Pick<
+    ExpectedEffect,
+    "horizonMinutes" | "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost" | "jobs"
+  > | null;
   /**
    * The optimizer's plan for the same minute and its expected effect, side by side with the
    * model's (set when the model proposed); `deviation` says why the deviation gate sent the
@@ -106,17 +112,42 @@ export function toOperatorPlan(plan: DispatchPlan): OperatorPlan {
   };
 }
 
-export function approvalRequest(state: AgentState, plan: DispatchPlan, refused?: ApprovalRequest["refused"], preview?: ApprovalRequest["preview"]): ApprovalRequest {
+export function approvalRequest(
+  state: AgentState,
+  plan: DispatchPlan,
+  refused?: ApprovalRequest["refused"],
+  preview?: ApprovalRequest["preview"],
+): ApprovalRequest {
   const e = state.expectedEffect;
   return {
-    kind: "approve_dispatch_plan", incidentId: state.incidentId, at: state.clock, source: state.planSource,
-    plan: toOperatorPlan(plan), reasoning: plan.reasoning ?? null,
-    expectedEffect: e ? { horizonMinutes: e.horizonMinutes, customerMinutes: e.customerMinutes, weightedCustomerMinutes: e.weightedCustomerMinutes, criticalFacilitiesLost: e.criticalFacilitiesLost, jobs: e.jobs } : null,
+    kind: "approve_dispatch_plan",
+    incidentId: state.incidentId,
+    at: state.clock,
+    source: state.planSource,
+    plan: toOperatorPlan(plan),
+    reasoning: plan.reasoning ?? null,
+    expectedEffect: e
+      ? {
+          horizonMinutes: e.horizonMinutes,
+          customerMinutes: e.customerMinutes,
+          weightedCustomerMinutes: e.weightedCustomerMinutes,
+          criticalFacilitiesLost: e.criticalFacilitiesLost,
+          jobs: e.jobs,
+        }
+      : null,
     ...(state.planComparison && state.planSource === "model"
-      ? { optimizer: { plan: toOperatorPlan(state.planComparison.optimizerPlan), expectedEffect: state.planComparison.optimizerEffect, deviation: state.planComparison.verdict } }
+      ? {
+          optimizer: {
+            plan: toOperatorPlan(state.planComparison.optimizerPlan),
+            expectedEffect: state.planComparison.optimizerEffect,
+            deviation: state.planComparison.verdict,
+          },
+        }
       : {}),
     ...(refused ? { refused } : {}),
-    ...(state.operatorPins?.length ? { pinned: state.operatorPins.map((a) => ({ crew_id: a.crewId, asset_ids: [...a.assetIds] })) } : {}),
+    ...(state.operatorPins?.length
+      ? { pinned: state.operatorPins.map((a) => ({ crew_id: a.crewId, asset_ids: [...a.assetIds] })) }
+      : {}),
     ...(preview ? { preview } : {}),
     answers: ANSWER_SHAPES,
   };
@@ -126,12 +157,21 @@ export function approvalRequest(state: AgentState, plan: DispatchPlan, refused?:
  * Ask the operator about the proposed plan until the answer can be applied. Nothing here
  * changes the world: the caller dispatches an approved plan.
  */
-export async function seekApproval(state: AgentState, world: IncidentWorld, ask: AskOperator = interrupt): Promise<ApprovalOutcome> {
+export async function seekApproval(
+  state: AgentState,
+  world: IncidentWorld,
+  ask: AskOperator = interrupt,
+): Promise<ApprovalOutcome> {
   const proposed = state.proposedPlan!;
   const records: PlanRecord[] = [];
   // Bounded like every plan record: an approved plan of thousands of jobs adds a small record.
-  const record = (source: PlanRecord["source"], plan: DispatchPlan, errors: string[], operator: NonNullable<PlanRecord["operator"]>, expected?: ExpectedEffect | null): PlanRecord =>
-    recordPlan(state, { source, plan, errors, operator, expected });
+  const record = (
+    source: PlanRecord["source"],
+    plan: DispatchPlan,
+    errors: string[],
+    operator: NonNullable<PlanRecord["operator"]>,
+    expected?: ExpectedEffect | null,
+  ): PlanRecord => recordPlan(state, { source, plan, errors, operator, expected });
   let refused: ApprovalRequest["refused"];
   let preview: ApprovalRequest["preview"];
   for (;;) {
@@ -144,12 +184,24 @@ export async function seekApproval(state: AgentState, world: IncidentWorld, ask:
     }
     const decision = parsed.data;
     const source = state.planSource ?? "model";
-    const decided = (d: Omit<OperatorDecisionRecord, "step" | "at">): Pick<AgentUpdate, "operatorDecisions" | "operatorDecisionCount"> =>
-      ({ operatorDecisions: [{ step: state.stepCount + 1, at: state.clock, ...d }], operatorDecisionCount: 1 });
-    const replan = { proposedPlan: null, planSource: null, planErrors: [], planAttempts: 0, expectedEffect: null } satisfies AgentUpdate;
+    const decided = (
+      d: Omit<OperatorDecisionRecord, "step" | "at">,
+    ): Pick<AgentUpdate, "operatorDecisions" | "operatorDecisionCount"> => ({
+      operatorDecisions: [{ step: state.stepCount + 1, at: state.clock, ...d }],
+      operatorDecisionCount: 1,
+    });
+    const replan = {
+      proposedPlan: null,
+      planSource: null,
+      planErrors: [],
+      planAttempts: 0,
+      expectedEffect: null,
+    } satisfies AgentUpdate;
     if (decision.decision === "preview") {
       // A what-if on a copy of the world: nothing is applied, the question comes back with it.
-      const whatIf = world.simulatePlan?.(toDispatchPlan({ ...decision.plan, reasoning: decision.plan.reasoning ?? "" }));
+      const whatIf = world.simulatePlan?.(
+        toDispatchPlan({ ...decision.plan, reasoning: decision.plan.reasoning ?? "" }),
+      );
       if (whatIf) preview = { plan: decision.plan, whatIf };
       else refused = { answer, errors: ["this world cannot simulate plans"] };
       continue;
@@ -160,15 +212,25 @@ export async function seekApproval(state: AgentState, world: IncidentWorld, ask:
     }
     if (decision.decision === "reject") {
       const reason = decision.reason.trim();
-      const rejected = record(source, proposed, [`rejected by the operator: ${reason}`], { decision: "reject", reason }, state.expectedEffect);
+      const rejected = record(
+        source,
+        proposed,
+        [`rejected by the operator: ${reason}`],
+        { decision: "reject", reason },
+        state.expectedEffect,
+      );
       records.push(rejected);
       // Not an invalid plan: the planner gets a fresh set of attempts, so a rejection never
       // pushes it into the optimizer's fallback. The plan (bounded) is kept: the next must differ.
       return {
         approved: false,
         update: {
-          planHistory: records, operatorRejection: reason, errors: [`plan rejected by the operator: ${reason}`],
-          rejectedPlan: { assignments: rejected.plan.assignments }, ...replan, ...decided({ decision: "reject", reason }),
+          planHistory: records,
+          operatorRejection: reason,
+          errors: [`plan rejected by the operator: ${reason}`],
+          rejectedPlan: { assignments: rejected.plan.assignments },
+          ...replan,
+          ...decided({ decision: "reject", reason }),
         },
       };
     }
@@ -178,29 +240,44 @@ export async function seekApproval(state: AgentState, world: IncidentWorld, ask:
       return {
         approved: false,
         update: {
-          operatorRejection: reason, operatorPins: pinsAfterRelease(state.operatorPins ?? [], crews), ...replan,
+          operatorRejection: reason,
+          operatorPins: pinsAfterRelease(state.operatorPins ?? [], crews),
+          ...replan,
           ...decided({ decision: "release", ...(crews ? { crewIds: crews } : {}) }),
         },
       };
     }
     // The operator means to move queued work when the edit does: it carries reassign.
-    const plan = toDispatchPlan({ ...decision.plan, reassign: true, reasoning: decision.plan.reasoning ?? "Edited by the operator." });
+    const plan = toDispatchPlan({
+      ...decision.plan,
+      reassign: true,
+      reasoning: decision.plan.reasoning ?? "Edited by the operator.",
+    });
     const errors = (await world.system.validatePlan(plan)).errors;
     if (errors.length) {
       // The same refused answer twice in a row is recorded once: resuming a waiting run from
       // its checkpoint without a new answer (another process, null input) replays the last one.
-      if (JSON.stringify(refused?.answer) !== JSON.stringify(answer)) records.push(record("operator", plan, errors, { decision: "edit" }));
+      if (JSON.stringify(refused?.answer) !== JSON.stringify(answer))
+        records.push(record("operator", plan, errors, { decision: "edit" }));
       refused = { answer, errors };
       continue;
     }
     const expected = world.expectPlan?.(plan) ?? null;
     records.push(record("operator", plan, [], { decision: "edit" }, expected));
     return {
-      approved: true, plan,
+      approved: true,
+      plan,
       update: {
-        planHistory: records, proposedPlan: plan, planSource: "operator", expectedEffect: expected ? boundedEffect(expected) : null,
+        planHistory: records,
+        proposedPlan: plan,
+        planSource: "operator",
+        expectedEffect: expected ? boundedEffect(expected) : null,
         operatorPins: pinsAfterEdit(state.operatorPins ?? [], plan.assignments),
-        ...decided({ decision: "edit", crewIds: plan.assignments.map((a) => a.crewId), ...(decision.plan.reasoning ? { reason: decision.plan.reasoning } : {}) }),
+        ...decided({
+          decision: "edit",
+          crewIds: plan.assignments.map((a) => a.crewId),
+          ...(decision.plan.reasoning ? { reason: decision.plan.reasoning } : {}),
+        }),
       },
     };
   }

@@ -59,10 +59,18 @@ export function ensureConfiguration(config?: LangGraphRunnableConfig): Configura
   const c = (config?.configurable ?? {}) as Partial<Configuration>;
   const pick = <K extends keyof Configuration>(k: K): Configuration[K] => (c[k] ?? DEFAULTS[k]) as Configuration[K];
   return {
-    model: pick("model"), protocol: pick("protocol"), scenario: pick("scenario"), seed: pick("seed"),
-    maxSteps: clampMaxSteps(pick("maxSteps")), historyWindow: pick("historyWindow"), maxPlanAttempts: pick("maxPlanAttempts"),
-    maxModelTurns: pick("maxModelTurns"), contextBudgetTokens: pick("contextBudgetTokens"),
-    recheckMinutes: pick("recheckMinutes"), requireApproval: pick("requireApproval"), deviationMarginPercent: pick("deviationMarginPercent"),
+    model: pick("model"),
+    protocol: pick("protocol"),
+    scenario: pick("scenario"),
+    seed: pick("seed"),
+    maxSteps: clampMaxSteps(pick("maxSteps")),
+    historyWindow: pick("historyWindow"),
+    maxPlanAttempts: pick("maxPlanAttempts"),
+    maxModelTurns: pick("maxModelTurns"),
+    contextBudgetTokens: pick("contextBudgetTokens"),
+    recheckMinutes: pick("recheckMinutes"),
+    requireApproval: pick("requireApproval"),
+    deviationMarginPercent: pick("deviationMarginPercent"),
   };
 }
 

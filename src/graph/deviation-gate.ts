@@ -28,21 +28,36 @@ export interface DeviationVerdict {
   optimizer: EffectFigures;
 }
 
-export const figuresOf = (e: Pick<ExpectedEffect, "horizonMinutes" | "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost">): EffectFigures => ({
-  horizonMinutes: e.horizonMinutes, customerMinutes: e.customerMinutes, weightedCustomerMinutes: e.weightedCustomerMinutes, criticalFacilitiesLost: [...e.criticalFacilitiesLost],
+export const figuresOf = (
+  e: Pick<ExpectedEffect, "horizonMinutes" | "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost">,
+): EffectFigures => ({
+  horizonMinutes: e.horizonMinutes,
+  customerMinutes: e.customerMinutes,
+  weightedCustomerMinutes: e.weightedCustomerMinutes,
+  criticalFacilitiesLost: [...e.criticalFacilitiesLost],
 });
 
 /** Compare two expected effects. Pure. */
-export function judgeDeviation(model: EffectFigures, optimizer: EffectFigures, marginPercent: number): DeviationVerdict {
+export function judgeDeviation(
+  model: EffectFigures,
+  optimizer: EffectFigures,
+  marginPercent: number,
+): DeviationVerdict {
   const base = Math.max(optimizer.weightedCustomerMinutes, 1);
-  const worsePercent = Math.round(((model.weightedCustomerMinutes - optimizer.weightedCustomerMinutes) / base) * 1000) / 10;
+  const worsePercent =
+    Math.round(((model.weightedCustomerMinutes - optimizer.weightedCustomerMinutes) / base) * 1000) / 10;
   const reasons: string[] = [];
   if (worsePercent > marginPercent) {
-    reasons.push(`${worsePercent}% more weighted customer-minutes than the optimizer's plan (${Math.round(model.weightedCustomerMinutes).toLocaleString("en-US")} against ${Math.round(optimizer.weightedCustomerMinutes).toLocaleString("en-US")}; margin ${marginPercent}%)`);
+    reasons.push(
+      `${worsePercent}% more weighted customer-minutes than the optimizer's plan (${Math.round(model.weightedCustomerMinutes).toLocaleString("en-US")} against ${Math.round(optimizer.weightedCustomerMinutes).toLocaleString("en-US")}; margin ${marginPercent}%)`,
+    );
   }
   const saved = new Set(optimizer.criticalFacilitiesLost);
   const lost = model.criticalFacilitiesLost.filter((f) => !saved.has(f));
-  if (lost.length) reasons.push(`loses critical facilit${lost.length > 1 ? "ies" : "y"} ${lost.join(", ")} that the optimizer's plan saves`);
+  if (lost.length)
+    reasons.push(
+      `loses critical facilit${lost.length > 1 ? "ies" : "y"} ${lost.join(", ")} that the optimizer's plan saves`,
+    );
   return { deviates: reasons.length > 0, reasons, worsePercent, model, optimizer };
 }
 
@@ -55,7 +70,8 @@ export function withDeviationGate(node: Node, deps: GraphDeps): Node {
     // Read as plain values: the planning node never writes Overwrite markers.
     const u = update as Partial<AgentState>;
     const plan = u.proposedPlan;
-    if (!plan || u.planSource !== "model" || (u.planErrors?.length ?? 0) > 0 || u.fatalError) return plan ? { ...update, planComparison: null } : update;
+    if (!plan || u.planSource !== "model" || (u.planErrors?.length ?? 0) > 0 || u.fatalError)
+      return plan ? { ...update, planComparison: null } : update;
     const cfg = ensureConfiguration(config);
     const world = worldFor(deps, state, config);
     const modelEffect = u.expectedEffect ?? world.expectPlan?.(plan) ?? null;
@@ -66,38 +82,95 @@ export function withDeviationGate(node: Node, deps: GraphDeps): Node {
     const f = state.failures;
     const all = f && f.toPlan.length === f.toPlanCount ? f.toPlan : undefined;
     const planned = [...new Set(plan.assignments.flatMap((a) => a.assetIds))];
-    const workLeft = all ? all.filter((a) => !planned.includes(a)).length : Math.max(0, (f?.toPlanCount ?? 0) - planned.length);
+    const workLeft = all
+      ? all.filter((a) => !planned.includes(a)).length
+      : Math.max(0, (f?.toPlanCount ?? 0) - planned.length);
     // A plan that is a recent proposal of the optimizer's needs no second optimizer run (large incidents adopt one whole).
     const adopted = world.recentProposalFor?.(plan);
-    if (adopted && workLeft === 0) return { ...update, planComparison: { optimizerEffect: figuresOf(adopted.expected), optimizerPlan: boundedPlan(adopted.plan), verdict: [] } };
+    if (adopted && workLeft === 0)
+      return {
+        ...update,
+        planComparison: {
+          optimizerEffect: figuresOf(adopted.expected),
+          optimizerPlan: boundedPlan(adopted.plan),
+          verdict: [],
+        },
+      };
     // The optimizer's side obeys the operator's decisions too (pins; not the rejected plan again).
-    const decided = { ...(state.operatorPins?.length ? { pinned: state.operatorPins } : {}), ...(state.rejectedPlan ? { avoid: state.rejectedPlan.assignments } : {}) };
+    const decided = {
+      ...(state.operatorPins?.length ? { pinned: state.operatorPins } : {}),
+      ...(state.rejectedPlan ? { avoid: state.rejectedPlan.assignments } : {}),
+    };
     const same = adopted ?? world.proposeDispatchPlan(planned, decided);
     const proposal = workLeft > 0 ? world.proposeDispatchPlan(all, decided) : same;
-    const verdict = judgeDeviation(figuresOf(modelEffect), { ...figuresOf(same.expected), criticalFacilitiesLost: proposal.expected.criticalFacilitiesLost.filter((x) => same.expected.criticalFacilitiesLost.includes(x)) }, cfg.deviationMarginPercent);
-    const comparison = { optimizerEffect: verdict.optimizer, optimizerPlan: boundedPlan(proposal.plan), verdict: verdict.deviates ? verdict.reasons : [] };
+    const verdict = judgeDeviation(
+      figuresOf(modelEffect),
+      {
+        ...figuresOf(same.expected),
+        criticalFacilitiesLost: proposal.expected.criticalFacilitiesLost.filter((x) =>
+          same.expected.criticalFacilitiesLost.includes(x),
+        ),
+      },
+      cfg.deviationMarginPercent,
+    );
+    const comparison = {
+      optimizerEffect: verdict.optimizer,
+      optimizerPlan: boundedPlan(proposal.plan),
+      verdict: verdict.deviates ? verdict.reasons : [],
+    };
     if (!verdict.deviates) return { ...update, planComparison: comparison };
     const reason = `deviation gate: the model's plan ${verdict.reasons.join("; and ")}`;
     if (cfg.requireApproval) {
       // The operator decides, with both effects in front of them (src/graph/approval.ts).
-      return { ...update, planComparison: comparison, errors: [...(u.errors ?? []), `${reason}: sent to the operator`] };
+      return {
+        ...update,
+        planComparison: comparison,
+        errors: [...(u.errors ?? []), `${reason}: sent to the operator`],
+      };
     }
     const validation = await world.system.validatePlan(proposal.plan);
     if (validation.errors.length) {
-      return { ...update, planComparison: comparison, errors: [...(u.errors ?? []), `${reason}; the optimizer's plan is refused too (${validation.errors.join("; ")}): the model's plan stands`] };
+      return {
+        ...update,
+        planComparison: comparison,
+        errors: [
+          ...(u.errors ?? []),
+          `${reason}; the optimizer's plan is refused too (${validation.errors.join("; ")}): the model's plan stands`,
+        ],
+      };
     }
-    const replacement: DispatchPlan = { ...proposal.plan, reasoning: clip(`Replaced by the deviation gate: ${reason}. ${proposal.plan.reasoning ?? ""}`) };
+    const replacement: DispatchPlan = {
+      ...proposal.plan,
+      reasoning: clip(`Replaced by the deviation gate: ${reason}. ${proposal.plan.reasoning ?? ""}`),
+    };
     const record: PlanRecord = {
-      step: state.stepCount + 1, at: state.clock, source: "fallback", plan: boundedPlan(replacement), valid: true, errors: [],
-      expected: { customerMinutes: proposal.expected.customerMinutes, weightedCustomerMinutes: proposal.expected.weightedCustomerMinutes, criticalFacilitiesLost: proposal.expected.criticalFacilitiesLost },
+      step: state.stepCount + 1,
+      at: state.clock,
+      source: "fallback",
+      plan: boundedPlan(replacement),
+      valid: true,
+      errors: [],
+      expected: {
+        customerMinutes: proposal.expected.customerMinutes,
+        weightedCustomerMinutes: proposal.expected.weightedCustomerMinutes,
+        criticalFacilitiesLost: proposal.expected.criticalFacilitiesLost,
+      },
       note: reason,
     };
     const override: PlanOverride = { step: state.stepCount + 1, at: state.clock, kind: "deviation", reason };
     return {
-      ...update, proposedPlan: replacement, planSource: "fallback", expectedEffect: bounded(proposal.expected),
-      planHistory: [...(u.planHistory ?? []), record], planOverrides: [override],
-      counters: { ...(update.counters ?? {}), fallbacks: ((update.counters as { fallbacks?: number } | undefined)?.fallbacks ?? 0) + 1 },
-      planComparison: comparison, errors: [...(u.errors ?? []), reason],
+      ...update,
+      proposedPlan: replacement,
+      planSource: "fallback",
+      expectedEffect: bounded(proposal.expected),
+      planHistory: [...(u.planHistory ?? []), record],
+      planOverrides: [override],
+      counters: {
+        ...(update.counters ?? {}),
+        fallbacks: ((update.counters as { fallbacks?: number } | undefined)?.fallbacks ?? 0) + 1,
+      },
+      planComparison: comparison,
+      errors: [...(u.errors ?? []), reason],
     };
   };
 }

@@ -27,10 +27,21 @@ export function parseJsonAction(text: string): ParsedAction {
     if (typeof o.action !== "string" || !o.action.trim()) continue;
     let args: unknown = o.arguments ?? o.args ?? {};
     if (typeof args === "string") args = args.trim() ? tryParse(args) : {};
-    if (typeof args !== "object" || args === null || Array.isArray(args)) return { ok: false, reason: '"arguments" must be a JSON object' };
-    return { ok: true, value: { thoughts: typeof o.thoughts === "string" ? o.thoughts : "", action: o.action.trim(), arguments: args as Record<string, unknown> } };
+    if (typeof args !== "object" || args === null || Array.isArray(args))
+      return { ok: false, reason: '"arguments" must be a JSON object' };
+    return {
+      ok: true,
+      value: {
+        thoughts: typeof o.thoughts === "string" ? o.thoughts : "",
+        action: o.action.trim(),
+        arguments: args as Record<string, unknown>,
+      },
+    };
   }
-  return { ok: false, reason: sawObject ? 'the JSON object has no "action" string' : "no JSON object could be read from the reply" };
+  return {
+    ok: false,
+    reason: sawObject ? 'the JSON object has no "action" string' : "no JSON object could be read from the reply",
+  };
 }
 
 /** Places a JSON object may be: fenced blocks, then each balanced {...} span, then the whole text. */
@@ -44,7 +55,9 @@ function* candidates(text: string): Generator<string> {
 }
 
 function balancedEnd(text: string, start: number): number {
-  let depth = 0, inString = false, escaped = false;
+  let depth = 0,
+    inString = false,
+    escaped = false;
   for (let i = start; i < text.length; i++) {
     const c = text[i];
     if (inString) {
@@ -77,16 +90,24 @@ const CLOSER_AHEAD = /\s*[}\]]/y;
 /** Fix what models often get wrong: raw control characters inside strings, trailing commas outside them. */
 function repair(s: string): string {
   let out = "";
-  let inString = false, escaped = false;
+  let inString = false,
+    escaped = false;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     if (inString) {
       if (escaped) escaped = false;
       else if (c === "\\") escaped = true;
       else if (c === '"') inString = false;
-      else if (c === "\n") { out += "\\n"; continue; }
-      else if (c === "\r") { out += "\\r"; continue; }
-      else if (c === "\t") { out += "\\t"; continue; }
+      else if (c === "\n") {
+        out += "\\n";
+        continue;
+      } else if (c === "\r") {
+        out += "\\r";
+        continue;
+      } else if (c === "\t") {
+        out += "\\t";
+        continue;
+      }
       out += c;
       continue;
     }

@@ -9,7 +9,10 @@ import type { CrewAssignment } from "../world/types.js";
 import type { AgentState, AgentUpdate, OperatorDecisionRecord } from "./state.js";
 
 /** The constraints for this round, and the state update when pins dropped. */
-export async function operatorConstraints(state: Pick<AgentState, "operatorPins" | "rejectedPlan" | "stepCount" | "clock">, world: IncidentWorld): Promise<{ constraints: PlanConstraints; update: AgentUpdate }> {
+export async function operatorConstraints(
+  state: Pick<AgentState, "operatorPins" | "rejectedPlan" | "stepCount" | "clock">,
+  world: IncidentWorld,
+): Promise<{ constraints: PlanConstraints; update: AgentUpdate }> {
   const avoid = state.rejectedPlan?.assignments;
   if (!state.operatorPins.length) return { constraints: avoid ? { avoid } : {}, update: {} };
   // A crew the world no longer knows cannot keep its pins (a queue it cannot finish is the world's to cancel).
@@ -18,7 +21,13 @@ export async function operatorConstraints(state: Pick<AgentState, "operatorPins"
   const { kept, dropped, fulfilled } = livePins(state.operatorPins, world.dispatches(), crews);
   const constraints: PlanConstraints = { ...(kept.length ? { pinned: kept } : {}), ...(avoid ? { avoid } : {}) };
   if (!dropped.length) return { constraints, update: fulfilled ? { operatorPins: kept } : {} };
-  const notes: OperatorDecisionRecord[] = dropped.map((d) => ({ step: state.stepCount + 1, at: state.clock, decision: "pin_dropped", crewIds: [d.crewId], note: `${d.assetId} no longer pinned to ${d.crewId}: ${d.why}` }));
+  const notes: OperatorDecisionRecord[] = dropped.map((d) => ({
+    step: state.stepCount + 1,
+    at: state.clock,
+    decision: "pin_dropped",
+    crewIds: [d.crewId],
+    note: `${d.assetId} no longer pinned to ${d.crewId}: ${d.why}`,
+  }));
   return { constraints, update: { operatorPins: kept, operatorDecisions: notes, operatorDecisionCount: notes.length } };
 }
 

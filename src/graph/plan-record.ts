@@ -20,7 +20,11 @@ export interface PlanRecordInput {
   source: PlanRecord["source"];
   plan: DispatchPlan;
   errors: string[];
-  expected?: (Pick<ExpectedEffect, "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost"> & { horizonMinutes?: number }) | null;
+  expected?:
+    | (Pick<ExpectedEffect, "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost"> & {
+        horizonMinutes?: number;
+      })
+    | null;
   operator?: PlanRecord["operator"];
   /** What the plan made of the optimizer's proposal (src/graph/proposal-choice.ts). */
   vsProposal?: PlanRecord["vsProposal"];
@@ -30,13 +34,30 @@ export interface PlanRecordInput {
 export function recordPlan(state: Pick<AgentState, "stepCount" | "clock">, r: PlanRecordInput): PlanRecord {
   const jobs = r.plan.assignments.reduce((n, a) => n + a.assetIds.length, 0);
   const perCrew = Math.max(1, Math.floor(MAX_IDS_PER_RECORD / Math.max(1, r.plan.assignments.length)));
-  const kept = jobs <= MAX_IDS_PER_RECORD ? r.plan : { ...r.plan, assignments: r.plan.assignments.map((a) => ({ ...a, assetIds: a.assetIds.slice(0, perCrew) })) };
+  const kept =
+    jobs <= MAX_IDS_PER_RECORD
+      ? r.plan
+      : { ...r.plan, assignments: r.plan.assignments.map((a) => ({ ...a, assetIds: a.assetIds.slice(0, perCrew) })) };
   const e = r.expected;
   return {
-    step: state.stepCount + 1, at: state.clock, source: r.source, plan: kept, ...(kept !== r.plan ? { jobCount: jobs } : {}),
-    valid: r.errors.length === 0, errors: r.errors,
+    step: state.stepCount + 1,
+    at: state.clock,
+    source: r.source,
+    plan: kept,
+    ...(kept !== r.plan ? { jobCount: jobs } : {}),
+    valid: r.errors.length === 0,
+    errors: r.errors,
     // The horizon labels the figures: plans compare only over the same window.
-    ...(e ? { expected: { customerMinutes: e.customerMinutes, weightedCustomerMinutes: e.weightedCustomerMinutes, criticalFacilitiesLost: e.criticalFacilitiesLost, ...(e.horizonMinutes !== undefined ? { horizonMinutes: e.horizonMinutes } : {}) } } : {}),
+    ...(e
+      ? {
+          expected: {
+            customerMinutes: e.customerMinutes,
+            weightedCustomerMinutes: e.weightedCustomerMinutes,
+            criticalFacilitiesLost: e.criticalFacilitiesLost,
+            ...(e.horizonMinutes !== undefined ? { horizonMinutes: e.horizonMinutes } : {}),
+          },
+        }
+      : {}),
     ...(r.operator ? { operator: r.operator } : {}),
     ...(r.vsProposal ? { vsProposal: r.vsProposal } : {}),
   };

@@ -4,7 +4,18 @@
  */
 import type { AgentState, FsmState } from "./state.js";
 
-type RouteState = Pick<AgentState, "fatalError" | "stepCount" | "maxSteps" | "failures" | "proposedPlan" | "planErrors" | "planSource" | "newFailureCount" | "pendingWork">;
+type RouteState = Pick<
+  AgentState,
+  | "fatalError"
+  | "stepCount"
+  | "maxSteps"
+  | "failures"
+  | "proposedPlan"
+  | "planErrors"
+  | "planSource"
+  | "newFailureCount"
+  | "pendingWork"
+>;
 
 /**
  * Steps a route commits the run to before the next check can stop it: the target, and the node
@@ -19,12 +30,14 @@ const fits = (s: RouteState, next: Onward) => s.stepCount + STEPS_BEFORE_NEXT_CH
 
 /** What each check would choose with no step limit and no fault. */
 const INTENT = {
-  FAILURE_DETECTION: (s: RouteState): "IMPACT_ANALYSIS" | "FINAL" => ((s.failures?.toPlanCount ?? 0) > 0 ? "IMPACT_ANALYSIS" : "FINAL"),
+  FAILURE_DETECTION: (s: RouteState): "IMPACT_ANALYSIS" | "FINAL" =>
+    (s.failures?.toPlanCount ?? 0) > 0 ? "IMPACT_ANALYSIS" : "FINAL",
   REPAIR_PLANNING: (s: RouteState): "EXECUTION" | "REPAIR_PLANNING" | "FINAL" => {
     if (s.proposedPlan && s.planErrors.length === 0) return "EXECUTION";
     return s.planSource === "fallback" ? "FINAL" : "REPAIR_PLANNING";
   },
-  RESCHEDULING: (s: RouteState): "FAILURE_DETECTION" | "FINAL" => (s.newFailureCount > 0 || s.pendingWork > 0 ? "FAILURE_DETECTION" : "FINAL"),
+  RESCHEDULING: (s: RouteState): "FAILURE_DETECTION" | "FINAL" =>
+    s.newFailureCount > 0 || s.pendingWork > 0 ? "FAILURE_DETECTION" : "FINAL",
 } as const;
 
 function guarded<N extends Onward>(s: RouteState, next: N | "FINAL"): N | "FINAL" {

@@ -26,8 +26,11 @@ export function threadIdOf(state: Pick<AgentState, "incidentId">, config?: LangG
 
 export function worldFor(deps: GraphDeps, state: AgentState, config?: LangGraphRunnableConfig): IncidentWorld {
   return deps.worlds.get({
-    threadId: threadIdOf(state, config), scenario: state.scenario, seed: state.seed,
-    dispatchLog: state.dispatchLog, clock: state.clock,
+    threadId: threadIdOf(state, config),
+    scenario: state.scenario,
+    seed: state.seed,
+    dispatchLog: state.dispatchLog,
+    clock: state.clock,
   });
 }
 

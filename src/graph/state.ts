@@ -12,17 +12,42 @@ import type { CrewAssignment, DispatchLogEntry, DispatchPlan } from "../world/ty
 import { MAX_OPERATOR_DECISIONS_IN_STATE } from "../limits.js";
 import { appendToBatches, expandDispatchLog, type DispatchBatch } from "../world/dispatch-log.js";
 import type { ExpectedEffect } from "../planning/optimizer.js";
-import type { ExecutionRecord, FailureMemory, ImpactMemory, IncidentTrigger, PlanRecord } from "../memory/agent-memory.js";
+import type {
+  ExecutionRecord,
+  FailureMemory,
+  ImpactMemory,
+  IncidentTrigger,
+  PlanRecord,
+} from "../memory/agent-memory.js";
 
-export const FSM_STATES = ["INIT", "FAILURE_DETECTION", "IMPACT_ANALYSIS", "REPAIR_PLANNING", "EXECUTION", "RESCHEDULING", "FINAL"] as const;
+export const FSM_STATES = [
+  "INIT",
+  "FAILURE_DETECTION",
+  "IMPACT_ANALYSIS",
+  "REPAIR_PLANNING",
+  "EXECUTION",
+  "RESCHEDULING",
+  "FINAL",
+] as const;
 export type FsmState = (typeof FSM_STATES)[number];
 
 // The memory types live where the prompts can read them too (src/memory); re-exported for the graph's callers.
-export type { ExecutionRecord, FailureMemory, ImpactMemory, IncidentTrigger, PlanRecord, ProposalChoice, ProposalComparison } from "../memory/agent-memory.js";
+export type {
+  ExecutionRecord,
+  FailureMemory,
+  ImpactMemory,
+  IncidentTrigger,
+  PlanRecord,
+  ProposalChoice,
+  ProposalComparison,
+} from "../memory/agent-memory.js";
 export { MAX_FAILURE_IDS_IN_STATE, MAX_IDS_PER_RECORD } from "../limits.js";
 
 /** The figures of an expected effect, as they are compared and shown. */
-export type EffectFigures = Pick<ExpectedEffect, "horizonMinutes" | "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost">;
+export type EffectFigures = Pick<
+  ExpectedEffect,
+  "horizonMinutes" | "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost"
+>;
 
 /** The optimizer's plan took the place of the planner's: when, and why. */
 export interface PlanOverride {
@@ -63,7 +88,16 @@ export interface RunCounters {
   planningRounds: number;
 }
 
-export const ZERO_COUNTERS: RunCounters = { modelCalls: 0, toolCalls: 0, invalidPlans: 0, fallbacks: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, planningRounds: 0 };
+export const ZERO_COUNTERS: RunCounters = {
+  modelCalls: 0,
+  toolCalls: 0,
+  invalidPlans: 0,
+  fallbacks: 0,
+  promptTokens: 0,
+  completionTokens: 0,
+  totalTokens: 0,
+  planningRounds: 0,
+};
 
 const replace = <T>(fallback: () => T) => Annotation<T>({ reducer: (_a: T, b: T) => b, default: fallback });
 const addCounters = (a: RunCounters, b: Partial<RunCounters>): RunCounters => {
@@ -96,13 +130,19 @@ export const StateAnnotation = Annotation.Root({
     reducer: (a, b) => {
       if (b.length === 0) return a;
       const seen = new Set(expandDispatchLog(a).map((e) => e.dispatchId));
-      return appendToBatches(a, b.filter((e) => !seen.has(e.dispatchId)));
+      return appendToBatches(
+        a,
+        b.filter((e) => !seen.has(e.dispatchId)),
+      );
     },
     default: () => [],
   }),
   /** The whole plan history of the incident; the prompt sees a window of it. */
   planHistory: Annotation<PlanRecord[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }),
-  counters: Annotation<RunCounters, Partial<RunCounters>>({ reducer: addCounters, default: () => ({ ...ZERO_COUNTERS }) }),
+  counters: Annotation<RunCounters, Partial<RunCounters>>({
+    reducer: addCounters,
+    default: () => ({ ...ZERO_COUNTERS }),
+  }),
   /** Every time the optimizer's plan replaced the planner's, with the reason (shown in the summary and --json). */
   planOverrides: Annotation<PlanOverride[]>({ reducer: (a, b) => [...a, ...b], default: () => [] }),
   /** Work an operator's accepted edit pinned to crews: every later proposal keeps it (src/planning/constraints.ts). */
@@ -110,13 +150,19 @@ export const StateAnnotation = Annotation.Root({
   /** The last plan an operator rejected (bounded like a plan record): the next proposal must differ. Cleared by a dispatch. */
   rejectedPlan: replace<DispatchPlan | null>(() => null),
   /** Operator decisions, the last MAX_OPERATOR_DECISIONS_IN_STATE; `operatorDecisionCount` counts them all. */
-  operatorDecisions: Annotation<OperatorDecisionRecord[]>({ reducer: (a, b) => [...a, ...b].slice(-MAX_OPERATOR_DECISIONS_IN_STATE), default: () => [] }),
+  operatorDecisions: Annotation<OperatorDecisionRecord[]>({
+    reducer: (a, b) => [...a, ...b].slice(-MAX_OPERATOR_DECISIONS_IN_STATE),
+    default: () => [],
+  }),
   operatorDecisionCount: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }),
   // --- working memory of one run (reset by INIT)
   stepCount: replace<number>(() => 0),
   maxSteps: replace<number>(() => DEFAULT_MAX_STEPS),
   /** The FSM states this run went through, in order (INIT starts a new list). */
-  statesVisited: Annotation<FsmState[]>({ reducer: (a, b) => (b[0] === "INIT" ? [...b] : [...a, ...b]), default: () => [] }),
+  statesVisited: Annotation<FsmState[]>({
+    reducer: (a, b) => (b[0] === "INIT" ? [...b] : [...a, ...b]),
+    default: () => [],
+  }),
   failures: replace<FailureMemory | null>(() => null),
   impacts: replace<ImpactMemory[]>(() => []),
   impactSummary: replace<Record<string, number>>(() => ({})),
@@ -129,7 +175,10 @@ export const StateAnnotation = Annotation.Root({
   expectedEffect: replace<ExpectedEffect | null>(() => null),
   /** The optimizer's plan and effect for the same minute, when the model proposed (the deviation gate). */
   planComparison: replace<PlanComparison | null>(() => null),
-  executionResults: Annotation<ExecutionRecord[]>({ reducer: (a, b) => (b.length === 0 ? [] : [...a, ...b]), default: () => [] }),
+  executionResults: Annotation<ExecutionRecord[]>({
+    reducer: (a, b) => (b.length === 0 ? [] : [...a, ...b]),
+    default: () => [],
+  }),
   /** Failures that appeared while time passed in RESCHEDULING (ids, capped). */
   newFailures: replace<string[]>(() => []),
   newFailureCount: replace<number>(() => 0),

@@ -11,7 +11,12 @@ import type { Scenario } from "../world/scenario/schema.js";
 import { World } from "../world/simulator.js";
 
 // The interfaces and the simulator adapter live below the tools now; re-exported for code written against this module.
-export { SimulatedIncidentWorld, type IncidentWorld, type WorldKey, type WorldProvider } from "../planning/incident-world.js";
+export {
+  SimulatedIncidentWorld,
+  type IncidentWorld,
+  type WorldKey,
+  type WorldProvider,
+} from "../planning/incident-world.js";
 export { ALERT_BATCH_MINUTES, LARGE_INCIDENT_DAMAGE } from "../limits.js";
 
 export interface SimulatorProviderOptions {
@@ -44,7 +49,9 @@ export class SimulatorWorldProvider implements WorldProvider {
       return hit.world;
     }
     const scenario = this.scenario(key.scenario);
-    const world = new SimulatedIncidentWorld(World.replay(scenario, expandDispatchLog(key.dispatchLog), key.clock, seed === undefined ? {} : { seed }));
+    const world = new SimulatedIncidentWorld(
+      World.replay(scenario, expandDispatchLog(key.dispatchLog), key.clock, seed === undefined ? {} : { seed }),
+    );
     this.touch(key.threadId, { scenario: key.scenario, seed, world });
     return world;
   }

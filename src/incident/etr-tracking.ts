@@ -7,17 +7,26 @@ import { SimulatorWorldProvider } from "../graph/world-provider.js";
 import { EtrBoard, estimateOutageAreas, type OutageArea } from "../planning/etr.js";
 import { type IncidentOptions, type IncidentResult, runIncident } from "./runner.js";
 
-export interface EtrRound { at: number; areas: OutageArea[] }
+export interface EtrRound {
+  at: number;
+  areas: OutageArea[];
+}
 
-export async function runIncidentWithEtrs(options: IncidentOptions & { board?: EtrBoard } = {}): Promise<{ result: IncidentResult; board: EtrBoard; rounds: EtrRound[] }> {
+export async function runIncidentWithEtrs(
+  options: IncidentOptions & { board?: EtrBoard } = {},
+): Promise<{ result: IncidentResult; board: EtrBoard; rounds: EtrRound[] }> {
   const worlds = options.worlds ?? new SimulatorWorldProvider();
   const board = options.board ?? new EtrBoard();
   const rounds: EtrRound[] = [];
   let trigger: { kind: string; at: number; message: string } | undefined;
   let incidentId = options.incidentId;
   const result = await runIncident({
-    ...options, worlds,
-    onTrigger: (t, run) => { trigger = t; options.onTrigger?.(t, run); },
+    ...options,
+    worlds,
+    onTrigger: (t, run) => {
+      trigger = t;
+      options.onTrigger?.(t, run);
+    },
     onStep: (state, update, run) => {
       options.onStep?.(state, update, run);
       if (state === "INIT" && update.incidentId) incidentId = update.incidentId;
@@ -36,7 +45,9 @@ export async function runIncidentWithEtrs(options: IncidentOptions & { board?: E
 export function roundContext(at: number, trigger: { kind: string; at: number; message: string } | undefined): string {
   const when = `planning round at ${clock(at)}`;
   if (!trigger) return when;
-  return trigger.at === at ? `${when} after ${trigger.kind}: ${trigger.message}` : `${when}, new failures found on re-check`;
+  return trigger.at === at
+    ? `${when} after ${trigger.kind}: ${trigger.message}`
+    : `${when}, new failures found on re-check`;
 }
 
 function clock(m: number): string {

@@ -51,39 +51,85 @@ export interface FeedContext {
 }
 
 const ORDER: CrewStatus[] = ["unassigned", "queued", "travelling", "on_hold", "repairing"];
-const FEED_STATUS: Record<CrewStatus, FeedCrewStatus> = { unassigned: "not_assigned", queued: "assigned", travelling: "en_route", on_hold: "on_hold", repairing: "on_site" };
+const FEED_STATUS: Record<CrewStatus, FeedCrewStatus> = {
+  unassigned: "not_assigned",
+  queued: "assigned",
+  travelling: "en_route",
+  on_hold: "on_hold",
+  repairing: "on_site",
+};
 
 export function crewStatusOfArea(area: OutageArea): FeedCrewStatus {
-  const least = area.faults.reduce<CrewStatus>((m, f) => (ORDER.indexOf(f.crewStatus) < ORDER.indexOf(m) ? f.crewStatus : m), "repairing");
+  const least = area.faults.reduce<CrewStatus>(
+    (m, f) => (ORDER.indexOf(f.crewStatus) < ORDER.indexOf(m) ? f.crewStatus : m),
+    "repairing",
+  );
   return FEED_STATUS[least];
 }
 
 export function outageFeed(board: EtrBoard | AreaHistory[], ctx: FeedContext): OutageFeed {
   const histories = Array.isArray(board) ? board : board.histories();
   const outages = histories.filter((h) => h.open).map((h) => toOutage(h, ctx));
-  return { generatedAt: ctx.toIso(ctx.now), incidentId: ctx.incidentId, region: ctx.region, totalCustomersOut: outages.reduce((n, o) => n + o.customersOut, 0), outages };
+  return {
+    generatedAt: ctx.toIso(ctx.now),
+    incidentId: ctx.incidentId,
+    region: ctx.region,
+    totalCustomersOut: outages.reduce((n, o) => n + o.customersOut, 0),
+    outages,
+  };
 }
 
 function toOutage(h: AreaHistory, ctx: FeedContext): Outage {
-  const a = h.area, last = h.entries[h.entries.length - 1];
+  const a = h.area,
+    last = h.entries[h.entries.length - 1];
   return {
-    id: `${ctx.incidentId}/${a.id}`, incidentId: ctx.incidentId, region: ctx.region, status: "active",
-    start: ctx.toIso(a.start), customersOut: a.customersOut, criticalFacilities: a.criticalFacilities, cause: a.cause,
-    faults: a.faults.map((f) => f.asset), crewStatus: crewStatusOfArea(a), crews: [...new Set(a.faults.flatMap((f) => (f.crewId ? [f.crewId] : [])))].sort(),
-    etr: a.etr === null ? null : ctx.toIso(a.etr), etrConfidence: a.confidence, etrReason: last.reason, etrUpdatedAt: ctx.toIso(last.at),
-    etrHistory: h.entries.map((e) => ({ at: ctx.toIso(e.at), etr: e.etr === null ? null : ctx.toIso(e.etr), confidence: e.confidence, reason: e.reason })),
+    id: `${ctx.incidentId}/${a.id}`,
+    incidentId: ctx.incidentId,
+    region: ctx.region,
+    status: "active",
+    start: ctx.toIso(a.start),
+    customersOut: a.customersOut,
+    criticalFacilities: a.criticalFacilities,
+    cause: a.cause,
+    faults: a.faults.map((f) => f.asset),
+    crewStatus: crewStatusOfArea(a),
+    crews: [...new Set(a.faults.flatMap((f) => (f.crewId ? [f.crewId] : [])))].sort(),
+    etr: a.etr === null ? null : ctx.toIso(a.etr),
+    etrConfidence: a.confidence,
+    etrReason: last.reason,
+    etrUpdatedAt: ctx.toIso(last.at),
+    etrHistory: h.entries.map((e) => ({
+      at: ctx.toIso(e.at),
+      etr: e.etr === null ? null : ctx.toIso(e.etr),
+      confidence: e.confidence,
+      reason: e.reason,
+    })),
     location: { x: a.location.x, y: a.location.y, coordinates: ctx.coordinates },
   };
 }
 
 /** The same feed as a GeoJSON FeatureCollection of points at each area's fault (planar scenarios keep their x/y). */
-export function outageFeedGeoJson(feed: OutageFeed): { type: "FeatureCollection"; properties: Record<string, unknown>; features: unknown[] } {
+export function outageFeedGeoJson(feed: OutageFeed): {
+  type: "FeatureCollection";
+  properties: Record<string, unknown>;
+  features: unknown[];
+} {
   return {
     type: "FeatureCollection",
-    properties: { generatedAt: feed.generatedAt, incidentId: feed.incidentId, region: feed.region, totalCustomersOut: feed.totalCustomersOut },
+    properties: {
+      generatedAt: feed.generatedAt,
+      incidentId: feed.incidentId,
+      region: feed.region,
+      totalCustomersOut: feed.totalCustomersOut,
+    },
     features: feed.outages.map((o) => {
       const { location, ...props } = o;
-      return { type: "Feature", id: o.id, geometry: { type: "Point", coordinates: [location.x, location.y] }, properties: { ...props, coordinates: location.coordinates } };
+      return {
+        type: "Feature",
+        id: o.id,
+        geometry: { type: "Point", coordinates: [location.x, location.y] },
+        properties: { ...props, coordinates: location.coordinates },
+      };
     }),
   };
 }

@@ -61,7 +61,12 @@ export interface IncidentResult {
   statesVisited: FsmState[];
   counters: RunCounters;
   /** The operator's decisions (requireApproval): how many, and the last ones kept in state, each at its minute. */
-  operatorDecisions: { count: number; byKind: Record<string, number>; list: OperatorDecisionRecord[]; pinnedNow: AgentState["operatorPins"] };
+  operatorDecisions: {
+    count: number;
+    byKind: Record<string, number>;
+    list: OperatorDecisionRecord[];
+    pinnedNow: AgentState["operatorPins"];
+  };
   metrics: EpisodeMetrics;
   dispatches: DispatchRecord[];
   finalState: AgentState;
@@ -72,10 +77,18 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
   const worlds = options.worlds ?? new SimulatorWorldProvider();
   const checkpointer = options.checkpointer ?? new MemorySaver();
   // Each FSM state's run is tagged state:<NAME> in traces.
-  const app = tagStateRuns(buildGraph({ worlds, ...(options.model ? { model: options.model } : {}) }, options.faultPolicy).compile({ checkpointer }));
+  const app = tagStateRuns(
+    buildGraph({ worlds, ...(options.model ? { model: options.model } : {}) }, options.faultPolicy).compile({
+      checkpointer,
+    }),
+  );
   const incidentId = options.incidentId ?? `incident-${randomUUID().slice(0, 8)}`;
   const config = {
-    configurable: { thread_id: incidentId, ...options.config, ...(options.scenario ? { scenario: options.scenario } : {}) },
+    configurable: {
+      thread_id: incidentId,
+      ...options.config,
+      ...(options.scenario ? { scenario: options.scenario } : {}),
+    },
     recursionLimit: GRAPH_RECURSION_LIMIT,
   };
   const triggers: IncidentResult["triggers"] = [];
@@ -98,7 +111,8 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
     // its start (its input's writes are saved, its first step's checkpoint is not: a task with
     // a result, and nothing under next). A finished run leaves no task.
     const unfinished = snapshot.next.length > 0 || snapshot.tasks.length > 0;
-    if (!snapshot.values?.scenario && !unfinished) throw new Error(`no incident "${incidentId}" in this checkpoint store`);
+    if (!snapshot.values?.scenario && !unfinished)
+      throw new Error(`no incident "${incidentId}" in this checkpoint store`);
     const last = (snapshot.values as AgentState).trigger;
     if (last) runTag = `${last.kind}@${last.at}`;
     // Between runs (the last one finished), the world goes on to its next alert, exactly as
@@ -106,7 +120,8 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
     if (unfinished) input = null;
     else runDue = false;
     // The run that goes on is listed with the trigger that started it, marked as resumed.
-    if (unfinished && last) resumedTrigger = { kind: last.kind, at: last.at ?? 0, message: `${last.message ?? ""} (resumed)`.trim() };
+    if (unfinished && last)
+      resumedTrigger = { kind: last.kind, at: last.at ?? 0, message: `${last.message ?? ""} (resumed)`.trim() };
   }
   const maxRuns = options.maxRuns ?? 500;
   while (runs < maxRuns) {
@@ -124,7 +139,12 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
       }
       // Traces: each graph run is named for the incident, with its trigger and simulated clock in metadata.
       const scenarioName = String(config.configurable.scenario ?? DEFAULTS.scenario);
-      const trace = incidentTraceConfig({ incidentId, scenario: scenarioName, run: runs, trigger: input ? triggers[triggers.length - 1] : undefined });
+      const trace = incidentTraceConfig({
+        incidentId,
+        scenario: scenarioName,
+        run: runs,
+        trigger: input ? triggers[triggers.length - 1] : undefined,
+      });
       await streamRun(app, input, { ...config, ...trace }, runs, statesVisited, options);
     }
     runDue = true;
@@ -134,35 +154,59 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
       reason = state.finalReason ?? "";
       break;
     }
-    const world = worlds.get({ threadId: incidentId, scenario: state.scenario, seed: state.seed, dispatchLog: state.dispatchLog, clock: state.clock });
+    const world = worlds.get({
+      threadId: incidentId,
+      scenario: state.scenario,
+      seed: state.seed,
+      dispatchLog: state.dispatchLog,
+      clock: state.clock,
+    });
     if (state.status === "max_steps") {
       // The step limit bounds one graph run, not the incident: an incident that keeps producing
       // new damage (a long storm) goes on in a fresh run, at once if work is waiting.
       runsAtStepLimit++;
-      if (runsAtStepLimit >= maxRuns / 2) { status = "max_steps"; reason = `${runsAtStepLimit} runs hit the step limit: ${state.finalReason ?? ""}`; break; }
+      if (runsAtStepLimit >= maxRuns / 2) {
+        status = "max_steps";
+        reason = `${runsAtStepLimit} runs hit the step limit: ${state.finalReason ?? ""}`;
+        break;
+      }
       // A run that dispatched nothing would do the same again from the same state: no new run.
       const dispatched = state.executionResults.reduce((n, r) => n + r.dispatchedCount, 0);
       if (dispatched === 0) {
         status = "max_steps";
-        reason = `a run stopped at its step limit (${state.maxSteps}) before dispatching anything; `
-          + `a planning round and its dispatch take ${STEPS_FOR_ONE_DISPATCH} steps: ${state.finalReason ?? ""}`;
+        reason =
+          `a run stopped at its step limit (${state.maxSteps}) before dispatching anything; ` +
+          `a planning round and its dispatch take ${STEPS_FOR_ONE_DISPATCH} steps: ${state.finalReason ?? ""}`;
         break;
       }
       if (world.simulator.workableUnassignedIds().length > 0) {
-        input = { trigger: { kind: "step_limit", at: world.now(), message: `the last run stopped at its step limit (${state.maxSteps}) with work left` } };
+        input = {
+          trigger: {
+            kind: "step_limit",
+            at: world.now(),
+            message: `the last run stopped at its step limit (${state.maxSteps}) with work left`,
+          },
+        };
         continue;
       }
     }
     // The graph has done what it can; let the world go on until the next alert.
     const alerts = world.waitForChange(Infinity);
     if (alerts.length === 0) {
-      if (world.simulator.isFullyRestored()) { status = "restored"; reason = "the network is fully restored"; }
-      else {
+      if (world.simulator.isFullyRestored()) {
+        status = "restored";
+        reason = "the network is fully restored";
+      } else {
         const waiting = world.simulator.unassignedDamagedIds();
         status = waiting.length ? "unrestorable" : "stable";
         const why = new Map(world.simulator.noCrewCanTake().map((u) => [u.asset, u.reason]));
-        const named = waiting.slice(0, 10).map((id) => (why.has(id) ? `${id} (${why.get(id)})` : id)).join("; ");
-        reason = waiting.length ? `${waiting.length} damaged asset(s) no crew can repair: ${named}` : state.finalReason ?? "";
+        const named = waiting
+          .slice(0, 10)
+          .map((id) => (why.has(id) ? `${id} (${why.get(id)})` : id))
+          .join("; ");
+        reason = waiting.length
+          ? `${waiting.length} damaged asset(s) no crew can repair: ${named}`
+          : (state.finalReason ?? "");
       }
       break;
     }
@@ -171,10 +215,27 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
     crashPoint(`${runTag}/between-runs`);
   }
   const finalState = (await app.getState(config)).values as AgentState;
-  const world = worlds.get({ threadId: incidentId, scenario: finalState.scenario, seed: finalState.seed, dispatchLog: finalState.dispatchLog, clock: Math.max(finalState.clock, worldClock(worlds, incidentId)) });
+  const world = worlds.get({
+    threadId: incidentId,
+    scenario: finalState.scenario,
+    seed: finalState.seed,
+    dispatchLog: finalState.dispatchLog,
+    clock: Math.max(finalState.clock, worldClock(worlds, incidentId)),
+  });
   return {
-    incidentId, scenario: finalState.scenario, status, reason, runs, triggers, statesVisited,
-    counters: finalState.counters, operatorDecisions: decisionsOf(finalState, world), metrics: world.metrics(), dispatches: world.dispatches(), finalState, world,
+    incidentId,
+    scenario: finalState.scenario,
+    status,
+    reason,
+    runs,
+    triggers,
+    statesVisited,
+    counters: finalState.counters,
+    operatorDecisions: decisionsOf(finalState, world),
+    metrics: world.metrics(),
+    dispatches: world.dispatches(),
+    finalState,
+    world,
   };
 }
 
@@ -183,7 +244,11 @@ function decisionsOf(s: AgentState, world: SimulatedIncidentWorld): IncidentResu
   const byKind: Record<string, number> = {};
   for (const d of list) byKind[d.decision] = (byKind[d.decision] ?? 0) + 1;
   // Pins still standing at the end: work done or started since the last planning round is no longer pinned.
-  const pinnedNow = livePins(s.operatorPins ?? [], world.dispatches(), new Set(world.simulator.crewSummaries().map((c) => c.id))).kept;
+  const pinnedNow = livePins(
+    s.operatorPins ?? [],
+    world.dispatches(),
+    new Set(world.simulator.crewSummaries().map((c) => c.id)),
+  ).kept;
   return { count: s.operatorDecisionCount ?? list.length, byKind, list, pinnedNow };
 }
 
@@ -192,13 +257,20 @@ function worldClock(worlds: SimulatorWorldProvider, threadId: string): number {
 }
 
 async function streamRun(
-  app: ReturnType<ReturnType<typeof buildGraph>["compile"]>, input: unknown, config: Record<string, unknown>, run: number,
-  statesVisited: FsmState[], options: IncidentOptions,
+  app: ReturnType<ReturnType<typeof buildGraph>["compile"]>,
+  input: unknown,
+  config: Record<string, unknown>,
+  run: number,
+  statesVisited: FsmState[],
+  options: IncidentOptions,
 ): Promise<void> {
   let next: unknown = input;
   for (;;) {
     let interrupted: unknown = undefined;
-    const stream = await app.stream(next as never, { ...config, streamMode: "updates", durability: options.durability ?? "sync" } as never);
+    const stream = await app.stream(
+      next as never,
+      { ...config, streamMode: "updates", durability: options.durability ?? "sync" } as never,
+    );
     for await (const chunk of stream as AsyncIterable<Record<string, unknown>>) {
       for (const [name, update] of stepUpdates(chunk)) {
         if (name === "__interrupt__") {
@@ -210,7 +282,10 @@ async function streamRun(
       }
     }
     if (interrupted === undefined) return;
-    if (!options.onInterrupt) throw new Error("the graph asked for operator approval but no one can answer (set onInterrupt, or turn requireApproval off)");
+    if (!options.onInterrupt)
+      throw new Error(
+        "the graph asked for operator approval but no one can answer (set onInterrupt, or turn requireApproval off)",
+      );
     next = new Command({ resume: await options.onInterrupt(interrupted) });
   }
 }
@@ -223,7 +298,10 @@ async function streamRun(
 export function stepUpdates(chunk: Record<string, unknown>): [string, unknown][] {
   const out: [string, unknown][] = [];
   for (const [name, update] of Object.entries(chunk)) {
-    if (name === "__interrupt__") { out.push([name, update]); continue; }
+    if (name === "__interrupt__") {
+      out.push([name, update]);
+      continue;
+    }
     if (name.startsWith("__")) continue;
     if (Array.isArray(update)) for (const u of update) out.push([name, u]);
     else out.push([name, update]);

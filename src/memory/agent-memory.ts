@@ -38,7 +38,10 @@ export interface FailureMemory {
   onBackup: { node: string; dependee: string; expiresAt: number; critical: boolean }[];
 }
 
-export type ImpactMemory = Pick<ImpactReport, "asset" | "network" | "populationOut" | "weightedPopulationOut" | "populationRestoredIfRepaired" | "severity"> & {
+export type ImpactMemory = Pick<
+  ImpactReport,
+  "asset" | "network" | "populationOut" | "weightedPopulationOut" | "populationRestoredIfRepaired" | "severity"
+> & {
   criticalFacilities: string[];
   backupExpiresAt?: number;
   /** Its repair restores a critical facility running on backup: it comes first (src/planning/urgency.ts). */
@@ -66,7 +69,9 @@ export interface PlanRecord {
   /** Set when `plan` lists only each crew's first jobs (a large plan; the dispatch log has them all). */
   jobCount?: number;
   /** Expected figures from the plan's minute `at` over `horizonMinutes` (plans compare only over the same window). */
-  expected?: Pick<ExpectedEffect, "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost"> & { horizonMinutes?: number };
+  expected?: Pick<ExpectedEffect, "customerMinutes" | "weightedCustomerMinutes" | "criticalFacilitiesLost"> & {
+    horizonMinutes?: number;
+  };
   /** How the plan relates to the optimizer's latest proposal of its round, judged by what-if figures. */
   vsProposal?: ProposalComparison;
   /** Set when an operator decided on the plan (requireApproval): approve, reject (with the reason), or edit. */
@@ -102,13 +107,17 @@ export interface PlanningMemory {
  * as counts. `urgency` (from impacts, when known) decides which ids a capped list keeps.
  */
 export function rememberFailures(
-  s: FailureSnapshot, crews: CrewSummary[], urgency?: (id: string) => number, unworkable: readonly UnworkableAsset[] = [],
+  s: FailureSnapshot,
+  crews: CrewSummary[],
+  urgency?: (id: string) => number,
+  unworkable: readonly UnworkableAsset[] = [],
 ): FailureMemory {
   const skills = new Set(crews.filter((c) => c.capacityLeftHours > 0).flatMap((c) => c.skills));
   // What the world says no crew can take (a shift too short for the trip and the repair) is not work to plan.
   const cannot = new Map(unworkable.map((u) => [u.asset, u.reason]));
   const workable = (d: { id: string; network: string }) => skills.has(d.network) && !cannot.has(d.id);
-  const byUrgency = <T extends { id: string }>(list: T[]) => (urgency ? [...list].sort((a, b) => urgency(b.id) - urgency(a.id) || (a.id < b.id ? -1 : 1)) : list);
+  const byUrgency = <T extends { id: string }>(list: T[]) =>
+    urgency ? [...list].sort((a, b) => urgency(b.id) - urgency(a.id) || (a.id < b.id ? -1 : 1)) : list;
   const unassigned = s.damaged.filter((d) => !d.assignedCrew);
   const toPlan = byUrgency(unassigned.filter(workable));
   const waiting = byUrgency(unassigned.filter((d) => !workable(d)));
@@ -118,15 +127,29 @@ export function rememberFailures(
   const cap = MAX_FAILURE_IDS_IN_STATE;
   return {
     at: s.at,
-    damaged: [...toPlan, ...waiting, ...withCrew].slice(0, cap).map(({ id, network, type, cause, since, assignedCrew, dispatchStatus }) => ({
-      id, network, type, cause, since, ...(assignedCrew ? { assignedCrew, dispatchStatus } : {}),
-    })),
+    damaged: [...toPlan, ...waiting, ...withCrew]
+      .slice(0, cap)
+      .map(({ id, network, type, cause, since, assignedCrew, dispatchStatus }) => ({
+        id,
+        network,
+        type,
+        cause,
+        since,
+        ...(assignedCrew ? { assignedCrew, dispatchStatus } : {}),
+      })),
     damagedCount: s.damaged.length,
     toPlan: toPlan.slice(0, cap).map((d) => d.id),
     toPlanCount: toPlan.length,
     waiting: waiting.slice(0, cap).map((d) => d.id),
     waitingCount: waiting.length,
-    ...(cannot.size ? { waitingReasons: waiting.slice(0, MAX_WAITING_REASONS_IN_STATE).filter((d) => cannot.has(d.id)).map((d) => ({ asset: d.id, reason: cannot.get(d.id)! })) } : {}),
+    ...(cannot.size
+      ? {
+          waitingReasons: waiting
+            .slice(0, MAX_WAITING_REASONS_IN_STATE)
+            .filter((d) => cannot.has(d.id))
+            .map((d) => ({ asset: d.id, reason: cannot.get(d.id)! })),
+        }
+      : {}),
     outOfServiceCount: s.outOfService.length,
     outOfServiceByNetwork: byNetwork,
     populationOut: s.populationOut,

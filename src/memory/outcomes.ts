@@ -12,13 +12,24 @@
  */
 
 /** A graph run's status in state: `running` until FINAL sets how it ended. */
-export const RUN_STATUSES = ["running", "healthy", "stable", "waiting", "no_crew_can_work", "max_steps", "error"] as const;
+export const RUN_STATUSES = [
+  "running",
+  "healthy",
+  "stable",
+  "waiting",
+  "no_crew_can_work",
+  "max_steps",
+  "error",
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 /** How a run ended (what FINAL writes). */
 export type RunOutcome = Exclude<RunStatus, "running">;
 
 /** Where an incident stands when the runner returns. */
-export type IncidentStatus = "restored" | "unrestorable" | Extract<RunOutcome, "stable" | "waiting" | "max_steps" | "error">;
+export type IncidentStatus =
+  | "restored"
+  | "unrestorable"
+  | Extract<RunOutcome, "stable" | "waiting" | "max_steps" | "error">;
 
 /** How an evaluation episode (the same incident under a planner, without the graph) ended. */
 export type EpisodeStatus = Extract<IncidentStatus, "restored" | "unrestorable" | "stable"> | "max_rounds";

@@ -26,11 +26,17 @@ export const DEFAULT_MAX_RETRIES = 3;
 const MAX_RETRY_AFTER_MS = 60_000;
 
 /** Which model plans, and why: a key in the shell alone never turns the offline default into a paid model. */
-export function chooseModel(flag: string | undefined, env: ModelEnv & { INFRA_MODEL?: string } = process.env): { model: string; why: string } {
+export function chooseModel(
+  flag: string | undefined,
+  env: ModelEnv & { INFRA_MODEL?: string } = process.env,
+): { model: string; why: string } {
   if (flag) return { model: flag, why: "from --model" };
   if (env.INFRA_MODEL) return { model: env.INFRA_MODEL, why: "from INFRA_MODEL" };
   const unused = env.OPENAI_API_KEY ? "; OPENAI_API_KEY is set but chooses no model" : "";
-  return { model: "offline", why: `the default: the built-in rule-based planner${unused}; --model openai/<name> or INFRA_MODEL plans with a model` };
+  return {
+    model: "offline",
+    why: `the default: the built-in rule-based planner${unused}; --model openai/<name> or INFRA_MODEL plans with a model`,
+  };
 }
 
 export function createChatModel(name: string, env: ModelEnv = process.env): BaseChatModel {
@@ -39,7 +45,10 @@ export function createChatModel(name: string, env: ModelEnv = process.env): Base
   if (!m) throw new ModelConfigError(`unknown model "${name}": use "offline" or "openai/<model-name>"`);
   // A local server (Ollama, vLLM...) usually wants no key, but the client needs one: any text will do.
   const apiKey = env.OPENAI_API_KEY || (env.OPENAI_BASE_URL ? "not-needed" : undefined);
-  if (!apiKey) throw new ModelConfigError(`model "${name}" needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server)`);
+  if (!apiKey)
+    throw new ModelConfigError(
+      `model "${name}" needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server)`,
+    );
   const timeout = numberFrom(env, "OPENAI_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 1);
   const maxRetries = numberFrom(env, "OPENAI_MAX_RETRIES", DEFAULT_MAX_RETRIES, 0);
   // A reply is bounded at the source: the server stops at max_tokens (what is kept is bounded again, src/models/reply-limits.ts).
@@ -59,7 +68,12 @@ export function createChatModel(name: string, env: ModelEnv = process.env): Base
   });
 }
 
-function numberFrom(env: ModelEnv, key: "OPENAI_TIMEOUT_MS" | "OPENAI_MAX_RETRIES" | "OPENAI_MAX_TOKENS", fallback: number, min: number): number {
+function numberFrom(
+  env: ModelEnv,
+  key: "OPENAI_TIMEOUT_MS" | "OPENAI_MAX_RETRIES" | "OPENAI_MAX_TOKENS",
+  fallback: number,
+  min: number,
+): number {
   const raw = env[key];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
@@ -71,12 +85,22 @@ function isReasoningModel(model: string): boolean {
   return /^o\d/.test(model) || (model.startsWith("gpt-5") && !model.startsWith("gpt-5-chat"));
 }
 
-interface HttpishError { name?: string; message?: string; status?: number; code?: string; error?: { code?: string }; headers?: Headers | Record<string, string>; retryAfterMs?: number }
+interface HttpishError {
+  name?: string;
+  message?: string;
+  status?: number;
+  code?: string;
+  error?: { code?: string };
+  headers?: Headers | Record<string, string>;
+  retryAfterMs?: number;
+}
 
 function header(e: HttpishError, key: string): string | undefined {
   const h = e.headers;
   if (!h) return undefined;
-  return typeof (h as Headers).get === "function" ? (h as Headers).get(key) ?? undefined : (h as Record<string, string>)[key];
+  return typeof (h as Headers).get === "function"
+    ? ((h as Headers).get(key) ?? undefined)
+    : (h as Record<string, string>)[key];
 }
 
 /**
@@ -108,16 +132,27 @@ export function retryPolicy(error: unknown): void {
 export function describeModelError(error: unknown): string {
   const e = (error ?? {}) as HttpishError;
   // The OpenAI client starts messages with the status and LangChain appends a troubleshooting link: keep the first line.
-  const message = (e.message ?? String(error)).split("\n")[0].replace(/^\d{3} /, "").trim();
-  const text = [e.name && e.name !== "Error" ? e.name : "", e.status ? `status ${e.status}` : "", message].filter(Boolean).join(": ");
+  const message = (e.message ?? String(error))
+    .split("\n")[0]
+    .replace(/^\d{3} /, "")
+    .trim();
+  const text = [e.name && e.name !== "Error" ? e.name : "", e.status ? `status ${e.status}` : "", message]
+    .filter(Boolean)
+    .join(": ");
   const hint =
-    e.name === "TimeoutError" || /timed out/i.test(text) ? "no answer within OPENAI_TIMEOUT_MS"
-    : e.status === 401 ? "the server refused OPENAI_API_KEY"
-    : e.status === 404 ? "check the model name and OPENAI_BASE_URL"
-    : e.status === 429 ? "rate limited, after OPENAI_MAX_RETRIES retries"
-    : e.status && e.status >= 500 ? "server error, after OPENAI_MAX_RETRIES retries"
-    : /connection/i.test(text) ? "could not reach OPENAI_BASE_URL"
-    : "";
+    e.name === "TimeoutError" || /timed out/i.test(text)
+      ? "no answer within OPENAI_TIMEOUT_MS"
+      : e.status === 401
+        ? "the server refused OPENAI_API_KEY"
+        : e.status === 404
+          ? "check the model name and OPENAI_BASE_URL"
+          : e.status === 429
+            ? "rate limited, after OPENAI_MAX_RETRIES retries"
+            : e.status && e.status >= 500
+              ? "server error, after OPENAI_MAX_RETRIES retries"
+              : /connection/i.test(text)
+                ? "could not reach OPENAI_BASE_URL"
+                : "";
   // A server may echo the key it refused: the text is scrubbed before it goes anywhere.
   return scrub(hint ? `${text} (${hint})` : text);
 }

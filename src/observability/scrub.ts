@@ -11,7 +11,8 @@
  */
 import { SECRET_MIN_LENGTH } from "../limits.js";
 
-const SECRET_NAMES = /(^|_)(API_KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)$|^DATABASE_URL$|^PGPASSWORD$|^INFRA_.*_(TOKEN|KEY|SECRET|PASSWORD)$/;
+const SECRET_NAMES =
+  /(^|_)(API_KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)$|^DATABASE_URL$|^PGPASSWORD$|^INFRA_.*_(TOKEN|KEY|SECRET|PASSWORD)$/;
 const registered = new Set<string>();
 
 /** A secret known only at run time (a password given in a flag). */
@@ -34,7 +35,10 @@ export function knownSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
     if (pw && pw.length >= SECRET_MIN_LENGTH) out.add(pw);
   }
   // Encoded forms travel too (a password in a URL is percent-encoded).
-  for (const s of [...out]) { const enc = encodeURIComponent(s); if (enc !== s) out.add(enc); }
+  for (const s of [...out]) {
+    const enc = encodeURIComponent(s);
+    if (enc !== s) out.add(enc);
+  }
   return [...out].sort((a, b) => b.length - a.length);
 }
 

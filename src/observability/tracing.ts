@@ -19,7 +19,12 @@ import { Client } from "langsmith";
 type Env = Record<string, string | undefined>;
 
 /** The variables either SDK generation reads to switch tracing on; any of them "true" turns it on. */
-const TRACING_SWITCHES = ["LANGSMITH_TRACING_V2", "LANGCHAIN_TRACING_V2", "LANGSMITH_TRACING", "LANGCHAIN_TRACING"] as const;
+const TRACING_SWITCHES = [
+  "LANGSMITH_TRACING_V2",
+  "LANGCHAIN_TRACING_V2",
+  "LANGSMITH_TRACING",
+  "LANGCHAIN_TRACING",
+] as const;
 
 export function tracingRequested(env: Env = process.env): boolean {
   return TRACING_SWITCHES.some((name) => env[name] === "true");
@@ -76,10 +81,15 @@ export async function prepareTracing(options: PrepareTracingOptions = {}): Promi
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
   } catch (e) {
     disableTracing(env);
-    warnings.push(`LangSmith tracing is off for this run: GET ${endpoint}/info failed (${reasonOf(e, timeoutMs)}); check LANGSMITH_ENDPOINT and LANGSMITH_API_KEY`);
+    warnings.push(
+      `LangSmith tracing is off for this run: GET ${endpoint}/info failed (${reasonOf(e, timeoutMs)}); check LANGSMITH_ENDPOINT and LANGSMITH_API_KEY`,
+    );
     return { enabled: false, endpoint, warnings };
   }
-  if (!apiKeyOf(env)) warnings.push("LANGSMITH_TRACING is true but LANGSMITH_API_KEY is not set: LangSmith will likely refuse the traces");
+  if (!apiKeyOf(env))
+    warnings.push(
+      "LANGSMITH_TRACING is true but LANGSMITH_API_KEY is not set: LangSmith will likely refuse the traces",
+    );
   return { enabled: true, endpoint, warnings };
 }
 
@@ -119,7 +129,11 @@ export interface IncidentRunInfo {
 }
 
 /** Name, tags and metadata of one graph run of an incident, for the invoke/stream config. */
-export function incidentTraceConfig(info: IncidentRunInfo): { runName: string; tags: string[]; metadata: Record<string, unknown> } {
+export function incidentTraceConfig(info: IncidentRunInfo): {
+  runName: string;
+  tags: string[];
+  metadata: Record<string, unknown>;
+} {
   const scenario = scenarioLabel(info.scenario);
   return {
     runName: `incident ${info.incidentId} (${scenario})`,
@@ -142,7 +156,9 @@ export function scenarioLabel(scenario: string): string {
 }
 
 /** The shape of a compiled graph this needs: its nodes, each with the tags its runs get. */
-interface TaggableGraph { nodes: Record<string, { tags?: string[] }> }
+interface TaggableGraph {
+  nodes: Record<string, { tags?: string[] }>;
+}
 
 /**
  * Tag every FSM state's run `state:<NAME>`. LangGraph gives a node's run the tags of its

@@ -32,7 +32,8 @@ export function parseCheckpointSetting(value: string): CheckpointSetting {
   if (v.startsWith("sqlite:")) {
     const path = v.slice("sqlite:".length);
     if (!path) throw new CheckpointConfigError(`--checkpoint sqlite: needs a file path, e.g. sqlite:./incidents.db`);
-    if (path === ":memory:") throw new CheckpointConfigError(`--checkpoint sqlite::memory: is not durable; use memory, or a file path`);
+    if (path === ":memory:")
+      throw new CheckpointConfigError(`--checkpoint sqlite::memory: is not durable; use memory, or a file path`);
     return { kind: "sqlite", path };
   }
   if (v.startsWith("postgres:") || v.startsWith("postgresql:")) {
@@ -42,10 +43,14 @@ export function parseCheckpointSetting(value: string): CheckpointSetting {
     try {
       url = new URL(rest);
     } catch {
-      throw new CheckpointConfigError(`--checkpoint postgres: needs a connection URL, e.g. postgres:postgresql://postgres@127.0.0.1:5432/test (got "${redactUrl(rest)}")`);
+      throw new CheckpointConfigError(
+        `--checkpoint postgres: needs a connection URL, e.g. postgres:postgresql://postgres@127.0.0.1:5432/test (got "${redactUrl(rest)}")`,
+      );
     }
     if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
-      throw new CheckpointConfigError(`--checkpoint postgres: the URL must start with postgresql:// (got "${url.protocol}")`);
+      throw new CheckpointConfigError(
+        `--checkpoint postgres: the URL must start with postgresql:// (got "${url.protocol}")`,
+      );
     }
     // ?schema=NAME keeps an application's tables apart; it is ours, not the driver's.
     const schema = url.searchParams.get("schema") ?? undefined;
@@ -92,7 +97,9 @@ export async function openCheckpointer(setting: CheckpointSetting | string): Pro
     }
     let closed = false;
     return {
-      saver, setting: s, durable: true,
+      saver,
+      setting: s,
+      durable: true,
       close: async () => {
         if (closed) return;
         closed = true;
@@ -118,7 +125,9 @@ export async function openCheckpointer(setting: CheckpointSetting | string): Pro
     }
   } catch (e) {
     await close().catch(() => {});
-    throw new Error(`cannot use the PostgreSQL checkpoint store at ${redactUrl(s.url)}: ${redactUrl((e as Error).message)}`);
+    throw new Error(
+      `cannot use the PostgreSQL checkpoint store at ${redactUrl(s.url)}: ${redactUrl((e as Error).message)}`,
+    );
   }
   return { saver, setting: s, durable: true, close };
 }
@@ -132,12 +141,18 @@ export function describeStoreError(e: unknown, setting: CheckpointSetting): stri
   if (!code.startsWith("SQLITE_")) return null;
   const where = describeCheckpointSetting(setting);
   const why =
-    code === "SQLITE_FULL" ? "the disk is full: free some space, or use another --checkpoint"
-    : code === "SQLITE_READONLY" || code.startsWith("SQLITE_READONLY") ? "the file is read-only: make it writable, or use another --checkpoint"
-    : code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT" ? "the file is not an SQLite database, or it is damaged"
-    : code === "SQLITE_CANTOPEN" ? "the file cannot be opened (check the path and its folder)"
-    : code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" ? "another process keeps the file locked"
-    : code.startsWith("SQLITE_IOERR") ? "reading or writing the file failed (disk error)"
-    : (e as Error).message;
+    code === "SQLITE_FULL"
+      ? "the disk is full: free some space, or use another --checkpoint"
+      : code === "SQLITE_READONLY" || code.startsWith("SQLITE_READONLY")
+        ? "the file is read-only: make it writable, or use another --checkpoint"
+        : code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT"
+          ? "the file is not an SQLite database, or it is damaged"
+          : code === "SQLITE_CANTOPEN"
+            ? "the file cannot be opened (check the path and its folder)"
+            : code === "SQLITE_BUSY" || code === "SQLITE_LOCKED"
+              ? "another process keeps the file locked"
+              : code.startsWith("SQLITE_IOERR")
+                ? "reading or writing the file failed (disk error)"
+                : (e as Error).message;
   return `the checkpoint store ${where} cannot be used: ${why} (${code})`;
 }

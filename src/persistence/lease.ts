@@ -51,8 +51,13 @@ export interface LeaseOptions {
 
 /** Another process runs the incident: the CLI says who, and exits 2. */
 export class IncidentHeld extends Error {
-  constructor(readonly incidentId: string, readonly holder: LeaseHolder | null) {
-    super(`incident "${incidentId}" is being run by another process (${describeHolder(holder)}); let it finish, or pass --wait to run after it`);
+  constructor(
+    readonly incidentId: string,
+    readonly holder: LeaseHolder | null,
+  ) {
+    super(
+      `incident "${incidentId}" is being run by another process (${describeHolder(holder)}); let it finish, or pass --wait to run after it`,
+    );
     this.name = "IncidentHeld";
   }
 }
@@ -60,7 +65,10 @@ export const isIncidentHeld = (e: unknown): e is IncidentHeld => (e as Error)?.n
 
 /** This process lost the incident (its lock connection dropped, or another process took it over): it must stop writing. */
 export class LeaseLost extends Error {
-  constructor(readonly incidentId: string, why: string) {
+  constructor(
+    readonly incidentId: string,
+    why: string,
+  ) {
     super(`lost the lease on incident "${incidentId}": ${why}; stopped before writing`);
     this.name = "LeaseLost";
   }
@@ -77,12 +85,18 @@ export interface LeaseStore {
   saver: BaseCheckpointSaver;
 }
 
-export async function acquireLease(store: LeaseStore, incidentId: string, options: LeaseOptions = {}): Promise<IncidentLease> {
+export async function acquireLease(
+  store: LeaseStore,
+  incidentId: string,
+  options: LeaseOptions = {},
+): Promise<IncidentLease> {
   const s = store.setting;
   const tryOnce =
-    s.kind === "postgres" ? () => tryPostgresLease(s.url, s.schema, incidentId)
-    : s.kind === "sqlite" ? async () => trySqliteLease((store.saver as unknown as { db: SqliteDb }).db, incidentId)
-    : async () => tryMemoryLease(store.saver, incidentId);
+    s.kind === "postgres"
+      ? () => tryPostgresLease(s.url, s.schema, incidentId)
+      : s.kind === "sqlite"
+        ? async () => trySqliteLease((store.saver as unknown as { db: SqliteDb }).db, incidentId)
+        : async () => tryMemoryLease(store.saver, incidentId);
   const started = Date.now();
   let told = false;
   for (;;) {
@@ -90,7 +104,10 @@ export async function acquireLease(store: LeaseStore, incidentId: string, option
     if ("lease" in got) return got.lease;
     const timedOut = options.waitTimeoutMs !== undefined && Date.now() - started >= options.waitTimeoutMs;
     if (!options.wait || timedOut) throw new IncidentHeld(incidentId, got.holder);
-    if (!told) { options.onWait?.(got.holder); told = true; }
+    if (!told) {
+      options.onWait?.(got.holder);
+      told = true;
+    }
     await new Promise((r) => setTimeout(r, LEASE_WAIT_POLL_MS));
   }
 }
@@ -131,17 +148,27 @@ async function tryPostgresLease(url: string, schema: string | undefined, inciden
   const table = `${schema ? `"${schema}".` : ""}infra_incident_leases`;
   const client = await newPgClient(url);
   let dropped: string | null = null;
-  client.on?.("error", (e: Error) => { dropped = redactUrl(e.message); });
-  client.on?.("end", () => { dropped ??= "the lock connection closed"; });
+  client.on?.("error", (e: Error) => {
+    dropped = redactUrl(e.message);
+  });
+  client.on?.("end", () => {
+    dropped ??= "the lock connection closed";
+  });
   try {
     await withSetupLock(client, async () => {
       if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${table} (incident_id text PRIMARY KEY, pid integer NOT NULL, host text NOT NULL, since timestamptz NOT NULL, token text NOT NULL)`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${table} (incident_id text PRIMARY KEY, pid integer NOT NULL, host text NOT NULL, since timestamptz NOT NULL, token text NOT NULL)`,
+      );
     });
     const key = pgKey(schema, incidentId);
-    const got = (await client.query(`SELECT pg_try_advisory_lock($1, $2) AS ok`, [PG_LEASE_NAMESPACE, key])) as { rows: { ok: boolean }[] };
+    const got = (await client.query(`SELECT pg_try_advisory_lock($1, $2) AS ok`, [PG_LEASE_NAMESPACE, key])) as {
+      rows: { ok: boolean }[];
+    };
     if (!got.rows[0]?.ok) {
-      const row = (await client.query(`SELECT pid, host, since FROM ${table} WHERE incident_id = $1`, [incidentId])) as { rows: { pid: number; host: string; since: Date }[] };
+      const row = (await client.query(`SELECT pid, host, since FROM ${table} WHERE incident_id = $1`, [
+        incidentId,
+      ])) as { rows: { pid: number; host: string; since: Date }[] };
       await client.end().catch(() => {});
       const r = row.rows[0];
       return { holder: r ? { pid: r.pid, host: r.host, since: new Date(r.since).toISOString() } : null };
@@ -155,7 +182,8 @@ async function tryPostgresLease(url: string, schema: string | undefined, inciden
     );
     let released = false;
     const lease: IncidentLease = {
-      incidentId, holder,
+      incidentId,
+      holder,
       async check() {
         if (released) throw new LeaseLost(incidentId, "it was released");
         if (dropped) throw new LeaseLost(incidentId, dropped);
@@ -218,34 +246,46 @@ function alive(pid: number, start: string): boolean {
 }
 
 function trySqliteLease(db: SqliteDb, incidentId: string): Attempt {
-  db.exec(`CREATE TABLE IF NOT EXISTS infra_incident_leases (incident_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL, start TEXT NOT NULL, token TEXT NOT NULL)`);
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS infra_incident_leases (incident_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL, start TEXT NOT NULL, token TEXT NOT NULL)`,
+  );
   const holder = me();
   const token = randomUUID();
   const start = processStart(process.pid);
   db.exec("BEGIN IMMEDIATE");
   try {
-    const row = db.prepare(`SELECT pid, host, since, start FROM infra_incident_leases WHERE incident_id = ?`).get(incidentId) as
-      { pid: number; host: string; since: string; start: string } | undefined;
+    const row = db
+      .prepare(`SELECT pid, host, since, start FROM infra_incident_leases WHERE incident_id = ?`)
+      .get(incidentId) as { pid: number; host: string; since: string; start: string } | undefined;
     // A holder on another host cannot be checked: it holds until it releases.
     if (row && (row.host !== holder.host || alive(row.pid, row.start))) {
       db.exec("COMMIT");
       return { holder: { pid: row.pid, host: row.host, since: row.since } };
     }
-    db.prepare(`INSERT OR REPLACE INTO infra_incident_leases (incident_id, pid, host, since, start, token) VALUES (?, ?, ?, ?, ?, ?)`)
-      .run(incidentId, holder.pid, holder.host, holder.since, start, token);
+    db.prepare(
+      `INSERT OR REPLACE INTO infra_incident_leases (incident_id, pid, host, since, start, token) VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run(incidentId, holder.pid, holder.host, holder.since, start, token);
     db.exec("COMMIT");
   } catch (e) {
-    try { db.exec("ROLLBACK"); } catch { /* no transaction left */ }
+    try {
+      db.exec("ROLLBACK");
+    } catch {
+      /* no transaction left */
+    }
     throw e;
   }
   let released = false;
   return {
     lease: {
-      incidentId, holder,
+      incidentId,
+      holder,
       async check() {
         if (released) throw new LeaseLost(incidentId, "it was released");
-        const r = db.prepare(`SELECT token, pid, host FROM infra_incident_leases WHERE incident_id = ?`).get(incidentId) as { token: string; pid: number; host: string } | undefined;
-        if (r?.token !== token) throw new LeaseLost(incidentId, r ? `taken over by pid ${r.pid} on ${r.host}` : "its record is gone");
+        const r = db
+          .prepare(`SELECT token, pid, host FROM infra_incident_leases WHERE incident_id = ?`)
+          .get(incidentId) as { token: string; pid: number; host: string } | undefined;
+        if (r?.token !== token)
+          throw new LeaseLost(incidentId, r ? `taken over by pid ${r.pid} on ${r.host}` : "its record is gone");
       },
       async release() {
         if (released) return;
@@ -273,9 +313,17 @@ function tryMemoryLease(saver: BaseCheckpointSaver, incidentId: string): Attempt
   let released = false;
   return {
     lease: {
-      incidentId, holder,
-      async check() { if (released) throw new LeaseLost(incidentId, "it was released"); },
-      async release() { if (!released) { released = true; held.delete(incidentId); } },
+      incidentId,
+      holder,
+      async check() {
+        if (released) throw new LeaseLost(incidentId, "it was released");
+      },
+      async release() {
+        if (!released) {
+          released = true;
+          held.delete(incidentId);
+        }
+      },
     },
   };
 }

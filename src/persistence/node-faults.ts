@@ -85,9 +85,10 @@ type Update = Record<string, unknown>;
  * policy while attempts remain; the last attempt's fault, or a permanent one, becomes the
  * run's fatalError. Interrupts (operator approval) pass through untouched.
  */
-export function withFaultBarrier<S extends { stepCount: number; trigger?: { kind: string; at?: number } }, U extends object>(
-  name: string, node: Node<S, U>, policy: NodeFaultPolicy, timeoutMs = policy.timeoutMs,
-): Node<S, U> {
+export function withFaultBarrier<
+  S extends { stepCount: number; trigger?: { kind: string; at?: number } },
+  U extends object,
+>(name: string, node: Node<S, U>, policy: NodeFaultPolicy, timeoutMs = policy.timeoutMs): Node<S, U> {
   const earlier = new Map<string, string[]>();
   return async function barrier(state: S, config: LangGraphRunnableConfig): Promise<U> {
     const info = (config as { executionInfo?: { nodeAttempt?: number; taskId?: string } }).executionInfo;
@@ -106,7 +107,14 @@ export function withFaultBarrier<S extends { stepCount: number; trigger?: { kind
       const faults = earlier.get(key);
       earlier.delete(key);
       // A recovered fault is kept in the run's errors: operators see what was retried.
-      if (faults?.length) return { ...update, errors: [...(((update as Update).errors as string[] | undefined) ?? []), ...faults.map((f) => `${name} retried after: ${f}`)] } as U;
+      if (faults?.length)
+        return {
+          ...update,
+          errors: [
+            ...(((update as Update).errors as string[] | undefined) ?? []),
+            ...faults.map((f) => `${name} retried after: ${f}`),
+          ],
+        } as U;
       return update;
     } catch (e) {
       if (isGraphBubbleUp(e as Error)) throw e;
@@ -117,7 +125,12 @@ export function withFaultBarrier<S extends { stepCount: number; trigger?: { kind
       }
       earlier.delete(key);
       const fatal = `${name} failed${attempt > 1 ? ` after ${attempt} attempts` : ""}: ${message}`;
-      const update: Update = { stepCount: state.stepCount + 1, statesVisited: [name], fatalError: fatal, errors: [fatal] };
+      const update: Update = {
+        stepCount: state.stepCount + 1,
+        statesVisited: [name],
+        fatalError: fatal,
+        errors: [fatal],
+      };
       if (name === "FINAL") Object.assign(update, { status: "error", finalReason: fatal });
       return update as U;
     }

@@ -10,14 +10,24 @@ export interface PgClient {
   end(): Promise<void>;
   on?(event: string, listener: (...a: never[]) => void): unknown;
 }
-type PgModule = { Client: new (options: { connectionString: string; connectionTimeoutMillis?: number; application_name?: string }) => PgClient };
+type PgModule = {
+  Client: new (options: {
+    connectionString: string;
+    connectionTimeoutMillis?: number;
+    application_name?: string;
+  }) => PgClient;
+};
 
 // Loaded by name: the driver ships no type declarations here.
 const PG_MODULE = "pg";
 
 export async function newPgClient(url: string): Promise<PgClient> {
   const pg = ((await import(PG_MODULE)) as { default: PgModule }).default;
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS, application_name: `infra-fail-mngr pid ${process.pid}` });
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    application_name: `infra-fail-mngr pid ${process.pid}`,
+  });
   await client.connect();
   return client;
 }

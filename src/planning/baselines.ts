@@ -17,8 +17,11 @@ export function largestPopulationFirstPlan(world: World): DispatchProposal {
 
 export function baselinePlan(world: World, name: BaselineName): DispatchProposal {
   switch (name) {
-    case "detection-order": return detectionOrderPlan(world);
-    case "largest-population-first": return largestPopulationFirstPlan(world);
-    case "ratio-rule": return proposeDispatchPlan(world, { localSearch: false });
+    case "detection-order":
+      return detectionOrderPlan(world);
+    case "largest-population-first":
+      return largestPopulationFirstPlan(world);
+    case "ratio-rule":
+      return proposeDispatchPlan(world, { localSearch: false });
   }
 }

@@ -14,7 +14,13 @@ export interface PlanConstraints {
 
 /** The same assignments (crew by crew, in order), whatever the reasoning or crew order. */
 export function sameAssignments(a: readonly CrewAssignment[], b: readonly CrewAssignment[]): boolean {
-  const key = (x: readonly CrewAssignment[]) => JSON.stringify(x.filter((c) => c.assetIds.length > 0).map((c) => [c.crewId, c.assetIds]).sort((p, q) => String(p[0]).localeCompare(String(q[0]))));
+  const key = (x: readonly CrewAssignment[]) =>
+    JSON.stringify(
+      x
+        .filter((c) => c.assetIds.length > 0)
+        .map((c) => [c.crewId, c.assetIds])
+        .sort((p, q) => String(p[0]).localeCompare(String(q[0]))),
+    );
   return key(a) === key(b);
 }
 
@@ -22,7 +28,10 @@ export function sameAssignments(a: readonly CrewAssignment[], b: readonly CrewAs
  * A different plan with the same work: the first crew with two jobs or more has its first two
  * swapped (the rejected plan's opening is what an operator sees first). Null when there is none.
  */
-export function differentOrder(assignments: readonly CrewAssignment[], pinned: readonly CrewAssignment[] = []): CrewAssignment[] | null {
+export function differentOrder(
+  assignments: readonly CrewAssignment[],
+  pinned: readonly CrewAssignment[] = [],
+): CrewAssignment[] | null {
   const fixed = new Set(pinned.flatMap((p) => p.assetIds));
   for (let k = 0; k < assignments.length; k++) {
     const ids = assignments[k].assetIds;
@@ -30,7 +39,9 @@ export function differentOrder(assignments: readonly CrewAssignment[], pinned: r
     if (free.length < 2) continue;
     const swapped = [...ids];
     [swapped[free[0].i], swapped[free[1].i]] = [free[1].id, free[0].id];
-    return assignments.map((a, j) => (j === k ? { crewId: a.crewId, assetIds: swapped } : { crewId: a.crewId, assetIds: [...a.assetIds] }));
+    return assignments.map((a, j) =>
+      j === k ? { crewId: a.crewId, assetIds: swapped } : { crewId: a.crewId, assetIds: [...a.assetIds] },
+    );
   }
   return null;
 }
@@ -42,23 +53,36 @@ export function pinViolations(plan: DispatchPlan, pinned: readonly CrewAssignmen
     for (const a of plan.assignments) {
       if (a.crewId === pin.crewId) continue;
       const moved = a.assetIds.filter((id) => pin.assetIds.includes(id));
-      if (moved.length) errors.push(`${moved.join(", ")} ${moved.length > 1 ? "are" : "is"} pinned to crew ${pin.crewId} by an operator's decision: leave ${moved.length > 1 ? "them" : "it"} out of the plan, or list ${moved.length > 1 ? "them" : "it"} under ${pin.crewId}`);
+      if (moved.length)
+        errors.push(
+          `${moved.join(", ")} ${moved.length > 1 ? "are" : "is"} pinned to crew ${pin.crewId} by an operator's decision: leave ${moved.length > 1 ? "them" : "it"} out of the plan, or list ${moved.length > 1 ? "them" : "it"} under ${pin.crewId}`,
+        );
     }
-    const mine = plan.assignments.find((a) => a.crewId === pin.crewId)?.assetIds.filter((id) => pin.assetIds.includes(id)) ?? [];
+    const mine =
+      plan.assignments.find((a) => a.crewId === pin.crewId)?.assetIds.filter((id) => pin.assetIds.includes(id)) ?? [];
     const order = pin.assetIds.filter((id) => mine.includes(id));
-    if (mine.join() !== order.join()) errors.push(`crew ${pin.crewId}'s pinned order is ${pin.assetIds.join(" > ")} (an operator's decision): keep it`);
+    if (mine.join() !== order.join())
+      errors.push(`crew ${pin.crewId}'s pinned order is ${pin.assetIds.join(" > ")} (an operator's decision): keep it`);
   }
   return errors;
 }
 
-export interface PinCheck { kept: CrewAssignment[]; dropped: { crewId: string; assetId: string; why: string }[]; fulfilled: number }
+export interface PinCheck {
+  kept: CrewAssignment[];
+  dropped: { crewId: string; assetId: string; why: string }[];
+  fulfilled: number;
+}
 
 /**
  * Pins the world still allows. Work the pinned crew started or finished leaves its pin as done
  * (`fulfilled`); work the world made impossible (cancelled, another crew has it, the crew is gone)
  * leaves it with why (`dropped`). `crewIds` are the crews that exist.
  */
-export function livePins(pinned: readonly CrewAssignment[], records: readonly DispatchRecord[], crewIds: ReadonlySet<string>): PinCheck {
+export function livePins(
+  pinned: readonly CrewAssignment[],
+  records: readonly DispatchRecord[],
+  crewIds: ReadonlySet<string>,
+): PinCheck {
   const active = new Map<string, DispatchRecord>();
   for (const r of records) if (r.status !== "reassigned") active.set(r.assetId, r);
   const kept: CrewAssignment[] = [];
@@ -68,11 +92,15 @@ export function livePins(pinned: readonly CrewAssignment[], records: readonly Di
     const ids: string[] = [];
     for (const id of pin.assetIds) {
       const r = active.get(id);
-      const why = !crewIds.has(pin.crewId) ? `crew ${pin.crewId} is no longer available`
-        : !r ? null
-        : r.status === "cancelled" ? `its dispatch to ${r.crewId} was cancelled`
-        : r.crewId !== pin.crewId ? `crew ${r.crewId} has it now`
-        : null;
+      const why = !crewIds.has(pin.crewId)
+        ? `crew ${pin.crewId} is no longer available`
+        : !r
+          ? null
+          : r.status === "cancelled"
+            ? `its dispatch to ${r.crewId} was cancelled`
+            : r.crewId !== pin.crewId
+              ? `crew ${r.crewId} has it now`
+              : null;
       if (why) dropped.push({ crewId: pin.crewId, assetId: id, why });
       else if (r && r.status !== "queued") fulfilled++;
       else ids.push(id);

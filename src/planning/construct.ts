@@ -3,22 +3,32 @@
  * order to the crew that would finish it first), the ratio rule of the previous optimizer
  * (kept: it is the `ratio-rule` baseline), and orders by joint-restoration weights.
  */
-import {
-  OPTIMIZER_MARGINAL_NETWORK_ASSETS, OPTIMIZER_MARGINAL_WEIGHT_ASSETS,
-} from "../limits.js";
+import { OPTIMIZER_MARGINAL_NETWORK_ASSETS, OPTIMIZER_MARGINAL_WEIGHT_ASSETS } from "../limits.js";
 import type { World } from "../world/simulator.js";
 import type { CrewAssignment } from "../world/types.js";
 
-export interface Slot { crewId: string; skills: Set<string>; x: number; y: number; freeAt: number; capacityMin: number }
+export interface Slot {
+  crewId: string;
+  skills: Set<string>;
+  x: number;
+  y: number;
+  freeAt: number;
+  capacityMin: number;
+}
 export type Est = ReturnType<World["estimateJobFrom"]>;
 export type WeightOf = (asset: string, scheduled: readonly string[]) => number;
-export interface Unassignable { assetId: string; reason: string }
+export interface Unassignable {
+  assetId: string;
+  reason: string;
+}
 
 /** Crews as the planner sees them: after their queue, or (re-planning queued work) after their current job. */
 export function crewSlots(world: World, replan = false): Slot[] {
   return world.crewSummaries().map((c) => ({
-    crewId: c.id, skills: new Set(c.skills),
-    x: replan ? c.busyUntilLocation.x : c.freeAtLocation.x, y: replan ? c.busyUntilLocation.y : c.freeAtLocation.y,
+    crewId: c.id,
+    skills: new Set(c.skills),
+    x: replan ? c.busyUntilLocation.x : c.freeAtLocation.x,
+    y: replan ? c.busyUntilLocation.y : c.freeAtLocation.y,
     freeAt: Math.max(replan ? c.busyUntil : c.freeAt, world.now()),
     capacityMin: (c.capacityLeftHours + (replan ? c.queuedWorkHours : 0)) * 60,
   }));
@@ -55,10 +65,14 @@ export function listScheduleOn(world: World, slots: Slot[], order: readonly stri
   const unassignable: Unassignable[] = [];
   for (const assetId of order) {
     const best = bestSlot(world, slots, assetId);
-    if (!best) { unassignable.push({ assetId, reason: "no crew has the skill and the capacity left" }); continue; }
+    if (!best) {
+      unassignable.push({ assetId, reason: "no crew has the skill and the capacity left" });
+      continue;
+    }
     commit(world, best.slot, assetId, best.est);
     const list = lists.get(best.slot.crewId);
-    if (list) list.push(assetId); else lists.set(best.slot.crewId, [assetId]);
+    if (list) list.push(assetId);
+    else lists.set(best.slot.crewId, [assetId]);
   }
   return { assignments: toAssignments(slots, lists), unassignable };
 }
@@ -121,7 +135,8 @@ export function ratioRule(world: World, slots: Slot[], assets: string[], weightO
       if (!best || score > best.score + 1e-12) best = { assetId, slot: choice.slot, est: choice.est, score };
     }
     if (!best) {
-      for (const assetId of remaining) unassignable.push({ assetId, reason: "no crew has the skill and the capacity left" });
+      for (const assetId of remaining)
+        unassignable.push({ assetId, reason: "no crew has the skill and the capacity left" });
       break;
     }
     commit(world, best.slot, best.assetId, best.est);
@@ -135,7 +150,11 @@ export function ratioRule(world: World, slots: Slot[], assets: string[], weightO
 /** The assets in the order their failures were detected (what a naive dispatcher does). */
 export function detectionOrder(world: World, assets: readonly string[]): string[] {
   const wanted = new Set(assets);
-  return world.detectFailures().damaged.filter((f) => wanted.has(f.id)).sort((a, b) => a.since - b.since).map((f) => f.id);
+  return world
+    .detectFailures()
+    .damaged.filter((f) => wanted.has(f.id))
+    .sort((a, b) => a.since - b.since)
+    .map((f) => f.id);
 }
 
 /** The assets behind the most people out of service first. */

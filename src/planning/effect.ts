@@ -61,15 +61,22 @@ export function expectedEffect(world: World, plan: DispatchPlan, horizon: number
   }
   sim.advanceTo(horizon);
   const after = sim.runningTotals();
-  const jobs = sim.dispatches()
+  const jobs = sim
+    .dispatches()
     .filter((d) => planned.has(`${d.crewId}/${d.assetId}`) && d.assignedAt === world.now())
-    .map((d) => ({ crewId: d.crewId, assetId: d.assetId, arrivalAt: round1(d.arrivedAt ?? NaN), completionAt: round1(d.repairedAt ?? NaN) }));
+    .map((d) => ({
+      crewId: d.crewId,
+      assetId: d.assetId,
+      arrivalAt: round1(d.arrivedAt ?? NaN),
+      completionAt: round1(d.repairedAt ?? NaN),
+    }));
   return {
     horizonMinutes: round1(horizon - world.now()),
     customerMinutes: Math.round(after.customerMinutes - before.customerMinutes),
     weightedCustomerMinutes: Math.round(after.weightedCustomerMinutes - before.weightedCustomerMinutes),
     criticalFacilitiesLost: [...lost].sort(),
-    jobs, basis: "simulated",
+    jobs,
+    basis: "simulated",
   };
 }
 
@@ -88,11 +95,17 @@ function estimatedEffect(world: World, plan: DispatchPlan, horizon: number): Exp
     for (const id of a.assetIds) {
       const est = world.estimateJobFrom(slot.crewId, slot.x, slot.y, slot.freeAt, id);
       commit(world, slot, id, est);
-      jobs.push({ crewId: a.crewId, assetId: id, arrivalAt: round1(est.arrivalAt), completionAt: round1(est.completionAt) });
+      jobs.push({
+        crewId: a.crewId,
+        assetId: id,
+        arrivalAt: round1(est.arrivalAt),
+        completionAt: round1(est.completionAt),
+      });
     }
   }
   const done = new Map(jobs.map((j) => [j.assetId, j.completionAt]));
-  let cm = 0, wcm = 0;
+  let cm = 0,
+    wcm = 0;
   const lost = new Set<string>();
   for (const r of world.estimateImpact([...done.keys()])) {
     const minutes = Math.min(done.get(r.asset)!, horizon) - now;
@@ -101,8 +114,12 @@ function estimatedEffect(world: World, plan: DispatchPlan, horizon: number): Exp
     for (const b of r.backupsRunningOut) if (b.critical && done.get(r.asset)! > b.expiresAt) lost.add(b.node);
   }
   return {
-    horizonMinutes: round1(horizon - now), customerMinutes: Math.round(cm), weightedCustomerMinutes: Math.round(wcm),
-    criticalFacilitiesLost: [...lost].sort(), jobs, basis: "estimated",
+    horizonMinutes: round1(horizon - now),
+    customerMinutes: Math.round(cm),
+    weightedCustomerMinutes: Math.round(wcm),
+    criticalFacilitiesLost: [...lost].sort(),
+    jobs,
+    basis: "estimated",
   };
 }
 

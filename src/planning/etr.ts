@@ -43,22 +43,31 @@ export interface OutageArea {
 export function estimateOutageAreas(world: World): OutageArea[] {
   const snap = world.detectFailures();
   const now = world.now();
-  const groups = new Map<string, { roots: string[]; nodes: string[]; pop: number; critical: string[]; start: number; cause: string }>();
+  const groups = new Map<
+    string,
+    { roots: string[]; nodes: string[]; pop: number; critical: string[]; start: number; cause: string }
+  >();
   const critical = new Set(world.scenario.nodes.filter((n) => n.criticality > 1).map((n) => n.id));
   const nodeAssets = [...snap.damaged.filter((d) => d.kind === "node"), ...snap.outOfService];
   for (const a of nodeAssets) {
     if (a.rootCauses.length === 0) continue;
     const roots = [...a.rootCauses].sort();
     const key = roots.join("+");
-    const g = groups.get(key) ?? groups.set(key, { roots, nodes: [], pop: 0, critical: [], start: a.since, cause: "" }).get(key)!;
+    const g =
+      groups.get(key) ??
+      groups.set(key, { roots, nodes: [], pop: 0, critical: [], start: a.since, cause: "" }).get(key)!;
     g.nodes.push(a.id);
     g.pop += a.population;
     if (critical.has(a.id)) g.critical.push(a.id);
     g.start = Math.min(g.start, a.since);
   }
   const damage = new Map(snap.damaged.map((d) => [d.id, d]));
-  for (const g of groups.values()) g.cause = g.roots.map((r) => `${r}: ${damage.get(r)?.cause ?? "damaged"}`).join("; ");
-  const backAt = world.openJobCount() <= ETR_SIMULATED_MAX_OPEN_JOBS ? simulatedBackTimes(world, new Set([...groups.values()].flatMap((g) => g.nodes))) : null;
+  for (const g of groups.values())
+    g.cause = g.roots.map((r) => `${r}: ${damage.get(r)?.cause ?? "damaged"}`).join("; ");
+  const backAt =
+    world.openJobCount() <= ETR_SIMULATED_MAX_OPEN_JOBS
+      ? simulatedBackTimes(world, new Set([...groups.values()].flatMap((g) => g.nodes)))
+      : null;
   const repairs = expectedRepairs(world);
   const positions = queuePositions(world);
   const areas: OutageArea[] = [];
@@ -69,16 +78,50 @@ export function estimateOutageAreas(world: World): OutageArea[] {
       const pos = positions.get(r);
       const expectedRepairAt = repairs.get(r) ?? null;
       const loc = world.assetLocation(r);
-      const stop = loc && expectedRepairAt !== null ? world.weather.periods.some((p) => (p.stopsWork ?? p.condition === "lightning") && p.toMinutes > now && p.fromMinutes < expectedRepairAt && world.weather.covers(p, loc.x, loc.y)) : false;
-      return { asset: r, crewId: d?.assignedCrew ?? null, crewStatus: crewStatusOf(d?.dispatchStatus, d?.assignedCrew), position: pos ?? null, expectedRepairAt, workStopForecast: stop };
+      const stop =
+        loc && expectedRepairAt !== null
+          ? world.weather.periods.some(
+              (p) =>
+                (p.stopsWork ?? p.condition === "lightning") &&
+                p.toMinutes > now &&
+                p.fromMinutes < expectedRepairAt &&
+                world.weather.covers(p, loc.x, loc.y),
+            )
+          : false;
+      return {
+        asset: r,
+        crewId: d?.assignedCrew ?? null,
+        crewStatus: crewStatusOf(d?.dispatchStatus, d?.assignedCrew),
+        position: pos ?? null,
+        expectedRepairAt,
+        workStopForecast: stop,
+      };
     });
     let etr: number | null;
     if (faults.some((f) => f.crewId === null)) etr = null;
-    else if (backAt) etr = g.nodes.reduce<number | null>((m, n) => { const t = backAt.get(n); return t === undefined || m === null ? null : Math.max(m, t); }, now);
-    else etr = faults.reduce<number | null>((m, f) => (f.expectedRepairAt === null || m === null ? null : Math.max(m, f.expectedRepairAt)), now);
+    else if (backAt)
+      etr = g.nodes.reduce<number | null>((m, n) => {
+        const t = backAt.get(n);
+        return t === undefined || m === null ? null : Math.max(m, t);
+      }, now);
+    else
+      etr = faults.reduce<number | null>(
+        (m, f) => (f.expectedRepairAt === null || m === null ? null : Math.max(m, f.expectedRepairAt)),
+        now,
+      );
     const loc = world.assetLocation(g.roots[0]) ?? { x: 0, y: 0 };
-    areas.push({ id: `OUT-${key}`, faults, nodes: g.nodes.sort(), customersOut: g.pop, criticalFacilities: g.critical.sort(), start: g.start, cause: g.cause, location: loc,
-      etr: etr === null ? null : Math.round(etr), confidence: confidenceOf(faults, etr, world) });
+    areas.push({
+      id: `OUT-${key}`,
+      faults,
+      nodes: g.nodes.sort(),
+      customersOut: g.pop,
+      criticalFacilities: g.critical.sort(),
+      start: g.start,
+      cause: g.cause,
+      location: loc,
+      etr: etr === null ? null : Math.round(etr),
+      confidence: confidenceOf(faults, etr, world),
+    });
   }
   return areas.sort((a, b) => b.customersOut - a.customersOut || a.id.localeCompare(b.id));
 }
@@ -92,9 +135,12 @@ export function confidenceOf(faults: FaultStatus[], etr: number | null, world: W
   if (etr === null || faults.some((f) => f.crewId === null)) return "none";
   if (faults.some((f) => f.workStopForecast)) return "low";
   // New damage may still come while a storm with a damage rate lasts: queued work may be re-planned.
-  const stormy = world.weather.periods.some((p) => (p.damageRatePerHour ?? 0) > 0 && p.fromMinutes <= world.now() && p.toMinutes > world.now());
+  const stormy = world.weather.periods.some(
+    (p) => (p.damageRatePerHour ?? 0) > 0 && p.fromMinutes <= world.now() && p.toMinutes > world.now(),
+  );
   const worst = Math.max(...faults.map((f) => f.position ?? 99));
-  if (faults.length === 1 && (faults[0].crewStatus === "repairing" || faults[0].crewStatus === "on_hold")) return "high";
+  if (faults.length === 1 && (faults[0].crewStatus === "repairing" || faults[0].crewStatus === "on_hold"))
+    return "high";
   if (faults.length <= 2 && worst <= 2 && !stormy) return "medium";
   if (faults.length === 1 && worst === 1) return "medium";
   return "low";
@@ -171,7 +217,12 @@ export interface EtrEntry {
   mergedInto?: string;
 }
 
-export interface AreaHistory { id: string; area: OutageArea; entries: EtrEntry[]; open: boolean }
+export interface AreaHistory {
+  id: string;
+  area: OutageArea;
+  entries: EtrEntry[];
+  open: boolean;
+}
 
 /**
  * Each area's ETRs over the planning rounds. An ETR is republished only when it moves (by at
@@ -188,15 +239,29 @@ export class EtrBoard {
       seen.add(a.id);
       const h = this.areas.get(a.id);
       if (!h || !h.open) {
-        const e: EtrEntry = { at, etr: a.etr, confidence: a.confidence, customersOut: a.customersOut, reason: firstReason(a, context) };
+        const e: EtrEntry = {
+          at,
+          etr: a.etr,
+          confidence: a.confidence,
+          customersOut: a.customersOut,
+          reason: firstReason(a, context),
+        };
         this.areas.set(a.id, { id: a.id, area: a, entries: [...(h?.entries ?? []), e], open: true });
         changed.push(e);
         continue;
       }
       const last = h.entries[h.entries.length - 1];
-      const moved = (last.etr === null) !== (a.etr === null) || (last.etr !== null && a.etr !== null && Math.abs(a.etr - last.etr) >= ETR_MIN_CHANGE_MINUTES);
+      const moved =
+        (last.etr === null) !== (a.etr === null) ||
+        (last.etr !== null && a.etr !== null && Math.abs(a.etr - last.etr) >= ETR_MIN_CHANGE_MINUTES);
       if (moved || last.confidence !== a.confidence) {
-        const e: EtrEntry = { at, etr: a.etr, confidence: a.confidence, customersOut: a.customersOut, reason: changeReason(h.area, a, last, context) };
+        const e: EtrEntry = {
+          at,
+          etr: a.etr,
+          confidence: a.confidence,
+          customersOut: a.customersOut,
+          reason: changeReason(h.area, a, last, context),
+        };
         h.entries.push(e);
         changed.push(e);
       }
@@ -211,8 +276,14 @@ export class EtrBoard {
       const moved = h.area.nodes.map((n) => areaOfNode.get(n)).find((a) => a !== undefined);
       if (moved) {
         const added = moved.faults.map((f) => f.asset).filter((f) => !h.area.faults.some((x) => x.asset === f));
-        h.entries.push({ ...last, at, etr: moved.etr, confidence: moved.confidence, mergedInto: moved.id,
-          reason: `customers now also wait for ${added.join(", ") || "other faults"}: followed in ${moved.id}, ETR ${moved.etr === null ? "being assessed" : clockOf(moved.etr)} (${context})` });
+        h.entries.push({
+          ...last,
+          at,
+          etr: moved.etr,
+          confidence: moved.confidence,
+          mergedInto: moved.id,
+          reason: `customers now also wait for ${added.join(", ") || "other faults"}: followed in ${moved.id}, ETR ${moved.etr === null ? "being assessed" : clockOf(moved.etr)} (${context})`,
+        });
       } else {
         h.entries.push({ ...last, at, restoredAt: at, reason: `customers back in service (seen at ${clockOf(at)})` });
       }
@@ -222,7 +293,9 @@ export class EtrBoard {
 
   /** Every area seen, open ones first, each with its entries oldest first. */
   histories(): AreaHistory[] {
-    return [...this.areas.values()].sort((a, b) => Number(b.open) - Number(a.open) || b.area.customersOut - a.area.customersOut);
+    return [...this.areas.values()].sort(
+      (a, b) => Number(b.open) - Number(a.open) || b.area.customersOut - a.area.customersOut,
+    );
   }
 
   get(id: string): AreaHistory | undefined {
@@ -231,7 +304,11 @@ export class EtrBoard {
 }
 
 function firstReason(a: OutageArea, context: string): string {
-  if (a.etr === null) return `no crew assigned to ${a.faults.filter((f) => f.crewId === null).map((f) => f.asset).join(", ")} yet: assessing (${context})`;
+  if (a.etr === null)
+    return `no crew assigned to ${a.faults
+      .filter((f) => f.crewId === null)
+      .map((f) => f.asset)
+      .join(", ")} yet: assessing (${context})`;
   const f = a.faults.map((x) => `${x.asset} with ${x.crewId} (${describeStatus(x)})`).join("; ");
   return `first estimate from the plan: ${f}${a.faults.some((x) => x.workStopForecast) ? "; lightning forecast over the site will stop work" : ""} (${context})`;
 }
@@ -245,29 +322,62 @@ function changeReason(before: OutageArea, after: OutageArea, last: EtrEntry, con
   for (const f of after.faults) {
     const p = b.get(f.asset);
     if (!p) continue;
-    if (p.crewId !== f.crewId) reasons.push(f.crewId === null ? `${f.asset} lost its crew` : p.crewId === null ? `${f.asset} assigned to ${f.crewId}` : `${f.asset} moved from ${p.crewId} to ${f.crewId}`);
-    else if (p.position !== f.position && f.position !== null && p.position !== null) reasons.push(`${f.asset} is now job ${f.position} in ${f.crewId}'s list (was ${p.position})`);
-    if (p.crewStatus !== f.crewStatus && p.crewId === f.crewId) reasons.push(`${f.crewId} ${describeStatus(f)} at ${f.asset}`);
-    if (p.workStopForecast !== f.workStopForecast) reasons.push(f.workStopForecast ? `lightning forecast over ${f.asset} will stop work` : `no work stop forecast over ${f.asset} any more`);
+    if (p.crewId !== f.crewId)
+      reasons.push(
+        f.crewId === null
+          ? `${f.asset} lost its crew`
+          : p.crewId === null
+            ? `${f.asset} assigned to ${f.crewId}`
+            : `${f.asset} moved from ${p.crewId} to ${f.crewId}`,
+      );
+    else if (p.position !== f.position && f.position !== null && p.position !== null)
+      reasons.push(`${f.asset} is now job ${f.position} in ${f.crewId}'s list (was ${p.position})`);
+    if (p.crewStatus !== f.crewStatus && p.crewId === f.crewId)
+      reasons.push(`${f.crewId} ${describeStatus(f)} at ${f.asset}`);
+    if (p.workStopForecast !== f.workStopForecast)
+      reasons.push(
+        f.workStopForecast
+          ? `lightning forecast over ${f.asset} will stop work`
+          : `no work stop forecast over ${f.asset} any more`,
+      );
   }
-  if (after.customersOut !== before.customersOut) reasons.push(`${after.customersOut.toLocaleString("en-US")} customers out (was ${before.customersOut.toLocaleString("en-US")})`);
+  if (after.customersOut !== before.customersOut)
+    reasons.push(
+      `${after.customersOut.toLocaleString("en-US")} customers out (was ${before.customersOut.toLocaleString("en-US")})`,
+    );
   if (reasons.length === 0) {
     const d = after.etr !== null && last.etr !== null ? after.etr - last.etr : 0;
-    reasons.push(d > 0 ? `the crews' earlier work takes ${Math.round(d)} min longer than estimated` : d < 0 ? `the crews' earlier work goes ${Math.round(-d)} min faster than estimated` : "re-estimated");
+    reasons.push(
+      d > 0
+        ? `the crews' earlier work takes ${Math.round(d)} min longer than estimated`
+        : d < 0
+          ? `the crews' earlier work goes ${Math.round(-d)} min faster than estimated`
+          : "re-estimated",
+    );
   }
   const same = last.etr !== null && after.etr !== null && Math.abs(after.etr - last.etr) < ETR_MIN_CHANGE_MINUTES;
-  const move = same ? `ETR ${clockOf(after.etr!)} kept, confidence ${last.confidence} -> ${after.confidence}`
-    : last.etr !== null && after.etr !== null ? `ETR ${clockOf(last.etr)} -> ${clockOf(after.etr)}` : after.etr === null ? "ETR withdrawn" : `ETR ${clockOf(after.etr)}`;
+  const move = same
+    ? `ETR ${clockOf(after.etr!)} kept, confidence ${last.confidence} -> ${after.confidence}`
+    : last.etr !== null && after.etr !== null
+      ? `ETR ${clockOf(last.etr)} -> ${clockOf(after.etr)}`
+      : after.etr === null
+        ? "ETR withdrawn"
+        : `ETR ${clockOf(after.etr)}`;
   return `${move}: ${reasons.join("; ")} (${context})`;
 }
 
 function describeStatus(f: FaultStatus): string {
   switch (f.crewStatus) {
-    case "repairing": return "on site, repairing";
-    case "on_hold": return "on site, held by weather";
-    case "travelling": return "on the way";
-    case "queued": return `job ${f.position ?? "?"} in its list`;
-    default: return "no crew";
+    case "repairing":
+      return "on site, repairing";
+    case "on_hold":
+      return "on site, held by weather";
+    case "travelling":
+      return "on the way";
+    case "queued":
+      return `job ${f.position ?? "?"} in its list`;
+    default:
+      return "no crew";
   }
 }
 

@@ -36,23 +36,50 @@ export interface SearchResult {
 export function improve(sur: Surrogate, start: Lists, budget: SearchBudget, seed: number): SearchResult {
   const rand = mulberry32(seed);
   const crews = start.length;
-  const evalStart = sur.evaluations, updStart = sur.updates, workStart = sur.work;
+  const evalStart = sur.evaluations,
+    updStart = sur.updates,
+    workStart = sur.work;
   const deadline = performance.now() + budget.wallClockMs;
   let exhausted: SearchResult["exhausted"] = "converged";
   const spent = () => sur.evaluations - evalStart;
   const out = (): boolean => {
-    if (spent() >= budget.evaluations) { exhausted = "evaluations"; return true; }
-    if (sur.work - workStart >= budget.serviceWork) { exhausted = "work"; return true; }
-    if ((spent() & 15) === 0 && performance.now() > deadline) { exhausted = "time"; return true; }
+    if (spent() >= budget.evaluations) {
+      exhausted = "evaluations";
+      return true;
+    }
+    if (sur.work - workStart >= budget.serviceWork) {
+      exhausted = "work";
+      return true;
+    }
+    if ((spent() & 15) === 0 && performance.now() > deadline) {
+      exhausted = "time";
+      return true;
+    }
     return false;
   };
   const total = start.reduce((n, l) => n + l.length, 0);
   let cur: Lists = start.map((l) => l.slice());
   let curCost = sur.evaluate(cur);
-  let best = cur, bestCost = curCost, improvements = 0;
-  if (total < 2 || !Number.isFinite(curCost)) return { lists: best, cost: bestCost, evaluations: spent(), updates: sur.updates - updStart, improvements, exhausted };
+  let best = cur,
+    bestCost = curCost,
+    improvements = 0;
+  if (total < 2 || !Number.isFinite(curCost))
+    return {
+      lists: best,
+      cost: bestCost,
+      evaluations: spent(),
+      updates: sur.updates - updStart,
+      improvements,
+      exhausted,
+    };
   const pick = (n: number) => Math.floor(rand() * n);
-  const nonEmpty = (l: Lists) => { const c: number[] = []; l.forEach((x, i) => { if (x.length > 0) c.push(i); }); return c; };
+  const nonEmpty = (l: Lists) => {
+    const c: number[] = [];
+    l.forEach((x, i) => {
+      if (x.length > 0) c.push(i);
+    });
+    return c;
+  };
   const replace = (l: Lists, changes: [number, number[]][]): Lists => {
     const next = l.slice();
     for (const [c, v] of changes) next[c] = v;
@@ -68,56 +95,87 @@ export function improve(sur: Surrogate, start: Lists, budget: SearchBudget, seed
     const B = pick(crews);
     const lb = l[B];
     const r = rand();
-    if (r < 0.45) { // relocate
+    if (r < 0.45) {
+      // relocate
       if (!sur.canDo(B, la[i])) return null;
       if (A === B) {
-        const s = la.slice(); const [x] = s.splice(i, 1); const j = pick(s.length + 1);
+        const s = la.slice();
+        const [x] = s.splice(i, 1);
+        const j = pick(s.length + 1);
         if (j === i) return null;
         s.splice(j, 0, x);
         return replace(l, [[A, s]]);
       }
-      const sa = la.slice(); const [x] = sa.splice(i, 1);
-      const sb = lb.slice(); sb.splice(pick(sb.length + 1), 0, x);
-      return replace(l, [[A, sa], [B, sb]]);
+      const sa = la.slice();
+      const [x] = sa.splice(i, 1);
+      const sb = lb.slice();
+      sb.splice(pick(sb.length + 1), 0, x);
+      return replace(l, [
+        [A, sa],
+        [B, sb],
+      ]);
     }
-    if (r < 0.85) { // swap
+    if (r < 0.85) {
+      // swap
       if (lb.length === 0) return null;
       const j = pick(lb.length);
       if (A === B) {
         if (i === j) return null;
-        const s = la.slice(); [s[i], s[j]] = [s[j], s[i]];
+        const s = la.slice();
+        [s[i], s[j]] = [s[j], s[i]];
         return replace(l, [[A, s]]);
       }
       if (!sur.canDo(B, la[i]) || !sur.canDo(A, lb[j])) return null;
-      const sa = la.slice(), sb = lb.slice();
+      const sa = la.slice(),
+        sb = lb.slice();
       [sa[i], sb[j]] = [sb[j], sa[i]];
-      return replace(l, [[A, sa], [B, sb]]);
+      return replace(l, [
+        [A, sa],
+        [B, sb],
+      ]);
     }
     // or-opt: a run of 2-3 jobs moved elsewhere
     const len = 2 + pick(2);
     if (i + len > la.length) return null;
     const seg = la.slice(i, i + len);
     if (!seg.every((x) => sur.canDo(B, x))) return null;
-    const sa = la.slice(); sa.splice(i, len);
-    if (A === B) { sa.splice(pick(sa.length + 1), 0, ...seg); return replace(l, [[A, sa]]); }
-    const sb = lb.slice(); sb.splice(pick(sb.length + 1), 0, ...seg);
-    return replace(l, [[A, sa], [B, sb]]);
+    const sa = la.slice();
+    sa.splice(i, len);
+    if (A === B) {
+      sa.splice(pick(sa.length + 1), 0, ...seg);
+      return replace(l, [[A, sa]]);
+    }
+    const sb = lb.slice();
+    sb.splice(pick(sb.length + 1), 0, ...seg);
+    return replace(l, [
+      [A, sa],
+      [B, sb],
+    ]);
   };
 
   /** Remove k related jobs (nearest in completion time to a random one) and reinsert each greedily. */
   const ruinRecreate = (l: Lists): { lists: Lists; cost: number } | null => {
     const jobs: { crew: number; pos: number; asset: number; at: number }[] = [];
-    l.forEach((list, c) => { const t = sur.timing(c, list); for (const [p, a] of list.entries()) jobs.push({ crew: c, pos: p, asset: a, at: t.completion[p] }); });
+    l.forEach((list, c) => {
+      const t = sur.timing(c, list);
+      for (const [p, a] of list.entries()) jobs.push({ crew: c, pos: p, asset: a, at: t.completion[p] });
+    });
     const seedJob = jobs[pick(jobs.length)];
     const net = sur.world.net;
     const byTime = rand() < 0.5;
-    const key = (j: typeof seedJob) => byTime ? Math.abs(j.at - seedJob.at) : net.distanceKm(net.x[j.asset], net.y[j.asset], net.x[seedJob.asset], net.y[seedJob.asset]);
+    const key = (j: typeof seedJob) =>
+      byTime
+        ? Math.abs(j.at - seedJob.at)
+        : net.distanceKm(net.x[j.asset], net.y[j.asset], net.x[seedJob.asset], net.y[seedJob.asset]);
     const k = Math.min(jobs.length, 2 + pick(Math.min(6, Math.max(1, Math.floor(jobs.length / 4)))));
     const removed = [...jobs].sort((p, q) => key(p) - key(q) || p.asset - q.asset).slice(0, k);
     const gone = new Set(removed.map((j) => j.asset));
     let lists: Lists = l.map((list) => list.filter((a) => !gone.has(a)));
     let cost = Infinity;
-    for (let a = removed.length - 1; a > 0; a--) { const b = pick(a + 1); [removed[a], removed[b]] = [removed[b], removed[a]]; }
+    for (let a = removed.length - 1; a > 0; a--) {
+      const b = pick(a + 1);
+      [removed[a], removed[b]] = [removed[b], removed[a]];
+    }
     for (const j of removed) {
       let bestHere: { lists: Lists; cost: number } | null = null;
       for (let c = 0; c < crews; c++) {
@@ -125,7 +183,8 @@ export function improve(sur: Surrogate, start: Lists, budget: SearchBudget, seed
         const list = lists[c];
         for (const p of insertionPositions(list.length, c === j.crew ? j.pos : -1, rand)) {
           if (out()) break;
-          const s = list.slice(); s.splice(p, 0, j.asset);
+          const s = list.slice();
+          s.splice(p, 0, j.asset);
           const cand = replace(lists, [[c, s]]);
           const v = sur.evaluate(cand);
           if (!bestHere || v < bestHere.cost) bestHere = { lists: cand, cost: v };
@@ -144,23 +203,50 @@ export function improve(sur: Surrogate, start: Lists, budget: SearchBudget, seed
   let misses = 0;
   while (!out()) {
     const cand = neighbour(cur);
-    if (!cand) { if (++misses > 2_000) break; continue; }
+    if (!cand) {
+      if (++misses > 2_000) break;
+      continue;
+    }
     misses = 0;
     const v = sur.evaluate(cand);
-    if (v < curCost - 1e-6) { cur = cand; curCost = v; stall = 0; } else stall++;
-    if (curCost < bestCost - 1e-6) { best = cur; bestCost = curCost; improvements++; }
+    if (v < curCost - 1e-6) {
+      cur = cand;
+      curCost = v;
+      stall = 0;
+    } else stall++;
+    if (curCost < bestCost - 1e-6) {
+      best = cur;
+      bestCost = curCost;
+      improvements++;
+    }
     if (stall >= stallLimit) {
       stall = 0;
       const rr = ruinRecreate(cur);
       if (!rr) continue;
       const used = Math.min(1, spent() / Math.max(1, budget.evaluations));
       const threshold = 0.01 * (1 - used);
-      if (rr.cost < bestCost * (1 + threshold)) { cur = rr.lists; curCost = rr.cost; }
-      else { cur = best; curCost = bestCost; }
-      if (curCost < bestCost - 1e-6) { best = cur; bestCost = curCost; improvements++; }
+      if (rr.cost < bestCost * (1 + threshold)) {
+        cur = rr.lists;
+        curCost = rr.cost;
+      } else {
+        cur = best;
+        curCost = bestCost;
+      }
+      if (curCost < bestCost - 1e-6) {
+        best = cur;
+        bestCost = curCost;
+        improvements++;
+      }
     }
   }
-  return { lists: best, cost: bestCost, evaluations: spent(), updates: sur.updates - updStart, improvements, exhausted };
+  return {
+    lists: best,
+    cost: bestCost,
+    evaluations: spent(),
+    updates: sur.updates - updStart,
+    improvements,
+    exhausted,
+  };
 }
 
 /** Up to 8 insertion positions in a list of `len`: both ends, evenly spread ones, and around `near`. */
@@ -168,7 +254,11 @@ function insertionPositions(len: number, near: number, rand: () => number): numb
   const out = new Set<number>([0, len]);
   const spread = Math.min(len, 4);
   for (let k = 1; k < spread; k++) out.add(Math.floor((k * len) / spread));
-  if (near >= 0) for (const d of [-1, 0, 1]) { const p = near + d; if (p >= 0 && p <= len) out.add(p); }
+  if (near >= 0)
+    for (const d of [-1, 0, 1]) {
+      const p = near + d;
+      if (p >= 0 && p <= len) out.add(p);
+    }
   out.add(Math.floor(rand() * (len + 1)));
   return [...out].sort((a, b) => a - b);
 }

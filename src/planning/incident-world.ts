@@ -80,14 +80,19 @@ export class SimulatedIncidentWorld implements IncidentWorld {
   constructor(readonly simulator: World) {
     this.system = this.agent = new SimulatedRepositories(simulator);
   }
-  now() { return this.simulator.now(); }
-  dispatchLog() { return this.simulator.dispatchLog(); }
+  now() {
+    return this.simulator.now();
+  }
+  dispatchLog() {
+    return this.simulator.dispatchLog();
+  }
   private readonly proposals = new Map<string, DispatchProposal>();
   private proposalCount = 0;
   proposeDispatchPlan(assetIds?: string[], constraints: PlanConstraints = {}) {
     const pinned = constraints.pinned?.length ? { pinned: constraints.pinned } : {};
     let proposal = proposeDispatchPlan(this.simulator, { ...(assetIds ? { assets: assetIds } : {}), ...pinned });
-    if (constraints.avoid?.length && sameAssignments(proposal.plan.assignments, constraints.avoid)) proposal = this.otherThan(proposal, constraints, assetIds);
+    if (constraints.avoid?.length && sameAssignments(proposal.plan.assignments, constraints.avoid))
+      proposal = this.otherThan(proposal, constraints, assetIds);
     proposal.id = `P${++this.proposalCount}@${Math.round(this.simulator.now())}`;
     this.proposals.set(proposal.id, proposal);
     // Only recent proposals can still be adopted: a plan is made against the world of its minute.
@@ -97,17 +102,50 @@ export class SimulatedIncidentWorld implements IncidentWorld {
   /** The rejected plan came out again: another seed of the search, else its first two jobs swapped, else say there is none. */
   private otherThan(rejected: DispatchProposal, constraints: PlanConstraints, assetIds?: string[]): DispatchProposal {
     for (const seed of [2, 3]) {
-      const p = proposeDispatchPlan(this.simulator, { ...(assetIds ? { assets: assetIds } : {}), ...(constraints.pinned?.length ? { pinned: constraints.pinned } : {}), seed });
-      if (!sameAssignments(p.plan.assignments, constraints.avoid!)) return { ...p, plan: { ...p.plan, reasoning: `Differs from the plan the operator rejected (search seed ${seed}). ${p.plan.reasoning ?? ""}`.trim() } };
+      const p = proposeDispatchPlan(this.simulator, {
+        ...(assetIds ? { assets: assetIds } : {}),
+        ...(constraints.pinned?.length ? { pinned: constraints.pinned } : {}),
+        seed,
+      });
+      if (!sameAssignments(p.plan.assignments, constraints.avoid!))
+        return {
+          ...p,
+          plan: {
+            ...p.plan,
+            reasoning:
+              `Differs from the plan the operator rejected (search seed ${seed}). ${p.plan.reasoning ?? ""}`.trim(),
+          },
+        };
     }
     const swapped = differentOrder(rejected.plan.assignments, constraints.pinned);
     if (!swapped) {
-      return { ...rejected, plan: { ...rejected.plan, reasoning: `No other plan: every crew has at most one job that is not pinned, so the work can only be planned as the operator rejected it. ${rejected.plan.reasoning ?? ""}`.trim() }, noAlternative: true };
+      return {
+        ...rejected,
+        plan: {
+          ...rejected.plan,
+          reasoning:
+            `No other plan: every crew has at most one job that is not pinned, so the work can only be planned as the operator rejected it. ${rejected.plan.reasoning ?? ""}`.trim(),
+        },
+        noAlternative: true,
+      };
     }
-    const plan: DispatchPlan = { ...rejected.plan, assignments: swapped, reasoning: "The optimizer's best plan was the one the operator rejected: this one swaps the first two jobs of a crew." };
-    return { ...rejected, plan, expected: expectPlanEffect(this.simulator, plan), method: "constructive", search: undefined };
+    const plan: DispatchPlan = {
+      ...rejected.plan,
+      assignments: swapped,
+      reasoning:
+        "The optimizer's best plan was the one the operator rejected: this one swaps the first two jobs of a crew.",
+    };
+    return {
+      ...rejected,
+      plan,
+      expected: expectPlanEffect(this.simulator, plan),
+      method: "constructive",
+      search: undefined,
+    };
   }
-  proposalById(id: string) { return this.proposals.get(id)?.plan; }
+  proposalById(id: string) {
+    return this.proposals.get(id)?.plan;
+  }
   latestProposal() {
     const last = [...this.proposals.values()].pop();
     return last && last.id?.endsWith(`@${Math.round(this.simulator.now())}`) ? last : undefined;
@@ -119,21 +157,33 @@ export class SimulatedIncidentWorld implements IncidentWorld {
   planningFacts(ids: readonly string[]): PlanningFacts {
     const backups = backupLosses(this.simulator);
     return {
-      blocking: blockingFacts(this.simulator, [...ids]), backups,
-      weights: nodeWeights(this.simulator, [...ids, ...backups.map((b) => b.node), ...this.simulator.criticalFacilitiesOut()]),
+      blocking: blockingFacts(this.simulator, [...ids]),
+      backups,
+      weights: nodeWeights(this.simulator, [
+        ...ids,
+        ...backups.map((b) => b.node),
+        ...this.simulator.criticalFacilitiesOut(),
+      ]),
       weather: weatherSummary(this.simulator.weather, this.simulator.now()),
     };
   }
   recentProposalFor(plan: DispatchPlan) {
     const key = JSON.stringify(plan.assignments);
-    for (const p of this.proposals.values()) if (p.plan.assignments === plan.assignments || JSON.stringify(p.plan.assignments) === key) return p;
+    for (const p of this.proposals.values())
+      if (p.plan.assignments === plan.assignments || JSON.stringify(p.plan.assignments) === key) return p;
     return undefined;
   }
-  noCrewCanTake() { return this.simulator.noCrewCanTake(); }
+  noCrewCanTake() {
+    return this.simulator.noCrewCanTake();
+  }
   expectPlan(plan: DispatchPlan) {
     // A proposal adopted as it is: its effect is already known.
     for (const p of this.proposals.values()) if (p.plan.assignments === plan.assignments) return p.expected;
-    try { return expectPlanEffect(this.simulator, plan); } catch { return undefined; }
+    try {
+      return expectPlanEffect(this.simulator, plan);
+    } catch {
+      return undefined;
+    }
   }
   waitForChange(maxMinutes: number): Alert[] {
     // On a large incident, alerts a few minutes apart are planned together: a planning round
@@ -141,13 +191,18 @@ export class SimulatedIncidentWorld implements IncidentWorld {
     const batch = this.simulator.damagedCount() > LARGE_INCIDENT_DAMAGE ? ALERT_BATCH_MINUTES : 0;
     return this.simulator.advanceUntilAlert(this.simulator.now() + maxMinutes, batch);
   }
-  metrics() { return this.simulator.metrics(); }
-  dispatches() { return this.simulator.dispatches(); }
+  metrics() {
+    return this.simulator.metrics();
+  }
+  dispatches() {
+    return this.simulator.dispatches();
+  }
   assetLabels(ids: readonly string[]) {
     const wanted = new Set(ids);
     const out: Record<string, { name?: string; note?: string }> = {};
     for (const n of this.simulator.scenario.nodes) {
-      if (wanted.has(n.id) && (n.name || n.note)) out[n.id] = { ...(n.name ? { name: n.name } : {}), ...(n.note ? { note: n.note } : {}) };
+      if (wanted.has(n.id) && (n.name || n.note))
+        out[n.id] = { ...(n.name ? { name: n.name } : {}), ...(n.note ? { note: n.note } : {}) };
     }
     return out;
   }

@@ -22,7 +22,12 @@ export interface JointGroup {
 }
 
 /** One service update per asset; null when that work (nodes visited) would pass `maxWork`. */
-export function jointGroups(world: World, assets: readonly number[], alsoRepaired: readonly number[], maxWork: number): { groups: JointGroup[]; work: number } | null {
+export function jointGroups(
+  world: World,
+  assets: readonly number[],
+  alsoRepaired: readonly number[],
+  maxWork: number,
+): { groups: JointGroup[]; work: number } | null {
   const net = world.net;
   if (assets.length === 0) return null;
   let work = 0;
@@ -33,7 +38,8 @@ export function jointGroups(world: World, assets: readonly number[], alsoRepaire
   const repairedExcept = (skip: number): ServiceState => {
     const s = base.clone();
     const dirty = new Set<number>();
-    for (let p = 0; p < assets.length; p++) if (p !== skip && s.damaged[assets[p]]) dirty.add(s.setDamaged(assets[p], false));
+    for (let p = 0; p < assets.length; p++)
+      if (p !== skip && s.damaged[assets[p]]) dirty.add(s.setDamaged(assets[p], false));
     for (const a of alsoRepaired) if (s.damaged[a]) dirty.add(s.setDamaged(a, false));
     for (let k = 0; k < net.networks.length; k++) dirty.add(k);
     s.update(late, dirty);
@@ -48,7 +54,8 @@ export function jointGroups(world: World, assets: readonly number[], alsoRepaire
     for (let n = 0; n < net.nodeCount; n++) {
       if (!all.inService[n] || s.inService[n] || net.population[n] <= 0) continue;
       const b = blockersOf.get(n);
-      if (b) b.push(p); else blockersOf.set(n, [p]);
+      if (b) b.push(p);
+      else blockersOf.set(n, [p]);
     }
   }
   const byKey = new Map<string, JointGroup>();
@@ -56,7 +63,8 @@ export function jointGroups(world: World, assets: readonly number[], alsoRepaire
     const key = blockers.join(",");
     const w = net.population[n] * net.criticality[n];
     const g = byKey.get(key);
-    if (g) g.weight += w; else byKey.set(key, { blockers, weight: w });
+    if (g) g.weight += w;
+    else byKey.set(key, { blockers, weight: w });
   }
   return { groups: [...byKey.values()], work };
 }
@@ -67,21 +75,31 @@ export function jointGroups(world: World, assets: readonly number[], alsoRepaire
  * unscheduled; scheduling an asset raises the share of its partners (a greedy in the spirit of
  * Sidney's decomposition for weighted completion time under AND-precedence).
  */
-export function jointRatioOrder(assets: readonly string[], minutes: readonly number[], groups: readonly JointGroup[]): string[] {
+export function jointRatioOrder(
+  assets: readonly string[],
+  minutes: readonly number[],
+  groups: readonly JointGroup[],
+): string[] {
   const n = assets.length;
   const remaining = groups.map((g) => g.blockers.length);
   const groupsOf: number[][] = Array.from({ length: n }, () => []);
-  groups.forEach((g, k) => { for (const p of g.blockers) groupsOf[p].push(k); });
+  groups.forEach((g, k) => {
+    for (const p of g.blockers) groupsOf[p].push(k);
+  });
   const weight = new Float64Array(n);
   for (let p = 0; p < n; p++) for (const k of groupsOf[p]) weight[p] += groups[k].weight / remaining[k];
   const done = new Uint8Array(n);
   const order: string[] = [];
   for (let step = 0; step < n; step++) {
-    let best = -1, bestScore = -Infinity;
+    let best = -1,
+      bestScore = -Infinity;
     for (let p = 0; p < n; p++) {
       if (done[p]) continue;
       const score = (weight[p] + 1e-3) / Math.max(minutes[p], 1);
-      if (score > bestScore + 1e-12 || (Math.abs(score - bestScore) <= 1e-12 && assets[p] < assets[best])) { best = p; bestScore = score; }
+      if (score > bestScore + 1e-12 || (Math.abs(score - bestScore) <= 1e-12 && assets[p] < assets[best])) {
+        best = p;
+        bestScore = score;
+      }
     }
     done[best] = 1;
     order.push(assets[best]);

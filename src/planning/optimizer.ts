@@ -18,16 +18,31 @@
  *    same world snapshot.
  *
  * It is the brain of the offline planner and the `propose_dispatch_plan` tool.
+ * Size: about 460 lines once formatted: one planning round read top to bottom (setup, construction,
+ *   search, verification, the proposal); its parts already live in construct, joint, surrogate, improve, effect.
  */
 import {
-  OPTIMIZER_LARGE_INCIDENT_ASSETS, SEARCH_EVALUATIONS_PER_ASSET, SEARCH_MAX_EVALUATIONS, SEARCH_MIN_EVALUATIONS,
-  SEARCH_SERVICE_WORK, SEARCH_WALL_CLOCK_CAP_MS, VERIFY_SIMULATED_JOBS,
+  OPTIMIZER_LARGE_INCIDENT_ASSETS,
+  SEARCH_EVALUATIONS_PER_ASSET,
+  SEARCH_MAX_EVALUATIONS,
+  SEARCH_MIN_EVALUATIONS,
+  SEARCH_SERVICE_WORK,
+  SEARCH_WALL_CLOCK_CAP_MS,
+  VERIFY_SIMULATED_JOBS,
 } from "../limits.js";
 import type { World } from "../world/simulator.js";
 import type { CrewAssignment, DispatchPlan } from "../world/types.js";
 import {
-  commit, crewSlots, detectionOrder, largestPopulationOrder, listScheduleOn, ratioOrder, ratioRule,
-  type Slot, type Unassignable, weightFunction,
+  commit,
+  crewSlots,
+  detectionOrder,
+  largestPopulationOrder,
+  listScheduleOn,
+  ratioOrder,
+  ratioRule,
+  type Slot,
+  type Unassignable,
+  weightFunction,
 } from "./construct.js";
 import { evaluatePlan, type ExpectedEffect, expectedEffect, planHorizon, planMakespan } from "./effect.js";
 import { improve, type Lists, type SearchResult } from "./improve.js";
@@ -82,7 +97,13 @@ export interface DispatchProposal {
   plan: DispatchPlan;
   expected: ExpectedEffect;
   unassignable: { assetId: string; reason: string }[];
-  method: "ratio-rule" | "ratio-rule+local-search" | "ratio-order" | "list-schedule" | "surrogate-search" | "constructive";
+  method:
+    | "ratio-rule"
+    | "ratio-rule+local-search"
+    | "ratio-order"
+    | "list-schedule"
+    | "surrogate-search"
+    | "constructive";
   evaluations: number;
   search?: SearchSummary;
   /** Set when the wall-clock safety net stopped the search (the plan is then not reproducible). */
@@ -98,27 +119,49 @@ export interface DispatchProposal {
 export function listSchedule(world: World, orderedAssets: string[]): DispatchProposal {
   const { assignments, unassignable } = listScheduleOn(world, crewSlots(world), orderedAssets);
   const plan: DispatchPlan = { assignments, reasoning: "list schedule in the given order" };
-  return { plan, expected: expectedEffect(world, plan, planHorizon(world, plan)), unassignable, method: "list-schedule", evaluations: 0 };
+  return {
+    plan,
+    expected: expectedEffect(world, plan, planHorizon(world, plan)),
+    unassignable,
+    method: "list-schedule",
+    evaluations: 0,
+  };
 }
 
-interface Setup { slots: Slot[]; starts: CrewStart[]; fixed: { asset: number; at: number }[]; pinnedLists: Map<string, string[]> }
+interface Setup {
+  slots: Slot[];
+  starts: CrewStart[];
+  fixed: { asset: number; at: number }[];
+  pinnedLists: Map<string, string[]>;
+}
 
 export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}): DispatchProposal {
   const pinnedIds = new Set((options.pinned ?? []).flatMap((a) => a.assetIds));
   const fresh = (options.assets ?? world.workableUnassignedIds()).filter((id) => !pinnedIds.has(id));
-  const queuedNow = world.dispatches().filter((d) => d.status === "queued" && !pinnedIds.has(d.assetId)).map((d) => d.assetId);
+  const queuedNow = world
+    .dispatches()
+    .filter((d) => d.status === "queued" && !pinnedIds.has(d.assetId))
+    .map((d) => d.assetId);
   // Re-planning queued work re-dispatches it: worth it on an incident of human size, not on thousands of jobs.
-  const queued = options.replanQueued === false || fresh.length + queuedNow.length > OPTIMIZER_LARGE_INCIDENT_ASSETS ? [] : queuedNow;
+  const queued =
+    options.replanQueued === false || fresh.length + queuedNow.length > OPTIMIZER_LARGE_INCIDENT_ASSETS
+      ? []
+      : queuedNow;
   const replan = queued.length > 0;
   const assets = [...new Set([...fresh, ...queued])];
   const setup = crewSetup(world, replan, options.pinned ?? []);
   const reassign = replan || [...setup.pinnedLists.values()].some((l) => l.some((id) => isQueued(world, id)));
-  const finish = (assignments: CrewAssignment[]): DispatchPlan => ({ assignments: withPinned(assignments, setup), ...(reassign ? { reassign: true } : {}) });
+  const finish = (assignments: CrewAssignment[]): DispatchPlan => ({
+    assignments: withPinned(assignments, setup),
+    ...(reassign ? { reassign: true } : {}),
+  });
 
   // 1. Construction. The ratio rule first: it is also what `localSearch: false` returns.
   const weightOf = weightFunction(world, assets);
   const large = assets.length > OPTIMIZER_LARGE_INCIDENT_ASSETS;
-  const ratio = large ? ratioOrder(world, cloneSlots(setup.slots), assets, weightOf) : ratioRule(world, cloneSlots(setup.slots), assets, weightOf);
+  const ratio = large
+    ? ratioOrder(world, cloneSlots(setup.slots), assets, weightOf)
+    : ratioRule(world, cloneSlots(setup.slots), assets, weightOf);
   const unassignable = ratio.unassignable;
   const ratioName = large ? "ratio-order" : "ratio-rule";
   const net = world.net;
@@ -128,18 +171,46 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
   if (options.localSearch === false || !affordable) {
     const plan = finish(ratio.assignments);
     plan.reasoning = describePlan(plan, ratioName, weightOf, null);
-    return { plan, expected: expectedEffect(world, plan, planHorizon(world, plan)), unassignable, method: large ? "ratio-order" : "ratio-rule", evaluations: 0 };
+    return {
+      plan,
+      expected: expectedEffect(world, plan, planHorizon(world, plan)),
+      unassignable,
+      method: large ? "ratio-order" : "ratio-rule",
+      evaluations: 0,
+    };
   }
-  const toLists = (a: CrewAssignment[]): number[][] => setup.starts.map((s) => (a.find((x) => x.crewId === s.crewId)?.assetIds ?? []).map((id) => net.index(id)!));
-  const toAssignments = (l: Lists): CrewAssignment[] => setup.starts.map((s, c) => ({ crewId: s.crewId, assetIds: l[c].map((i) => net.assetIds[i]) })).filter((a) => a.assetIds.length > 0);
+  const toLists = (a: CrewAssignment[]): number[][] =>
+    setup.starts.map((s) => (a.find((x) => x.crewId === s.crewId)?.assetIds ?? []).map((id) => net.index(id)!));
+  const toAssignments = (l: Lists): CrewAssignment[] =>
+    setup.starts
+      .map((s, c) => ({ crewId: s.crewId, assetIds: l[c].map((i) => net.assetIds[i]) }))
+      .filter((a) => a.assetIds.length > 0);
   const planned = new Set(ratio.assignments.flatMap((a) => a.assetIds));
   const plannable = assets.filter((id) => planned.has(id));
-  const candidates: { name: string; assignments: CrewAssignment[] }[] = [{ name: ratioName, assignments: ratio.assignments }];
+  const candidates: { name: string; assignments: CrewAssignment[] }[] = [
+    { name: ratioName, assignments: ratio.assignments },
+  ];
   const minutes = plannable.map((id) => world.repairMinutesFor(id));
-  const joint = jointGroups(world, plannable.map((id) => net.index(id)!), setup.fixed.map((f) => f.asset), SEARCH_SERVICE_WORK / 4);
-  if (joint) candidates.push({ name: "joint-ratio", assignments: listScheduleOn(world, cloneSlots(setup.slots), jointRatioOrder(plannable, minutes, joint.groups)).assignments });
-  candidates.push({ name: "largest-population-first", assignments: listScheduleOn(world, cloneSlots(setup.slots), largestPopulationOrder(world, plannable)).assignments });
-  candidates.push({ name: "detection-order", assignments: listScheduleOn(world, cloneSlots(setup.slots), detectionOrder(world, plannable)).assignments });
+  const joint = jointGroups(
+    world,
+    plannable.map((id) => net.index(id)!),
+    setup.fixed.map((f) => f.asset),
+    SEARCH_SERVICE_WORK / 4,
+  );
+  if (joint)
+    candidates.push({
+      name: "joint-ratio",
+      assignments: listScheduleOn(world, cloneSlots(setup.slots), jointRatioOrder(plannable, minutes, joint.groups))
+        .assignments,
+    });
+  candidates.push({
+    name: "largest-population-first",
+    assignments: listScheduleOn(world, cloneSlots(setup.slots), largestPopulationOrder(world, plannable)).assignments,
+  });
+  candidates.push({
+    name: "detection-order",
+    assignments: listScheduleOn(world, cloneSlots(setup.slots), detectionOrder(world, plannable)).assignments,
+  });
 
   // 2. Surrogate: every candidate judged over one horizon, long enough for the slowest to finish.
   const horizon = Math.max(...candidates.map((c) => planHorizon(world, finish(c.assignments))));
@@ -154,12 +225,19 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
   const n = plannable.length;
   const scale = options.budgetScale ?? 1;
   const budget = {
-    evaluations: options.maxEvaluations ?? Math.round(scale * Math.max(SEARCH_MIN_EVALUATIONS, Math.min(SEARCH_MAX_EVALUATIONS, SEARCH_EVALUATIONS_PER_ASSET * n))),
-    serviceWork: scale * SEARCH_SERVICE_WORK, wallClockMs: scale * SEARCH_WALL_CLOCK_CAP_MS,
+    evaluations:
+      options.maxEvaluations ??
+      Math.round(
+        scale * Math.max(SEARCH_MIN_EVALUATIONS, Math.min(SEARCH_MAX_EVALUATIONS, SEARCH_EVALUATIONS_PER_ASSET * n)),
+      ),
+    serviceWork: scale * SEARCH_SERVICE_WORK,
+    wallClockMs: scale * SEARCH_WALL_CLOCK_CAP_MS,
   };
   const result = improve(sur, start.lists, budget, options.seed ?? 1);
-  const final = [...scored.map((c) => ({ name: c.name, assignments: c.assignments, surrogate: c.surrogate })),
-    { name: "surrogate-search", assignments: toAssignments(result.lists), surrogate: result.cost }];
+  const final = [
+    ...scored.map((c) => ({ name: c.name, assignments: c.assignments, surrogate: c.surrogate })),
+    { name: "surrogate-search", assignments: toAssignments(result.lists), surrogate: result.cost },
+  ];
 
   // 4. Verification by simulation: the search's plan, the best constructive one, the baselines' plans.
   let chosen = final[final.length - 1];
@@ -173,8 +251,14 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
     if (pinnedIds.size === 0) {
       // The baselines exactly as they would dispatch (new assets only, after the crews' queues).
       const slotsNow = crewSlots(world);
-      verify.push({ name: "baseline:largest-population-first", plan: { assignments: listScheduleOn(world, slotsNow, largestPopulationOrder(world, fresh)).assignments } });
-      verify.push({ name: "baseline:detection-order", plan: { assignments: listScheduleOn(world, crewSlots(world), detectionOrder(world, fresh)).assignments } });
+      verify.push({
+        name: "baseline:largest-population-first",
+        plan: { assignments: listScheduleOn(world, slotsNow, largestPopulationOrder(world, fresh)).assignments },
+      });
+      verify.push({
+        name: "baseline:detection-order",
+        plan: { assignments: listScheduleOn(world, crewSlots(world), detectionOrder(world, fresh)).assignments },
+      });
     }
     const h = Math.max(horizon, ...verify.map((v) => planHorizon(world, v.plan)));
     let bestCost = Infinity;
@@ -184,16 +268,43 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
       const cost = evaluatePlan(world, v.plan, h);
       simulations++;
       const row = summary.find((s) => s.name === v.name);
-      if (row) row.simulated = Math.round(cost); else summary.push({ name: v.name, simulated: Math.round(cost) });
-      if (cost < bestCost - 1e-6) { bestCost = cost; bestPlan = v; }
+      if (row) row.simulated = Math.round(cost);
+      else summary.push({ name: v.name, simulated: Math.round(cost) });
+      if (cost < bestCost - 1e-6) {
+        bestCost = cost;
+        bestPlan = v;
+      }
     }
     if (bestPlan.name !== "surrogate-search") {
       const plan = { ...bestPlan.plan };
       chosen = { name: bestPlan.name, assignments: stripPinned(plan.assignments, setup), surrogate: NaN };
-      if (bestPlan.name.startsWith("baseline:")) return propose(world, plan, unassignable, sur, result, start.name, bestPlan.name, summary, simulations, weightOf);
+      if (bestPlan.name.startsWith("baseline:"))
+        return propose(
+          world,
+          plan,
+          unassignable,
+          sur,
+          result,
+          start.name,
+          bestPlan.name,
+          summary,
+          simulations,
+          weightOf,
+        );
     }
   }
-  return propose(world, finish(chosen.assignments), unassignable, sur, result, start.name, chosen.name, summary, simulations, weightOf);
+  return propose(
+    world,
+    finish(chosen.assignments),
+    unassignable,
+    sur,
+    result,
+    start.name,
+    chosen.name,
+    summary,
+    simulations,
+    weightOf,
+  );
 }
 
 /**
@@ -206,17 +317,36 @@ export function surrogateFor(world: World, horizon: number): Surrogate {
 }
 
 function propose(
-  world: World, plan: DispatchPlan, unassignable: Unassignable[], sur: Surrogate, result: SearchResult,
-  startedFrom: string, chosen: string, candidates: SearchSummary["candidates"], simulations: number, weightOf: ReturnType<typeof weightFunction>,
+  world: World,
+  plan: DispatchPlan,
+  unassignable: Unassignable[],
+  sur: Surrogate,
+  result: SearchResult,
+  startedFrom: string,
+  chosen: string,
+  candidates: SearchSummary["candidates"],
+  simulations: number,
+  weightOf: ReturnType<typeof weightFunction>,
 ): DispatchProposal {
   const search: SearchSummary = {
-    startedFrom, candidates, chosen, surrogateEvaluations: sur.evaluations, serviceUpdates: sur.updates, serviceWork: sur.work, simulations,
-    improvements: result.improvements, stoppedBy: result.exhausted,
+    startedFrom,
+    candidates,
+    chosen,
+    surrogateEvaluations: sur.evaluations,
+    serviceUpdates: sur.updates,
+    serviceWork: sur.work,
+    simulations,
+    improvements: result.improvements,
+    stoppedBy: result.exhausted,
   };
   plan.reasoning = describePlan(plan, chosen, weightOf, search);
   return {
-    plan, expected: expectedEffect(world, plan, planHorizon(world, plan)), unassignable,
-    method: chosen === "surrogate-search" ? "surrogate-search" : "constructive", evaluations: sur.evaluations + simulations, search,
+    plan,
+    expected: expectedEffect(world, plan, planHorizon(world, plan)),
+    unassignable,
+    method: chosen === "surrogate-search" ? "surrogate-search" : "constructive",
+    evaluations: sur.evaluations + simulations,
+    search,
     ...(result.exhausted === "time" ? { budgetExhausted: "time" as const } : {}),
   };
 }
@@ -240,7 +370,9 @@ function crewSetup(world: World, replan: boolean, pinned: CrewAssignment[]): Set
   summaries.forEach((c, k) => {
     if (c.currentAsset) fixed.push({ asset: net.index(c.currentAsset)!, at: c.busyUntil });
     if (!replan) {
-      let x = c.busyUntilLocation.x, y = c.busyUntilLocation.y, t = Math.max(c.busyUntil, world.now());
+      let x = c.busyUntilLocation.x,
+        y = c.busyUntilLocation.y,
+        t = Math.max(c.busyUntil, world.now());
       for (const id of c.queue) {
         const est = world.estimateJobFrom(c.id, x, y, t, id);
         fixed.push({ asset: net.index(id)!, at: est.completionAt });
@@ -251,7 +383,9 @@ function crewSetup(world: World, replan: boolean, pinned: CrewAssignment[]): Set
     const mine = pinned.find((p) => p.crewId === c.id)?.assetIds ?? [];
     const list: string[] = [];
     for (const id of mine) {
-      const rec = records.find((d) => d.assetId === id && d.status !== "done" && d.status !== "cancelled" && d.status !== "reassigned");
+      const rec = records.find(
+        (d) => d.assetId === id && d.status !== "done" && d.status !== "cancelled" && d.status !== "reassigned",
+      );
       if (rec && rec.status !== "queued") continue; // being worked: nothing to pin
       if (rec && !replan && rec.crewId === c.id) continue; // already in this crew's queue, ahead of new work
       const i = net.index(id);
@@ -264,7 +398,14 @@ function crewSetup(world: World, replan: boolean, pinned: CrewAssignment[]): Set
     }
     if (list.length > 0) pinnedLists.set(c.id, list);
   });
-  const starts: CrewStart[] = slots.map((s) => ({ crewId: s.crewId, skills: s.skills, x: s.x, y: s.y, t: s.freeAt, capacityMin: s.capacityMin }));
+  const starts: CrewStart[] = slots.map((s) => ({
+    crewId: s.crewId,
+    skills: s.skills,
+    x: s.x,
+    y: s.y,
+    t: s.freeAt,
+    capacityMin: s.capacityMin,
+  }));
   return { slots, starts, fixed, pinnedLists };
 }
 
@@ -276,32 +417,45 @@ function withPinned(assignments: CrewAssignment[], setup: Setup): CrewAssignment
   if (setup.pinnedLists.size === 0) return assignments;
   const out = setup.starts.map((s) => ({
     crewId: s.crewId,
-    assetIds: [...(setup.pinnedLists.get(s.crewId) ?? []), ...(assignments.find((a) => a.crewId === s.crewId)?.assetIds ?? [])],
+    assetIds: [
+      ...(setup.pinnedLists.get(s.crewId) ?? []),
+      ...(assignments.find((a) => a.crewId === s.crewId)?.assetIds ?? []),
+    ],
   }));
   return out.filter((a) => a.assetIds.length > 0);
 }
 
 function stripPinned(assignments: CrewAssignment[], setup: Setup): CrewAssignment[] {
   const pinned = new Set([...setup.pinnedLists.values()].flat());
-  return assignments.map((a) => ({ crewId: a.crewId, assetIds: a.assetIds.filter((id) => !pinned.has(id)) })).filter((a) => a.assetIds.length > 0);
+  return assignments
+    .map((a) => ({ crewId: a.crewId, assetIds: a.assetIds.filter((id) => !pinned.has(id)) }))
+    .filter((a) => a.assetIds.length > 0);
 }
 
 /** What was done, in a sentence, and each crew's list. */
-function describePlan(plan: DispatchPlan, chosen: string, weightOf: ReturnType<typeof weightFunction>, search: SearchSummary | null): string {
+function describePlan(
+  plan: DispatchPlan,
+  chosen: string,
+  weightOf: ReturnType<typeof weightFunction>,
+  search: SearchSummary | null,
+): string {
   const parts = plan.assignments.slice(0, 40).map((a) => {
     const first = a.assetIds[0];
     return `${a.crewId}: ${a.assetIds.slice(0, 12).join(" -> ")}${a.assetIds.length > 12 ? ` (+${a.assetIds.length - 12})` : ""} (first ${first}, weight ${Math.round(weightOf(first, []))})`;
   });
   let how: string;
   if (!search) {
-    how = chosen === "ratio-order"
-      ? "Highest weighted population per repair minute first (one sort; no search at this size)."
-      : "Highest weighted population restored per crew-minute first (ratio rule; no search).";
+    how =
+      chosen === "ratio-order"
+        ? "Highest weighted population per repair minute first (one sort; no search at this size)."
+        : "Highest weighted population restored per crew-minute first (ratio rule; no search).";
   } else {
-    const sims = search.simulations > 0 ? `, then ${search.simulations} candidate plans simulated and the best kept` : "";
-    const what = chosen === "surrogate-search"
-      ? `Plan found by local search from the ${search.startedFrom} plan (${search.surrogateEvaluations} plans judged by replaying repairs through the network's service${sims})`
-      : `The ${chosen.replace("baseline:", "")} plan, kept because it did best (${search.surrogateEvaluations} plans judged by replaying repairs through the network's service${sims})`;
+    const sims =
+      search.simulations > 0 ? `, then ${search.simulations} candidate plans simulated and the best kept` : "";
+    const what =
+      chosen === "surrogate-search"
+        ? `Plan found by local search from the ${search.startedFrom} plan (${search.surrogateEvaluations} plans judged by replaying repairs through the network's service${sims})`
+        : `The ${chosen.replace("baseline:", "")} plan, kept because it did best (${search.surrogateEvaluations} plans judged by replaying repairs through the network's service${sims})`;
     how = `${what}.`;
   }
   return `${how} ${parts.join("; ")}${plan.assignments.length > 40 ? `; and ${plan.assignments.length - 40} more crews` : ""}.`;

@@ -45,7 +45,12 @@ export interface JobTiming {
   feasible: boolean;
 }
 
-interface Value { weighted: number; population: number; critical: Int32Array | null; running: Int32Array }
+interface Value {
+  weighted: number;
+  population: number;
+  critical: Int32Array | null;
+  running: Int32Array;
+}
 
 export interface SurrogateDetail {
   weighted: number;
@@ -83,25 +88,44 @@ export class Surrogate {
    * @param starts crews, after the work the plan does not touch (current jobs, queued or pinned work kept)
    * @param fixed completions of that work, which the replay must count too
    */
-  constructor(readonly world: World, readonly starts: CrewStart[], fixed: { asset: number; at: number }[], readonly horizon: number) {
+  constructor(
+    readonly world: World,
+    readonly starts: CrewStart[],
+    fixed: { asset: number; at: number }[],
+    readonly horizon: number,
+  ) {
     const net = world.net;
     this.base = world.serviceSnapshot();
     const out = this.base.populationOut();
     this.criticalInService = [...net.criticalNodes].filter((c) => this.base.inService[c]);
-    this.baseOut = { weighted: out.weighted, population: out.population, critical: new Int32Array(0), running: Int32Array.from(this.base.buffersRunning().map((b) => b.dependency)) };
+    this.baseOut = {
+      weighted: out.weighted,
+      population: out.population,
+      critical: new Int32Array(0),
+      running: Int32Array.from(this.base.buffersRunning().map((b) => b.dependency)),
+    };
     const rand = mulberry32(0x5eed ^ net.assetCount);
     this.z1 = new Uint32Array(net.assetCount);
     this.z2 = new Uint32Array(net.assetCount);
-    for (let i = 0; i < net.assetCount; i++) { this.z1[i] = (rand() * 2 ** 32) >>> 0; this.z2[i] = (rand() * 2 ** 32) >>> 0; }
+    for (let i = 0; i < net.assetCount; i++) {
+      this.z1[i] = (rand() * 2 ** 32) >>> 0;
+      this.z2[i] = (rand() * 2 ** 32) >>> 0;
+    }
     const D = net.depDependee.length;
     this.dz1 = new Uint32Array(D);
     this.dz2 = new Uint32Array(D);
-    for (let d = 0; d < D; d++) { this.dz1[d] = (rand() * 2 ** 32) >>> 0; this.dz2[d] = (rand() * 2 ** 32) >>> 0; }
+    for (let d = 0; d < D; d++) {
+      this.dz1[d] = (rand() * 2 ** 32) >>> 0;
+      this.dz2[d] = (rand() * 2 ** 32) >>> 0;
+    }
     this.baseRunning = new Map(this.base.buffersRunning().map((b) => [b.dependency, b.expiresAt]));
     this.baseExpiries = [...this.baseRunning].map(([d, at]) => ({ at, d })).sort((a, b) => a.at - b.at || a.d - b.d);
     const kept = fixed.filter((f) => this.base.damaged[f.asset]).sort((a, b) => a.at - b.at || a.asset - b.asset);
     this.fixed = kept;
-    this.fixedStream = { at: Float64Array.from(kept.map((f) => f.at)), what: Int32Array.from(kept.map((f) => f.asset)) };
+    this.fixedStream = {
+      at: Float64Array.from(kept.map((f) => f.at)),
+      what: Int32Array.from(kept.map((f) => f.asset)),
+    };
     this.assetNetwork = net.assetNetwork;
     this.networkName = net.networks;
   }
@@ -123,14 +147,19 @@ export class Surrogate {
     const net = this.world.net;
     const completion = new Float64Array(list.length);
     const arrival = new Float64Array(list.length);
-    let x = s.x, y = s.y, t = s.t, work = 0, feasible = true;
+    let x = s.x,
+      y = s.y,
+      t = s.t,
+      work = 0,
+      feasible = true;
     for (let k = 0; k < list.length; k++) {
       const a = list[k];
       if (!s.skills.has(net.networkOf(a))) feasible = false;
       const est = this.world.estimateJobFrom(s.crewId, x, y, t, net.assetIds[a]);
       work += est.travel + est.repair;
       t = est.completionAt;
-      x = net.x[a]; y = net.y[a];
+      x = net.x[a];
+      y = net.y[a];
       completion[k] = t;
       arrival[k] = est.arrivalAt;
     }
@@ -162,34 +191,59 @@ export class Surrogate {
       n += lists[c].length;
     }
     const streams: { at: ArrayLike<number>; what: ArrayLike<number> }[] = [this.fixedStream];
-    for (let c = 0; c < lists.length; c++) if (lists[c].length > 0) streams.push({ at: timings[c].completion, what: lists[c] });
+    for (let c = 0; c < lists.length; c++)
+      if (lists[c].length > 0) streams.push({ at: timings[c].completion, what: lists[c] });
     const at = new Float64Array(n);
     const what = new Int32Array(n);
     if (streams.length > 12) {
       // Many crews: one sort beats scanning every stream's head at each event.
-      const order = new Int32Array(n), ta = new Float64Array(n), tw = new Int32Array(n);
+      const order = new Int32Array(n),
+        ta = new Float64Array(n),
+        tw = new Int32Array(n);
       let k = 0;
-      for (const st of streams) for (let j = 0; j < st.at.length; j++) { ta[k] = st.at[j]; tw[k] = st.what[j]; order[k] = k; k++; }
+      for (const st of streams)
+        for (let j = 0; j < st.at.length; j++) {
+          ta[k] = st.at[j];
+          tw[k] = st.what[j];
+          order[k] = k;
+          k++;
+        }
       order.sort((p, q) => ta[p] - ta[q] || tw[p] - tw[q]);
-      for (let j = 0; j < n; j++) { at[j] = ta[order[j]]; what[j] = tw[order[j]]; }
+      for (let j = 0; j < n; j++) {
+        at[j] = ta[order[j]];
+        what[j] = tw[order[j]];
+      }
     } else {
       const pos = new Int32Array(streams.length);
       for (let k = 0; k < n; k++) {
-        let best = -1, bt = Infinity, bw = 0;
+        let best = -1,
+          bt = Infinity,
+          bw = 0;
         for (let s = 0; s < streams.length; s++) {
           const p = pos[s];
           if (p >= streams[s].at.length) continue;
-          const t = streams[s].at[p], w = streams[s].what[p];
-          if (t < bt || (t === bt && w < bw)) { best = s; bt = t; bw = w; }
+          const t = streams[s].at[p],
+            w = streams[s].what[p];
+          if (t < bt || (t === bt && w < bw)) {
+            best = s;
+            bt = t;
+            bw = w;
+          }
         }
-        at[k] = bt; what[k] = bw; pos[best]++;
+        at[k] = bt;
+        what[k] = bw;
+        pos[best]++;
       }
     }
     const net = this.world.net;
-    const now = this.now, horizon = this.horizon;
-    let h1 = 0, h2 = 0, prevT = now;
+    const now = this.now,
+      horizon = this.horizon;
+    let h1 = 0,
+      h2 = 0,
+      prevT = now;
     let cur: Value = this.baseOut;
-    let weighted = 0, population = 0;
+    let weighted = 0,
+      population = 0;
     let fresh = false;
     const pending: number[] = [];
     const dirty = new Set<number>();
@@ -206,7 +260,10 @@ export class Surrogate {
         running.set(d, e);
         let k = queue.length;
         queue.push({ at: e, d });
-        while (k > q && (queue[k - 1].at > e || (queue[k - 1].at === e && queue[k - 1].d > d))) { queue[k] = queue[k - 1]; k--; }
+        while (k > q && (queue[k - 1].at > e || (queue[k - 1].at === e && queue[k - 1].d > d))) {
+          queue[k] = queue[k - 1];
+          k--;
+        }
         queue[k] = { at: e, d };
       }
       if (running.size > v.running.length) {
@@ -214,7 +271,8 @@ export class Surrogate {
         for (const d of [...running.keys()]) if (!still.has(d)) running.delete(d);
       }
     };
-    let i = 0, q = 0;
+    let i = 0,
+      q = 0;
     while (i < n || q < queue.length) {
       const ts = i < n ? Math.max(at[i], now) : Infinity;
       const tq = q < queue.length ? Math.max(queue[q].at, now) : Infinity;
@@ -229,14 +287,17 @@ export class Surrogate {
         const { at: e, d } = queue[q++];
         if (running.get(d) !== e) continue; // its dependee came back first
         running.delete(d);
-        h1 ^= this.dz1[d]; h2 ^= this.dz2[d];
+        h1 ^= this.dz1[d];
+        h2 ^= this.dz2[d];
         dirty.add(net.assetNetwork[net.depDependee[d]]);
         expired.push(d, e);
         changed = true;
       }
       while (i < n && Math.max(at[i], now) === t) {
         const w = what[i++];
-        h1 ^= this.z1[w]; h2 ^= this.z2[w]; pending.push(w);
+        h1 ^= this.z1[w];
+        h2 ^= this.z2[w];
+        pending.push(w);
         changed = true;
       }
       if (!changed) continue;
@@ -245,11 +306,15 @@ export class Surrogate {
       if (v === undefined || (full && v.critical === null)) {
         if (!this.working) this.working = this.base.clone();
         const working = this.working;
-        if (!fresh) { working.copyFrom(this.base); fresh = true; }
+        if (!fresh) {
+          working.copyFrom(this.base);
+          fresh = true;
+        }
         // The minute each backup started, as this replay has it (the working state may have
         // skipped the states in between, found in the cache).
         for (const [d, e] of running) working.lostSince[d] = e - net.depBufferMinutes[d];
-        for (let k = 0; k < expired.length; k += 2) working.lostSince[expired[k]] = expired[k + 1] - net.depBufferMinutes[expired[k]];
+        for (let k = 0; k < expired.length; k += 2)
+          working.lostSince[expired[k]] = expired[k + 1] - net.depBufferMinutes[expired[k]];
         expired.length = 0;
         for (const a of pending) dirty.add(working.setDamaged(a, false));
         pending.length = 0;
@@ -259,7 +324,8 @@ export class Surrogate {
         const o = working.populationOut();
         const ws = working;
         v = {
-          weighted: o.weighted, population: o.population,
+          weighted: o.weighted,
+          population: o.population,
           critical: full ? Int32Array.from(this.criticalInService.filter((c) => !ws.inService[c])) : null,
           running: Int32Array.from(working.buffersRunning().map((b) => b.dependency)),
         };

@@ -12,7 +12,13 @@ import type { DispatchPlan } from "../world/types.js";
 import { WHAT_IF_MAX_MINUTES, WHAT_IF_SIMULATED_JOB_LIMIT } from "../limits.js";
 import { expectPlanEffect } from "./optimizer.js";
 
-export interface SimulatedJob { crewId: string; assetId: string; arrivalAt: number; completionAt: number; weatherHoldMinutes: number }
+export interface SimulatedJob {
+  crewId: string;
+  assetId: string;
+  arrivalAt: number;
+  completionAt: number;
+  weatherHoldMinutes: number;
+}
 
 export interface PlanOutcome {
   /** From minute `from` to minute `to`: the window both plans are judged over. */
@@ -34,10 +40,23 @@ export interface WhatIf {
   errors?: string[];
   outcome?: PlanOutcome;
   /** The plan compared with: its outcome over the same window, and plan minus it (negative: the plan is better). */
-  comparedWith?: { outcome: PlanOutcome; difference: { customerMinutes: number; weightedCustomerMinutes: number; criticalFacilitiesLostOnlyInPlan: string[]; criticalFacilitiesSavedByPlan: string[] } };
+  comparedWith?: {
+    outcome: PlanOutcome;
+    difference: {
+      customerMinutes: number;
+      weightedCustomerMinutes: number;
+      criticalFacilitiesLostOnlyInPlan: string[];
+      criticalFacilitiesSavedByPlan: string[];
+    };
+  };
 }
 
-interface Run { sim: World; start: { customerMinutes: number; weightedCustomerMinutes: number }; lost: Map<string, { at: number; backAt?: number }>; jobs: Set<string> }
+interface Run {
+  sim: World;
+  start: { customerMinutes: number; weightedCustomerMinutes: number };
+  lost: Map<string, { at: number; backAt?: number }>;
+  jobs: Set<string>;
+}
 
 /** Simulate `plan` (and, when given, `compareTo`) from now on a copy of the world without future damage. */
 export function simulatePlan(world: World, plan: DispatchPlan, compareTo?: DispatchPlan | null): WhatIf {
@@ -68,7 +87,12 @@ function settle(world: World, plan: DispatchPlan): Run {
     for (const id of out) if (!before.has(id) && !lost.has(id)) lost.set(id, { at: sim.now() });
     for (const [id, l] of lost) if (!out.has(id) && l.backAt === undefined) l.backAt = sim.now();
   }
-  return { sim, start, lost, jobs: new Set(plan.assignments.flatMap((a) => a.assetIds.map((id) => `${a.crewId}/${id}`))) };
+  return {
+    sim,
+    start,
+    lost,
+    jobs: new Set(plan.assignments.flatMap((a) => a.assetIds.map((id) => `${a.crewId}/${id}`))),
+  };
 }
 
 function outcomeOf(world: World, run: Run, to: number): PlanOutcome {
@@ -77,13 +101,23 @@ function outcomeOf(world: World, run: Run, to: number): PlanOutcome {
   const now = world.now();
   const restoredAt = run.sim.metrics().minutesToFullRestoration;
   return {
-    from: round1(now), to: round1(to),
+    from: round1(now),
+    to: round1(to),
     customerMinutes: Math.round(end.customerMinutes - run.start.customerMinutes),
     weightedCustomerMinutes: Math.round(end.weightedCustomerMinutes - run.start.weightedCustomerMinutes),
-    criticalFacilitiesLost: [...run.lost].map(([id, l]) => ({ id, at: round1(l.at), ...(l.backAt !== undefined ? { backAt: round1(l.backAt) } : {}) })).sort((a, b) => a.at - b.at || a.id.localeCompare(b.id)),
-    jobs: run.sim.dispatches()
+    criticalFacilitiesLost: [...run.lost]
+      .map(([id, l]) => ({ id, at: round1(l.at), ...(l.backAt !== undefined ? { backAt: round1(l.backAt) } : {}) }))
+      .sort((a, b) => a.at - b.at || a.id.localeCompare(b.id)),
+    jobs: run.sim
+      .dispatches()
       .filter((d) => run.jobs.has(`${d.crewId}/${d.assetId}`) && d.assignedAt === now)
-      .map((d) => ({ crewId: d.crewId, assetId: d.assetId, arrivalAt: round1(d.arrivedAt ?? NaN), completionAt: round1(d.repairedAt ?? NaN), weatherHoldMinutes: round1(d.heldMinutes ?? 0) })),
+      .map((d) => ({
+        crewId: d.crewId,
+        assetId: d.assetId,
+        arrivalAt: round1(d.arrivedAt ?? NaN),
+        completionAt: round1(d.repairedAt ?? NaN),
+        weatherHoldMinutes: round1(d.heldMinutes ?? 0),
+      })),
     fullRestorationAt: restoredAt ?? null,
     basis: "simulated",
   };
@@ -105,9 +139,14 @@ function estimated(world: World, plan: DispatchPlan, compareTo?: DispatchPlan | 
   const toOutcome = (p: DispatchPlan): PlanOutcome => {
     const e = expectPlanEffect(world, p);
     return {
-      from: round1(world.now()), to: round1(world.now() + e.horizonMinutes), customerMinutes: e.customerMinutes, weightedCustomerMinutes: e.weightedCustomerMinutes,
+      from: round1(world.now()),
+      to: round1(world.now() + e.horizonMinutes),
+      customerMinutes: e.customerMinutes,
+      weightedCustomerMinutes: e.weightedCustomerMinutes,
       criticalFacilitiesLost: e.criticalFacilitiesLost.map((id) => ({ id, at: NaN })),
-      jobs: e.jobs.map((j) => ({ ...j, weatherHoldMinutes: NaN })), fullRestorationAt: null, basis: e.basis,
+      jobs: e.jobs.map((j) => ({ ...j, weatherHoldMinutes: NaN })),
+      fullRestorationAt: null,
+      basis: e.basis,
     };
   };
   const outcome = toOutcome(plan);
@@ -122,8 +161,10 @@ function round1(v: number): number {
 
 /** How a plan relates to a proposal: the same jobs in the same order per crew, mostly the same, or not. */
 export function classifyAgainstProposal(plan: DispatchPlan, proposal: DispatchPlan): "adopted" | "changed" | "ignored" {
-  const lists = (p: DispatchPlan) => new Map(p.assignments.filter((a) => a.assetIds.length).map((a) => [a.crewId, a.assetIds.join(">")]));
-  const mine = lists(plan), theirs = lists(proposal);
+  const lists = (p: DispatchPlan) =>
+    new Map(p.assignments.filter((a) => a.assetIds.length).map((a) => [a.crewId, a.assetIds.join(">")]));
+  const mine = lists(plan),
+    theirs = lists(proposal);
   if (mine.size === theirs.size && [...theirs].every(([crew, jobs]) => mine.get(crew) === jobs)) return "adopted";
   const pairs = (p: DispatchPlan) => new Set(p.assignments.flatMap((a) => a.assetIds.map((id) => `${a.crewId}/${id}`)));
   const proposed = pairs(proposal);

@@ -8,5 +8,7 @@
 export const FEEDBACK_MARKER = "[feedback]";
 
 export function isFeedback(text: string): boolean {
-  return text.startsWith(FEEDBACK_MARKER) || text.startsWith(`Result of assign_repair_crew (error):\n${FEEDBACK_MARKER}`);
+  return (
+    text.startsWith(FEEDBACK_MARKER) || text.startsWith(`Result of assign_repair_crew (error):\n${FEEDBACK_MARKER}`)
+  );
 }

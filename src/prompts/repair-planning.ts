@@ -59,7 +59,8 @@ export const DECIDE_NOW_MESSAGE = `${FEEDBACK_MARKER} {reason}. Decide now and c
 export const PLAN_ACCEPTED_MESSAGE = "Plan validated; it goes to EXECUTION.";
 
 /** The answer to a second assign_repair_crew in one turn. */
-export const EXTRA_ASSIGN_MESSAGE = "Error: assign_repair_crew was called more than once in one turn; only the first call was taken.";
+export const EXTRA_ASSIGN_MESSAGE =
+  "Error: assign_repair_crew was called more than once in one turn; only the first call was taken.";
 
 /** A JSON-protocol tool result (the native protocol sends a tool message instead). */
 export const JSON_RESULT_MESSAGE = "Result of {tool}{error}:\n<data>\n{content}\n</data>";

@@ -26,10 +26,22 @@ export function wireTokens(text: string): number {
 export function messageTokens(m: BaseMessage): number {
   const calls = (m as AIMessage).tool_calls ?? [];
   const callTokens = calls.length
-    ? estimateTokens(JSON.stringify(calls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: JSON.stringify(c.args) } }))))
+    ? estimateTokens(
+        JSON.stringify(
+          calls.map((c) => ({
+            id: c.id,
+            type: "function",
+            function: { name: c.name, arguments: JSON.stringify(c.args) },
+          })),
+        ),
+      )
     : 0;
   const toolCallId = (m as ToolMessage).tool_call_id;
-  return wireTokens(typeof m.content === "string" ? m.content : JSON.stringify(m.content)) + callTokens + (toolCallId ? estimateTokens(toolCallId) + 5 : 0);
+  return (
+    wireTokens(typeof m.content === "string" ? m.content : JSON.stringify(m.content)) +
+    callTokens +
+    (toolCallId ? estimateTokens(toolCallId) + 5 : 0)
+  );
 }
 
 export function conversationTokens(messages: BaseMessage[]): number {
@@ -44,6 +56,10 @@ export function conversationTokens(messages: BaseMessage[]): number {
 export function withinBudget(conversation: BaseMessage[], limit: number): BaseMessage[] {
   if (conversationTokens(conversation) <= limit) return conversation;
   let lastAi = -1;
-  for (let i = conversation.length - 1; i >= 2; i--) if (conversation[i].getType() === "ai") { lastAi = i; break; }
+  for (let i = conversation.length - 1; i >= 2; i--)
+    if (conversation[i].getType() === "ai") {
+      lastAi = i;
+      break;
+    }
   return lastAi < 0 ? conversation : [...conversation.slice(0, 2), ...conversation.slice(lastAi)];
 }

@@ -33,7 +33,12 @@ export function renderIncidentReport(result: IncidentResult, options: ReportOpti
   const limit = options.maxSeparateElements ?? 3000;
   const ever = everDamaged(result.dispatches, world);
   const title = `Incident ${result.incidentId} on ${world.scenario.name}`;
-  const after = mapModelFromWorld(world, { projection, routes: "history", dispatches: result.dispatches, stateOf: (a) => finalState(a, ever) });
+  const after = mapModelFromWorld(world, {
+    projection,
+    routes: "history",
+    dispatches: result.dispatches,
+    stateOf: (a) => finalState(a, ever),
+  });
   const atWorst = mapModelFromWorld(worstWorld, { projection, routes: "live" });
   const deadlines = backupDeadlines(world, [0, ...result.triggers.map((t) => t.at)], (t) => replayAt(world, t));
   const marks = curveMarksFor(world, result.triggers, deadlines);
@@ -100,7 +105,10 @@ function finalState(feature: { id: string; state: string }, ever: Set<string>): 
 }
 
 function worstMoment(curve: RestorationPoint[]): RestorationPoint {
-  return curve.reduce((w, p) => (p.weightedOut > w.weightedOut ? p : w), curve[0] ?? { t: 0, populationOut: 0, weightedOut: 0, criticalOut: 0 });
+  return curve.reduce(
+    (w, p) => (p.weightedOut > w.weightedOut ? p : w),
+    curve[0] ?? { t: 0, populationOut: 0, weightedOut: 0, criticalOut: 0 },
+  );
 }
 
 // ---------------------------------------------------------------- tables
@@ -121,20 +129,41 @@ function runsTable(result: IncidentResult): string {
 
 function dispatchTable(dispatches: DispatchRecord[]): string {
   const t = (v: number | undefined) => (v === undefined ? "-" : esc(clock(v)));
-  const rows = dispatches.map((d) => `<tr class="d-${esc(d.status)}"><td>${esc(d.crewId)}</td><td>${esc(d.assetId)}</td><td>${t(d.assignedAt)}</td><td>${t(d.arrivedAt)}</td><td>${d.heldMinutes ? `${Math.round(d.heldMinutes)} min` : ""}</td><td>${t(d.repairedAt)}</td><td>${esc(d.status)}</td></tr>`);
+  const rows = dispatches.map(
+    (d) =>
+      `<tr class="d-${esc(d.status)}"><td>${esc(d.crewId)}</td><td>${esc(d.assetId)}</td><td>${t(d.assignedAt)}</td><td>${t(d.arrivedAt)}</td><td>${d.heldMinutes ? `${Math.round(d.heldMinutes)} min` : ""}</td><td>${t(d.repairedAt)}</td><td>${esc(d.status)}</td></tr>`,
+  );
   return `<table><thead><tr><th>crew</th><th>asset</th><th>assigned</th><th>arrived</th><th>weather hold</th><th>repaired</th><th>status</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 function figuresTable(r: IncidentResult): string {
-  const m = r.metrics, c = r.counters;
+  const m = r.metrics,
+    c = r.counters;
   const rows: [string, string][] = [
-    ["Time to full restoration", m.minutesToFullRestoration === null ? "not restored" : `${clock(m.minutesToFullRestoration)} (${Math.round(m.minutesToFullRestoration)} min)`],
-    ["Customer-minutes interrupted", `${m.customerMinutesInterrupted.toLocaleString("en-US")} (SAIDI ${m.saidiMinutes} min over ${m.totalPopulation.toLocaleString("en-US")} customers: a person counts once per network serving them)`],
+    [
+      "Time to full restoration",
+      m.minutesToFullRestoration === null
+        ? "not restored"
+        : `${clock(m.minutesToFullRestoration)} (${Math.round(m.minutesToFullRestoration)} min)`,
+    ],
+    [
+      "Customer-minutes interrupted",
+      `${m.customerMinutesInterrupted.toLocaleString("en-US")} (SAIDI ${m.saidiMinutes} min over ${m.totalPopulation.toLocaleString("en-US")} customers: a person counts once per network serving them)`,
+    ],
     ["Weighted by criticality", m.weightedCustomerMinutesInterrupted.toLocaleString("en-US")],
     ["Critical-facility outage", `${m.criticalFacilityOutageHours} h`],
-    ["Dispatches", `${r.dispatches.filter((d) => d.status === "done").length} repairs done, ${r.dispatches.filter((d) => d.status === "reassigned").length} re-planned`],
-    ["Planner", `${c.modelCalls} model calls, ${c.toolCalls} tool calls, ${c.planningRounds} planning rounds, ${c.invalidPlans} invalid plans, ${c.fallbacks} fallbacks`],
-    ["Tokens", `${c.promptTokens.toLocaleString("en-US")} prompt + ${c.completionTokens.toLocaleString("en-US")} completion`],
+    [
+      "Dispatches",
+      `${r.dispatches.filter((d) => d.status === "done").length} repairs done, ${r.dispatches.filter((d) => d.status === "reassigned").length} re-planned`,
+    ],
+    [
+      "Planner",
+      `${c.modelCalls} model calls, ${c.toolCalls} tool calls, ${c.planningRounds} planning rounds, ${c.invalidPlans} invalid plans, ${c.fallbacks} fallbacks`,
+    ],
+    [
+      "Tokens",
+      `${c.promptTokens.toLocaleString("en-US")} prompt + ${c.completionTokens.toLocaleString("en-US")} completion`,
+    ],
     ["Graph runs", `${r.runs}`],
   ];
   return `<table class="figures"><tbody>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("")}</tbody></table>`;

@@ -13,7 +13,10 @@ import { z } from "zod";
 export const ROLES = ["viewer", "operator", "alert-sender"] as const;
 export type Role = (typeof ROLES)[number];
 
-export interface Principal { name: string; role: Role }
+export interface Principal {
+  name: string;
+  role: Role;
+}
 
 /** What each route needs: operators may also read; an alert sender only posts alerts. */
 export type Permission = "read" | "operate" | "send-alerts";
@@ -24,7 +27,13 @@ const GRANTS: Record<Role, Permission[]> = {
 };
 
 const TokensFile = z.object({
-  tokens: z.array(z.object({ token: z.string().min(16, "tokens must be at least 16 characters"), role: z.enum(ROLES), name: z.string().min(1).max(100).optional() })),
+  tokens: z.array(
+    z.object({
+      token: z.string().min(16, "tokens must be at least 16 characters"),
+      role: z.enum(ROLES),
+      name: z.string().min(1).max(100).optional(),
+    }),
+  ),
 });
 
 const digest = (token: string) => createHash("sha256").update(token, "utf8").digest();
@@ -34,7 +43,11 @@ export class TokenRegistry {
 
   static from(env: NodeJS.ProcessEnv, tokensFile?: string): TokenRegistry {
     const r = new TokenRegistry();
-    const fromEnv: [string, Role][] = [["INFRA_ALERT_TOKEN", "alert-sender"], ["INFRA_OPERATOR_TOKEN", "operator"], ["INFRA_VIEWER_TOKEN", "viewer"]];
+    const fromEnv: [string, Role][] = [
+      ["INFRA_ALERT_TOKEN", "alert-sender"],
+      ["INFRA_OPERATOR_TOKEN", "operator"],
+      ["INFRA_VIEWER_TOKEN", "viewer"],
+    ];
     for (const [name, role] of fromEnv) {
       const t = env[name];
       if (t) r.add(t, { name: role, role });
@@ -45,7 +58,9 @@ export class TokenRegistry {
         parsed = TokensFile.parse(JSON.parse(readFileSync(tokensFile, "utf8")));
       } catch (e) {
         // The message may quote the file's content: say only where it failed.
-        throw new Error(`the tokens file ${tokensFile} is not valid (${e instanceof z.ZodError ? e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : (e as Error).name})`);
+        throw new Error(
+          `the tokens file ${tokensFile} is not valid (${e instanceof z.ZodError ? e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : (e as Error).name})`,
+        );
       }
       for (const t of parsed.tokens) r.add(t.token, { name: t.name ?? t.role, role: t.role });
     }
@@ -56,9 +71,13 @@ export class TokenRegistry {
     this.entries.push({ hash: digest(token), principal });
   }
 
-  get size(): number { return this.entries.length; }
+  get size(): number {
+    return this.entries.length;
+  }
 
-  roles(): Role[] { return [...new Set(this.entries.map((e) => e.principal.role))]; }
+  roles(): Role[] {
+    return [...new Set(this.entries.map((e) => e.principal.role))];
+  }
 
   /** Who holds this token, if anyone. Every entry is compared, so timing says nothing. */
   resolve(token: string): Principal | undefined {

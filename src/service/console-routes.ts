@@ -19,7 +19,11 @@ import type { Field } from "./field.js";
 import { HttpError, sendJson, type Route } from "./http.js";
 import { getIncidentRow, openIncidents } from "./store.js";
 
-export interface ConsoleDeps { pool: pg.Pool; field: Field; config: ServiceConfig }
+export interface ConsoleDeps {
+  pool: pg.Pool;
+  field: Field;
+  config: ServiceConfig;
+}
 
 const WhatIfRequest = z.object({ plan: OperatorPlanSchema }).meta({ id: "WhatIfRequest" });
 
@@ -34,7 +38,10 @@ export function consoleRoutes(d: ConsoleDeps): Route[] {
     return { world: rw.world, region: row.region };
   }
 
-  const toIsoFor = (world: World) => (m: number) => new Date(Date.now() - ((world.now() - m) * 60_000) / (d.config.clock === "manual" ? 1 : d.config.speed)).toISOString();
+  const toIsoFor = (world: World) => (m: number) =>
+    new Date(
+      Date.now() - ((world.now() - m) * 60_000) / (d.config.clock === "manual" ? 1 : d.config.speed),
+    ).toISOString();
 
   /** The incident's board, brought up to date when the field has new dispatches or repairs since it was last looked at. */
   function boardFor(incidentId: string, world: World): EtrBoard {
@@ -43,7 +50,12 @@ export function consoleRoutes(d: ConsoleDeps): Route[] {
     const n = world.dispatchLog().length;
     const repaired = world.dispatches().filter((x) => x.status === "done").length;
     if (n !== b.dispatches || repaired !== b.minute) {
-      const context = n === 0 ? "no crew dispatched yet" : n !== b.dispatches ? `planning round: ${n - Math.max(0, b.dispatches)} new dispatch(es) in the field` : "a repair was completed";
+      const context =
+        n === 0
+          ? "no crew dispatched yet"
+          : n !== b.dispatches
+            ? `planning round: ${n - Math.max(0, b.dispatches)} new dispatch(es) in the field`
+            : "a repair was completed";
       b.board.update(world.now(), estimateOutageAreas(world), context);
       b.dispatches = n;
       b.minute = repaired;
@@ -52,7 +64,8 @@ export function consoleRoutes(d: ConsoleDeps): Route[] {
   }
 
   const statics: Route[] = CONSOLE_PATHS.map((path) => ({
-    method: "GET" as const, path,
+    method: "GET" as const,
+    path,
     handler: ({ res }) => {
       const a = consoleAsset(path)!;
       res.writeHead(a.status, a.headers);
@@ -62,9 +75,16 @@ export function consoleRoutes(d: ConsoleDeps): Route[] {
 
   return [
     ...statics,
-    { method: "GET", path: "/v1/me", permission: "read", handler: ({ res, principal }) => sendJson(res, 200, { name: principal!.name, role: principal!.role }) },
     {
-      method: "GET", path: "/v1/incidents/:id/view", permission: "read",
+      method: "GET",
+      path: "/v1/me",
+      permission: "read",
+      handler: ({ res, principal }) => sendJson(res, 200, { name: principal!.name, role: principal!.role }),
+    },
+    {
+      method: "GET",
+      path: "/v1/incidents/:id/view",
+      permission: "read",
       handler: async ({ res, params }) => {
         const { world } = await worldOf(params.id);
         boardFor(params.id, world);
@@ -72,7 +92,10 @@ export function consoleRoutes(d: ConsoleDeps): Route[] {
       },
     },
     {
-      method: "POST", path: "/v1/incidents/:id/what-if", permission: "read", body: WhatIfRequest,
+      method: "POST",
+      path: "/v1/incidents/:id/what-if",
+      permission: "read",
+      body: WhatIfRequest,
       handler: async ({ res, params, body }) => {
         const { world } = await worldOf(params.id);
         // Judged on a copy: the field's world is not touched.
@@ -80,7 +103,9 @@ export function consoleRoutes(d: ConsoleDeps): Route[] {
       },
     },
     {
-      method: "GET", path: "/v1/outages", permission: "read",
+      method: "GET",
+      path: "/v1/outages",
+      permission: "read",
       handler: async ({ res, query }) => {
         const only = query.get("incident");
         const feeds: OutageFeed[] = [];
@@ -89,13 +114,32 @@ export function consoleRoutes(d: ConsoleDeps): Route[] {
           const rw = (await d.field.worlds()).find((r) => r.region.name === inc.region);
           if (!rw) continue;
           const coordinates = rw.world.scenario.coordinates === "lonlat" ? "lonlat" : "planar";
-          feeds.push(outageFeed(boardFor(inc.id, rw.world), { incidentId: inc.id, region: inc.region, now: rw.world.now(), toIso: toIsoFor(rw.world), coordinates }));
+          feeds.push(
+            outageFeed(boardFor(inc.id, rw.world), {
+              incidentId: inc.id,
+              region: inc.region,
+              now: rw.world.now(),
+              toIso: toIsoFor(rw.world),
+              coordinates,
+            }),
+          );
         }
-        const all = { generatedAt: new Date().toISOString(), totalCustomersOut: feeds.reduce((n, f) => n + f.totalCustomersOut, 0), feeds, outages: feeds.flatMap((f) => f.outages) };
+        const all = {
+          generatedAt: new Date().toISOString(),
+          totalCustomersOut: feeds.reduce((n, f) => n + f.totalCustomersOut, 0),
+          feeds,
+          outages: feeds.flatMap((f) => f.outages),
+        };
         if (query.get("format") === "geojson") {
           const features = feeds.flatMap((f) => outageFeedGeoJson(f).features);
           res.writeHead(200, { "content-type": "application/geo+json; charset=utf-8", "cache-control": "no-store" });
-          res.end(JSON.stringify({ type: "FeatureCollection", properties: { generatedAt: all.generatedAt, totalCustomersOut: all.totalCustomersOut }, features }));
+          res.end(
+            JSON.stringify({
+              type: "FeatureCollection",
+              properties: { generatedAt: all.generatedAt, totalCustomersOut: all.totalCustomersOut },
+              features,
+            }),
+          );
           return;
         }
         sendJson(res, 200, all);

@@ -30,11 +30,17 @@ export async function startEmbeddedPostgres(dataDir?: string): Promise<{ url: st
   await server.start();
   return {
     url: `postgresql://postgres@${server.getServerConn()}/postgres`,
-    stop: async () => { await server.stop(); await db.close(); },
+    stop: async () => {
+      await server.stop();
+      await db.close();
+    },
   };
 }
 
-export async function openDatabase(url: string | undefined, options: { max?: number; dataDir?: string } = {}): Promise<Database> {
+export async function openDatabase(
+  url: string | undefined,
+  options: { max?: number; dataDir?: string } = {},
+): Promise<Database> {
   let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
   if (!url) {
     embedded = await startEmbeddedPostgres(options.dataDir);
@@ -42,12 +48,14 @@ export async function openDatabase(url: string | undefined, options: { max?: num
   }
   // Embedded: one connection for everything (the queue and the checkpointer share this pool),
   // since PGlite is one session and interleaved protocol messages from several connections break it.
-  const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : options.max ?? 8 });
+  const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : (options.max ?? 8) });
   // A dropped idle connection must not crash the process: the next query reconnects.
   pool.on("error", () => {});
   let closed = false;
   return {
-    url, pool, embedded: Boolean(embedded),
+    url,
+    pool,
+    embedded: Boolean(embedded),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -18,7 +18,6 @@ import { RegionClocks } from "./realtime-world.js";
 import type { Figures } from "./schemas.js";
 import { addEvent, deliveredEntries, ensureClock, openIncidents, setIncident } from "./store.js";
 
-
 export interface Field {
   clocks: RegionClocks;
   worlds(): Promise<RegionWorld[]>;
@@ -32,14 +31,23 @@ export function figuresOf(w: World): Figures {
   const f = w.detectFailures();
   const m = w.metrics();
   return {
-    worldMinute: Math.round(w.now() * 100) / 100, damaged: f.damaged.length, outOfService: f.outOfService.length,
-    populationOut: f.populationOut, criticalFacilitiesOut: f.criticalFacilitiesOut,
-    customerMinutesInterrupted: Math.round(m.customerMinutesInterrupted), minutesToFullRestoration: m.minutesToFullRestoration,
+    worldMinute: Math.round(w.now() * 100) / 100,
+    damaged: f.damaged.length,
+    outOfService: f.outOfService.length,
+    populationOut: f.populationOut,
+    criticalFacilitiesOut: f.criticalFacilitiesOut,
+    customerMinutesInterrupted: Math.round(m.customerMinutesInterrupted),
+    minutesToFullRestoration: m.minutesToFullRestoration,
     fullyRestored: w.isFullyRestored(),
   };
 }
 
-export async function startField(pool: pg.Pool, queue: JobQueue, config: ServiceConfig, log: (l: string) => void): Promise<Field> {
+export async function startField(
+  pool: pg.Pool,
+  queue: JobQueue,
+  config: ServiceConfig,
+  log: (l: string) => void,
+): Promise<Field> {
   for (const r of config.regions) await ensureClock(pool, r.name, config.speed, config.clock === "manual");
   const clocks = new RegionClocks(pool);
   await clocks.refresh();
@@ -51,7 +59,12 @@ export async function startField(pool: pg.Pool, queue: JobQueue, config: Service
     const now = clocks.minutes(region.name);
     let rw = cache.get(region.name);
     if (!rw || rw.delivered !== entries.length || rw.world.now() > now) {
-      const world = World.replay(loadScenario(region.scenario), entries, now, region.seed === undefined ? {} : { seed: region.seed });
+      const world = World.replay(
+        loadScenario(region.scenario),
+        entries,
+        now,
+        region.seed === undefined ? {} : { seed: region.seed },
+      );
       rw = { region, world, delivered: entries.length, everDown: rw?.everDown ?? new Set() };
       cache.set(region.name, rw);
     } else rw.world.advanceTo(now);
@@ -77,8 +90,20 @@ export async function startField(pool: pg.Pool, queue: JobQueue, config: Service
       const figures = figuresOf(w);
       if (JSON.stringify(figures) !== JSON.stringify(inc.figures)) await setIncident(pool, inc.id, { figures });
       await reconcileResolved(pool, inc.id, w);
-      const undelivered = Number((await pool.query(`SELECT count(*) FROM infra.dispatches WHERE incident_id = $1 AND delivered_at IS NULL`, [inc.id])).rows[0].count);
-      if (w.isFullyRestored() && !w.hasPendingEvents() && undelivered === 0 && inc.decision_request === null && inc.status !== "running") {
+      const undelivered = Number(
+        (
+          await pool.query(`SELECT count(*) FROM infra.dispatches WHERE incident_id = $1 AND delivered_at IS NULL`, [
+            inc.id,
+          ])
+        ).rows[0].count,
+      );
+      if (
+        w.isFullyRestored() &&
+        !w.hasPendingEvents() &&
+        undelivered === 0 &&
+        inc.decision_request === null &&
+        inc.status !== "running"
+      ) {
         const result = `the network is fully restored at minute ${Math.round(w.now())}`;
         await setIncident(pool, inc.id, { status: "resolved", closed_at: new Date(), result, figures });
         await addEvent(pool, inc.id, "resolved", { result, figures });
@@ -88,43 +113,75 @@ export async function startField(pool: pg.Pool, queue: JobQueue, config: Service
       // Work a crew could take now, or a crew free while work waits: the dispatcher is needed.
       const workable = w.workableUnassignedIds();
       if (!workable.length || inc.decision_request !== null || undelivered > 0) continue;
-      const signature = `${workable.join(",")}|${w.crewSummaries().filter((c) => c.status === "idle").map((c) => c.id).join(",")}`;
+      const signature = `${workable.join(",")}|${w
+        .crewSummaries()
+        .filter((c) => c.status === "idle")
+        .map((c) => c.id)
+        .join(",")}`;
       if (lastSignature.get(inc.id) === signature) continue;
       lastSignature.set(inc.id, signature);
-      const queued = await queue.enqueueRun({ incidentId: inc.id, reason: { kind: "world", message: `${workable.length} damaged asset(s) a crew can take: ${workable.slice(0, 8).join(", ")}` } });
+      const queued = await queue.enqueueRun({
+        incidentId: inc.id,
+        reason: {
+          kind: "world",
+          message: `${workable.length} damaged asset(s) a crew can take: ${workable.slice(0, 8).join(", ")}`,
+        },
+      });
       if (queued) await addEvent(pool, inc.id, "run_queued", { reason: "world", workable: workable.slice(0, 50) });
     }
   }
 
   let running = false;
   let stopped = false;
-  const timer = config.watch ? setInterval(() => {
-    if (running || stopped) return;
-    running = true;
-    tick().catch((e) => log(`[field] watcher: ${(e as Error).message}`)).finally(() => { running = false; });
-  }, FIELD_WATCH_INTERVAL_MS) : undefined;
+  const timer = config.watch
+    ? setInterval(() => {
+        if (running || stopped) return;
+        running = true;
+        tick()
+          .catch((e) => log(`[field] watcher: ${(e as Error).message}`))
+          .finally(() => {
+            running = false;
+          });
+      }, FIELD_WATCH_INTERVAL_MS)
+    : undefined;
   timer?.unref();
 
   return {
-    clocks, worlds, tick,
+    clocks,
+    worlds,
+    tick,
     metrics: async () => renderMetrics(await worlds(), await openIncidents(pool)),
-    stop: () => { stopped = true; if (timer) clearInterval(timer); },
+    stop: () => {
+      stopped = true;
+      if (timer) clearInterval(timer);
+    },
   };
 }
 
 /** A resolved alert is checked against the world: is its asset really working again? */
 async function reconcileResolved(pool: pg.Pool, incidentId: string, w: World): Promise<void> {
-  const r = await pool.query(`SELECT fingerprint, starts_at, asset, asset_known FROM infra.alerts WHERE incident_id = $1 AND status = 'resolved' AND reconciled IS NULL`, [incidentId]);
+  const r = await pool.query(
+    `SELECT fingerprint, starts_at, asset, asset_known FROM infra.alerts WHERE incident_id = $1 AND status = 'resolved' AND reconciled IS NULL`,
+    [incidentId],
+  );
   if (!r.rowCount) return;
   const f = w.detectFailures();
   const damaged = new Set(f.damaged.map((d) => d.id));
   const out = new Set(f.outOfService.map((d) => d.id));
   for (const a of r.rows) {
-    const verdict = !a.asset ? "no asset named: nothing to check"
-      : !a.asset_known ? "asset unknown to the region's network"
-      : damaged.has(a.asset) ? `asset still damaged in the world at minute ${Math.round(w.now())}`
-      : out.has(a.asset) ? `asset still out of service (upstream) at minute ${Math.round(w.now())}`
-      : `confirmed: asset working at minute ${Math.round(w.now())}`;
-    await pool.query(`UPDATE infra.alerts SET reconciled = $3 WHERE fingerprint = $1 AND starts_at = $2`, [a.fingerprint, a.starts_at, verdict]);
+    const verdict = !a.asset
+      ? "no asset named: nothing to check"
+      : !a.asset_known
+        ? "asset unknown to the region's network"
+        : damaged.has(a.asset)
+          ? `asset still damaged in the world at minute ${Math.round(w.now())}`
+          : out.has(a.asset)
+            ? `asset still out of service (upstream) at minute ${Math.round(w.now())}`
+            : `confirmed: asset working at minute ${Math.round(w.now())}`;
+    await pool.query(`UPDATE infra.alerts SET reconciled = $3 WHERE fingerprint = $1 AND starts_at = $2`, [
+      a.fingerprint,
+      a.starts_at,
+      verdict,
+    ]);
   }
 }

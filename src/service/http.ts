@@ -10,7 +10,11 @@ import { SERVICE_MAX_BODY_BYTES } from "../limits.js";
 import { allows, type Permission, type Principal, type TokenRegistry } from "./auth.js";
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly issues?: string[]) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues?: string[],
+  ) {
     super(message);
     this.name = "HttpError";
   }
@@ -40,7 +44,11 @@ export interface Route {
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const text = JSON.stringify(value);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+  });
   res.end(text);
 }
 
@@ -64,15 +72,25 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
 /** Errors of the database driver that mean "cannot store now": the client should retry. */
 export function isUnavailable(e: unknown): boolean {
   const err = e as { code?: string; message?: string };
-  if (typeof err?.code === "string" && /^(08|53|57P0|40001|40P01|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)/.test(err.code)) return true;
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|pool.*(ended|closed)/i.test(err?.message ?? "");
+  if (
+    typeof err?.code === "string" &&
+    /^(08|53|57P0|40001|40P01|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)/.test(err.code)
+  )
+    return true;
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|pool.*(ended|closed)/i.test(
+    err?.message ?? "",
+  );
 }
 
 function compile(path: string): RegExp {
   return new RegExp(`^${path.replace(/:[A-Za-z]+/g, (m) => `(?<${m.slice(1)}>[^/]+)`)}$`);
 }
 
-export function makeHandler(routes: Route[], tokens: TokenRegistry, options: { maxBodyBytes?: number; log?: (line: string) => void } = {}) {
+export function makeHandler(
+  routes: Route[],
+  tokens: TokenRegistry,
+  options: { maxBodyBytes?: number; log?: (line: string) => void } = {},
+) {
   const table = routes.map((r) => ({ route: r, re: compile(r.path) }));
   const log = options.log ?? ((line: string) => console.error(line));
   return async (req: IncomingMessage, res: ServerResponse) => {
@@ -86,9 +104,18 @@ export function makeHandler(routes: Route[], tokens: TokenRegistry, options: { m
       const matches = table.filter((t) => t.re.test(url.pathname));
       if (!matches.length) throw new HttpError(404, `no route ${url.pathname}`);
       const hit = matches.find((t) => t.route.method === req.method);
-      if (!hit) { res.setHeader("allow", matches.map((m) => m.route.method).join(", ")); throw new HttpError(405, `${req.method} is not allowed on ${url.pathname}`); }
+      if (!hit) {
+        res.setHeader("allow", matches.map((m) => m.route.method).join(", "));
+        throw new HttpError(405, `${req.method} is not allowed on ${url.pathname}`);
+      }
       const { route } = hit;
-      const ctx: RequestContext = { req, res, params: { ...(hit.re.exec(url.pathname)!.groups ?? {}) }, query: url.searchParams, body: undefined };
+      const ctx: RequestContext = {
+        req,
+        res,
+        params: { ...(hit.re.exec(url.pathname)!.groups ?? {}) },
+        query: url.searchParams,
+        body: undefined,
+      };
       for (const [k, v] of Object.entries(ctx.params)) ctx.params[k] = decodeURIComponent(v);
       if (route.permission) {
         let principal = tokens.fromRequest(req);
@@ -97,8 +124,12 @@ export function makeHandler(routes: Route[], tokens: TokenRegistry, options: { m
           if (t) principal = tokens.resolve(t);
         }
         // Unauthenticated: refused before the body is read, so nothing of it is stored.
-        if (!principal) { res.setHeader("www-authenticate", 'Bearer realm="infra-fail-mngr"'); throw new HttpError(401, "a valid bearer token is required"); }
-        if (!allows(principal, route.permission)) throw new HttpError(403, `the ${principal.role} role may not ${route.permission}`);
+        if (!principal) {
+          res.setHeader("www-authenticate", 'Bearer realm="infra-fail-mngr"');
+          throw new HttpError(401, "a valid bearer token is required");
+        }
+        if (!allows(principal, route.permission))
+          throw new HttpError(403, `the ${principal.role} role may not ${route.permission}`);
         ctx.principal = principal;
       }
       if (route.body) {
@@ -115,8 +146,12 @@ export function makeHandler(routes: Route[], tokens: TokenRegistry, options: { m
       }
       await route.handler(ctx);
     } catch (e) {
-      if (res.headersSent) { res.destroy(); return; }
-      if (isHttpError(e)) return sendJson(res, e.status, { error: e.message, ...(e.issues ? { issues: e.issues.slice(0, 100) } : {}) });
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (isHttpError(e))
+        return sendJson(res, e.status, { error: e.message, ...(e.issues ? { issues: e.issues.slice(0, 100) } : {}) });
       if (isUnavailable(e)) {
         log(`[http] ${req.method} ${url.pathname}: storage unavailable: ${(e as Error).message}`);
         res.setHeader("retry-after", "5");

@@ -35,7 +35,9 @@ export interface QueueOptions {
 /** `shared`: run pg-boss over this pool instead of its own connections (the embedded database). */
 export async function startQueue(url: string, options: QueueOptions = {}, shared?: pg.Pool): Promise<JobQueue> {
   const boss = new PgBoss({
-    ...(shared ? { db: { executeSql: (text: string, values?: unknown[]) => shared.query(text, values as unknown[]) } } : { connectionString: url, max: 4 }),
+    ...(shared
+      ? { db: { executeSql: (text: string, values?: unknown[]) => shared.query(text, values as unknown[]) } }
+      : { connectionString: url, max: 4 }),
     schema: BOSS_SCHEMA,
     superviseIntervalSeconds: options.superviseIntervalSeconds ?? 5,
     // The service keeps its own history: no cron, no schedules.
@@ -46,15 +48,32 @@ export async function startQueue(url: string, options: QueueOptions = {}, shared
   const heartbeatSeconds = options.heartbeatSeconds ?? RUN_HEARTBEAT_SECONDS;
   const existing = await boss.getQueue(RUN_QUEUE);
   if (!existing) {
-    await boss.createQueue(RUN_QUEUE, { policy: "stately", heartbeatSeconds, retryLimit: RUN_RETRY_LIMIT, retryDelay: 1, expireInSeconds: 3600 })
-      .catch((e: Error) => { if (!/exists/i.test(e.message)) throw e; });
+    await boss
+      .createQueue(RUN_QUEUE, {
+        policy: "stately",
+        heartbeatSeconds,
+        retryLimit: RUN_RETRY_LIMIT,
+        retryDelay: 1,
+        expireInSeconds: 3600,
+      })
+      .catch((e: Error) => {
+        if (!/exists/i.test(e.message)) throw e;
+      });
   }
   return {
     boss,
     async enqueueRun(req, db) {
       const id = await boss.send(RUN_QUEUE, req as unknown as object, {
-        singletonKey: req.incidentId, retryLimit: RUN_RETRY_LIMIT, retryDelay: 1,
-        ...(db ? { db: { executeSql: (text: string, values?: unknown[]) => (db as pg.Pool).query(text, values as unknown[]) } } : {}),
+        singletonKey: req.incidentId,
+        retryLimit: RUN_RETRY_LIMIT,
+        retryDelay: 1,
+        ...(db
+          ? {
+              db: {
+                executeSql: (text: string, values?: unknown[]) => (db as pg.Pool).query(text, values as unknown[]),
+              },
+            }
+          : {}),
       });
       return id !== null;
     },

@@ -8,10 +8,18 @@ import type { Region } from "./config.js";
 import type { IncidentRow } from "./store.js";
 
 /** A region's world as the field knows it (rebuilt from delivered dispatches). */
-export interface RegionWorld { region: Region; world: World; delivered: number; everDown: Set<string> }
+export interface RegionWorld {
+  region: Region;
+  world: World;
+  delivered: number;
+  everDown: Set<string>;
+}
 
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
-const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(",")}}`;
+const labels = (l: Record<string, string>) =>
+  `{${Object.entries(l)
+    .map(([k, v]) => `${k}="${esc(v)}"`)
+    .join(",")}}`;
 
 export function renderMetrics(worlds: RegionWorld[], open: IncidentRow[]): string {
   const out: string[] = [];
@@ -44,7 +52,11 @@ export function renderMetrics(worlds: RegionWorld[], open: IncidentRow[]): strin
       counts.set(n, c);
     }
     for (const [n, c] of counts) {
-      assets.push([{ region: r, network: n, state: "up" }, c.up], [{ region: r, network: n, state: "damaged" }, c.damaged], [{ region: r, network: n, state: "out_of_service" }, c.out]);
+      assets.push(
+        [{ region: r, network: n, state: "up" }, c.up],
+        [{ region: r, network: n, state: "damaged" }, c.damaged],
+        [{ region: r, network: n, state: "out_of_service" }, c.out],
+      );
     }
     for (const id of everDown) {
       const i = net.index(id);
@@ -55,15 +67,28 @@ export function renderMetrics(worlds: RegionWorld[], open: IncidentRow[]): strin
     }
     people.push([{ region: r }, f.populationOut]);
     critical.push([{ region: r }, f.criticalFacilitiesOut.length]);
-    const byStatus = new Map<string, number>([["idle", 0], ["travelling", 0], ["on_hold", 0], ["repairing", 0]]);
+    const byStatus = new Map<string, number>([
+      ["idle", 0],
+      ["travelling", 0],
+      ["on_hold", 0],
+      ["repairing", 0],
+    ]);
     for (const c of world.crewSummaries()) byStatus.set(c.status, (byStatus.get(c.status) ?? 0) + 1);
     for (const [s, v] of byStatus) crews.push([{ region: r, status: s }, v]);
     minute.push([{ region: r }, world.now()]);
     incidents.push([{ region: r }, open.filter((i) => i.region === r).length]);
   }
   family("infra_assets", "Assets by region, network and state (up, damaged, out_of_service).", assets);
-  family("infra_asset_damaged", "1 while the asset is damaged (needs a crew), else 0; kept for every asset that has been down.", damagedRows);
-  family("infra_asset_out_of_service", "1 while the asset is out of service because of something upstream, else 0.", outRows);
+  family(
+    "infra_asset_damaged",
+    "1 while the asset is damaged (needs a crew), else 0; kept for every asset that has been down.",
+    damagedRows,
+  );
+  family(
+    "infra_asset_out_of_service",
+    "1 while the asset is out of service because of something upstream, else 0.",
+    outRows,
+  );
   family("infra_people_out", "People without service.", people);
   family("infra_critical_facilities_out", "Critical facilities (hospitals, ...) without service.", critical);
   family("infra_crews", "Crews by status.", crews);

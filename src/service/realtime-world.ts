@@ -14,7 +14,14 @@ import type { Scenario } from "../world/scenario/schema.js";
 import { World } from "../world/simulator.js";
 import type { Alert, DispatchLogEntry, DispatchPlan } from "../world/types.js";
 import type { PlanConstraints } from "../planning/constraints.js";
-import { ALERT_BATCH_MINUTES, LARGE_INCIDENT_DAMAGE, SimulatedIncidentWorld, type IncidentWorld, type WorldKey, type WorldProvider } from "../graph/world-provider.js";
+import {
+  ALERT_BATCH_MINUTES,
+  LARGE_INCIDENT_DAMAGE,
+  SimulatedIncidentWorld,
+  type IncidentWorld,
+  type WorldKey,
+  type WorldProvider,
+} from "../graph/world-provider.js";
 import { readClocks, type ClockRow } from "./store.js";
 
 export class RegionClocks {
@@ -39,18 +46,44 @@ export class RegionClocks {
 
 /** An incident's world standing at its region's present. */
 export class RealTimeIncidentWorld implements IncidentWorld {
-  constructor(private readonly inner: SimulatedIncidentWorld, private readonly clock: () => number, private readonly maxWaitMs: () => number) {}
-  get system() { return this.inner.system; }
-  get agent() { return this.inner.agent; }
-  get simulator() { return this.inner.simulator; }
-  now() { return this.inner.now(); }
-  dispatchLog() { return this.inner.dispatchLog(); }
-  proposeDispatchPlan(assetIds?: string[], constraints?: PlanConstraints) { return this.inner.proposeDispatchPlan(assetIds, constraints); }
-  proposalById(id: string) { return this.inner.proposalById(id); }
-  expectPlan(plan: DispatchPlan) { return this.inner.expectPlan(plan); }
-  metrics() { return this.inner.metrics(); }
-  dispatches() { return this.inner.dispatches(); }
-  assetLabels(ids: readonly string[]) { return this.inner.assetLabels(ids); }
+  constructor(
+    private readonly inner: SimulatedIncidentWorld,
+    private readonly clock: () => number,
+    private readonly maxWaitMs: () => number,
+  ) {}
+  get system() {
+    return this.inner.system;
+  }
+  get agent() {
+    return this.inner.agent;
+  }
+  get simulator() {
+    return this.inner.simulator;
+  }
+  now() {
+    return this.inner.now();
+  }
+  dispatchLog() {
+    return this.inner.dispatchLog();
+  }
+  proposeDispatchPlan(assetIds?: string[], constraints?: PlanConstraints) {
+    return this.inner.proposeDispatchPlan(assetIds, constraints);
+  }
+  proposalById(id: string) {
+    return this.inner.proposalById(id);
+  }
+  expectPlan(plan: DispatchPlan) {
+    return this.inner.expectPlan(plan);
+  }
+  metrics() {
+    return this.inner.metrics();
+  }
+  dispatches() {
+    return this.inner.dispatches();
+  }
+  assetLabels(ids: readonly string[]) {
+    return this.inner.assetLabels(ids);
+  }
 
   /** Catch up with the region's clock. */
   catchUp(): void {
@@ -70,13 +103,19 @@ export class RealTimeIncidentWorld implements IncidentWorld {
   }
 }
 
-interface Binding { region: string; prior: DispatchLogEntry[] }
+interface Binding {
+  region: string;
+  prior: DispatchLogEntry[];
+}
 
 export class RealTimeWorldProvider implements WorldProvider {
   private readonly cache = new Map<string, { key: string; world: RealTimeIncidentWorld }>();
   private readonly bindings = new Map<string, Binding>();
   private readonly scenarios = new Map<string, Scenario>();
-  constructor(private readonly clocks: RegionClocks, private readonly options: { maxWaitMs?: number; resolveScenario?: (ref: string) => Scenario } = {}) {}
+  constructor(
+    private readonly clocks: RegionClocks,
+    private readonly options: { maxWaitMs?: number; resolveScenario?: (ref: string) => Scenario } = {},
+  ) {}
 
   /** Tell the provider which region an incident is in, and the region's dispatches before it. */
   bind(threadId: string, region: string, prior: DispatchLogEntry[] = []): void {
@@ -92,7 +131,10 @@ export class RealTimeWorldProvider implements WorldProvider {
 
   scenario(ref: string): Scenario {
     let s = this.scenarios.get(ref);
-    if (!s) { s = (this.options.resolveScenario ?? loadScenario)(ref); this.scenarios.set(ref, s); }
+    if (!s) {
+      s = (this.options.resolveScenario ?? loadScenario)(ref);
+      this.scenarios.set(ref, s);
+    }
     return s;
   }
 
@@ -100,7 +142,8 @@ export class RealTimeWorldProvider implements WorldProvider {
     const binding = this.bindings.get(key.threadId);
     if (!binding) throw new Error(`incident ${key.threadId} is not bound to a region in this worker`);
     const clock = () => Math.max(key.clock, this.clocks.minutes(binding.region));
-    const maxWait = () => (this.clocks.manual(binding.region) ? 0 : this.options.maxWaitMs ?? REALTIME_RESCHEDULE_MAX_WAIT_MS);
+    const maxWait = () =>
+      this.clocks.manual(binding.region) ? 0 : (this.options.maxWaitMs ?? REALTIME_RESCHEDULE_MAX_WAIT_MS);
     const cacheKey = `${key.scenario}|${key.seed ?? ""}`;
     const hit = this.cache.get(key.threadId);
     if (hit && hit.key === cacheKey && inStep(hit.world.simulator, binding.prior, key)) {
@@ -110,7 +153,11 @@ export class RealTimeWorldProvider implements WorldProvider {
     const log = [...binding.prior, ...expandDispatchLog(key.dispatchLog)];
     const seed = key.seed ?? undefined;
     const sim = World.replay(this.scenario(key.scenario), log, clock(), seed === undefined ? {} : { seed });
-    const world = new RealTimeIncidentWorld(new SimulatedIncidentWorld(sim), () => Math.max(key.clock, this.clocks.minutes(binding.region)), maxWait);
+    const world = new RealTimeIncidentWorld(
+      new SimulatedIncidentWorld(sim),
+      () => Math.max(key.clock, this.clocks.minutes(binding.region)),
+      maxWait,
+    );
     this.cache.set(key.threadId, { key: cacheKey, world });
     return world;
   }
@@ -121,6 +168,7 @@ function inStep(world: World, prior: readonly DispatchLogEntry[], key: WorldKey)
   const log = world.dispatchLog();
   const tail = dispatchLogTail(key.dispatchLog);
   if (log.length !== prior.length + tail.size) return false;
-  if (tail.size === 0) return log.length === 0 || log[log.length - 1].dispatchId === prior[prior.length - 1]?.dispatchId;
+  if (tail.size === 0)
+    return log.length === 0 || log[log.length - 1].dispatchId === prior[prior.length - 1]?.dispatchId;
   return log[log.length - 1].dispatchId === tail.lastId;
 }

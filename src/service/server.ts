@@ -45,10 +45,18 @@ export async function startService(config: ServiceConfig, options: StartOptions 
   }
   const queue = await startQueue(db.url, options.queue, db.embedded ? db.pool : undefined);
   const field = await startField(db.pool, queue, config, log);
-  const workers = config.workers > 0 ? await startWorkers({ db, queue, config, count: config.workers, log }) : undefined;
+  const workers =
+    config.workers > 0 ? await startWorkers({ db, queue, config, count: config.workers, log }) : undefined;
   const routes = buildRoutes({
-    pool: db.pool, queue, config, tokens, metrics: () => field.metrics(),
-    ready: async () => { await db.pool.query("SELECT 1"); return true; },
+    pool: db.pool,
+    queue,
+    config,
+    tokens,
+    metrics: () => field.metrics(),
+    ready: async () => {
+      await db.pool.query("SELECT 1");
+      return true;
+    },
   });
   routes.push(...consoleRoutes({ pool: db.pool, field, config }));
   const server = createServer(makeHandler(routes, tokens, { log }));
@@ -61,7 +69,12 @@ export async function startService(config: ServiceConfig, options: StartOptions 
   const url = `http://${addr.address.includes(":") ? `[${addr.address}]` : addr.address}:${addr.port}`;
   let stopped = false;
   return {
-    url, db, queue, server, field, ...(workers ? { workers } : {}),
+    url,
+    db,
+    queue,
+    server,
+    field,
+    ...(workers ? { workers } : {}),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -8,11 +8,24 @@ import type pg from "pg";
 import { SSE_BATCH_ROWS, SSE_POLL_MS } from "../limits.js";
 import { eventsSince } from "./store.js";
 
-export async function streamEvents(pool: pg.Pool, req: IncomingMessage, res: ServerResponse, incidentId: string, after: number): Promise<void> {
-  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
+export async function streamEvents(
+  pool: pg.Pool,
+  req: IncomingMessage,
+  res: ServerResponse,
+  incidentId: string,
+  after: number,
+): Promise<void> {
+  res.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-store",
+    connection: "keep-alive",
+    "x-accel-buffering": "no",
+  });
   res.write(": connected\n\n");
   let closed = false;
-  req.on("close", () => { closed = true; });
+  req.on("close", () => {
+    closed = true;
+  });
   let seq = after;
   let idle = 0;
   while (!closed) {

@@ -15,13 +15,21 @@ async function main(): Promise<void> {
   try {
     config = parseServiceArgs(process.argv.slice(2));
   } catch (e) {
-    if (isServiceConfigError(e)) { console.error(e.message); process.exit(2); }
+    if (isServiceConfigError(e)) {
+      console.error(e.message);
+      process.exit(2);
+    }
     throw e;
   }
-  if (!config.databaseUrl) { console.error("[worker] DATABASE_URL is required: workers share the service's PostgreSQL"); process.exit(2); }
+  if (!config.databaseUrl) {
+    console.error("[worker] DATABASE_URL is required: workers share the service's PostgreSQL");
+    process.exit(2);
+  }
   const db = await openDatabase(config.databaseUrl);
   await migrate(db.pool);
-  const queue = await startQueue(db.url, { superviseIntervalSeconds: Number(process.env.INFRA_SUPERVISE_SECONDS ?? 5) });
+  const queue = await startQueue(db.url, {
+    superviseIntervalSeconds: Number(process.env.INFRA_SUPERVISE_SECONDS ?? 5),
+  });
   const count = Math.max(1, config.workers);
   const workers = await startWorkers({ db, queue, config, count, log: (l) => console.error(l) });
   console.error(`[worker ${workers.id}] ${count} worker(s) on ${redactUrl(config.databaseUrl)}`);
@@ -30,7 +38,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     // A run that does not reach a superstep boundary in time is left to the queue's retry.
-    setTimeout(() => { console.error(`[worker] drain took too long: exiting; the queue retries what was running`); process.exit(1); }, 30_000).unref();
+    setTimeout(() => {
+      console.error(`[worker] drain took too long: exiting; the queue retries what was running`);
+      process.exit(1);
+    }, 30_000).unref();
     console.error(`[worker ${workers.id}] ${signal}: draining`);
     await workers.stop();
     await queue.stop().catch(() => {});

@@ -21,7 +21,14 @@ import type { Database } from "./db.js";
 import { RUN_QUEUE, type JobQueue, type RunRequest } from "./jobs.js";
 import { RealTimeWorldProvider, RegionClocks } from "./realtime-world.js";
 import {
-  addEvent, deliverPending, getIncidentRow, markDecisionApplied, nextDecision, priorEntries, recordDispatches, setIncident,
+  addEvent,
+  deliverPending,
+  getIncidentRow,
+  markDecisionApplied,
+  nextDecision,
+  priorEntries,
+  recordDispatches,
+  setIncident,
 } from "./store.js";
 import { describeUpdate } from "./run-events.js";
 import { crashPoint } from "../persistence/crash-points.js";
@@ -46,12 +53,21 @@ export interface WorkerOptions {
 
 /** PostgresSaver.setup() is not safe to run from several processes at once: take turns. */
 async function setupSaver(db: Database): Promise<PostgresSaver> {
-  const saver = db.embedded ? new PostgresSaver(db.pool, undefined, { schema: CHECKPOINT_SCHEMA }) : PostgresSaver.fromConnString(db.url, { schema: CHECKPOINT_SCHEMA });
-  if (db.embedded) { await saver.setup(); return saver; }
+  const saver = db.embedded
+    ? new PostgresSaver(db.pool, undefined, { schema: CHECKPOINT_SCHEMA })
+    : PostgresSaver.fromConnString(db.url, { schema: CHECKPOINT_SCHEMA });
+  if (db.embedded) {
+    await saver.setup();
+    return saver;
+  }
   const client = await db.pool.connect();
   try {
     await client.query("SELECT pg_advisory_lock(hashtext('infra-fail-mngr:checkpoint-setup'))");
-    try { await saver.setup(); } finally { await client.query("SELECT pg_advisory_unlock(hashtext('infra-fail-mngr:checkpoint-setup'))"); }
+    try {
+      await saver.setup();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtext('infra-fail-mngr:checkpoint-setup'))");
+    }
   } finally {
     client.release();
   }
@@ -78,9 +94,14 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
     // One writer per incident: the incident's lease (a session advisory lock on a dedicated
     // connection, freed by the server if this process dies), checked before every checkpoint
     // write. Held elsewhere (should not happen with the queue's policy): the job is retried.
-    const lease: IncidentLease = await acquireLease({ setting: { kind: "postgres", url: db.url, schema: CHECKPOINT_SCHEMA }, saver }, req.incidentId);
+    const lease: IncidentLease = await acquireLease(
+      { setting: { kind: "postgres", url: db.url, schema: CHECKPOINT_SCHEMA }, saver },
+      req.incidentId,
+    );
     try {
-      const fenced = buildGraph({ worlds, ...(o.model ? { model: o.model } : {}) }).compile({ checkpointer: fencedSaver(saver, lease) });
+      const fenced = buildGraph({ worlds, ...(o.model ? { model: o.model } : {}) }).compile({
+        checkpointer: fencedSaver(saver, lease),
+      });
       await runIncident(req, fenced);
     } finally {
       await lease.release().catch(() => {});
@@ -93,15 +114,26 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
     if (!inc || inc.closed_at) return;
     const region = config.regions.find((r) => r.name === inc.region);
     if (!region) {
-      await setIncident(db.pool, incidentId, { status: "error", result: `region ${inc.region} is not served by this worker's configuration` });
+      await setIncident(db.pool, incidentId, {
+        status: "error",
+        result: `region ${inc.region} is not served by this worker's configuration`,
+      });
       return;
     }
     await clocks.refresh();
     worlds.bind(incidentId, region.name, await priorEntries(db.pool, region.name, incidentId));
     const control = new RunControl();
     const config_ = {
-      configurable: { ...region.options, thread_id: incidentId, scenario: region.scenario, requireApproval: region.requireApproval, ...(region.seed !== undefined ? { seed: region.seed } : {}) },
-      recursionLimit: GRAPH_RECURSION_LIMIT, durability: "sync" as const, control,
+      configurable: {
+        ...region.options,
+        thread_id: incidentId,
+        scenario: region.scenario,
+        requireApproval: region.requireApproval,
+        ...(region.seed !== undefined ? { seed: region.seed } : {}),
+      },
+      recursionLimit: GRAPH_RECURSION_LIMIT,
+      durability: "sync" as const,
+      control,
     };
     const snapshot = await app.getState(config_);
     const waitingForOperator = snapshot.tasks.some((t) => (t.interrupts?.length ?? 0) > 0);
@@ -112,7 +144,10 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
       if (!decision) {
         // Nothing to answer it with yet: the incident keeps waiting (its request is shown).
         const value = snapshot.tasks.flatMap((t) => t.interrupts ?? [])[0]?.value ?? null;
-        await setIncident(db.pool, incidentId, { status: "awaiting_decision", decision_request: value as Record<string, unknown> });
+        await setIncident(db.pool, incidentId, {
+          status: "awaiting_decision",
+          decision_request: value as Record<string, unknown>,
+        });
         return;
       }
       input = new Command({ resume: decision.decision });
@@ -120,24 +155,47 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
       input = null; // a run that died or drained goes on from its last checkpoint
     } else {
       if (decision) await markDecisionApplied(db.pool, decision.id); // nothing was waiting for it
-      input = { trigger: { kind: req.reason.kind, at: Math.round(clocks.minutes(region.name) * 100) / 100, message: req.reason.message }, incidentId };
+      input = {
+        trigger: {
+          kind: req.reason.kind,
+          at: Math.round(clocks.minutes(region.name) * 100) / 100,
+          message: req.reason.message,
+        },
+        incidentId,
+      };
     }
-    await setIncident(db.pool, incidentId, { status: "running", addRun: true, ...(waitingForOperator ? { decision_request: null } : {}) });
-    await addEvent(db.pool, incidentId, "run_started", { worker: id, reason: req.reason, resumed: input === null, ...(decision && waitingForOperator ? { decision: decision.id } : {}) });
+    await setIncident(db.pool, incidentId, {
+      status: "running",
+      addRun: true,
+      ...(waitingForOperator ? { decision_request: null } : {}),
+    });
+    await addEvent(db.pool, incidentId, "run_started", {
+      worker: id,
+      reason: req.reason,
+      resumed: input === null,
+      ...(decision && waitingForOperator ? { decision: decision.id } : {}),
+    });
     let interrupted: unknown;
     try {
       controls.add(control);
       const stream = await app.stream(input as never, { ...config_, streamMode: "updates" } as never);
       for await (const chunk of stream as AsyncIterable<Record<string, unknown>>) {
         for (const [name, update] of Object.entries(chunk)) {
-          if (name === "__interrupt__") { interrupted = (update as { value: unknown }[])[0]?.value; continue; }
+          if (name === "__interrupt__") {
+            interrupted = (update as { value: unknown }[])[0]?.value;
+            continue;
+          }
           const u = (update ?? {}) as Omit<Partial<AgentState>, "dispatchLog"> & { dispatchLog?: DispatchLogEntry[] };
           await addEvent(db.pool, incidentId, "step", { state: name, ...describeUpdate(u as Partial<AgentState>) });
-          for (const plan of u.planHistory ?? []) await addEvent(db.pool, incidentId, "plan", plan as unknown as Record<string, unknown>);
+          for (const plan of u.planHistory ?? [])
+            await addEvent(db.pool, incidentId, "plan", plan as unknown as Record<string, unknown>);
           if (u.dispatchLog?.length) {
             // Into the outbox as soon as the step is saved; the reconciliation below catches a crash in between.
             const fresh = await recordDispatches(db.pool, incidentId, region.name, u.dispatchLog);
-            if (fresh.length) await addEvent(db.pool, incidentId, "dispatch", { dispatches: u.dispatchLog.filter((e) => fresh.includes(e.dispatchId)) });
+            if (fresh.length)
+              await addEvent(db.pool, incidentId, "dispatch", {
+                dispatches: u.dispatchLog.filter((e) => fresh.includes(e.dispatchId)),
+              });
           }
           // Test-only: the step is checkpointed and its events and dispatches recorded.
           crashPoint(`svc/${name}#${u.stepCount ?? "-"}@${u.clock ?? "-"}`);
@@ -158,12 +216,22 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
     const state = (await app.getState(config_)).values as AgentState;
     await reconcileOutbox(app, incidentId, region.name, state);
     if (interrupted !== undefined) {
-      await setIncident(db.pool, incidentId, { status: "awaiting_decision", decision_request: interrupted as Record<string, unknown> });
+      await setIncident(db.pool, incidentId, {
+        status: "awaiting_decision",
+        decision_request: interrupted as Record<string, unknown>,
+      });
       await addEvent(db.pool, incidentId, "decision_requested", { request: interrupted as Record<string, unknown> });
       return;
     }
-    await setIncident(db.pool, incidentId, { status: state.status === "error" ? "error" : "monitoring", ...(state.status === "error" ? { result: state.finalReason ?? "error" } : {}) });
-    await addEvent(db.pool, incidentId, "run_ended", { status: state.status, reason: state.finalReason, worldMinute: state.clock });
+    await setIncident(db.pool, incidentId, {
+      status: state.status === "error" ? "error" : "monitoring",
+      ...(state.status === "error" ? { result: state.finalReason ?? "error" } : {}),
+    });
+    await addEvent(db.pool, incidentId, "run_ended", {
+      status: state.status,
+      reason: state.finalReason,
+      worldMinute: state.clock,
+    });
   }
 
   /** Every dispatch in the incident's checkpointed log is in the outbox (idempotent). */
@@ -171,19 +239,27 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
     const values = state ?? ((await app.getState({ configurable: { thread_id: incidentId } })).values as AgentState);
     const entries = expandDispatchLog(values.dispatchLog ?? []);
     const fresh = await recordDispatches(db.pool, incidentId, region, entries);
-    if (fresh.length) await addEvent(db.pool, incidentId, "dispatch", { dispatches: entries.filter((e) => fresh.includes(e.dispatchId)), recovered: true });
+    if (fresh.length)
+      await addEvent(db.pool, incidentId, "dispatch", {
+        dispatches: entries.filter((e) => fresh.includes(e.dispatchId)),
+        recovered: true,
+      });
   }
 
-  await queue.boss.work<RunRequest>(RUN_QUEUE, { localConcurrency: o.count, pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
-    for (const job of jobs) {
-      try {
-        await runJob(job.data);
-      } catch (e) {
-        log(`[worker ${id}] ${job.data.incidentId}: ${(e as Error).message}`);
-        throw e;
+  await queue.boss.work<RunRequest>(
+    RUN_QUEUE,
+    { localConcurrency: o.count, pollingIntervalSeconds: 0.5, batchSize: 1 },
+    async (jobs) => {
+      for (const job of jobs) {
+        try {
+          await runJob(job.data);
+        } catch (e) {
+          log(`[worker ${id}] ${job.data.incidentId}: ${(e as Error).message}`);
+          throw e;
+        }
       }
-    }
-  });
+    },
+  );
 
   // The deliverer: dispatches leave through the outbox, each delivered once (rows are locked).
   // The simulated field reads what was delivered; a utility's gateway would send it here.
@@ -191,9 +267,15 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
   const deliverer = setInterval(() => {
     if (delivering) return;
     delivering = true;
-    deliverPending(db.pool, id, async () => {}).catch((e) => log(`[deliver] ${(e as Error).message}`)).finally(() => { delivering = false; });
+    deliverPending(db.pool, id, async () => {})
+      .catch((e) => log(`[deliver] ${(e as Error).message}`))
+      .finally(() => {
+        delivering = false;
+      });
   }, 100);
-  const clockTimer = setInterval(() => { clocks.refresh().catch(() => {}); }, 250);
+  const clockTimer = setInterval(() => {
+    clocks.refresh().catch(() => {});
+  }, 250);
 
   return {
     id,

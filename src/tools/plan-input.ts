@@ -11,7 +11,9 @@ export function toDispatchPlan(input: AssignRepairCrewInput): DispatchPlan {
 }
 
 /** A plan as assign_repair_crew arguments, with its assignments spelled out. */
-export type ExplicitPlanInput = AssignRepairCrewInput & { assignments: NonNullable<AssignRepairCrewInput["assignments"]> };
+export type ExplicitPlanInput = AssignRepairCrewInput & {
+  assignments: NonNullable<AssignRepairCrewInput["assignments"]>;
+};
 
 export function fromDispatchPlan(plan: DispatchPlan): ExplicitPlanInput {
   return {
@@ -20,4 +22,3 @@ export function fromDispatchPlan(plan: DispatchPlan): ExplicitPlanInput {
     ...(plan.reassign ? { reassign: true } : {}),
   };
 }
-

@@ -27,12 +27,16 @@ const ASSIGN_DESCRIPTION =
  * validation and, with requireApproval, after the operator.
  */
 export function createPlanSubmissionTool(world: IncidentWorld): StructuredToolInterface {
-  return tool(async (input) => {
-    const plan = input.proposal_id ? world.proposalById?.(input.proposal_id) : toDispatchPlan(input);
-    if (!plan) return compact({ valid: false, errors: [`unknown proposal_id "${input.proposal_id}"`], dispatched: false });
-    const v = await world.system.validatePlan(plan);
-    return compact({ valid: v.valid, errors: v.errors, dispatched: false });
-  }, { name: "assign_repair_crew", description: ASSIGN_DESCRIPTION, schema: AssignRepairCrewArgs });
+  return tool(
+    async (input) => {
+      const plan = input.proposal_id ? world.proposalById?.(input.proposal_id) : toDispatchPlan(input);
+      if (!plan)
+        return compact({ valid: false, errors: [`unknown proposal_id "${input.proposal_id}"`], dispatched: false });
+      const v = await world.system.validatePlan(plan);
+      return compact({ valid: v.valid, errors: v.errors, dispatched: false });
+    },
+    { name: "assign_repair_crew", description: ASSIGN_DESCRIPTION, schema: AssignRepairCrewArgs },
+  );
 }
 
 /** The system's assign_repair_crew: applies a plan (validated and idempotent). Only EXECUTION calls it. */
@@ -53,7 +57,8 @@ export function createSystemTools(world: IncidentWorld) {
     }),
     estimate_impact: tool(async ({ asset_ids }) => world.system.estimateImpact(asset_ids), {
       name: "estimate_impact",
-      description: "Population and critical facilities affected by each failed asset, what its repair alone restores, and a severity class.",
+      description:
+        "Population and critical facilities affected by each failed asset, what its repair alone restores, and a severity class.",
       schema: z.object({ asset_ids: z.array(z.string()) }),
     }),
     assign_repair_crew: createDispatchTool(world),

@@ -14,7 +14,10 @@ import type { World } from "./simulator.js";
 
 export { BLOCKING_MAX_DAMAGED } from "../limits.js";
 
-export interface RestoredFigure { population: number; weighted: number }
+export interface RestoredFigure {
+  population: number;
+  weighted: number;
+}
 
 export interface BlockingFact {
   asset: string;
@@ -57,7 +60,10 @@ export interface BlockingOptions {
 
 /** Every damaged asset now: those no crew has, and those a crew is on or has queued. */
 export function damagedIds(world: World): string[] {
-  const active = world.dispatches().filter((d) => d.status !== "done" && d.status !== "cancelled" && d.status !== "reassigned").map((d) => d.assetId);
+  const active = world
+    .dispatches()
+    .filter((d) => d.status !== "done" && d.status !== "cancelled" && d.status !== "reassigned")
+    .map((d) => d.assetId);
   return [...new Set([...world.unassignedDamagedIds(), ...active])].sort();
 }
 
@@ -70,7 +76,9 @@ export function blockingFacts(world: World, ids: string[], options: BlockingOpti
   const damaged = damagedIds(world);
   if (damaged.length === 0 || damaged.length > (options.maxDamaged ?? BLOCKING_MAX_DAMAGED)) return out;
   // Each trial copies the service state: on a large network, fewer trials for the same work.
-  let budget = options.maxServiceUpdates ?? Math.min(BLOCKING_MAX_SERVICE_UPDATES, Math.floor(BLOCKING_SERVICE_WORK / Math.max(1, world.net.assetCount)));
+  let budget =
+    options.maxServiceUpdates ??
+    Math.min(BLOCKING_MAX_SERVICE_UPDATES, Math.floor(BLOCKING_SERVICE_WORK / Math.max(1, world.net.assetCount)));
   const index = (id: string) => world.net.index(id)!;
   const cache = new Map<string, RestoredFigure>();
   const restored = (set: readonly string[]): RestoredFigure => {
@@ -88,7 +96,8 @@ export function blockingFacts(world: World, ids: string[], options: BlockingOpti
     const without = restored(others);
     return { population: withIt.population - without.population, weighted: withIt.weighted - without.weighted };
   };
-  const covers = (g: RestoredFigure, need: RestoredFigure) => g.population >= need.population - 1e-6 && g.weighted >= need.weighted - 1e-6;
+  const covers = (g: RestoredFigure, need: RestoredFigure) =>
+    g.population >= need.population - 1e-6 && g.weighted >= need.weighted - 1e-6;
   const isDamaged = new Set(damaged);
   for (const a of ids) {
     if (!isDamaged.has(a)) continue;
@@ -134,9 +143,14 @@ export function backupLosses(world: World): BackupLoss[] {
     for (const b of group) {
       const node = net.depDepender[b.dependency];
       out.push({
-        node: net.assetIds[node], dependee: net.assetIds[net.depDependee[b.dependency]], expiresAt: t, critical: net.criticality[node] > 1,
-        population: net.population[node], criticality: net.criticality[node],
-        populationLost: Math.round(lost.population), weightedLost: Math.round(lost.weighted),
+        node: net.assetIds[node],
+        dependee: net.assetIds[net.depDependee[b.dependency]],
+        expiresAt: t,
+        critical: net.criticality[node] > 1,
+        population: net.population[node],
+        criticality: net.criticality[node],
+        populationLost: Math.round(lost.population),
+        weightedLost: Math.round(lost.weighted),
         ...(group.length > 1 ? { togetherWith: names.filter((n) => n !== net.assetIds[node]) } : {}),
       });
     }
@@ -145,12 +159,19 @@ export function backupLosses(world: World): BackupLoss[] {
 }
 
 /** Population, criticality and weight (population x criticality) of nodes, by id. */
-export function nodeWeights(world: World, ids: readonly string[]): Record<string, { population: number; criticality: number; weight: number }> {
+export function nodeWeights(
+  world: World,
+  ids: readonly string[],
+): Record<string, { population: number; criticality: number; weight: number }> {
   const out: Record<string, { population: number; criticality: number; weight: number }> = {};
   for (const id of ids) {
     const i = world.net.index(id);
     if (i === undefined || i >= world.net.nodeCount) continue;
-    out[id] = { population: world.net.population[i], criticality: world.net.criticality[i], weight: world.net.population[i] * world.net.criticality[i] };
+    out[id] = {
+      population: world.net.population[i],
+      criticality: world.net.criticality[i],
+      weight: world.net.population[i] * world.net.criticality[i],
+    };
   }
   return out;
 }

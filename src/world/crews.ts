@@ -19,7 +19,14 @@ export interface CrewState {
   y: number;
   capacityLeftMin: number;
   queue: DispatchRecord[];
-  current: null | { record: DispatchRecord; asset: number; phase: Phase; endsAt: number; startedAt: number; workMinutes?: number };
+  current: null | {
+    record: DispatchRecord;
+    asset: number;
+    phase: Phase;
+    endsAt: number;
+    startedAt: number;
+    workMinutes?: number;
+  };
 }
 
 /** What crew timing reads of the world. */
@@ -41,15 +48,32 @@ export interface CrewTimeline {
   busyY: number;
 }
 
-export function travelMinutes(net: CompiledNetwork, weather: WeatherTimeline, fromX: number, fromY: number, asset: number, speedKmh: number, t: number): number {
+export function travelMinutes(
+  net: CompiledNetwork,
+  weather: WeatherTimeline,
+  fromX: number,
+  fromY: number,
+  asset: number,
+  speedKmh: number,
+  t: number,
+): number {
   const km = net.distanceKm(fromX, fromY, net.x[asset], net.y[asset]);
   if (km === 0) return 0;
-  const factor = Math.max(weather.at(fromX, fromY, t).travelFactor, weather.at(net.x[asset], net.y[asset], t).travelFactor);
+  const factor = Math.max(
+    weather.at(fromX, fromY, t).travelFactor,
+    weather.at(net.x[asset], net.y[asset], t).travelFactor,
+  );
   return (km / speedKmh) * 60 * factor;
 }
 
 /** Repair minutes of an asset started at minute `t`: base time by type × the weather's repair factor. */
-export function repairMinutes(scenario: Scenario, net: CompiledNetwork, weather: WeatherTimeline, asset: number, t: number): number {
+export function repairMinutes(
+  scenario: Scenario,
+  net: CompiledNetwork,
+  weather: WeatherTimeline,
+  asset: number,
+  t: number,
+): number {
   const base = scenario.repairMinutes[net.assetType[asset]] ?? scenario.defaultRepairMinutes;
   return base * weather.at(net.x[asset], net.y[asset], t).repairFactor;
 }
@@ -58,32 +82,46 @@ export function repairMinutes(scenario: Scenario, net: CompiledNetwork, weather:
  * Where a crew will be, and when, once its current work and queue are done (estimated with
  * the weather forecast), and how many minutes of its capacity that work still uses.
  */
-export function crewTimeline(v: CrewTimingView, c: CrewState, extra: number[] = [], without: ReadonlySet<number> = new Set()): CrewTimeline {
+export function crewTimeline(
+  v: CrewTimingView,
+  c: CrewState,
+  extra: number[] = [],
+  without: ReadonlySet<number> = new Set(),
+): CrewTimeline {
   const { net, weather } = v;
   const repair = (a: number, at: number) => repairMinutes(v.scenario, net, weather, a, at);
-  let t = v.clock, x = c.x, y = c.y, committed = 0;
+  let t = v.clock,
+    x = c.x,
+    y = c.y,
+    committed = 0;
   const jobs: CrewTimeline["jobs"] = [];
   if (c.current) {
     const cur = c.current;
     if (cur.phase === "travelling") {
       committed += cur.endsAt - t;
       t = cur.endsAt;
-      x = net.x[cur.asset]; y = net.y[cur.asset];
+      x = net.x[cur.asset];
+      y = net.y[cur.asset];
       t = weather.workResumesAt(x, y, t);
       const rep = repair(cur.asset, t);
-      committed += rep; t = weather.finishWork(x, y, t, rep).endsAt;
+      committed += rep;
+      t = weather.finishWork(x, y, t, rep).endsAt;
     } else if (cur.phase === "on_hold") {
       t = cur.endsAt;
       const rep = repair(cur.asset, t);
-      committed += rep; t = weather.finishWork(net.x[cur.asset], net.y[cur.asset], t, rep).endsAt;
+      committed += rep;
+      t = weather.finishWork(net.x[cur.asset], net.y[cur.asset], t, rep).endsAt;
     } else {
       committed += cur.endsAt - t;
       t = cur.endsAt;
     }
-    x = net.x[cur.asset]; y = net.y[cur.asset];
+    x = net.x[cur.asset];
+    y = net.y[cur.asset];
   }
   const queued = c.queue.map((r) => net.index(r.assetId)!).filter((a) => !without.has(a));
-  const busyUntil = t, busyX = x, busyY = y;
+  const busyUntil = t,
+    busyX = x,
+    busyY = y;
   const assets = [...queued, ...extra];
   assets.forEach((a, k) => {
     const travel = travelMinutes(net, weather, x, y, a, c.speedKmh, t);
@@ -92,43 +130,70 @@ export function crewTimeline(v: CrewTimingView, c: CrewState, extra: number[] = 
     const rep = repair(a, start);
     committed += travel + rep;
     t = weather.finishWork(net.x[a], net.y[a], start, rep).endsAt;
-    x = net.x[a]; y = net.y[a];
+    x = net.x[a];
+    y = net.y[a];
     if (k >= queued.length) jobs.push({ asset: a, arrivalAt: arrival, completionAt: t, travel, repair: rep });
   });
   return { freeAt: t, x, y, committedMin: committed, jobs, busyUntil, busyX, busyY };
 }
 
 /** Whether the crew's capacity left covers its work plus `assets` (without the queued work in `without`). */
-export function crewCanTake(v: CrewTimingView, c: CrewState, assets: number[], without: ReadonlySet<number> = new Set()): boolean {
+export function crewCanTake(
+  v: CrewTimingView,
+  c: CrewState,
+  assets: number[],
+  without: ReadonlySet<number> = new Set(),
+): boolean {
   return crewTimeline(v, c, assets, without).committedMin <= c.capacityLeftMin + 1e-9;
 }
 
 export function crewSummary(v: CrewTimingView, c: CrewState): CrewSummary {
   const tl = crewTimeline(v, c);
   return {
-    id: c.id, skills: [...c.skills], x: c.x, y: c.y,
+    id: c.id,
+    skills: [...c.skills],
+    x: c.x,
+    y: c.y,
     status: c.current ? c.current.phase : "idle",
     ...(c.current ? { currentAsset: c.current.record.assetId } : {}),
     queue: c.queue.map((r) => r.assetId),
     capacityLeftHours: round2((c.capacityLeftMin - tl.committedMin) / 60),
-    freeAt: round2(tl.freeAt), freeAtLocation: { x: tl.x, y: tl.y },
-    busyUntil: round2(tl.busyUntil), busyUntilLocation: { x: tl.busyX, y: tl.busyY },
-    queuedWorkHours: round2((tl.committedMin - crewTimeline(v, c, [], new Set(c.queue.map((r) => v.net.index(r.assetId)!))).committedMin) / 60),
+    freeAt: round2(tl.freeAt),
+    freeAtLocation: { x: tl.x, y: tl.y },
+    busyUntil: round2(tl.busyUntil),
+    busyUntilLocation: { x: tl.busyX, y: tl.busyY },
+    queuedWorkHours: round2(
+      (tl.committedMin - crewTimeline(v, c, [], new Set(c.queue.map((r) => v.net.index(r.assetId)!))).committedMin) /
+        60,
+    ),
     speedKmh: c.speedKmh,
   };
 }
 
 /** The estimate for sending crew `c` (or an unknown one) to asset `assetId` after the work it already has. */
-export function estimateJob(v: CrewTimingView, crewId: string, c: CrewState | undefined, assetId: string): CrewEstimate {
+export function estimateJob(
+  v: CrewTimingView,
+  crewId: string,
+  c: CrewState | undefined,
+  assetId: string,
+): CrewEstimate {
   const a = v.net.index(assetId);
   if (!c) return { crewId, assetId, error: `unknown crew "${crewId}"` };
   if (a === undefined) return { crewId, assetId, error: `unknown asset "${assetId}"` };
   const job = crewTimeline(v, c, [a]).jobs[0];
   const w = v.weather.at(v.net.x[a], v.net.y[a], job.arrivalAt);
-  const skill = c.skills.has(v.net.networkOf(a)) ? {} : { error: `crew ${crewId} cannot repair ${v.net.networkOf(a)} assets` };
+  const skill = c.skills.has(v.net.networkOf(a))
+    ? {}
+    : { error: `crew ${crewId} cannot repair ${v.net.networkOf(a)} assets` };
   return {
-    crewId, assetId, travelMinutes: round2(job.travel), repairMinutes: round2(job.repair),
-    arrivalAt: round2(job.arrivalAt), completionAt: round2(job.completionAt), weather: w.condition, ...skill,
+    crewId,
+    assetId,
+    travelMinutes: round2(job.travel),
+    repairMinutes: round2(job.repair),
+    arrivalAt: round2(job.arrivalAt),
+    completionAt: round2(job.completionAt),
+    weather: w.condition,
+    ...skill,
   };
 }
 
@@ -143,7 +208,11 @@ export interface UnworkableAsset {
  * skill, or none has the shift capacity left for its work, the travel and the repair. Each
  * crew's own work is timed once; an asset some crew can take costs one job's timing per crew.
  */
-export function noCrewCanTake(v: CrewTimingView, crews: readonly CrewState[], assets: readonly number[]): UnworkableAsset[] {
+export function noCrewCanTake(
+  v: CrewTimingView,
+  crews: readonly CrewState[],
+  assets: readonly number[],
+): UnworkableAsset[] {
   const bases = new Map<CrewState, CrewTimeline>();
   const base = (c: CrewState) => {
     let b = bases.get(c);
@@ -162,13 +231,20 @@ export function noCrewCanTake(v: CrewTimingView, crews: readonly CrewState[], as
     let closest: { crew: CrewState; need: number } | null = null;
     for (const c of skilled) {
       const need = base(c).committedMin + oneMoreJobMinutes(v, c, base(c), a);
-      if (need <= c.capacityLeftMin + 1e-9) { closest = null; break; }
-      if (!closest || need - c.capacityLeftMin < closest.need - closest.crew.capacityLeftMin) closest = { crew: c, need };
+      if (need <= c.capacityLeftMin + 1e-9) {
+        closest = null;
+        break;
+      }
+      if (!closest || need - c.capacityLeftMin < closest.need - closest.crew.capacityLeftMin)
+        closest = { crew: c, need };
     }
     if (closest) {
       const { crew, need } = closest;
       // The crew closest to fitting it: what its queued work, the trip and the repair would take, against its shift left.
-      out.push({ asset, reason: `no ${network} crew has the shift left: ${crew.id} would need ${round2(need / 60)} h, has ${round2(crew.capacityLeftMin / 60)} h` });
+      out.push({
+        asset,
+        reason: `no ${network} crew has the shift left: ${crew.id} would need ${round2(need / 60)} h, has ${round2(crew.capacityLeftMin / 60)} h`,
+      });
     }
   }
   return out;

@@ -11,8 +11,17 @@ export interface ScheduledDamage {
 }
 
 /** Scheduled damage from the scenario plus storm damage drawn from the seed, in time order. */
-export function buildDamageSchedule(s: Scenario, net: CompiledNetwork, weather: WeatherTimeline, seed: number): ScheduledDamage[] {
-  const out: ScheduledDamage[] = s.damage.map((d) => ({ asset: net.index(d.asset)!, at: d.atMinutes, cause: d.atMinutes > 0 ? "damage reported" : "initial damage" }));
+export function buildDamageSchedule(
+  s: Scenario,
+  net: CompiledNetwork,
+  weather: WeatherTimeline,
+  seed: number,
+): ScheduledDamage[] {
+  const out: ScheduledDamage[] = s.damage.map((d) => ({
+    asset: net.index(d.asset)!,
+    at: d.atMinutes,
+    cause: d.atMinutes > 0 ? "damage reported" : "initial damage",
+  }));
   const random = mulberry32(seed ^ 0x5eed);
   for (const p of s.weather) {
     if (!p.damageRatePerHour) continue;

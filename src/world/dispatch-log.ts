@@ -26,21 +26,38 @@ function isBatch(x: DispatchLogEntry | DispatchBatch): x is DispatchBatch {
 export function expandDispatchLog(log: readonly (DispatchLogEntry | DispatchBatch)[]): DispatchLogEntry[] {
   const out: DispatchLogEntry[] = [];
   for (const x of log) {
-    if (!isBatch(x)) { out.push(x); continue; }
+    if (!isBatch(x)) {
+      out.push(x);
+      continue;
+    }
     for (const assetId of x.assetIds) {
-      out.push({ dispatchId: dispatchIdOf(x.crewId, assetId, x.at), crewId: x.crewId, assetId, at: x.at, ...(x.reassign ? { reassign: true } : {}) });
+      out.push({
+        dispatchId: dispatchIdOf(x.crewId, assetId, x.at),
+        crewId: x.crewId,
+        assetId,
+        at: x.at,
+        ...(x.reassign ? { reassign: true } : {}),
+      });
     }
   }
   return out;
 }
 
 /** How many dispatches a log holds and the id of the last one, without expanding it. */
-export function dispatchLogTail(log: readonly (DispatchLogEntry | DispatchBatch)[]): { size: number; lastId: string | null } {
+export function dispatchLogTail(log: readonly (DispatchLogEntry | DispatchBatch)[]): {
+  size: number;
+  lastId: string | null;
+} {
   let size = 0;
   for (const x of log) size += isBatch(x) ? x.assetIds.length : 1;
   const last = log[log.length - 1];
   if (!last) return { size, lastId: null };
-  return { size, lastId: isBatch(last) ? dispatchIdOf(last.crewId, last.assetIds[last.assetIds.length - 1], last.at) : last.dispatchId };
+  return {
+    size,
+    lastId: isBatch(last)
+      ? dispatchIdOf(last.crewId, last.assetIds[last.assetIds.length - 1], last.at)
+      : last.dispatchId,
+  };
 }
 
 /** Appends entries to a batched log (a new array; `log` is not changed). */
@@ -51,7 +68,10 @@ export function appendToBatches(log: readonly DispatchBatch[], entries: readonly
   for (const e of entries) {
     const last = out[out.length - 1];
     if (last && last.at === e.at && last.crewId === e.crewId && Boolean(last.reassign) === Boolean(e.reassign)) {
-      if (!ownLast) { out[out.length - 1] = { ...last, assetIds: [...last.assetIds] }; ownLast = true; }
+      if (!ownLast) {
+        out[out.length - 1] = { ...last, assetIds: [...last.assetIds] };
+        ownLast = true;
+      }
       out[out.length - 1].assetIds.push(e.assetId);
     } else {
       ownLast = true;

@@ -27,23 +27,41 @@ export function estimateJobsAt(world: World, requests: EstimateRequest[]): CrewE
   return requests.map((r) => estimateOne(world, crews.get(r.crewId), r, holder.get(r.assetId)));
 }
 
-function estimateOne(world: World, crew: CrewSummary | undefined, r: EstimateRequest, held: { crew: string; current: boolean } | undefined): CrewEstimate {
+function estimateOne(
+  world: World,
+  crew: CrewSummary | undefined,
+  r: EstimateRequest,
+  held: { crew: string; current: boolean } | undefined,
+): CrewEstimate {
   const { crewId, assetId } = r;
   if (!crew) return { crewId, assetId, error: `unknown crew "${crewId}"` };
   const at = world.assetLocation(assetId);
   if (!at) return { crewId, assetId, error: `unknown asset "${assetId}"` };
   const network = world.net.networkOf(world.net.index(assetId)!);
-  if (!crew.skills.includes(network)) return { crewId, assetId, error: `crew ${crewId} cannot repair ${network} assets` };
+  if (!crew.skills.includes(network))
+    return { crewId, assetId, error: `crew ${crewId} cannot repair ${network} assets` };
   if (held?.current) {
-    return { crewId: held.crew, assetId, completionAt: round2(crew.id === held.crew ? crew.busyUntil : NaN), note: `already being worked by ${held.crew} (its current job)` };
+    return {
+      crewId: held.crew,
+      assetId,
+      completionAt: round2(crew.id === held.crew ? crew.busyUntil : NaN),
+      note: `already being worked by ${held.crew} (its current job)`,
+    };
   }
   // An asset already in this crew's queue is estimated where it stands, unless asked elsewhere.
   const ownIndex = held && held.crew === crewId ? crew.queue.indexOf(assetId) : -1;
   const queue = crew.queue.filter((a) => a !== assetId);
   const after = r.after ?? (ownIndex >= 0 ? ownIndex : "queue");
-  const before = after === "current_job" ? 0 : after === "queue" ? queue.length : Math.max(0, Math.min(queue.length, Math.floor(after)));
+  const before =
+    after === "current_job"
+      ? 0
+      : after === "queue"
+        ? queue.length
+        : Math.max(0, Math.min(queue.length, Math.floor(after)));
   // Walk the jobs ahead of it, as the crew would do them.
-  let t = crew.busyUntil, x = crew.busyUntilLocation.x, y = crew.busyUntilLocation.y;
+  let t = crew.busyUntil,
+    x = crew.busyUntilLocation.x,
+    y = crew.busyUntilLocation.y;
   for (const a of queue.slice(0, before)) {
     const e = world.estimateJobFrom(crewId, x, y, t, a);
     t = e.completionAt;
@@ -54,12 +72,25 @@ function estimateOne(world: World, crew: CrewSummary | undefined, r: EstimateReq
   const weather = world.weather.at(at.x, at.y, e.arrivalAt);
   const later = queue.slice(before);
   return {
-    crewId, assetId,
-    position: before === queue.length ? (queue.length ? `after its queue (${queue.length} job(s))` : "after its current job") : `before ${queue[before]} (queue position ${before + 1} of ${queue.length + 1})`,
-    departAt: round2(t), travelMinutes: round2(e.travel), distanceKm: round2(world.net.distanceKm(x, y, at.x, at.y)), arrivalAt: round2(e.arrivalAt),
-    weatherHoldMinutes: round2(held_), repairMinutes: round2(e.repair), completionAt: round2(e.completionAt),
+    crewId,
+    assetId,
+    position:
+      before === queue.length
+        ? queue.length
+          ? `after its queue (${queue.length} job(s))`
+          : "after its current job"
+        : `before ${queue[before]} (queue position ${before + 1} of ${queue.length + 1})`,
+    departAt: round2(t),
+    travelMinutes: round2(e.travel),
+    distanceKm: round2(world.net.distanceKm(x, y, at.x, at.y)),
+    arrivalAt: round2(e.arrivalAt),
+    weatherHoldMinutes: round2(held_),
+    repairMinutes: round2(e.repair),
+    completionAt: round2(e.completionAt),
     weatherAtArrival: weather.condition,
-    ...(ownIndex >= 0 ? { note: `already queued with ${crewId} (position ${ownIndex + 1}); estimated there, not as a second repair` } : {}),
+    ...(ownIndex >= 0
+      ? { note: `already queued with ${crewId} (position ${ownIndex + 1}); estimated there, not as a second repair` }
+      : {}),
     ...(held && held.crew !== crewId ? { note: `queued with ${held.crew}: moving it needs reassign` } : {}),
     ...(later.length ? { delaysQueuedJobs: later.length } : {}),
   };

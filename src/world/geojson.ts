@@ -37,25 +37,75 @@ export interface MappedWorld {
 export function networkGeoJson(w: MappedWorld): GeoJsonFeatureCollection {
   const { net, service } = w;
   const state = (a: number) =>
-    service.damaged[a] ? "damaged"
-      : a < net.nodeCount && !service.inService[a] ? "out_of_service"
-        : w.everDamaged[a] ? "restored" : "working";
+    service.damaged[a]
+      ? "damaged"
+      : a < net.nodeCount && !service.inService[a]
+        ? "out_of_service"
+        : w.everDamaged[a]
+          ? "restored"
+          : "working";
   const features: GeoJsonFeature[] = [];
   for (let i = 0; i < net.nodeCount; i++) {
-    features.push({ type: "Feature", geometry: { type: "Point", coordinates: [net.x[i], net.y[i]] },
-      properties: { id: net.assetIds[i], kind: "node", network: net.networkOf(i), type: net.assetType[i], state: state(i), population: net.population[i], criticality: net.criticality[i] } });
+    features.push({
+      type: "Feature",
+      geometry: { type: "Point", coordinates: [net.x[i], net.y[i]] },
+      properties: {
+        id: net.assetIds[i],
+        kind: "node",
+        network: net.networkOf(i),
+        type: net.assetType[i],
+        state: state(i),
+        population: net.population[i],
+        criticality: net.criticality[i],
+      },
+    });
   }
   for (let j = 0; j < net.linkCount; j++) {
-    const a = net.nodeCount + j, f = net.linkFrom[j], t = net.linkTo[j];
-    const linkState = service.damaged[a] ? "damaged"
-      : !service.inService[f] || !service.inService[t] ? "out_of_service"
-        : w.everDamaged[a] ? "restored" : "working";
-    features.push({ type: "Feature", geometry: { type: "LineString", coordinates: [[net.x[f], net.y[f]], [net.x[t], net.y[t]]] },
-      properties: { id: net.assetIds[a], kind: "link", network: net.networkOf(a), type: net.assetType[a], state: linkState, lengthKm: round2(net.linkLengthKm[j]) } });
+    const a = net.nodeCount + j,
+      f = net.linkFrom[j],
+      t = net.linkTo[j];
+    const linkState = service.damaged[a]
+      ? "damaged"
+      : !service.inService[f] || !service.inService[t]
+        ? "out_of_service"
+        : w.everDamaged[a]
+          ? "restored"
+          : "working";
+    features.push({
+      type: "Feature",
+      geometry: {
+        type: "LineString",
+        coordinates: [
+          [net.x[f], net.y[f]],
+          [net.x[t], net.y[t]],
+        ],
+      },
+      properties: {
+        id: net.assetIds[a],
+        kind: "link",
+        network: net.networkOf(a),
+        type: net.assetType[a],
+        state: linkState,
+        lengthKm: round2(net.linkLengthKm[j]),
+      },
+    });
   }
   for (const c of w.crews) {
-    features.push({ type: "Feature", geometry: { type: "Point", coordinates: [c.x, c.y] },
-      properties: { id: c.id, kind: "crew", status: c.current ? c.current.phase : "idle", asset: c.current?.record.assetId ?? null, queue: c.queue.map((r) => r.assetId) } });
+    features.push({
+      type: "Feature",
+      geometry: { type: "Point", coordinates: [c.x, c.y] },
+      properties: {
+        id: c.id,
+        kind: "crew",
+        status: c.current ? c.current.phase : "idle",
+        asset: c.current?.record.assetId ?? null,
+        queue: c.queue.map((r) => r.assetId),
+      },
+    });
   }
-  return { type: "FeatureCollection", properties: { scenario: w.scenario.name, minute: w.minute, coordinates: w.scenario.coordinates }, features };
+  return {
+    type: "FeatureCollection",
+    properties: { scenario: w.scenario.name, minute: w.minute, coordinates: w.scenario.coordinates },
+    features,
+  };
 }

@@ -107,9 +107,12 @@ export class CompiledNetwork {
     this.adjNode = new Int32Array(2 * L);
     const fill = this.adjStart.slice(0, N);
     for (let j = 0; j < L; j++) {
-      const f = this.linkFrom[j], t = this.linkTo[j];
-      this.adjLink[fill[f]] = N + j; this.adjNode[fill[f]++] = t;
-      this.adjLink[fill[t]] = N + j; this.adjNode[fill[t]++] = f;
+      const f = this.linkFrom[j],
+        t = this.linkTo[j];
+      this.adjLink[fill[f]] = N + j;
+      this.adjNode[fill[f]++] = t;
+      this.adjLink[fill[t]] = N + j;
+      this.adjNode[fill[t]++] = f;
     }
     const D = s.dependencies.length;
     this.depDependee = new Int32Array(D);

@@ -37,8 +37,13 @@ export function buildFeedTree(net: CompiledNetwork): FeedTree {
   const parentNode = new Int32Array(N).fill(-1);
   const parentLink = new Int32Array(N).fill(-1);
   const seen = new Uint8Array(N);
-  let head = 0, tail = 0;
-  for (const supplies of net.suppliesByNetwork) for (const s of supplies) { seen[s] = 1; order[tail++] = s; }
+  let head = 0,
+    tail = 0;
+  for (const supplies of net.suppliesByNetwork)
+    for (const s of supplies) {
+      seen[s] = 1;
+      order[tail++] = s;
+    }
   while (head < tail) {
     const u = order[head++];
     for (let k = net.adjStart[u]; k < net.adjStart[u + 1]; k++) {
@@ -74,7 +79,13 @@ export function feedPathLabels(net: CompiledNetwork, service: ServiceState, tree
 }
 
 /** The damaged assets whose repair brings node `i` back (through dependencies too). */
-export function rootCauses(net: CompiledNetwork, service: ServiceState, i: number, labels: Int32Array, seen = new Set<number>()): number[] {
+export function rootCauses(
+  net: CompiledNetwork,
+  service: ServiceState,
+  i: number,
+  labels: Int32Array,
+  seen = new Set<number>(),
+): number[] {
   if (seen.has(i)) return [];
   seen.add(i);
   const label = labels[i];
@@ -93,7 +104,13 @@ export function rootCauses(net: CompiledNetwork, service: ServiceState, i: numbe
 }
 
 /** Why node `i` is out of service, in words. */
-export function outageCause(net: CompiledNetwork, service: ServiceState, i: number, labels: Int32Array, roots: number[]): string {
+export function outageCause(
+  net: CompiledNetwork,
+  service: ServiceState,
+  i: number,
+  labels: Int32Array,
+  roots: number[],
+): string {
   const label = labels[i];
   const names = roots.map((r) => net.assetIds[r]).join(", ") || "unknown";
   if (label === i) {
@@ -104,7 +121,8 @@ export function outageCause(net: CompiledNetwork, service: ServiceState, i: numb
     }
     return `dependency out of service: ${failed.join(", ")}; root cause ${names}`;
   }
-  if (label >= 0) return `no supply: upstream ${net.assetIds[label]} is ${service.damaged[label] ? "damaged" : "out of service"}; root cause ${names}`;
+  if (label >= 0)
+    return `no supply: upstream ${net.assetIds[label]} is ${service.damaged[label] ? "damaged" : "out of service"}; root cause ${names}`;
   return "no supply: disconnected";
 }
 
@@ -118,8 +136,12 @@ export function severityOf(population: number, critical: number): Severity {
 export function describeAsset(net: CompiledNetwork, a: number) {
   const isNode = a < net.nodeCount;
   return {
-    id: net.assetIds[a], kind: isNode ? ("node" as const) : ("link" as const), network: net.networkOf(a),
-    type: net.assetType[a], population: isNode ? net.population[a] : 0, criticality: isNode ? net.criticality[a] : 1,
+    id: net.assetIds[a],
+    kind: isNode ? ("node" as const) : ("link" as const),
+    network: net.networkOf(a),
+    type: net.assetType[a],
+    population: isNode ? net.population[a] : 0,
+    criticality: isNode ? net.criticality[a] : 1,
   };
 }
 
@@ -133,8 +155,11 @@ export function detectFailures(v: OutageView): FailureSnapshot {
     if (!service.damaged[a]) continue;
     const rec = v.activeByAsset.get(a);
     damaged.push({
-      ...describeAsset(net, a), state: "damaged", cause: v.damageCause.get(a) ?? "damaged",
-      rootCauses: [net.assetIds[a]], since: v.damagedAt[a],
+      ...describeAsset(net, a),
+      state: "damaged",
+      cause: v.damageCause.get(a) ?? "damaged",
+      rootCauses: [net.assetIds[a]],
+      since: v.damagedAt[a],
       ...(rec ? { assignedCrew: rec.crewId, dispatchStatus: rec.status } : {}),
     });
   }
@@ -142,23 +167,34 @@ export function detectFailures(v: OutageView): FailureSnapshot {
     if (service.inService[i] || service.damaged[i]) continue;
     const roots = rootCauses(net, service, i, labels);
     outOfService.push({
-      ...describeAsset(net, i), state: "out_of_service", cause: outageCause(net, service, i, labels, roots),
-      rootCauses: roots.map((r) => net.assetIds[r]), since: v.outSince[i],
+      ...describeAsset(net, i),
+      state: "out_of_service",
+      cause: outageCause(net, service, i, labels, roots),
+      rootCauses: roots.map((r) => net.assetIds[r]),
+      since: v.outSince[i],
     });
   }
   return {
-    at: v.clock, damaged, outOfService,
-    populationOut: v.out.population, weightedPopulationOut: v.out.weighted,
+    at: v.clock,
+    damaged,
+    outOfService,
+    populationOut: v.out.population,
+    weightedPopulationOut: v.out.weighted,
     criticalFacilitiesOut: [...net.criticalNodes].filter((c) => !service.inService[c]).map((c) => net.assetIds[c]),
     onBackup: service.buffersRunning().map((b) => ({
-      node: net.assetIds[net.depDepender[b.dependency]], dependee: net.assetIds[net.depDependee[b.dependency]],
-      expiresAt: b.expiresAt, critical: net.criticality[net.depDepender[b.dependency]] > 1,
+      node: net.assetIds[net.depDepender[b.dependency]],
+      dependee: net.assetIds[net.depDependee[b.dependency]],
+      expiresAt: b.expiresAt,
+      critical: net.criticality[net.depDepender[b.dependency]] > 1,
     })),
   };
 }
 
 /** Population that repairing these assets (now, together) would bring back. */
-export function restoredIfRepaired(v: Pick<OutageView, "service" | "clock" | "out">, assets: number[]): { population: number; weighted: number } {
+export function restoredIfRepaired(
+  v: Pick<OutageView, "service" | "clock" | "out">,
+  assets: number[],
+): { population: number; weighted: number } {
   const trial = v.service.clone();
   const dirty = new Set<number>();
   for (const a of assets) dirty.add(trial.setDamaged(a, false));
@@ -198,14 +234,24 @@ export function computeImpact(v: OutageView, ids: string[], askedFor: number): I
         const dependee = net.depDependee[b.dependency];
         return dependee === a || (!service.damaged[dependee] && rootCauses(net, service, dependee, labels).includes(a));
       })
-      .map((b) => ({ node: net.assetIds[net.depDepender[b.dependency]], expiresAt: b.expiresAt, critical: net.criticality[net.depDepender[b.dependency]] > 1 }));
+      .map((b) => ({
+        node: net.assetIds[net.depDepender[b.dependency]],
+        expiresAt: b.expiresAt,
+        critical: net.criticality[net.depDepender[b.dependency]] > 1,
+      }));
     const criticalIds = own.critical.map((c) => net.assetIds[c]);
     const severity = severityOf(own.pop, criticalIds.length + backupsRunningOut.filter((b) => b.critical).length);
     return {
-      asset: id, network: net.networkOf(a), state: damagedNow ? "damaged" : "out_of_service",
-      populationOut: own.pop, weightedPopulationOut: own.weighted,
-      populationRestoredIfRepaired: restored.population, weightedRestoredIfRepaired: restored.weighted,
-      criticalFacilitiesAffected: criticalIds, backupsRunningOut, severity,
+      asset: id,
+      network: net.networkOf(a),
+      state: damagedNow ? "damaged" : "out_of_service",
+      populationOut: own.pop,
+      weightedPopulationOut: own.weighted,
+      populationRestoredIfRepaired: restored.population,
+      weightedRestoredIfRepaired: restored.weighted,
+      criticalFacilitiesAffected: criticalIds,
+      backupsRunningOut,
+      severity,
       ...(damagedNow ? {} : { rootCauses: roots.map((r) => net.assetIds[r]) }),
     };
   });

@@ -22,7 +22,9 @@ export class PlanRejected extends Error {
 
 /** By class, or by name for an error that crossed a boundary (another copy of the module, a serialised error). */
 export function isPlanRejected(e: unknown): e is PlanRejected {
-  return e instanceof PlanRejected || (typeof e === "object" && e !== null && (e as Error).name === PlanRejected.errorName);
+  return (
+    e instanceof PlanRejected || (typeof e === "object" && e !== null && (e as Error).name === PlanRejected.errorName)
+  );
 }
 
 /** What validation reads of the world. */
@@ -44,10 +46,11 @@ export function validatePlan(v: PlanCheckView, plan: DispatchPlan): PlanValidati
   // Queued work the plan moves (reassign) no longer counts against its old crew's capacity.
   const moving = new Set<number>();
   if (plan.reassign) {
-    for (const a of plan.assignments ?? []) for (const id of a.assetIds ?? []) {
-      const i = net.index(id);
-      if (i !== undefined && v.activeByAsset.get(i)?.status === "queued") moving.add(i);
-    }
+    for (const a of plan.assignments ?? [])
+      for (const id of a.assetIds ?? []) {
+        const i = net.index(id);
+        if (i !== undefined && v.activeByAsset.get(i)?.status === "queued") moving.add(i);
+      }
   }
   if (!plan.assignments || plan.assignments.length === 0 || plan.assignments.every((a) => a.assetIds.length === 0)) {
     errors.push("the plan assigns nothing: give at least one crew at least one damaged asset");
@@ -60,13 +63,21 @@ export function validatePlan(v: PlanCheckView, plan: DispatchPlan): PlanValidati
     const ok: number[] = [];
     for (const id of assetIds) {
       const a = net.index(id);
-      if (a === undefined) { errors.push(`unknown asset "${id}"`); continue; }
-      if (seen.has(id)) { errors.push(`asset ${id} is assigned twice in the plan`); continue; }
+      if (a === undefined) {
+        errors.push(`unknown asset "${id}"`);
+        continue;
+      }
+      if (seen.has(id)) {
+        errors.push(`asset ${id} is assigned twice in the plan`);
+        continue;
+      }
       seen.add(id);
       if (!service.damaged[a]) {
         if (a < net.nodeCount && !service.inService[a]) {
           const roots = v.rootCauseIds(a);
-          errors.push(`asset ${id} is only out of service, not damaged: it needs no crew and comes back when ${roots.join(", ") || "its root cause"} is repaired`);
+          errors.push(
+            `asset ${id} is only out of service, not damaged: it needs no crew and comes back when ${roots.join(", ") || "its root cause"} is repaired`,
+          );
         } else errors.push(`asset ${id} is not damaged`);
         continue;
       }
@@ -74,19 +85,28 @@ export function validatePlan(v: PlanCheckView, plan: DispatchPlan): PlanValidati
       if (active) {
         const movable = plan.reassign && active.status === "queued";
         if (!movable) {
-          errors.push(plan.reassign
-            ? `asset ${id} is already ${active.status} by crew ${active.crewId}: only queued work can be reassigned`
-            : `asset ${id} is already assigned to crew ${active.crewId} (${active.status}); set reassign to move queued work`);
+          errors.push(
+            plan.reassign
+              ? `asset ${id} is already ${active.status} by crew ${active.crewId}: only queued work can be reassigned`
+              : `asset ${id} is already assigned to crew ${active.crewId} (${active.status}); set reassign to move queued work`,
+          );
           continue;
         }
       }
       if (!crew) continue;
-      if (!crew.skills.has(net.networkOf(a))) { errors.push(`crew ${crewId} cannot repair ${net.networkOf(a)} assets (skills: ${[...crew.skills].join(", ")}): ${id}`); continue; }
+      if (!crew.skills.has(net.networkOf(a))) {
+        errors.push(
+          `crew ${crewId} cannot repair ${net.networkOf(a)} assets (skills: ${[...crew.skills].join(", ")}): ${id}`,
+        );
+        continue;
+      }
       ok.push(a);
     }
     if (crew && ok.length > 0 && !crewCanTake(v, crew, ok, moving)) {
       const tl = crewTimeline(v, crew, ok, moving);
-      errors.push(`crew ${crewId} lacks capacity: the work needs ${round2(tl.committedMin / 60)} h, it has ${round2(crew.capacityLeftMin / 60)} h left`);
+      errors.push(
+        `crew ${crewId} lacks capacity: the work needs ${round2(tl.committedMin / 60)} h, it has ${round2(crew.capacityLeftMin / 60)} h left`,
+      );
     }
   }
   return { valid: errors.length === 0, errors };

@@ -17,7 +17,10 @@ export function poisson(random: () => number, mean: number): number {
   const limit = Math.exp(-mean);
   let k = 0;
   let p = random();
-  while (p > limit) { k++; p *= random(); }
+  while (p > limit) {
+    k++;
+    p *= random();
+  }
   return k;
 }
 

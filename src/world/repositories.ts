@@ -5,7 +5,14 @@
  * Everything returned is plain JSON; methods may be sync or async.
  */
 import type {
-  CrewEstimate, CrewSummary, DispatchPlan, DispatchResult, FailureSnapshot, ImpactReport, PlanValidation, WeatherReport,
+  CrewEstimate,
+  CrewSummary,
+  DispatchPlan,
+  DispatchResult,
+  FailureSnapshot,
+  ImpactReport,
+  PlanValidation,
+  WeatherReport,
 } from "./types.js";
 import type { World } from "./simulator.js";
 import { estimateJobsAt, type EstimateRequest } from "./estimates.js";
@@ -28,8 +35,14 @@ export interface SystemRepository {
 export interface AgentRepository {
   getWeather(locations: string[]): MaybePromise<(WeatherReport | { location: string; error: string })[]>;
   getAvailableCrews(): MaybePromise<CrewSummary[]>;
-  getCrewLocations(crewIds: string[]): MaybePromise<({ crewId: string; x: number; y: number; status: string } | { crewId: string; error: string })[]>;
-  getCrewRemainingCapacity(crewIds: string[]): MaybePromise<({ crewId: string; capacityLeftHours: number; freeAt: number } | { crewId: string; error: string })[]>;
+  getCrewLocations(
+    crewIds: string[],
+  ): MaybePromise<({ crewId: string; x: number; y: number; status: string } | { crewId: string; error: string })[]>;
+  getCrewRemainingCapacity(
+    crewIds: string[],
+  ): MaybePromise<
+    ({ crewId: string; capacityLeftHours: number; freeAt: number } | { crewId: string; error: string })[]
+  >;
   /** Estimates for each pair, at a position in the crew's work (`after`, default: after its queue; an asset it already holds: where it is). */
   estimateRepairTimes(pairs: EstimateRequest[]): MaybePromise<CrewEstimate[]>;
   estimateArrivalTimes(pairs: EstimateRequest[]): MaybePromise<CrewEstimate[]>;
@@ -65,7 +78,9 @@ export class SimulatedRepositories implements SystemRepository, AgentRepository 
     return locations.map((location) => {
       const at = this.world.assetLocation(location) ?? this.crewLocation(location) ?? parseXY(location);
       if (!at) return { location, error: `unknown location "${location}": give an asset id, a crew id, or "x,y"` };
-      const forecast = forecastAt(this.world.weather, at.x, at.y, this.world.now()).map(({ condition, from, to, stopsWork }) => ({ condition, from, to, stopsWork }));
+      const forecast = forecastAt(this.world.weather, at.x, at.y, this.world.now()).map(
+        ({ condition, from, to, stopsWork }) => ({ condition, from, to, stopsWork }),
+      );
       return { ...this.world.weatherAt(at.x, at.y, location), forecast };
     });
   }
@@ -86,7 +101,9 @@ export class SimulatedRepositories implements SystemRepository, AgentRepository 
     const crews = new Map(this.world.crewSummaries().map((c) => [c.id, c]));
     return crewIds.map((crewId) => {
       const c = crews.get(crewId);
-      return c ? { crewId, capacityLeftHours: c.capacityLeftHours, freeAt: c.freeAt } : { crewId, error: `unknown crew "${crewId}"` };
+      return c
+        ? { crewId, capacityLeftHours: c.capacityLeftHours, freeAt: c.freeAt }
+        : { crewId, error: `unknown crew "${crewId}"` };
     });
   }
 
@@ -96,7 +113,9 @@ export class SimulatedRepositories implements SystemRepository, AgentRepository 
   }
 
   estimateArrivalTimes(pairs: EstimateRequest[]): CrewEstimate[] {
-    return estimateJobsAt(this.world, pairs).map(({ repairMinutes: _r, completionAt: _c, weatherHoldMinutes: _h, ...rest }) => rest);
+    return estimateJobsAt(this.world, pairs).map(
+      ({ repairMinutes: _r, completionAt: _c, weatherHoldMinutes: _h, ...rest }) => rest,
+    );
   }
 
   private crewLocation(id: string) {

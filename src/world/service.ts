@@ -39,7 +39,10 @@ export class ServiceState {
   visits = 0;
   private grownSeeds: number[] = [];
 
-  constructor(readonly net: CompiledNetwork, from?: ServiceState) {
+  constructor(
+    readonly net: CompiledNetwork,
+    from?: ServiceState,
+  ) {
     const N = net.nodeCount;
     const D = net.depDependee.length;
     this.damaged = from ? from.damaged.slice() : new Uint8Array(net.assetCount);
@@ -48,10 +51,15 @@ export class ServiceState {
     this.depOk = from ? from.depOk.slice() : new Uint8Array(D).fill(1);
     this.lostSince = from ? from.lostSince.slice() : new Float64Array(D).fill(NaN);
     this.running = from ? from.running.slice() : [];
-    this.outByNetwork = from ? from.outByNetwork.map((o) => ({ ...o })) : net.networks.map(() => ({ population: 0, weighted: 0, nodesOut: 0 }));
+    this.outByNetwork = from
+      ? from.outByNetwork.map((o) => ({ ...o }))
+      : net.networks.map(() => ({ population: 0, weighted: 0, nodesOut: 0 }));
     this.queue = new Int32Array(N);
     this.mark = new Uint8Array(N);
-    if (from) { for (const n of from.shrunk) this.shrunk.add(n); this.grownSeeds = from.grownSeeds.slice(); }
+    if (from) {
+      for (const n of from.shrunk) this.shrunk.add(n);
+      this.grownSeeds = from.grownSeeds.slice();
+    }
   }
 
   clone(): ServiceState {
@@ -66,7 +74,9 @@ export class ServiceState {
     this.depOk.set(other.depOk);
     this.lostSince.set(other.lostSince);
     this.running = other.running.slice();
-    other.outByNetwork.forEach((o, i) => { this.outByNetwork[i] = { ...o }; });
+    other.outByNetwork.forEach((o, i) => {
+      this.outByNetwork[i] = { ...o };
+    });
     this.repaired = other.repaired.slice();
     this.shrunk.clear();
     for (const n of other.shrunk) this.shrunk.add(n);
@@ -85,7 +95,8 @@ export class ServiceState {
     const net = this.net;
     if (!damaged && this.damaged[asset]) {
       this.repaired.push(asset);
-      if (asset >= net.nodeCount) this.grownSeeds.push(net.linkFrom[asset - net.nodeCount], net.linkTo[asset - net.nodeCount]);
+      if (asset >= net.nodeCount)
+        this.grownSeeds.push(net.linkFrom[asset - net.nodeCount], net.linkTo[asset - net.nodeCount]);
     }
     if (damaged && !this.damaged[asset]) this.shrunk.add(net.assetNetwork[asset]);
     this.damaged[asset] = damaged ? 1 : 0;
@@ -117,7 +128,10 @@ export class ServiceState {
     while (pending.size > 0) {
       rounds++;
       for (const n of pending) {
-        if (this.shrunk.has(n)) { this.traverse(n); this.shrunk.delete(n); } else this.grow(n);
+        if (this.shrunk.has(n)) {
+          this.traverse(n);
+          this.shrunk.delete(n);
+        } else this.grow(n);
         this.lastTraversed.add(n);
       }
       const next = new Set<number>();
@@ -135,7 +149,9 @@ export class ServiceState {
     }
     // Remember when each dependee was lost, so that buffers run out at the right time. Only
     // dependees in the networks just traversed can have changed.
-    const running = this.running.filter((b) => !this.lastTraversed.has(net.assetNetwork[net.depDependee[b.dependency]]));
+    const running = this.running.filter(
+      (b) => !this.lastTraversed.has(net.assetNetwork[net.depDependee[b.dependency]]),
+    );
     for (const n of this.lastTraversed) {
       for (const d of net.depsByDependeeNetwork[n]) {
         if (this.inService[net.depDependee[d]]) this.lostSince[d] = NaN;
@@ -156,7 +172,10 @@ export class ServiceState {
 
   populationOut(): { population: number; weighted: number; criticalOut: number; nodesOut: number } {
     const net = this.net;
-    let population = 0, weighted = 0, criticalOut = 0, nodesOut = 0;
+    let population = 0,
+      weighted = 0,
+      criticalOut = 0,
+      nodesOut = 0;
     for (const o of this.outByNetwork) {
       population += o.population;
       weighted += o.weighted;
@@ -177,13 +196,20 @@ export class ServiceState {
     const N = net.nodeCount;
     const mark = this.mark.fill(0);
     const q = this.queue;
-    let head = 0, tail = 0;
+    let head = 0,
+      tail = 0;
     const seed = (u: number) => {
-      if (!mark[u] && !this.damaged[u]) { mark[u] = 1; q[tail++] = u; }
+      if (!mark[u] && !this.damaged[u]) {
+        mark[u] = 1;
+        q[tail++] = u;
+      }
     };
     for (const a of this.repaired) {
       if (a < N) seed(a);
-      else { seed(net.linkFrom[a - N]); seed(net.linkTo[a - N]); }
+      else {
+        seed(net.linkFrom[a - N]);
+        seed(net.linkTo[a - N]);
+      }
     }
     const failed: number[] = [];
     for (let d = 0; d < net.depDependee.length; d++) if (!this.depOk[d]) failed.push(d);
@@ -207,7 +233,10 @@ export class ServiceState {
         revived.push(d);
         seed(net.depDepender[d]);
       });
-      if (tail === before) { this.visits += tail + failed.length; return revived; }
+      if (tail === before) {
+        this.visits += tail + failed.length;
+        return revived;
+      }
     }
   }
 
@@ -223,7 +252,10 @@ export class ServiceState {
     let ok = this.damaged[node] ? 0 : 1;
     if (ok) {
       for (let k = net.depsOfStart[node]; k < net.depsOfStart[node + 1]; k++) {
-        if (!this.depOk[net.depsOf[k]]) { ok = 0; break; }
+        if (!this.depOk[net.depsOf[k]]) {
+          ok = 0;
+          break;
+        }
       }
     }
     const changed = ok !== this.functional[node];
@@ -243,7 +275,8 @@ export class ServiceState {
     const net = this.net;
     const { adjStart, adjLink, adjNode, assetNetwork, role, population, criticality } = net;
     const q = this.queue;
-    let head = 0, tail = 0;
+    let head = 0,
+      tail = 0;
     const out = this.outByNetwork[network];
     const take = (v: number) => {
       this.inService[v] = 1;
@@ -254,11 +287,18 @@ export class ServiceState {
     };
     const rest: number[] = [];
     for (const s of this.grownSeeds) {
-      if (assetNetwork[s] !== network) { rest.push(s); continue; }
-      if (this.inService[s]) { q[tail++] = s; continue; }
+      if (assetNetwork[s] !== network) {
+        rest.push(s);
+        continue;
+      }
+      if (this.inService[s]) {
+        q[tail++] = s;
+        continue;
+      }
       if (!this.functional[s]) continue;
       let fed = role[s] === SUPPLY_ROLE;
-      for (let k = adjStart[s]; !fed && k < adjStart[s + 1]; k++) fed = this.inService[adjNode[k]] === 1 && !this.damaged[adjLink[k]];
+      for (let k = adjStart[s]; !fed && k < adjStart[s + 1]; k++)
+        fed = this.inService[adjNode[k]] === 1 && !this.damaged[adjLink[k]];
       if (fed) take(s);
     }
     this.visits += this.grownSeeds.length;
@@ -282,9 +322,13 @@ export class ServiceState {
     this.visits += 2 * nodes.length;
     for (let k = 0; k < nodes.length; k++) this.inService[nodes[k]] = 0;
     const q = this.queue;
-    let head = 0, tail = 0;
+    let head = 0,
+      tail = 0;
     for (const s of net.suppliesByNetwork[network]) {
-      if (this.functional[s] && !this.inService[s]) { this.inService[s] = 1; q[tail++] = s; }
+      if (this.functional[s] && !this.inService[s]) {
+        this.inService[s] = 1;
+        q[tail++] = s;
+      }
     }
     const { adjStart, adjLink, adjNode } = net;
     while (head < tail) {

@@ -7,28 +7,55 @@
  * dispatches at the same minutes, every run is identical; that is what lets the agent keep
  * only a dispatch log in its state and rebuild the world from it.
  *
- * Size: about 600 lines, for the event loop and the state it moves through time (clock, crews and their queues,
+ * Size: about 760 lines once formatted, for the event loop and the state it moves through time (clock, crews and their queues,
  * dispatches, damage, the integrated figures), which belong together. What only reads that state lives beside it:
  * outage-analysis.ts (feed paths, root causes, impact, severity), plan-validation.ts, crews.ts (crew timing),
  * geojson.ts, damage-schedule.ts. World keeps its public methods and delegates to them.
  */
 import {
-  type CrewState, type CrewTimingView, crewCanTake, crewSummary, estimateJob, noCrewCanTake, repairMinutes, travelMinutes, type UnworkableAsset,
+  type CrewState,
+  type CrewTimingView,
+  crewCanTake,
+  crewSummary,
+  estimateJob,
+  noCrewCanTake,
+  repairMinutes,
+  travelMinutes,
+  type UnworkableAsset,
 } from "./crews.js";
 import { buildDamageSchedule, type ScheduledDamage } from "./damage-schedule.js";
 import { dispatchIdOf } from "./dispatch-log.js";
 import { type GeoJsonFeatureCollection, networkGeoJson } from "./geojson.js";
 import { CompiledNetwork } from "./network.js";
 import {
-  buildFeedTree, computeImpact, detectFailures, type FeedTree, feedPathLabels, type OutageView, restoredIfRepaired, rootCauses,
+  buildFeedTree,
+  computeImpact,
+  detectFailures,
+  type FeedTree,
+  feedPathLabels,
+  type OutageView,
+  restoredIfRepaired,
+  rootCauses,
 } from "./outage-analysis.js";
 import { PlanRejected, validatePlan } from "./plan-validation.js";
 import { round2 } from "../format.js";
 import type { Scenario } from "./scenario/schema.js";
 import { ServiceState } from "./service.js";
 import type {
-  Alert, CrewAssignment, CrewEstimate, CrewSummary, DispatchLogEntry, DispatchPlan, DispatchRecord,
-  DispatchResult, EpisodeMetrics, FailureSnapshot, ImpactReport, PlanValidation, RestorationPoint, WeatherReport,
+  Alert,
+  CrewAssignment,
+  CrewEstimate,
+  CrewSummary,
+  DispatchLogEntry,
+  DispatchPlan,
+  DispatchRecord,
+  DispatchResult,
+  EpisodeMetrics,
+  FailureSnapshot,
+  ImpactReport,
+  PlanValidation,
+  RestorationPoint,
+  WeatherReport,
 } from "./types.js";
 import { WeatherTimeline } from "./weather.js";
 
@@ -80,7 +107,10 @@ export class World {
   private impactCache: { version: number; reports: Map<string, ImpactReport> } = { version: -1, reports: new Map() };
   private feedTree: FeedTree | null = null;
 
-  constructor(readonly scenario: Scenario, options: WorldOptions = {}) {
+  constructor(
+    readonly scenario: Scenario,
+    options: WorldOptions = {},
+  ) {
     this.seed = options.seed ?? scenario.seed;
     this.net = new CompiledNetwork(scenario);
     this.weather = new WeatherTimeline(scenario.weather, this.net.distanceKm);
@@ -89,8 +119,15 @@ export class World {
     this.everDamaged = new Uint8Array(this.net.assetCount);
     this.outSince = new Float64Array(this.net.nodeCount).fill(NaN);
     this.crews = scenario.crews.map((c, index) => ({
-      id: c.id, index, skills: new Set(c.skills), speedKmh: c.speedKmh, x: c.x, y: c.y,
-      capacityLeftMin: c.capacityHours * 60, queue: [], current: null,
+      id: c.id,
+      index,
+      skills: new Set(c.skills),
+      speedKmh: c.speedKmh,
+      x: c.x,
+      y: c.y,
+      capacityLeftMin: c.capacityHours * 60,
+      queue: [],
+      current: null,
     }));
     for (const c of this.crews) this.crewById.set(c.id, c);
     const future = options.futureDamage ?? true;
@@ -104,7 +141,12 @@ export class World {
   }
 
   /** Rebuild a world from its scenario, seed and dispatch log, at a given minute. */
-  static replay(scenario: Scenario, log: readonly DispatchLogEntry[], clock: number, options: WorldOptions = {}): World {
+  static replay(
+    scenario: Scenario,
+    log: readonly DispatchLogEntry[],
+    clock: number,
+    options: WorldOptions = {},
+  ): World {
     const world = new World(scenario, options);
     let i = 0;
     while (i < log.length) {
@@ -133,7 +175,9 @@ export class World {
     const records = new Map<string, DispatchRecord>();
     for (const [id, r] of this.records) records.set(id, { ...r });
     const crews: CrewState[] = this.crews.map((k) => ({
-      ...k, skills: k.skills, queue: k.queue.map((r) => records.get(r.dispatchId)!),
+      ...k,
+      skills: k.skills,
+      queue: k.queue.map((r) => records.get(r.dispatchId)!),
       current: k.current ? { ...k.current, record: records.get(k.current.record.dispatchId)! } : null,
     }));
     const activeByAsset = new Map<number, DispatchRecord>();
@@ -159,14 +203,24 @@ export class World {
 
   /** Unrounded running totals, for planners comparing schedules. */
   runningTotals(): { customerMinutes: number; weightedCustomerMinutes: number; criticalOutMinutes: number } {
-    return { customerMinutes: this.cmi, weightedCustomerMinutes: this.weightedCmi, criticalOutMinutes: this.criticalOutMinutes };
+    return {
+      customerMinutes: this.cmi,
+      weightedCustomerMinutes: this.weightedCmi,
+      criticalOutMinutes: this.criticalOutMinutes,
+    };
   }
 
   /**
    * Estimate one job for a crew starting from (x, y) at minute `t`: travel with the forecast,
    * a lightning hold if work is stopped on arrival, then the repair.
    */
-  estimateJobFrom(crewId: string, x: number, y: number, t: number, assetId: string): { travel: number; arrivalAt: number; startAt: number; repair: number; completionAt: number } {
+  estimateJobFrom(
+    crewId: string,
+    x: number,
+    y: number,
+    t: number,
+    assetId: string,
+  ): { travel: number; arrivalAt: number; startAt: number; repair: number; completionAt: number } {
     const c = this.crewById.get(crewId);
     const a = this.net.index(assetId);
     if (!c || a === undefined) throw new Error(`unknown crew or asset: ${crewId}, ${assetId}`);
@@ -298,18 +352,30 @@ export class World {
   private raiseAlerts(t: number, newDamage: number[], newlyOut: number[], freed: CrewState[]): void {
     const ids = (a: number[]) => a.map((i) => this.net.assetIds[i]);
     if (newDamage.length > 0) {
-      this.pendingAlerts.push({ kind: "damage", at: t, assets: ids(newDamage), message: `${newDamage.length} newly damaged asset(s)` });
+      this.pendingAlerts.push({
+        kind: "damage",
+        at: t,
+        assets: ids(newDamage),
+        message: `${newDamage.length} newly damaged asset(s)`,
+      });
     }
     const cascade = newlyOut.filter((i) => !this.service.damaged[i]);
     if (cascade.length > 0 && newDamage.length === 0) {
-      this.pendingAlerts.push({ kind: "cascade", at: t, assets: ids(cascade), message: `${cascade.length} asset(s) lost service (delayed cascade)` });
+      this.pendingAlerts.push({
+        kind: "cascade",
+        at: t,
+        assets: ids(cascade),
+        message: `${cascade.length} asset(s) lost service (delayed cascade)`,
+      });
     }
     if (freed.length > 0) {
       const waiting = this.unassignedDamaged();
       const useful = freed.filter((c) => waiting.some((a) => c.skills.has(this.net.networkOf(a))));
       if (useful.length > 0) {
         this.pendingAlerts.push({
-          kind: "crew_free", at: t, assets: ids(waiting),
+          kind: "crew_free",
+          at: t,
+          assets: ids(waiting),
           message: `crew(s) ${useful.map((c) => c.id).join(", ")} free while ${waiting.length} damaged asset(s) wait`,
         });
       }
@@ -374,7 +440,11 @@ export class World {
     while (crew.queue.length > 0) {
       const record = crew.queue.shift()!;
       const asset = this.net.index(record.assetId)!;
-      if (!this.service.damaged[asset]) { record.status = "cancelled"; this.activeByAsset.delete(asset); continue; }
+      if (!this.service.damaged[asset]) {
+        record.status = "cancelled";
+        this.activeByAsset.delete(asset);
+        continue;
+      }
       const travel = this.travelMinutes(crew.x, crew.y, asset, crew.speedKmh, t);
       crew.current = { record, asset, phase: "travelling", endsAt: t + travel, startedAt: t };
       record.status = "travelling";
@@ -403,9 +473,15 @@ export class World {
 
   private pushCurve(t: number): void {
     const last = this.curve[this.curve.length - 1];
-    const point = { t, populationOut: this.out.population, weightedOut: this.out.weighted, criticalOut: this.out.criticalOut };
+    const point = {
+      t,
+      populationOut: this.out.population,
+      weightedOut: this.out.weighted,
+      criticalOut: this.out.criticalOut,
+    };
     if (last && last.t === t) this.curve[this.curve.length - 1] = point;
-    else if (!last || last.populationOut !== point.populationOut || last.criticalOut !== point.criticalOut) this.curve.push(point);
+    else if (!last || last.populationOut !== point.populationOut || last.criticalOut !== point.criticalOut)
+      this.curve.push(point);
   }
 
   /** Updates when each node went out of service; returns the nodes that just went out. */
@@ -415,7 +491,10 @@ export class World {
     for (const n of networks) {
       for (const i of this.net.nodesByNetwork[n]) {
         if (this.service.inService[i]) this.outSince[i] = NaN;
-        else if (Number.isNaN(this.outSince[i])) { this.outSince[i] = t; newlyOut.push(i); }
+        else if (Number.isNaN(this.outSince[i])) {
+          this.outSince[i] = t;
+          newlyOut.push(i);
+        }
       }
     }
     return newlyOut.sort((a, b) => a - b);
@@ -466,9 +545,11 @@ export class World {
   estimateImpact(ids: string[]): ImpactReport[] {
     // Impact changes only when events are processed: IMPACT_ANALYSIS and the optimizer asking
     // at the same minute share one computation.
-    if (this.impactCache.version !== this.eventsProcessed) this.impactCache = { version: this.eventsProcessed, reports: new Map() };
+    if (this.impactCache.version !== this.eventsProcessed)
+      this.impactCache = { version: this.eventsProcessed, reports: new Map() };
     const missing = ids.filter((id) => !this.impactCache.reports.has(id));
-    if (missing.length > 0) for (const r of computeImpact(this.outageView(), missing, ids.length)) this.impactCache.reports.set(r.asset, r);
+    if (missing.length > 0)
+      for (const r of computeImpact(this.outageView(), missing, ids.length)) this.impactCache.reports.set(r.asset, r);
     return ids.map((id) => this.impactCache.reports.get(id)!);
   }
 
@@ -500,8 +581,15 @@ export class World {
   private outageView(): OutageView {
     this.feedTree ??= buildFeedTree(this.net);
     return {
-      net: this.net, service: this.service, tree: this.feedTree, clock: this.clock, out: this.out,
-      activeByAsset: this.activeByAsset, damageCause: this.damageCause, damagedAt: this.damagedAt, outSince: this.outSince,
+      net: this.net,
+      service: this.service,
+      tree: this.feedTree,
+      clock: this.clock,
+      out: this.out,
+      activeByAsset: this.activeByAsset,
+      damageCause: this.damageCause,
+      damagedAt: this.damagedAt,
+      outSince: this.outSince,
     };
   }
 
@@ -540,7 +628,16 @@ export class World {
 
   weatherAt(x: number, y: number, label: string): WeatherReport {
     const w = this.weather.at(x, y, this.clock);
-    return { location: label, x, y, condition: w.condition, travelFactor: w.travelFactor, repairFactor: w.repairFactor, stopsWork: w.stopsWork, changesAt: w.changesAt };
+    return {
+      location: label,
+      x,
+      y,
+      condition: w.condition,
+      travelFactor: w.travelFactor,
+      repairFactor: w.repairFactor,
+      stopsWork: w.stopsWork,
+      changesAt: w.changesAt,
+    };
   }
 
   assetLocation(id: string): { x: number; y: number } | undefined {
@@ -553,10 +650,19 @@ export class World {
   /** Every reason the plan cannot be applied now; empty when it can (src/world/plan-validation.ts). */
   validatePlan(plan: DispatchPlan): PlanValidation {
     const { net, service } = this;
-    return validatePlan({
-      ...this.timingView(), service, activeByAsset: this.activeByAsset, crewById: this.crewById,
-      rootCauseIds: (a) => rootCauses(net, service, a, feedPathLabels(net, service, (this.feedTree ??= buildFeedTree(net)))).map((r) => net.assetIds[r]),
-    }, plan);
+    return validatePlan(
+      {
+        ...this.timingView(),
+        service,
+        activeByAsset: this.activeByAsset,
+        crewById: this.crewById,
+        rootCauseIds: (a) =>
+          rootCauses(net, service, a, feedPathLabels(net, service, (this.feedTree ??= buildFeedTree(net)))).map(
+            (r) => net.assetIds[r],
+          ),
+      },
+      plan,
+    );
   }
 
   /** The deterministic id of a dispatch: the same decision at the same minute has the same id. */
@@ -586,7 +692,13 @@ export class World {
     if (!check.valid) throw new PlanRejected(check.errors);
     for (const { crewId, assetIds } of fresh) {
       for (const assetId of assetIds) {
-        entries.push({ dispatchId: this.dispatchIdFor(crewId, assetId), crewId, assetId, at: this.clock, ...(plan.reassign ? { reassign: true } : {}) });
+        entries.push({
+          dispatchId: this.dispatchIdFor(crewId, assetId),
+          crewId,
+          assetId,
+          at: this.clock,
+          ...(plan.reassign ? { reassign: true } : {}),
+        });
       }
     }
     this.applyLogEntries(entries);
@@ -607,7 +719,13 @@ export class World {
         owner.queue = owner.queue.filter((r) => r !== previous);
         previous.status = "reassigned";
       }
-      const record: DispatchRecord = { dispatchId: e.dispatchId, crewId: e.crewId, assetId: e.assetId, assignedAt: e.at, status: "queued" };
+      const record: DispatchRecord = {
+        dispatchId: e.dispatchId,
+        crewId: e.crewId,
+        assetId: e.assetId,
+        assignedAt: e.at,
+        status: "queued",
+      };
       this.records.set(e.dispatchId, record);
       this.activeByAsset.set(a, record);
       crew.queue.push(record);
@@ -634,6 +752,13 @@ export class World {
 
   /** The network's state as GeoJSON, for any GIS tool. Planar scenarios keep their x/y. */
   toGeoJSON(): GeoJsonFeatureCollection {
-    return networkGeoJson({ scenario: this.scenario, net: this.net, service: this.service, everDamaged: this.everDamaged, crews: this.crews, minute: this.clock });
+    return networkGeoJson({
+      scenario: this.scenario,
+      net: this.net,
+      service: this.service,
+      everDamaged: this.everDamaged,
+      crews: this.crews,
+      minute: this.clock,
+    });
   }
 }

@@ -28,9 +28,15 @@ const DEFAULTS: Record<WeatherCondition, { travel: number; repair: number; stops
 export class WeatherTimeline {
   private readonly boundaries: number[];
 
-  constructor(readonly periods: WeatherPeriod[], private readonly distanceKm: DistanceKm) {
+  constructor(
+    readonly periods: WeatherPeriod[],
+    private readonly distanceKm: DistanceKm,
+  ) {
     const b = new Set<number>();
-    for (const p of periods) { b.add(p.fromMinutes); b.add(p.toMinutes); }
+    for (const p of periods) {
+      b.add(p.fromMinutes);
+      b.add(p.toMinutes);
+    }
     this.boundaries = [...b].sort((a, c) => a - c);
   }
 
@@ -46,11 +52,16 @@ export class WeatherTimeline {
 
   at(x: number, y: number, t: number): WeatherEffect {
     let condition: WeatherCondition = "clear";
-    let travelFactor = 1, repairFactor = 1, stopsWork = false;
+    let travelFactor = 1,
+      repairFactor = 1,
+      stopsWork = false;
     let changesAt: number | null = null;
     for (const p of this.periods) {
       if (!this.covers(p, x, y)) continue;
-      if (p.fromMinutes > t) { changesAt = Math.min(changesAt ?? Infinity, p.fromMinutes); continue; }
+      if (p.fromMinutes > t) {
+        changesAt = Math.min(changesAt ?? Infinity, p.fromMinutes);
+        continue;
+      }
       if (p.toMinutes <= t) continue;
       changesAt = Math.min(changesAt ?? Infinity, p.toMinutes);
       const d = DEFAULTS[p.condition];
@@ -70,7 +81,12 @@ export class WeatherTimeline {
       if (!w.stopsWork) return when;
       let end = when;
       for (const p of this.periods) {
-        if (p.fromMinutes <= when && p.toMinutes > when && this.covers(p, x, y) && (p.stopsWork ?? DEFAULTS[p.condition].stops)) {
+        if (
+          p.fromMinutes <= when &&
+          p.toMinutes > when &&
+          this.covers(p, x, y) &&
+          (p.stopsWork ?? DEFAULTS[p.condition].stops)
+        ) {
           end = Math.max(end, p.toMinutes);
         }
       }
@@ -84,14 +100,22 @@ export class WeatherTimeline {
    * condition stops work at this place (lightning), and how long it was held in all.
    */
   finishWork(x: number, y: number, start: number, minutes: number): { endsAt: number; heldMinutes: number } {
-    let t = start, left = minutes, held = 0;
+    let t = start,
+      left = minutes,
+      held = 0;
     for (let guard = 0; guard < 1000; guard++) {
       const resume = this.workResumesAt(x, y, t);
       held += resume - t;
       t = resume;
       let nextStop = Infinity;
       for (const p of this.periods) {
-        if (p.fromMinutes > t && p.fromMinutes < nextStop && (p.stopsWork ?? DEFAULTS[p.condition].stops) && this.covers(p, x, y)) nextStop = p.fromMinutes;
+        if (
+          p.fromMinutes > t &&
+          p.fromMinutes < nextStop &&
+          (p.stopsWork ?? DEFAULTS[p.condition].stops) &&
+          this.covers(p, x, y)
+        )
+          nextStop = p.fromMinutes;
       }
       if (t + left <= nextStop) return { endsAt: t + left, heldMinutes: held };
       left -= nextStop - t;
@@ -118,8 +142,12 @@ export function forecastAt(timeline: WeatherTimeline, x: number, y: number, t: n
     .map((p) => {
       const d = DEFAULTS[p.condition];
       return {
-        condition: p.condition, from: p.fromMinutes, to: p.toMinutes, stopsWork: p.stopsWork ?? d.stops,
-        travelFactor: p.travelFactor ?? d.travel, repairFactor: p.repairFactor ?? d.repair,
+        condition: p.condition,
+        from: p.fromMinutes,
+        to: p.toMinutes,
+        stopsWork: p.stopsWork ?? d.stops,
+        travelFactor: p.travelFactor ?? d.travel,
+        repairFactor: p.repairFactor ?? d.repair,
       };
     })
     .sort((a, b) => a.from - b.from || a.to - b.to);
@@ -132,10 +160,15 @@ export function forecastAt(timeline: WeatherTimeline, x: number, y: number, t: n
 export function weatherSummary(timeline: WeatherTimeline, t: number): string {
   const ahead = timeline.periods.filter((p) => p.toMinutes > t).sort((a, b) => a.fromMinutes - b.fromMinutes);
   if (ahead.length === 0) return "clear: no weather period ahead";
-  return ahead.map((p) => {
-    const d = DEFAULTS[p.condition];
-    const where = p.area ? ` within ${p.area.radiusKm} km of (${p.area.x}, ${p.area.y})` : " everywhere";
-    const effects = (p.stopsWork ?? d.stops) ? "stops outdoor work" : `travel x${p.travelFactor ?? d.travel}, repair x${p.repairFactor ?? d.repair}`;
-    return `${p.condition} from minute ${p.fromMinutes} to ${p.toMinutes}${where}: ${effects}`;
-  }).join("; ");
+  return ahead
+    .map((p) => {
+      const d = DEFAULTS[p.condition];
+      const where = p.area ? ` within ${p.area.radiusKm} km of (${p.area.x}, ${p.area.y})` : " everywhere";
+      const effects =
+        (p.stopsWork ?? d.stops)
+          ? "stops outdoor work"
+          : `travel x${p.travelFactor ?? d.travel}, repair x${p.repairFactor ?? d.repair}`;
+      return `${p.condition} from minute ${p.fromMinutes} to ${p.toMinutes}${where}: ${effects}`;
+    })
+    .join("; ");
 }

@@ -1,14 +1,36 @@
 // Imports through the package's own name ("exports" in package.json), as a notebook or script outside src/ would.
 import { describe, expect, it } from "vitest";
 import * as api from "infra-fail-mngr";
-import { evaluatePlan, expectPlanEffect, listSchedule, loadScenario, proposeDispatchPlan, runEpisode, World, type DispatchPlan } from "infra-fail-mngr";
+import {
+  evaluatePlan,
+  expectPlanEffect,
+  listSchedule,
+  loadScenario,
+  proposeDispatchPlan,
+  runEpisode,
+  World,
+  type DispatchPlan,
+} from "infra-fail-mngr";
 
 describe("public API (src/index.ts via the package entry)", () => {
   it("exports what the README promises", () => {
     for (const name of [
-      "loadScenario", "World", "proposeDispatchPlan", "evaluatePlan", "expectPlanEffect", "listSchedule", "baselinePlan",
-      "detectionOrderPlan", "largestPopulationFirstPlan", "generateRegion", "buildGraph", "graph", "runIncident", "runEpisode",
-    ]) expect(typeof (api as Record<string, unknown>)[name], name).not.toBe("undefined");
+      "loadScenario",
+      "World",
+      "proposeDispatchPlan",
+      "evaluatePlan",
+      "expectPlanEffect",
+      "listSchedule",
+      "baselinePlan",
+      "detectionOrderPlan",
+      "largestPopulationFirstPlan",
+      "generateRegion",
+      "buildGraph",
+      "graph",
+      "runIncident",
+      "runEpisode",
+    ])
+      expect(typeof (api as Record<string, unknown>)[name], name).not.toBe("undefined");
   });
 
   it("plans a small scenario and judges the plan the same way twice", () => {

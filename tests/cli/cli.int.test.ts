@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 const root = new URL("../..", import.meta.url).pathname;
 const tsx = join(root, "node_modules/.bin/tsx");
 const env = { ...process.env, OPENAI_API_KEY: "", INFRA_MODEL: "", LANGSMITH_TRACING: "false" };
-const cli = (...args: string[]) => spawnSync(tsx, ["src/cli/main.ts", ...args], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
+const cli = (...args: string[]) =>
+  spawnSync(tsx, ["src/cli/main.ts", ...args], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
 const dir = mkdtempSync(join(tmpdir(), "cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -54,7 +55,15 @@ describe("npm start", () => {
     expect(model.status).toBe(2);
     expect(model.stderr).toMatch(/unknown model "claude"/);
     const file = join(dir, "bad.json");
-    writeFileSync(file, JSON.stringify({ name: "bad", coordinates: "lonlat", nodes: [{ id: "a", network: "power", type: "x", x: 0, y: 0, role: "supply" }], links: [{ id: "l", network: "power", from: "a", to: "ghost" }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: "bad",
+        coordinates: "lonlat",
+        nodes: [{ id: "a", network: "power", type: "x", x: 0, y: 0, role: "supply" }],
+        links: [{ id: "l", network: "power", from: "a", to: "ghost" }],
+      }),
+    );
     const bad = cli("--scenario", file, "--json");
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/links\[0\]\.to.*unknown node "ghost"/);
@@ -66,7 +75,10 @@ describe("npm start", () => {
     const d = join(dir, "csv");
     spawnSync("mkdir", ["-p", d]);
     writeFileSync(join(d, "scenario.json"), JSON.stringify({ name: "tiny", coordinates: { kind: "xy", unit: "km" } }));
-    writeFileSync(join(d, "nodes.csv"), "id,network,type,x,y,population,criticality,role\nS,power,substation,0,0,,,supply\nA,power,feeder,1,0,120,,demand\nB,power,feeder,2,0,80,,demand\n");
+    writeFileSync(
+      join(d, "nodes.csv"),
+      "id,network,type,x,y,population,criticality,role\nS,power,substation,0,0,,,supply\nA,power,feeder,1,0,120,,demand\nB,power,feeder,2,0,80,,demand\n",
+    );
     writeFileSync(join(d, "links.csv"), "id,network,from,to,length_km\nL1,power,S,A,\nL2,power,A,B,1.2\n");
     writeFileSync(join(d, "crews.csv"), "id,x,y,skills,capacity_hours,speed_kmh\nK1,0,0,power,8,40\n");
     writeFileSync(join(d, "damage.csv"), "asset,at_minutes\nL1,0\n");

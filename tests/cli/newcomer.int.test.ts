@@ -8,9 +8,20 @@ import { chooseModel } from "../../src/models/index.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const tsx = join(root, "node_modules/.bin/tsx");
-const baseEnv = { ...process.env, OPENAI_API_KEY: "", INFRA_MODEL: "", OPENAI_BASE_URL: "", LANGSMITH_TRACING: "false" };
+const baseEnv = {
+  ...process.env,
+  OPENAI_API_KEY: "",
+  INFRA_MODEL: "",
+  OPENAI_BASE_URL: "",
+  LANGSMITH_TRACING: "false",
+};
 const cli = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(tsx, ["src/cli/main.ts", ...args], { cwd: root, env: { ...baseEnv, ...env }, encoding: "utf8", timeout: 120_000 });
+  spawnSync(tsx, ["src/cli/main.ts", ...args], {
+    cwd: root,
+    env: { ...baseEnv, ...env },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
 
 describe("which model plans", () => {
   it("a key in the shell does not turn the offline default into a paid model, and the first lines say which model plans and why", () => {
@@ -26,8 +37,14 @@ describe("which model plans", () => {
   });
 
   it("--model and INFRA_MODEL are named as the reason", () => {
-    expect(chooseModel("openai/gpt-4o-mini", { OPENAI_API_KEY: "k" })).toEqual({ model: "openai/gpt-4o-mini", why: "from --model" });
-    expect(chooseModel(undefined, { INFRA_MODEL: "openai/x", OPENAI_API_KEY: "k" })).toEqual({ model: "openai/x", why: "from INFRA_MODEL" });
+    expect(chooseModel("openai/gpt-4o-mini", { OPENAI_API_KEY: "k" })).toEqual({
+      model: "openai/gpt-4o-mini",
+      why: "from --model",
+    });
+    expect(chooseModel(undefined, { INFRA_MODEL: "openai/x", OPENAI_API_KEY: "k" })).toEqual({
+      model: "openai/x",
+      why: "from INFRA_MODEL",
+    });
     expect(chooseModel(undefined, {}).why).not.toMatch(/OPENAI_API_KEY/);
   });
 });
@@ -36,14 +53,28 @@ const dir = mkdtempSync(join(tmpdir(), "newcomer-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** The CLI without the tsx wrapper, so that signals reach it. */
 const node = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: root, env: { ...baseEnv, ...env }, encoding: "utf8", timeout: 120_000 });
+  spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+    cwd: root,
+    env: { ...baseEnv, ...env },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
 
 describe("--resume", () => {
   it("refuses a conflicting --scenario, lists the resumed run's trigger, and says when nothing was left to run", () => {
     const db = `sqlite:${join(dir, "resume.db")}`;
     // Killed right after the first dispatch (the crash points before it are marked as tried).
     const ledger = join(dir, "ledger");
-    writeFileSync(ledger, ["alert@0/1:INIT", "alert@0/2:FAILURE_DETECTION", "alert@0/3:IMPACT_ANALYSIS", "alert@0/4:REPAIR_PLANNING", "alert@0/5:EXECUTION"].join("\n") + "\n");
+    writeFileSync(
+      ledger,
+      [
+        "alert@0/1:INIT",
+        "alert@0/2:FAILURE_DETECTION",
+        "alert@0/3:IMPACT_ANALYSIS",
+        "alert@0/4:REPAIR_PLANNING",
+        "alert@0/5:EXECUTION",
+      ].join("\n") + "\n",
+    );
     const killed = node(["--json", "--checkpoint", db], { INFRA_CRASH_LEDGER: ledger });
     expect(killed.signal).toBe("SIGKILL");
     const id = /^incident: (\S+)$/m.exec(killed.stderr)![1];
@@ -63,14 +94,20 @@ describe("--resume", () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/^Graph runs\s+0 in this process: the incident's last run had finished/m);
     expect(again.stdout).not.toMatch(/triggers: \)/);
-    expect(again.stdout).toMatch(/SAIDI [\d.]+ min over [\d,]+ customers\)\n\s+customers: a person counts once per network/);
+    expect(again.stdout).toMatch(
+      /SAIDI [\d.]+ min over [\d,]+ customers\)\n\s+customers: a person counts once per network/,
+    );
     // The offline planner's token counts are estimates, and say so.
     expect(again.stdout).toMatch(/^Tokens .*\(estimated from text length/m);
   });
 
   it("Ctrl-C exits 130 and says how to resume the incident", async () => {
     const db = `sqlite:${join(dir, "ctrl-c.db")}`;
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "--checkpoint", db], { cwd: root, env: baseEnv, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "--checkpoint", db], {
+      cwd: root,
+      env: baseEnv,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     const closed = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
     child.stderr!.on("data", (d) => {
@@ -80,7 +117,9 @@ describe("--resume", () => {
     const code = await closed;
     const id = /^incident: (\S+)$/m.exec(stderr)![1];
     expect(code).toBe(130);
-    expect(stderr).toContain(`interrupted: incident ${id} stopped; continue it with: npm start -- --checkpoint ${db} --resume ${id}`);
+    expect(stderr).toContain(
+      `interrupted: incident ${id} stopped; continue it with: npm start -- --checkpoint ${db} --resume ${id}`,
+    );
   });
 });
 

@@ -32,9 +32,13 @@ describe("operator console in a headless browser", () => {
 
   async function open(token: string, width: number, height: number): Promise<Page> {
     const page = await browser.newPage({ viewport: { width, height } });
-    page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`); });
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+    });
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("request", (r) => { if (!r.url().startsWith("http://127.0.0.1:")) outside.push(r.url()); });
+    page.on("request", (r) => {
+      if (!r.url().startsWith("http://127.0.0.1:")) outside.push(r.url());
+    });
     await page.goto(`${api.url}/`);
     await page.fill("#token", token);
     await page.keyboard.press("Enter");
@@ -53,7 +57,14 @@ describe("operator console in a headless browser", () => {
 
   const decisionAt = (page: Page) => page.locator("#dec-at").textContent();
   const waitForDecision = (page: Page, requests: number) =>
-    page.waitForFunction((n) => document.querySelectorAll('#steps li[data-kind="decision_requested"]').length >= n && !(document.querySelector("#decision") as HTMLElement).hidden && !(document.querySelector("#approve") as HTMLButtonElement).disabled, requests, { timeout: 30_000 });
+    page.waitForFunction(
+      (n) =>
+        document.querySelectorAll('#steps li[data-kind="decision_requested"]').length >= n &&
+        !(document.querySelector("#decision") as HTMLElement).hidden &&
+        !(document.querySelector("#approve") as HTMLButtonElement).disabled,
+      requests,
+      { timeout: 30_000 },
+    );
 
   it("lets an operator watch, approve, reject with a reason, and edit with the expected effect shown before sending", async () => {
     const page = await open(api.tokens.operator, 1280, 800);
@@ -91,11 +102,16 @@ describe("operator console in a headless browser", () => {
     await page.fill("#reject-reason", "PWR-1 must stay north of the river");
     await page.click("#reject");
     await waitForDecision(page, 3);
-    expect(await page.locator("#steps").textContent()).toMatch(/reject by alice\.operator: PWR-1 must stay north of the river/);
+    expect(await page.locator("#steps").textContent()).toMatch(
+      /reject by alice\.operator: PWR-1 must stay north of the river/,
+    );
     expect(await page.locator('#steps li[data-kind="plan"]').count()).toBeGreaterThan(plansBefore);
 
     // Edit: reorder a list, check the edited plan's expected effect, then send it.
-    const list = page.locator(".crew-list").filter({ has: page.locator("li[data-asset]:nth-child(2)") }).first();
+    const list = page
+      .locator(".crew-list")
+      .filter({ has: page.locator("li[data-asset]:nth-child(2)") })
+      .first();
     const crew = await list.getAttribute("data-crew");
     const firstAsset = await list.locator("li[data-asset]").first().getAttribute("data-asset");
     await list.locator("li[data-asset]").first().getByRole("button", { name: /down/ }).click();
@@ -103,7 +119,9 @@ describe("operator console in a headless browser", () => {
     expect(await page.locator("#approve").isDisabled()).toBe(true);
     await page.click("#whatif");
     const edited = page.locator('#dec-effects tr[data-row="Your edited plan"] td').first();
-    await page.waitForFunction(() => /\d/.test(document.querySelector('#dec-effects tr[data-row="Your edited plan"] td')?.textContent ?? ""));
+    await page.waitForFunction(() =>
+      /\d/.test(document.querySelector('#dec-effects tr[data-row="Your edited plan"] td')?.textContent ?? ""),
+    );
     expect(await edited.textContent()).toMatch(/^[\d,]+$/);
     expect(await page.locator("#dec-status").textContent()).toMatch(/weighted customer-minutes expected/);
     await page.screenshot({ path: join(ARTIFACTS, "console-edit-what-if.png"), fullPage: true });
@@ -113,18 +131,27 @@ describe("operator console in a headless browser", () => {
     // The edit was applied (not asked again with reasons): the next request is the next round's.
     expect(await page.locator("#dec-refused").isVisible()).toBe(false);
     expect(await decisionAt(page)).not.toBe("T+00:49");
-    const edit = api.decisions.at(-1) as { decision: string; plan: { assignments: { crew_id: string; asset_ids: string[] }[] } };
+    const edit = api.decisions.at(-1) as {
+      decision: string;
+      plan: { assignments: { crew_id: string; asset_ids: string[] }[] };
+    };
     expect(edit.decision).toBe("edit");
     expect(edit.plan.assignments.find((a) => a.crew_id === crew)!.asset_ids[1]).toBe(firstAsset);
 
     // Every decision is in the audit trail, signed.
     const audit = await page.locator("#audit tbody tr").allTextContents();
     expect(audit).toHaveLength(3);
-    for (const [row, what] of audit.map((r, i) => [r, ["approve", "reject", "edit"][i]])) { expect(row).toContain("alice.operator"); expect(row).toContain(what); }
+    for (const [row, what] of audit.map((r, i) => [r, ["approve", "reject", "edit"][i]])) {
+      expect(row).toContain("alice.operator");
+      expect(row).toContain(what);
+    }
     expect(audit[1]).toContain("PWR-1 must stay north of the river");
 
     // Fits 1280x800 and a 768-pixel-wide tablet without sideways scrolling.
-    for (const [w, h] of [[1280, 800], [768, 1024]]) {
+    for (const [w, h] of [
+      [1280, 800],
+      [768, 1024],
+    ]) {
       await page.setViewportSize({ width: w, height: h });
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(w);
       const map = await page.locator("#live-map").boundingBox();
@@ -142,10 +169,21 @@ describe("operator console in a headless browser", () => {
     expect(await page.locator("#dec-viewer").isVisible()).toBe(true);
     expect(await page.locator("#dec-actions").isVisible()).toBe(false);
     expect(await page.locator("#live-map").isVisible()).toBe(true);
-    for (const sel of await page.locator("#dec-crews button, #dec-crews select").all()) expect(await sel.isDisabled()).toBe(true);
+    for (const sel of await page.locator("#dec-crews button, #dec-crews select").all())
+      expect(await sel.isDisabled()).toBe(true);
     expect(problems).toEqual([]);
     // Not by the page, nor by hand with the viewer's token (the browser logs the 403 it gets).
-    const status = await page.evaluate(async (token) => (await fetch(`/v1/incidents/incident-console-1/decision`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ decision: "approve" }) })).status, api.tokens.viewer);
+    const status = await page.evaluate(
+      async (token) =>
+        (
+          await fetch(`/v1/incidents/incident-console-1/decision`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: JSON.stringify({ decision: "approve" }),
+          })
+        ).status,
+      api.tokens.viewer,
+    );
     expect(status).toBe(403);
     await page.screenshot({ path: join(ARTIFACTS, "console-viewer.png") });
     expect(outside).toEqual([]);

@@ -19,7 +19,10 @@ import { api, freshDatabase, TOKEN_ENV, TOKENS, waitFor } from "../service/suppo
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const ARTIFACTS = join(ROOT, "test-artifacts");
-const validate = new (Ajv2020 as unknown as typeof Ajv2020.default)({ allErrors: true, validateFormats: false }).compile(JSON.parse(readFileSync(join(ROOT, "schemas/outages.schema.json"), "utf8")));
+const validate = new (Ajv2020 as unknown as typeof Ajv2020.default)({
+  allErrors: true,
+  validateFormats: false,
+}).compile(JSON.parse(readFileSync(join(ROOT, "schemas/outages.schema.json"), "utf8")));
 
 describe("the console served by the operations service", () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -31,8 +34,19 @@ describe("the console served by the operations service", () => {
   beforeAll(async () => {
     db = await freshDatabase("console_svc");
     const file = join(mkdtempSync(join(tmpdir(), "console-svc-")), "regions.json");
-    writeFileSync(file, JSON.stringify({ regions: [{ name: "approval", scenario: "demo", requireApproval: true }, { name: "second", scenario: "demo", requireApproval: true }] }));
-    const config = { ...parseServiceArgs(["--port", "0", "--config", file, "--clock", "manual", "--no-watch"], {}), databaseUrl: db.url };
+    writeFileSync(
+      file,
+      JSON.stringify({
+        regions: [
+          { name: "approval", scenario: "demo", requireApproval: true },
+          { name: "second", scenario: "demo", requireApproval: true },
+        ],
+      }),
+    );
+    const config = {
+      ...parseServiceArgs(["--port", "0", "--config", file, "--clock", "manual", "--no-watch"], {}),
+      databaseUrl: db.url,
+    };
     svc = await startService(config, { env: TOKEN_ENV, log: () => {} });
     ({ browser } = await launchBrowser());
   }, 90_000);
@@ -44,9 +58,13 @@ describe("the console served by the operations service", () => {
 
   async function open(token: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`); });
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+    });
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("request", (r) => { if (!r.url().startsWith(svc.url)) outside.push(r.url()); });
+    page.on("request", (r) => {
+      if (!r.url().startsWith(svc.url)) outside.push(r.url());
+    });
     await page.goto(`${svc.url}/`);
     await page.fill("#token", token);
     await page.keyboard.press("Enter");
@@ -54,7 +72,10 @@ describe("the console served by the operations service", () => {
   }
 
   it("an operator approves a plan in the browser; a viewer cannot decide", async () => {
-    const opened = await api(svc.url, "POST", "/v1/incidents", { token: TOKENS.operator, body: { region: "approval", title: "Storm over Millbrook" } });
+    const opened = await api(svc.url, "POST", "/v1/incidents", {
+      token: TOKENS.operator,
+      body: { region: "approval", title: "Storm over Millbrook" },
+    });
     expect(opened.status).toBe(201);
     const id = opened.json.id as string;
     const page = await open(TOKENS.operator);
@@ -62,11 +83,19 @@ describe("the console served by the operations service", () => {
     await page.click(`#incident-list tbody tr[data-id="${id}"]`);
     // Steps arrive by SSE, then the decision; the map of the field.
     await page.waitForSelector('#steps li[data-kind="decision_requested"]', { timeout: 45_000 });
-    await page.waitForFunction(() => !(document.querySelector("#decision") as HTMLElement).hidden && !(document.querySelector("#approve") as HTMLButtonElement).disabled, undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () =>
+        !(document.querySelector("#decision") as HTMLElement).hidden &&
+        !(document.querySelector("#approve") as HTMLButtonElement).disabled,
+      undefined,
+      { timeout: 15_000 },
+    );
     expect(await page.locator('#steps li[data-kind="step"]').count()).toBeGreaterThanOrEqual(3);
     expect(await page.locator("#live-map path.node").count()).toBe(36);
     expect(await page.locator("#dec-crews .crew-list").count()).toBe(3);
-    await page.waitForFunction(() => /\d/.test(document.querySelector('#dec-effects tr[data-row="Optimizer\'s proposal"] td')?.textContent ?? ""));
+    await page.waitForFunction(() =>
+      /\d/.test(document.querySelector('#dec-effects tr[data-row="Optimizer\'s proposal"] td')?.textContent ?? ""),
+    );
 
     // The viewer sees the same decision, with no way to take it.
     const viewer = await open(TOKENS.viewer);
@@ -80,7 +109,13 @@ describe("the console served by the operations service", () => {
     await page.click("#approve");
     await page.waitForSelector("#audit tbody tr", { timeout: 30_000 });
     expect(await page.locator("#audit tbody tr").first().textContent()).toMatch(/operator.*approve/);
-    await waitFor("the approved plan's dispatches", async () => ((await api(svc.url, "GET", `/v1/incidents/${id}`, { token: TOKENS.viewer })).json.dispatches.length > 0) || undefined, 30_000);
+    await waitFor(
+      "the approved plan's dispatches",
+      async () =>
+        (await api(svc.url, "GET", `/v1/incidents/${id}`, { token: TOKENS.viewer })).json.dispatches.length > 0 ||
+        undefined,
+      30_000,
+    );
     await page.waitForSelector("#dispatches tbody tr", { timeout: 15_000 });
     expect(await page.locator('#steps li[data-kind="decision"]').first().textContent()).toMatch(/approve by operator/);
     await page.screenshot({ path: join(ARTIFACTS, "service-console-approved.png"), fullPage: true });
@@ -102,39 +137,67 @@ describe("the console served by the operations service", () => {
   }, 150_000);
 
   it("an operator rejects a plan with a reason, sees the re-plan arrive, then edits it and sees its effect before sending", async () => {
-    const opened = await api(svc.url, "POST", "/v1/incidents", { token: TOKENS.operator, body: { region: "second", title: "Second storm" } });
+    const opened = await api(svc.url, "POST", "/v1/incidents", {
+      token: TOKENS.operator,
+      body: { region: "second", title: "Second storm" },
+    });
     const id = opened.json.id as string;
     const page = await open(TOKENS.operator);
     await page.waitForSelector(`#incident-list tbody tr[data-id="${id}"]`);
     await page.click(`#incident-list tbody tr[data-id="${id}"]`);
-    const ready = (n: number) => page.waitForFunction((k) => document.querySelectorAll('#steps li[data-kind="decision_requested"]').length >= k && !(document.querySelector("#decision") as HTMLElement).hidden && !(document.querySelector("#reject") as HTMLButtonElement).disabled, n, { timeout: 45_000 });
+    const ready = (n: number) =>
+      page.waitForFunction(
+        (k) =>
+          document.querySelectorAll('#steps li[data-kind="decision_requested"]').length >= k &&
+          !(document.querySelector("#decision") as HTMLElement).hidden &&
+          !(document.querySelector("#reject") as HTMLButtonElement).disabled,
+        n,
+        { timeout: 45_000 },
+      );
     await ready(1);
     await page.fill("#reject-reason", "keep PWR-2 on the south side");
     await page.click("#reject");
     // The re-plan: a new plan and a new request, after the signed rejection.
     await ready(2);
-    expect(await page.locator('#steps li[data-kind="decision"]').first().textContent()).toMatch(/reject by operator: keep PWR-2 on the south side/);
+    expect(await page.locator('#steps li[data-kind="decision"]').first().textContent()).toMatch(
+      /reject by operator: keep PWR-2 on the south side/,
+    );
     expect(await page.locator('#steps li[data-kind="plan"]').count()).toBeGreaterThanOrEqual(2);
-    const list = page.locator(".crew-list").filter({ has: page.locator("li[data-asset]:nth-child(2)") }).first();
+    const list = page
+      .locator(".crew-list")
+      .filter({ has: page.locator("li[data-asset]:nth-child(2)") })
+      .first();
     const crew = (await list.getAttribute("data-crew"))!;
     const first = (await list.locator("li[data-asset]").first().getAttribute("data-asset"))!;
     await list.locator("li[data-asset]").first().getByRole("button", { name: /down/ }).click();
     await page.click("#whatif");
-    await page.waitForFunction(() => /\d/.test(document.querySelector('#dec-effects tr[data-row="Your edited plan"] td')?.textContent ?? ""));
+    await page.waitForFunction(() =>
+      /\d/.test(document.querySelector('#dec-effects tr[data-row="Your edited plan"] td')?.textContent ?? ""),
+    );
     expect(await page.locator("#send-edit").isDisabled()).toBe(false);
     await page.screenshot({ path: join(ARTIFACTS, "service-console-edit.png"), fullPage: true });
     await page.click("#send-edit");
-    const detail = await waitFor("the edited plan dispatched", async () => {
-      const d = (await api(svc.url, "GET", `/v1/incidents/${id}`, { token: TOKENS.viewer })).json;
-      return d.dispatches.length > 0 && d.decisions.length >= 2 ? d : undefined;
-    }, 45_000);
+    const detail = await waitFor(
+      "the edited plan dispatched",
+      async () => {
+        const d = (await api(svc.url, "GET", `/v1/incidents/${id}`, { token: TOKENS.viewer })).json;
+        return d.dispatches.length > 0 && d.decisions.length >= 2 ? d : undefined;
+      },
+      45_000,
+    );
     expect(detail.decisions.map((x: { action: string }) => x.action)).toEqual(["decision.reject", "decision.edit"]);
-    const sent = detail.decisions[1].detail.decision.plan.assignments.find((a: { crew_id: string }) => a.crew_id === crew);
+    const sent = detail.decisions[1].detail.decision.plan.assignments.find(
+      (a: { crew_id: string }) => a.crew_id === crew,
+    );
     expect(sent.asset_ids[1]).toBe(first);
     // Applied as edited: the dispatches follow the operator's order.
-    const order = detail.dispatches.filter((x: { crewId: string }) => x.crewId === crew).map((x: { assetId: string }) => x.assetId);
+    const order = detail.dispatches
+      .filter((x: { crewId: string }) => x.crewId === crew)
+      .map((x: { assetId: string }) => x.assetId);
     expect(order.indexOf(first)).toBeGreaterThan(0);
-    await page.waitForFunction(() => document.querySelectorAll("#audit tbody tr").length >= 2, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelectorAll("#audit tbody tr").length >= 2, undefined, {
+      timeout: 15_000,
+    });
     expect(await page.locator("#audit tbody tr").nth(1).textContent()).toMatch(/operator.*edit/);
     expect(problems).toEqual([]);
     expect(outside).toEqual([]);

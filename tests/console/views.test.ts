@@ -11,13 +11,19 @@ describe("console views", () => {
   it("judges an operator's edit like the optimizer's own plan, and says why a plan cannot be sent", () => {
     const world = new World(demo, { seed: demo.seed });
     const proposal = proposeDispatchPlan(world);
-    const asOperator = { assignments: proposal.plan.assignments.map((a) => ({ crew_id: a.crewId, asset_ids: a.assetIds })) };
+    const asOperator = {
+      assignments: proposal.plan.assignments.map((a) => ({ crew_id: a.crewId, asset_ids: a.assetIds })),
+    };
     const same = whatIf(world, asOperator);
     expect(same.errors).toEqual([]);
     expect(same.expected!.weightedCustomerMinutes).toBe(proposal.expected.weightedCustomerMinutes);
     expect(same.optimizer.expected.weightedCustomerMinutes).toBe(proposal.expected.weightedCustomerMinutes);
     // Swapping PWR-1's two jobs delays the hospital's feeder: worse.
-    const swapped = { assignments: asOperator.assignments.map((a) => (a.crew_id === "PWR-1" ? { ...a, asset_ids: [...a.asset_ids].reverse() } : a)) };
+    const swapped = {
+      assignments: asOperator.assignments.map((a) =>
+        a.crew_id === "PWR-1" ? { ...a, asset_ids: [...a.asset_ids].reverse() } : a,
+      ),
+    };
     const worse = whatIf(world, swapped);
     expect(worse.errors).toEqual([]);
     expect(worse.expected!.weightedCustomerMinutes).toBeGreaterThan(proposal.expected.weightedCustomerMinutes);

@@ -7,25 +7,45 @@ import { runIncident } from "../../src/incident/runner.js";
 import { feederWithPump } from "../support/scenarios.js";
 import { ScriptedModel } from "../support/scripted-model.js";
 
-const scenario = () => feederWithPump({ damage: [{ asset: "L1", atMinutes: 0 }, { asset: "L3", atMinutes: 0 }] });
-const run = (model?: ScriptedModel) => runIncident({
-  scenario: "case", worlds: new SimulatorWorldProvider({ resolveScenario: () => scenario() }), maxRuns: 1,
-  config: { model: "offline" }, ...(model ? { model } : {}),
-});
+const scenario = () =>
+  feederWithPump({
+    damage: [
+      { asset: "L1", atMinutes: 0 },
+      { asset: "L3", atMinutes: 0 },
+    ],
+  });
+const run = (model?: ScriptedModel) =>
+  runIncident({
+    scenario: "case",
+    worlds: new SimulatorWorldProvider({ resolveScenario: () => scenario() }),
+    maxRuns: 1,
+    config: { model: "offline" },
+    ...(model ? { model } : {}),
+  });
 
 describe("adoption of the optimizer's proposals", () => {
   it("is 100 % with the offline planner", async () => {
     const r = await run();
     const a = adoptionOf(r.finalState.planHistory);
     expect(a.plans).toBeGreaterThan(0);
-    expect(a).toMatchObject({ adopted: a.plans, changed: 0, ignored: 0, adoptionRate: 1, weightedCustomerMinutesDelta: 0 });
-    expect(adoptionSection([{ scenario: "case", planner: "agent (offline)", adoption: a }]).join("\n")).toMatch(/\| case \| agent \(offline\) \| \d+ \| \d+ \| 0 \| 0 \| 100 % \| 0 \|/);
+    expect(a).toMatchObject({
+      adopted: a.plans,
+      changed: 0,
+      ignored: 0,
+      adoptionRate: 1,
+      weightedCustomerMinutesDelta: 0,
+    });
+    expect(adoptionSection([{ scenario: "case", planner: "agent (offline)", adoption: a }]).join("\n")).toMatch(
+      /\| case \| agent \(offline\) \| \d+ \| \d+ \| 0 \| 0 \| 100 % \| 0 \|/,
+    );
   });
 
   it("counts a model that reorders the proposal as a change, with what its change cost (what-if)", async () => {
     // Asks for the proposal, then sends C1's jobs in reverse order: L3 first restores nobody.
     const model = new ScriptedModel((messages: BaseMessage[]) => {
-      const result = messages.find((m) => m.getType() === "tool" && (m as ToolMessage).name === "propose_dispatch_plan");
+      const result = messages.find(
+        (m) => m.getType() === "tool" && (m as ToolMessage).name === "propose_dispatch_plan",
+      );
       if (!result) return { calls: [{ name: "propose_dispatch_plan", args: {} }] };
       const p = JSON.parse(String(result.content)) as { plan: { crew_id: string; asset_ids: string[] }[] };
       const assignments = p.plan.map((a) => ({ crew_id: a.crew_id, asset_ids: [...a.asset_ids].reverse() }));

@@ -8,9 +8,19 @@ import { feederWithPump } from "../support/scenarios.js";
 
 describe("episode loop", () => {
   it("plans at the start and again at the alert of later damage, until restored", () => {
-    const world = new World(feederWithPump({ damage: [{ asset: "L1", atMinutes: 0 }, { asset: "L3", atMinutes: 30 }] }));
+    const world = new World(
+      feederWithPump({
+        damage: [
+          { asset: "L1", atMinutes: 0 },
+          { asset: "L3", atMinutes: 30 },
+        ],
+      }),
+    );
     const seen: number[] = [];
-    const r = runEpisode(world, (w) => { seen.push(w.now()); return baselinePlan(w, "detection-order").plan; });
+    const r = runEpisode(world, (w) => {
+      seen.push(w.now());
+      return baselinePlan(w, "detection-order").plan;
+    });
     expect(r.status).toBe("restored");
     expect(seen).toEqual([0, 30]);
     expect(r.planningRounds).toBe(2);
@@ -19,7 +29,15 @@ describe("episode loop", () => {
   });
 
   it("reports assets no crew can repair as unrestorable", () => {
-    const world = new World(feederWithPump({ damage: [{ asset: "L1", atMinutes: 0 }, { asset: "P1", atMinutes: 0 }], crews: [{ id: "C1", x: 0, y: 0, skills: ["power"], capacityHours: 12 }] }));
+    const world = new World(
+      feederWithPump({
+        damage: [
+          { asset: "L1", atMinutes: 0 },
+          { asset: "P1", atMinutes: 0 },
+        ],
+        crews: [{ id: "C1", x: 0, y: 0, skills: ["power"], capacityHours: 12 }],
+      }),
+    );
     const r = runEpisode(world, (w) => baselinePlan(w, "ratio-rule").plan);
     expect(r.status).toBe("unrestorable");
   });

@@ -6,7 +6,13 @@ describe("ETR error", () => {
   it("computes median, p90, the share restored before the ETR and the signed mean", () => {
     const s = (etr: number, actual: number) => ({ area: "a", at: 0, etr, actual, confidence: "high", first: true });
     const r = stats([s(100, 90), s(100, 110), s(100, 100), s(100, 160)]);
-    expect(r).toEqual({ samples: 4, medianAbsMinutes: 10, p90AbsMinutes: 60, restoredBeforeEtr: 0.5, meanSignedMinutes: -15 });
+    expect(r).toEqual({
+      samples: 4,
+      medianAbsMinutes: 10,
+      p90AbsMinutes: 60,
+      restoredBeforeEtr: 0.5,
+      meanSignedMinutes: -15,
+    });
     expect(stats([]).medianAbsMinutes).toBeNull();
   });
 
@@ -14,7 +20,10 @@ describe("ETR error", () => {
     const { result, samples } = await etrErrorForCase("demo", loadScenario("demo"));
     expect(result.areas).toBeGreaterThanOrEqual(5);
     expect(result.first.samples).toBeGreaterThanOrEqual(5);
-    for (const x of samples) { expect(x.actual).toBeGreaterThan(x.at); expect(x.etr).toBeGreaterThanOrEqual(x.at); }
+    for (const x of samples) {
+      expect(x.actual).toBeGreaterThan(x.at);
+      expect(x.etr).toBeGreaterThanOrEqual(x.at);
+    }
     // The hospital's feeder L-2A-2B: given at minute 0, back at 2:33 (its lightning hold included in the ETR).
     const l2 = samples.find((x) => x.area === "OUT-L-2A-2B" && x.first)!;
     expect(Math.abs(l2.etr - l2.actual)).toBeLessThan(5);

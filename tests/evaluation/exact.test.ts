@@ -14,7 +14,9 @@ function allPlans(world: World): DispatchPlan[] {
   const plans: DispatchPlan[] = [];
   const place = (i: number, lists: Map<string, string[]>) => {
     if (i === assets.length) {
-      plans.push({ assignments: [...lists].filter(([, l]) => l.length).map(([crewId, l]) => ({ crewId, assetIds: [...l] })) });
+      plans.push({
+        assignments: [...lists].filter(([, l]) => l.length).map(([crewId, l]) => ({ crewId, assetIds: [...l] })),
+      });
       return;
     }
     for (const c of crews) {
@@ -50,13 +52,25 @@ describe("exact search", () => {
       const exact = solveExact(world);
       expect(exact.check.weightedCustomerMinutes).toBeCloseTo(exact.weightedCustomerMinutes, 3);
       const horizon = exact.check.horizon * 4;
-      const others = [proposeDispatchPlan(world).plan, baselinePlan(world, "detection-order").plan, baselinePlan(world, "largest-population-first").plan];
-      for (const p of others) expect(evaluatePlan(world, p, horizon)).toBeGreaterThanOrEqual(exact.weightedCustomerMinutes - 1e-6);
+      const others = [
+        proposeDispatchPlan(world).plan,
+        baselinePlan(world, "detection-order").plan,
+        baselinePlan(world, "largest-population-first").plan,
+      ];
+      for (const p of others)
+        expect(evaluatePlan(world, p, horizon)).toBeGreaterThanOrEqual(exact.weightedCustomerMinutes - 1e-6);
     }
   });
 
   it("puts the root cause before the fault behind it", () => {
-    const world = new World(feederWithPump({ damage: [{ asset: "L3", atMinutes: 0 }, { asset: "L1", atMinutes: 0 }] }));
+    const world = new World(
+      feederWithPump({
+        damage: [
+          { asset: "L3", atMinutes: 0 },
+          { asset: "L1", atMinutes: 0 },
+        ],
+      }),
+    );
     expect(solveExact(world).plan.assignments).toEqual([{ crewId: "C1", assetIds: ["L1", "L3"] }]);
   });
 

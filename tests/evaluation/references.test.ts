@@ -44,7 +44,10 @@ describe("best-known references", () => {
     const scenario = ieee123DamageSet(2, 5);
     const c = { name: scenario.name, kind: "large" as const, family: "ieee123" as const, scenario };
     const ref = refreshReference(c, { referencesDir: dir, evaluations: 60 });
-    const result = await evaluateCase(c, { referencesDir: dir, planners: [{ name: "detection-order", kind: "episode", baseline: "detection-order" }] });
+    const result = await evaluateCase(c, {
+      referencesDir: dir,
+      planners: [{ name: "detection-order", kind: "episode", baseline: "detection-order" }],
+    });
     expect(result.referenceKind).toBe("best-known");
     const stored = result.runs.find((r) => r.planner === "best known")!;
     expect(stored.figures.weightedCustomerMinutes).toBeCloseTo(ref.weightedCustomerMinutes, 3);

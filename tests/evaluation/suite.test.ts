@@ -10,7 +10,14 @@ describe("evaluation suite", () => {
     const scenario = generateSmallCase({ seed: 4 });
     const result = await evaluateCase({ name: scenario.name, kind: "small", scenario });
     const names = result.runs.map((r) => r.planner);
-    expect(names).toEqual(["optimum", "agent (offline)", "optimizer (no graph)", "detection-order", "largest-population-first", "ratio-rule"]);
+    expect(names).toEqual([
+      "optimum",
+      "agent (offline)",
+      "optimizer (no graph)",
+      "detection-order",
+      "largest-population-first",
+      "ratio-rule",
+    ]);
     expect(result.reference).toBe("optimum");
     for (const r of result.runs) {
       expect(r.status).toBe("restored");
@@ -31,9 +38,28 @@ describe("evaluation suite", () => {
   });
 
   it("takes ratios figure by figure, and says when one cannot be taken", () => {
-    const ref = { customerMinutes: 100, weightedCustomerMinutes: 200, criticalFacilityHours: 0, minutesToFullRestoration: 50 };
-    expect(ratios({ customerMinutes: 150, weightedCustomerMinutes: 200, criticalFacilityHours: 0, minutesToFullRestoration: null }, ref))
-      .toEqual({ customerMinutes: 1.5, weightedCustomerMinutes: 1, criticalFacilityHours: 1, minutesToFullRestoration: null });
+    const ref = {
+      customerMinutes: 100,
+      weightedCustomerMinutes: 200,
+      criticalFacilityHours: 0,
+      minutesToFullRestoration: 50,
+    };
+    expect(
+      ratios(
+        {
+          customerMinutes: 150,
+          weightedCustomerMinutes: 200,
+          criticalFacilityHours: 0,
+          minutesToFullRestoration: null,
+        },
+        ref,
+      ),
+    ).toEqual({
+      customerMinutes: 1.5,
+      weightedCustomerMinutes: 1,
+      criticalFacilityHours: 1,
+      minutesToFullRestoration: null,
+    });
     expect(ratios({ ...ref, criticalFacilityHours: 2 }, ref).criticalFacilityHours).toBeNull();
   });
 

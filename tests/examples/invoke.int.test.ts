@@ -18,7 +18,9 @@ describe("examples/invoke.ts", () => {
     const lines = r.stdout.split("\n");
     const demo = loadScenario("demo");
     expect(lines[0]).toBe(`demo: ${demo.nodes.length} nodes, ${demo.crews.length} crews`);
-    expect(lines[1]).toMatch(/^INIT -> FAILURE_DETECTION -> IMPACT_ANALYSIS -> REPAIR_PLANNING -> EXECUTION -> RESCHEDULING -> .*FINAL$/);
+    expect(lines[1]).toMatch(
+      /^INIT -> FAILURE_DETECTION -> IMPACT_ANALYSIS -> REPAIR_PLANNING -> EXECUTION -> RESCHEDULING -> .*FINAL$/,
+    );
     expect(lines[2]).toMatch(/^(stable|restored): /);
     // console.table: one row per dispatch, with the scenario's crews and the simulator's statuses.
     expect(r.stdout).toMatch(/│ crew\s+│ asset\s+│ assigned\s+│ arrived\s+│ repaired\s+│ status\s+│/);

@@ -11,7 +11,8 @@ import { root, runTsx } from "./run-child.js";
 
 const notebookDir = join(root, "notebooks");
 const TSLAB_IMPORT = 'import * as tslab from "tslab";';
-const TSLAB_STAND_IN = "const tslab = { display: { markdown: (s: string) => console.log(s), html: (s: string) => console.log(s) } };";
+const TSLAB_STAND_IN =
+  "const tslab = { display: { markdown: (s: string) => console.log(s), html: (s: string) => console.log(s) } };";
 
 interface Notebook {
   nbformat: number;
@@ -20,7 +21,9 @@ interface Notebook {
 }
 
 const notebook = JSON.parse(readFileSync(join(notebookDir, "quickstart.ipynb"), "utf8")) as Notebook;
-const codeCells = notebook.cells.filter((c) => c.cell_type === "code").map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
+const codeCells = notebook.cells
+  .filter((c) => c.cell_type === "code")
+  .map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
 
 describe("notebooks/quickstart.ipynb", () => {
   it("is a Jupyter notebook for the tslab TypeScript kernel", () => {
@@ -57,7 +60,9 @@ describe("notebooks/quickstart.ipynb", () => {
     // 3. the whole incident: dispatch table and restoration curve
     expect(out).toMatch(/^restored: the network is fully restored$/m);
     expect(out).toMatch(/^\| crew \| asset \| assigned \| arrived \| repaired \| status \|$/m);
-    expect(out.split("\n").filter((l) => /^\| \S+ \| \S+ \| T\+\d\d:\d\d \| .* \| done \|$/.test(l)).length).toBeGreaterThan(0);
+    expect(
+      out.split("\n").filter((l) => /^\| \S+ \| \S+ \| T\+\d\d:\d\d \| .* \| done \|$/.test(l)).length,
+    ).toBeGreaterThan(0);
     expect(out).toMatch(/full restoration at T\+\d\d:\d\d/);
     expect(out).toMatch(/^\s+\d+ \|#+/m); // the ASCII chart
     expect(out).toMatch(/<svg [^>]*>[\s\S]*<polyline points="[\d., ]+"[\s\S]*<\/svg>/);

@@ -4,13 +4,27 @@ import { join } from "node:path";
 
 export const root = new URL("../..", import.meta.url).pathname;
 
-export interface ChildResult { code: number | null; stdout: string; stderr: string }
+export interface ChildResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
-export function runTsx(script: string, args: string[] = [], options: { cwd?: string; timeoutMs?: number } = {}): Promise<ChildResult> {
+export function runTsx(
+  script: string,
+  args: string[] = [],
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<ChildResult> {
   const env: Record<string, string> = {};
   // Offline and untraced, whatever the developer's shell has set.
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(LANGSMITH_|LANGCHAIN_|OPENAI_)/.test(k) && k !== "INFRA_MODEL") env[k] = v;
-  const child = spawn(join(root, "node_modules/.bin/tsx"), [script, ...args], { cwd: options.cwd ?? root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !/^(LANGSMITH_|LANGCHAIN_|OPENAI_)/.test(k) && k !== "INFRA_MODEL") env[k] = v;
+  const child = spawn(join(root, "node_modules/.bin/tsx"), [script, ...args], {
+    cwd: options.cwd ?? root,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));

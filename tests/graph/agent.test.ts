@@ -13,7 +13,11 @@ import { contextOf, lastMessage, ScriptedModel, type Rule } from "../support/scr
 import { expandDispatchLog } from "../../src/world/dispatch-log.js";
 
 let thread = 0;
-async function run(scenario: Scenario, model: ConstructorParameters<typeof ScriptedModel>[0] | OfflinePlannerModel = new OfflinePlannerModel(), settings: Record<string, unknown> = {}) {
+async function run(
+  scenario: Scenario,
+  model: ConstructorParameters<typeof ScriptedModel>[0] | OfflinePlannerModel = new OfflinePlannerModel(),
+  settings: Record<string, unknown> = {},
+) {
   const worlds = new SimulatorWorldProvider({ resolveScenario: () => scenario });
   const m = model instanceof OfflinePlannerModel ? model : new ScriptedModel(model);
   const app = buildGraph({ worlds, model: m }).compile({ checkpointer: new MemorySaver() });
@@ -32,13 +36,26 @@ const planFromContext: Rule = (messages) => {
     const crew = crews.find((c) => c.skills.includes(d.network));
     if (crew) byCrew.set(crew.id, [...(byCrew.get(crew.id) ?? []), d.id]);
   }
-  return { calls: [{ name: "assign_repair_crew", args: { assignments: [...byCrew].map(([crew_id, asset_ids]) => ({ crew_id, asset_ids })), reasoning: "each asset to a crew with the skill" } }] };
+  return {
+    calls: [
+      {
+        name: "assign_repair_crew",
+        args: {
+          assignments: [...byCrew].map(([crew_id, asset_ids]) => ({ crew_id, asset_ids })),
+          reasoning: "each asset to a crew with the skill",
+        },
+      },
+    ],
+  };
 };
 
 describe("the agent graph, end to end", () => {
   it("goes straight to FINAL on a healthy network, without calling a model", async () => {
     const calls: number[] = [];
-    const { state } = await run(feederWithPump(), () => { calls.push(1); return {}; });
+    const { state } = await run(feederWithPump(), () => {
+      calls.push(1);
+      return {};
+    });
     expect(state.statesVisited).toEqual(["INIT", "FAILURE_DETECTION", "FINAL"]);
     expect(state.status).toBe("healthy");
     expect(calls).toEqual([]);
@@ -46,12 +63,23 @@ describe("the agent graph, end to end", () => {
 
   it("one failure, one crew: facts and the optimizer's proposal in one parallel turn, then the dispatch (2 model calls)", async () => {
     const { state, world } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }] }));
-    expect(state.statesVisited.slice(0, 6)).toEqual(["INIT", "FAILURE_DETECTION", "IMPACT_ANALYSIS", "REPAIR_PLANNING", "EXECUTION", "RESCHEDULING"]);
+    expect(state.statesVisited.slice(0, 6)).toEqual([
+      "INIT",
+      "FAILURE_DETECTION",
+      "IMPACT_ANALYSIS",
+      "REPAIR_PLANNING",
+      "EXECUTION",
+      "RESCHEDULING",
+    ]);
     expect(world.dispatches().map((d) => [d.crewId, d.assetId])).toEqual([["C1", "L2"]]);
     expect(expandDispatchLog(state.dispatchLog).map((e) => e.assetId)).toEqual(["L2"]);
     expect(state.counters.modelCalls).toBe(2);
     const ai = state.messages.filter((m) => m.getType() === "ai") as AIMessage[];
-    expect(ai[0].tool_calls!.map((c) => c.name).sort()).toEqual(["get_available_crews", "get_weather_at_location", "propose_dispatch_plan"]);
+    expect(ai[0].tool_calls!.map((c) => c.name).sort()).toEqual([
+      "get_available_crews",
+      "get_weather_at_location",
+      "propose_dispatch_plan",
+    ]);
     expect(ai[1].tool_calls!.map((c) => c.name)).toEqual(["assign_repair_crew"]);
     // The offline planner adopts the proposal, and the record says so.
     expect(state.planHistory[0].vsProposal).toMatchObject({ choice: "adopted", weightedCustomerMinutesDelta: 0 });
@@ -71,7 +99,9 @@ describe("the agent graph, end to end", () => {
   });
 
   it("more failures than crews: every workable asset gets a crew, in order", async () => {
-    const { state, world } = await run(feederWithPump({ damage: ["L1", "L2", "L3", "L4"].map((asset) => ({ asset, atMinutes: 0 })) }));
+    const { state, world } = await run(
+      feederWithPump({ damage: ["L1", "L2", "L3", "L4"].map((asset) => ({ asset, atMinutes: 0 })) }),
+    );
     expect(state.status).toBe("stable");
     const c1 = world.crewSummaries().find((c) => c.id === "C1")!;
     expect([c1.currentAsset, ...c1.queue]).toEqual(["L1", "L2", "L3", "L4"]);
@@ -93,7 +123,14 @@ describe("the agent graph, end to end", () => {
   });
 
   it("new damage while time passes gets its own plan", async () => {
-    const { state, world } = await run(feederWithPump({ damage: [{ asset: "L3", atMinutes: 0 }, { asset: "P1", atMinutes: 20 }] }));
+    const { state, world } = await run(
+      feederWithPump({
+        damage: [
+          { asset: "L3", atMinutes: 0 },
+          { asset: "P1", atMinutes: 20 },
+        ],
+      }),
+    );
     expect(state.statesVisited.filter((s) => s === "REPAIR_PLANNING")).toHaveLength(2);
     expect(world.dispatches().map((d) => d.assetId)).toEqual(["L3", "P1"]);
   });
@@ -102,7 +139,20 @@ describe("the agent graph, end to end", () => {
     const rule: Rule = (messages) => {
       const last = lastMessage(messages);
       if (last instanceof ToolMessage && last.status === "error") return planFromContext(messages);
-      return { calls: [{ name: "assign_repair_crew", args: { assignments: [{ crew_id: "C1", asset_ids: ["C", "L2"] }, { crew_id: "C9", asset_ids: ["L2"] }], reasoning: "C is dark" } }] };
+      return {
+        calls: [
+          {
+            name: "assign_repair_crew",
+            args: {
+              assignments: [
+                { crew_id: "C1", asset_ids: ["C", "L2"] },
+                { crew_id: "C9", asset_ids: ["L2"] },
+              ],
+              reasoning: "C is dark",
+            },
+          },
+        ],
+      };
     };
     const { state, world, model } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }] }), rule);
     const requests = (model as ScriptedModel).recording.requests;
@@ -120,9 +170,18 @@ describe("the agent graph, end to end", () => {
     const seen: BaseMessage[][] = [];
     const rule: Rule = (messages) => {
       seen.push(messages);
-      return { calls: [{ name: "assign_repair_crew", args: { assignments: [{ crew_id: "C2", asset_ids: ["L2"] }], reasoning: "wrong crew" } }] };
+      return {
+        calls: [
+          {
+            name: "assign_repair_crew",
+            args: { assignments: [{ crew_id: "C2", asset_ids: ["L2"] }], reasoning: "wrong crew" },
+          },
+        ],
+      };
     };
-    const { state, world } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }] }), rule, { maxPlanAttempts: 3 });
+    const { state, world } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }] }), rule, {
+      maxPlanAttempts: 3,
+    });
     expect(seen).toHaveLength(3);
     expect(state.counters.invalidPlans).toBe(3);
     expect(state.counters.fallbacks).toBe(1);
@@ -132,7 +191,11 @@ describe("the agent graph, end to end", () => {
   });
 
   it("text instead of a call counts as an invalid action and is answered with the reason", async () => {
-    const rule: Rule = (messages) => (lastMessage(messages).getType() === "human" && /did not contain a usable action/.test(String(lastMessage(messages).content)) ? planFromContext(messages) : { content: "I think C1 should go." });
+    const rule: Rule = (messages) =>
+      lastMessage(messages).getType() === "human" &&
+      /did not contain a usable action/.test(String(lastMessage(messages).content))
+        ? planFromContext(messages)
+        : { content: "I think C1 should go." };
     const { state, world } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }] }), rule);
     expect(state.counters.invalidPlans).toBe(1);
     expect(world.dispatches()).toHaveLength(1);
@@ -143,28 +206,53 @@ describe("the agent graph, end to end", () => {
       const last = lastMessage(messages);
       if (last instanceof ToolMessage && last.name === "propose_dispatch_plan") {
         const id = JSON.parse(String(last.content)).proposal_id;
-        return { calls: [{ name: "assign_repair_crew", args: { proposal_id: id, reasoning: "the optimizer's plan" } }] };
+        return {
+          calls: [{ name: "assign_repair_crew", args: { proposal_id: id, reasoning: "the optimizer's plan" } }],
+        };
       }
-      if (last instanceof ToolMessage && last.status === "error") return { calls: [{ name: "propose_dispatch_plan", args: {} }] };
+      if (last instanceof ToolMessage && last.status === "error")
+        return { calls: [{ name: "propose_dispatch_plan", args: {} }] };
       return { calls: [{ name: "assign_repair_crew", args: { proposal_id: "P99@0", reasoning: "guess" } }] };
     };
-    const { state, world, model } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }, { asset: "P1", atMinutes: 0 }] }), rule);
+    const { state, world, model } = await run(
+      feederWithPump({
+        damage: [
+          { asset: "L2", atMinutes: 0 },
+          { asset: "P1", atMinutes: 0 },
+        ],
+      }),
+      rule,
+    );
     const refusal = (model as ScriptedModel).recording.requests[1].at(-1) as ToolMessage;
     expect(String(refusal.content)).toMatch(/unknown proposal_id "P99@0"/);
     expect(state.planHistory.at(-1)).toMatchObject({ source: "model", valid: true });
     expect(state.planHistory.at(-1)!.plan.reasoning).toBe("the optimizer's plan");
-    expect(world.dispatches().map((d) => [d.crewId, d.assetId]).sort()).toEqual([["C1", "L2"], ["C2", "P1"]]);
+    expect(
+      world
+        .dispatches()
+        .map((d) => [d.crewId, d.assetId])
+        .sort(),
+    ).toEqual([
+      ["C1", "L2"],
+      ["C2", "P1"],
+    ]);
   });
 
   it("the step limit sends the run to FINAL with that reason", async () => {
-    const { state, world } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }] }), () => ({ calls: [{ name: "assign_repair_crew", args: { assignments: [], reasoning: "" } }] }), { maxSteps: 5, maxPlanAttempts: 10 });
+    const { state, world } = await run(
+      feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }] }),
+      () => ({ calls: [{ name: "assign_repair_crew", args: { assignments: [], reasoning: "" } }] }),
+      { maxSteps: 5, maxPlanAttempts: 10 },
+    );
     expect(state.status).toBe("max_steps");
     expect(state.finalReason).toMatch(/limit 5/);
     expect(world.dispatches()).toEqual([]);
   });
 
   it("a model that cannot be reached (an outage): the optimizer plans, and the fallback is recorded with the reason", async () => {
-    const { state, world } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }] }), () => { throw new Error("connect ECONNREFUSED 127.0.0.1:9"); });
+    const { state, world } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }] }), () => {
+      throw new Error("connect ECONNREFUSED 127.0.0.1:9");
+    });
     expect(state.status).not.toBe("error");
     expect(state.planOverrides[0]).toMatchObject({ kind: "model_outage" });
     expect(state.planOverrides[0].reason).toMatch(/model unavailable: .*ECONNREFUSED/);
@@ -173,7 +261,9 @@ describe("the agent graph, end to end", () => {
   });
 
   it("a model that refuses the key ends the run in FINAL with the error, nothing dispatched", async () => {
-    const { state, world } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }] }), () => { throw Object.assign(new Error("401 Incorrect API key provided"), { status: 401 }); });
+    const { state, world } = await run(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }] }), () => {
+      throw Object.assign(new Error("401 Incorrect API key provided"), { status: 401 });
+    });
     expect(state.status).toBe("error");
     expect(state.finalReason).toMatch(/model call failed: .*401/);
     expect(world.dispatches()).toEqual([]);

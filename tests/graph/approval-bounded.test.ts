@@ -7,7 +7,8 @@ import { SimulatorWorldProvider } from "../../src/graph/world-provider.js";
 import { runIncident } from "../../src/incident/runner.js";
 import { generateRegion } from "../../src/world/scenario/generate.js";
 
-const ids = (r: { plan: { assignments: { assetIds: string[] }[] } }) => r.plan.assignments.reduce((n, a) => n + a.assetIds.length, 0);
+const ids = (r: { plan: { assignments: { assetIds: string[] }[] } }) =>
+  r.plan.assignments.reduce((n, a) => n + a.assetIds.length, 0);
 
 describe("approval on a large incident", () => {
   it("an approved plan of hundreds of jobs is recorded bounded, and the checkpoint stays small", async () => {
@@ -15,10 +16,16 @@ describe("approval on a large incident", () => {
     const saver = new MemorySaver();
     let asked = 0;
     const r = await runIncident({
-      scenario: "region", incidentId: "approval-large", checkpointer: saver,
+      scenario: "region",
+      incidentId: "approval-large",
+      checkpointer: saver,
       worlds: new SimulatorWorldProvider({ resolveScenario: () => scenario }),
-      config: { model: "offline", requireApproval: true, maxSteps: 10 }, maxRuns: 1,
-      onInterrupt: async () => { asked++; return { decision: "approve" }; },
+      config: { model: "offline", requireApproval: true, maxSteps: 10 },
+      maxRuns: 1,
+      onInterrupt: async () => {
+        asked++;
+        return { decision: "approve" };
+      },
     });
     expect(asked).toBeGreaterThan(0);
     const approved = r.finalState.planHistory.filter((h) => h.operator?.decision === "approve");

@@ -9,13 +9,32 @@ import { feederWithPump } from "../support/scenarios.js";
 
 describe("approval: preview an edited plan", () => {
   it("answers a preview with the plan's what-if against the optimizer's proposal, dispatching nothing", async () => {
-    const world = new SimulatedIncidentWorld(new World(feederWithPump({ damage: [{ asset: "L1", atMinutes: 0 }, { asset: "L3", atMinutes: 0 }] })));
+    const world = new SimulatedIncidentWorld(
+      new World(
+        feederWithPump({
+          damage: [
+            { asset: "L1", atMinutes: 0 },
+            { asset: "L3", atMinutes: 0 },
+          ],
+        }),
+      ),
+    );
     const proposed = world.proposeDispatchPlan().plan;
-    const state = { proposedPlan: proposed, stepCount: 5, clock: 0, planSource: "model", expectedEffect: null, incidentId: "i" } as unknown as AgentState;
+    const state = {
+      proposedPlan: proposed,
+      stepCount: 5,
+      clock: 0,
+      planSource: "model",
+      expectedEffect: null,
+      incidentId: "i",
+    } as unknown as AgentState;
     const edited = { assignments: [{ crew_id: "C1", asset_ids: ["L3", "L1"] }] };
     const asked: ApprovalRequest[] = [];
     const answers = [{ decision: "preview", plan: edited }, { decision: "approve" }];
-    const outcome = await seekApproval(state, world, (r) => { asked.push(r); return answers[asked.length - 1]; });
+    const outcome = await seekApproval(state, world, (r) => {
+      asked.push(r);
+      return answers[asked.length - 1];
+    });
     expect(outcome.approved).toBe(true);
     expect(asked).toHaveLength(2);
     const preview = asked[1].preview!;

@@ -8,7 +8,8 @@ describe("the state machine's chart", () => {
   it("shows the seven states and the three checks of the original flow chart", () => {
     const chart = fsmChartMermaid();
     for (const s of FSM_STATES) expect(chart).toMatch(new RegExp(`\\b${s}\\(${s}\\)`));
-    for (const labels of Object.values(CHECK_LABELS)) for (const label of Object.values(labels)) expect(chart).toContain(label);
+    for (const labels of Object.values(CHECK_LABELS))
+      for (const label of Object.values(labels)) expect(chart).toContain(label);
     expect(chart).toMatch(/RESCHEDULING -\. &nbsp;New failures\? Yes \(cascade\)&nbsp; \.-> FAILURE_DETECTION/);
     expect(chart).toMatch(/REPAIR_PLANNING -\. &nbsp;Invalid \/ error&nbsp; \.-> REPAIR_PLANNING/);
   });

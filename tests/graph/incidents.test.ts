@@ -7,7 +7,8 @@ import { loadScenario } from "../../src/world/scenario/load.js";
 import { World } from "../../src/world/simulator.js";
 
 /** What a naive agent does: at the start and at every alert, dispatch in the order failures were detected. */
-const detectionOrderEpisode = (name: string) => runEpisode(new World(loadScenario(name)), (w) => detectionOrderPlan(w).plan);
+const detectionOrderEpisode = (name: string) =>
+  runEpisode(new World(loadScenario(name)), (w) => detectionOrderPlan(w).plan);
 
 describe.each(["demo", "ieee123"])("the %s scenario on the offline planner", (name) => {
   it("reaches full restoration, no worse than dispatching in detection order", async () => {

@@ -12,10 +12,14 @@ describe("a large incident", () => {
     expect(damaged).toBeGreaterThan(150);
     const seen: string[] = [];
     const r = await runIncident({
-      scenario: "region", worlds: new SimulatorWorldProvider({ resolveScenario: () => scenario }), config: { model: "offline" },
+      scenario: "region",
+      worlds: new SimulatorWorldProvider({ resolveScenario: () => scenario }),
+      config: { model: "offline" },
       onStep: (name, u) => {
         if (name !== "REPAIR_PLANNING") return;
-        for (const m of u.messages ?? []) if (m.getType() === "tool" && (m as { name?: string }).name === "propose_dispatch_plan") seen.push(String(m.content));
+        for (const m of u.messages ?? [])
+          if (m.getType() === "tool" && (m as { name?: string }).name === "propose_dispatch_plan")
+            seen.push(String(m.content));
       },
     });
     expect(r.status).toBe("restored");
@@ -23,7 +27,9 @@ describe("a large incident", () => {
     expect(r.counters.fallbacks).toBe(0);
     expect(r.counters.modelCalls).toBe(2 * r.counters.planningRounds);
     expect(seen.some((c) => c.includes('"plan_summary"') && c.includes('"proposal_id"'))).toBe(true);
-    expect(new Set(r.dispatches.filter((d) => d.status === "done").map((d) => d.assetId)).size).toBeGreaterThanOrEqual(damaged);
+    expect(new Set(r.dispatches.filter((d) => d.status === "done").map((d) => d.assetId)).size).toBeGreaterThanOrEqual(
+      damaged,
+    );
   });
 
   it("with two hundred crews, the first round dispatches every damaged asset a crew can take", async () => {
@@ -34,10 +40,14 @@ describe("a large incident", () => {
     let firstDispatch = -1;
     let analysed: { kept: string[]; count: number; top: string } | null = null;
     await runIncident({
-      scenario: "region", worlds: new SimulatorWorldProvider({ resolveScenario: () => scenario }), config: { model: "offline", maxSteps: 10 }, maxRuns: 1,
+      scenario: "region",
+      worlds: new SimulatorWorldProvider({ resolveScenario: () => scenario }),
+      config: { model: "offline", maxSteps: 10 },
+      maxRuns: 1,
       onStep: (name, u) => {
         if (name === "FAILURE_DETECTION" && toPlan < 0) toPlan = u.failures!.toPlanCount;
-        if (name === "IMPACT_ANALYSIS" && !analysed) analysed = { kept: u.failures!.toPlan, count: u.failures!.toPlanCount, top: u.impacts![0].asset };
+        if (name === "IMPACT_ANALYSIS" && !analysed)
+          analysed = { kept: u.failures!.toPlan, count: u.failures!.toPlanCount, top: u.impacts![0].asset };
         if (name === "EXECUTION" && firstDispatch < 0) firstDispatch = u.executionResults![0].dispatchedCount;
       },
     });

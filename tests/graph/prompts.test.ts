@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { buildContextMessage, buildSystemPrompt, buildToolSection, contextData, estimateTokens, windowedHistory } from "../../src/prompts/assemble.js";
+import {
+  buildContextMessage,
+  buildSystemPrompt,
+  buildToolSection,
+  contextData,
+  estimateTokens,
+  windowedHistory,
+} from "../../src/prompts/assemble.js";
 import { REPAIR_PLANNING_SYSTEM_PROMPT } from "../../src/prompts/repair-planning.js";
 import { plannerTools } from "../../src/graph/nodes/repair-planning.js";
 import { SimulatedIncidentWorld } from "../../src/planning/incident-world.js";
@@ -12,14 +19,45 @@ const tools = plannerTools(new SimulatedIncidentWorld(new World(feederWithPump()
 function state(toPlan: number): PlanningMemory {
   const ids = Array.from({ length: toPlan }, (_, i) => `L-${String(i).padStart(5, "0")}`);
   return {
-    clock: 30, incidentId: "inc-1", trigger: undefined, impactSummary: { "power/high": toPlan },
+    clock: 30,
+    incidentId: "inc-1",
+    trigger: undefined,
+    impactSummary: { "power/high": toPlan },
     failures: {
-      at: 30, toPlan: ids, toPlanCount: toPlan, waiting: [], waitingCount: 0, damagedCount: toPlan, outOfServiceCount: 3 * toPlan, outOfServiceByNetwork: { power: 3 * toPlan },
+      at: 30,
+      toPlan: ids,
+      toPlanCount: toPlan,
+      waiting: [],
+      waitingCount: 0,
+      damagedCount: toPlan,
+      outOfServiceCount: 3 * toPlan,
+      outOfServiceByNetwork: { power: 3 * toPlan },
       damaged: ids.map((id) => ({ id, network: "power", type: "line", cause: "storm damage", since: 0 })),
-      populationOut: 100 * toPlan, weightedPopulationOut: 100 * toPlan, criticalFacilitiesOut: [], onBackup: [{ node: "HOSP", dependee: "B", expiresAt: 180, critical: true }],
+      populationOut: 100 * toPlan,
+      weightedPopulationOut: 100 * toPlan,
+      criticalFacilitiesOut: [],
+      onBackup: [{ node: "HOSP", dependee: "B", expiresAt: 180, critical: true }],
     },
-    impacts: ids.map((asset, i) => ({ asset, network: "power", populationOut: 1000 - i, weightedPopulationOut: 1000 - i, populationRestoredIfRepaired: 10, severity: "high" as const, criticalFacilities: [] })),
-    planHistory: Array.from({ length: 8 }, (_, i): PlanRecord => ({ step: i, at: i * 10, source: "model", plan: { assignments: [{ crewId: "C1", assetIds: [`A${i}`] }] }, valid: true, errors: [] })),
+    impacts: ids.map((asset, i) => ({
+      asset,
+      network: "power",
+      populationOut: 1000 - i,
+      weightedPopulationOut: 1000 - i,
+      populationRestoredIfRepaired: 10,
+      severity: "high" as const,
+      criticalFacilities: [],
+    })),
+    planHistory: Array.from(
+      { length: 8 },
+      (_, i): PlanRecord => ({
+        step: i,
+        at: i * 10,
+        source: "model",
+        plan: { assignments: [{ crewId: "C1", assetIds: [`A${i}`] }] },
+        valid: true,
+        errors: [],
+      }),
+    ),
   };
 }
 
@@ -51,13 +89,34 @@ describe("prompt assembly", () => {
 
   it("numbers plans over the whole incident and labels expected figures with their window", () => {
     // Steps restart with every graph run (4, 9, 10, 4): the numbering must not.
-    const expected = (wcm: number, horizonMinutes: number) => ({ customerMinutes: wcm, weightedCustomerMinutes: wcm, criticalFacilitiesLost: [], horizonMinutes });
-    const h: PlanRecord[] = [[4, 0, 900], [9, 49, 500], [10, 49, 480], [4, 139, 300]].map(([step, at, horizon]) => ({
-      step, at, source: "model", plan: { assignments: [{ crewId: "C1", assetIds: ["A"] }] }, valid: true, errors: [], expected: expected(1000, horizon),
+    const expected = (wcm: number, horizonMinutes: number) => ({
+      customerMinutes: wcm,
+      weightedCustomerMinutes: wcm,
+      criticalFacilitiesLost: [],
+      horizonMinutes,
+    });
+    const h: PlanRecord[] = [
+      [4, 0, 900],
+      [9, 49, 500],
+      [10, 49, 480],
+      [4, 139, 300],
+    ].map(([step, at, horizon]) => ({
+      step,
+      at,
+      source: "model",
+      plan: { assignments: [{ crewId: "C1", assetIds: ["A"] }] },
+      valid: true,
+      errors: [],
+      expected: expected(1000, horizon),
     }));
     const shown = windowedHistory(h, 4);
     expect(shown.map((p) => p.plan_no)).toEqual([1, 2, 3, 4]);
-    expect(shown.map((p) => p.expected?.over)).toEqual(["minute 0 to 900", "minute 49 to 549", "minute 49 to 529", "minute 139 to 439"]);
+    expect(shown.map((p) => p.expected?.over)).toEqual([
+      "minute 0 to 900",
+      "minute 49 to 549",
+      "minute 49 to 529",
+      "minute 139 to 439",
+    ]);
   });
 
   it("lists the tools once: natively, no tool line in the prompt; in the JSON protocol, a tool section", () => {

@@ -3,10 +3,31 @@ import { failuresFound, newFailures, stoppedAtStepLimit, validAction } from "../
 import type { AgentState } from "../../src/graph/state.js";
 
 const base = {
-  fatalError: null, stepCount: 3, maxSteps: 60, failures: null, proposedPlan: null, planErrors: [], planSource: null,
-  newFailureCount: 0, pendingWork: 0,
+  fatalError: null,
+  stepCount: 3,
+  maxSteps: 60,
+  failures: null,
+  proposedPlan: null,
+  planErrors: [],
+  planSource: null,
+  newFailureCount: 0,
+  pendingWork: 0,
 } as unknown as AgentState;
-const failures = (toPlan: string[]) => ({ at: 0, damaged: [], damagedCount: toPlan.length, toPlan, toPlanCount: toPlan.length, waiting: [], waitingCount: 0, outOfServiceCount: 0, outOfServiceByNetwork: {}, populationOut: 0, weightedPopulationOut: 0, criticalFacilitiesOut: [], onBackup: [] });
+const failures = (toPlan: string[]) => ({
+  at: 0,
+  damaged: [],
+  damagedCount: toPlan.length,
+  toPlan,
+  toPlanCount: toPlan.length,
+  waiting: [],
+  waitingCount: 0,
+  outOfServiceCount: 0,
+  outOfServiceByNetwork: {},
+  populationOut: 0,
+  weightedPopulationOut: 0,
+  criticalFacilitiesOut: [],
+  onBackup: [],
+});
 const plan = { assignments: [{ crewId: "C1", assetIds: ["L1"] }] };
 
 describe("failures found?", () => {
@@ -24,7 +45,9 @@ describe("failures found?", () => {
 describe("valid action?", () => {
   it("sends a validated plan to EXECUTION and an invalid one back into planning", () => {
     expect(validAction({ ...base, proposedPlan: plan, planSource: "model" })).toBe("EXECUTION");
-    expect(validAction({ ...base, proposedPlan: plan, planSource: "model", planErrors: ["bad"] })).toBe("REPAIR_PLANNING");
+    expect(validAction({ ...base, proposedPlan: plan, planSource: "model", planErrors: ["bad"] })).toBe(
+      "REPAIR_PLANNING",
+    );
     expect(validAction({ ...base, planSource: "model", planErrors: ["no action"] })).toBe("REPAIR_PLANNING");
   });
   it("ends when even the fallback plan is refused, at the step limit, and on a fault", () => {

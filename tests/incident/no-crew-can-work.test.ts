@@ -11,7 +11,11 @@ import type { Scenario } from "../../src/world/scenario/schema.js";
 
 async function run(change: (s: Scenario) => Scenario) {
   const scenario = change(loadScenario("demo"));
-  return runIncident({ scenario: "changed", worlds: new SimulatorWorldProvider({ resolveScenario: () => scenario }), config: { model: "offline" } });
+  return runIncident({
+    scenario: "changed",
+    worlds: new SimulatorWorldProvider({ resolveScenario: () => scenario }),
+    config: { model: "offline" },
+  });
 }
 
 describe("no crew can take the work", () => {
@@ -21,7 +25,9 @@ describe("no crew can take the work", () => {
     expect(first.at(-1)).toBe("FINAL");
     expect(first).not.toContain("REPAIR_PLANNING");
     expect(r.finalState.status).toBe("no_crew_can_work");
-    expect(r.finalState.finalReason).toMatch(/damaged asset\(s\) no crew can take: \S+ \(no power crew has the shift left: PWR-\d would need [\d.]+ h, has 0\.01 h\)/);
+    expect(r.finalState.finalReason).toMatch(
+      /damaged asset\(s\) no crew can take: \S+ \(no power crew has the shift left: PWR-\d would need [\d.]+ h, has 0\.01 h\)/,
+    );
     expect(r.status).toBe("unrestorable");
     expect(r.reason).toMatch(/L-2A-2B \(no power crew has the shift left/);
     expect(r.counters).toMatchObject({ modelCalls: 0, fallbacks: 0, invalidPlans: 0 });

@@ -22,7 +22,7 @@ describe("a step-limited incident", () => {
     expect(r.dispatches.length).toBeGreaterThan(0);
     // Every run fits in its limit, FINAL included.
     const runs: string[][] = [];
-    for (const s of r.statesVisited) (s === "INIT" ? runs.push([s]) : runs.at(-1)!.push(s));
+    for (const s of r.statesVisited) s === "INIT" ? runs.push([s]) : runs.at(-1)!.push(s);
     for (const run of runs) expect(run.length).toBeLessThanOrEqual(STEPS_FOR_ONE_DISPATCH);
   });
 });

@@ -7,7 +7,13 @@ export const MODEL = "openai/test-model";
 
 /** The product's own model factory, pointed at the fake server (env passed explicitly, not read from the process). */
 export function modelFor(server: FakeOpenAIServer, env: ModelEnv = {}): BaseChatModel {
-  return createChatModel(MODEL, { OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: "sk-test", OPENAI_MAX_RETRIES: "0", OPENAI_TIMEOUT_MS: "20000", ...env });
+  return createChatModel(MODEL, {
+    OPENAI_BASE_URL: server.baseURL,
+    OPENAI_API_KEY: "sk-test",
+    OPENAI_MAX_RETRIES: "0",
+    OPENAI_TIMEOUT_MS: "20000",
+    ...env,
+  });
 }
 
 /** Set environment variables for the duration of `fn`, then put back what was there. */
@@ -33,7 +39,8 @@ export function unansweredToolCalls(messages: WireMessage[]): string[] {
   messages.forEach((m, i) => {
     if (m.role !== "assistant" || !m.tool_calls?.length) return;
     const answered = new Set<string>();
-    for (let j = i + 1; j < messages.length && messages[j].role === "tool"; j++) answered.add(messages[j].tool_call_id ?? "");
+    for (let j = i + 1; j < messages.length && messages[j].role === "tool"; j++)
+      answered.add(messages[j].tool_call_id ?? "");
     for (const c of m.tool_calls) if (!answered.has(c.id)) missing.push(`${c.function.name}#${c.id}`);
   });
   return missing;

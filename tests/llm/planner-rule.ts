@@ -9,7 +9,11 @@
 import type { ChatRequest, Reply, WireMessage } from "../support/openai-server.js";
 import { textOf } from "../support/openai-server.js";
 
-export interface Observation { tool: string; content: string; error: boolean }
+export interface Observation {
+  tool: string;
+  content: string;
+  error: boolean;
+}
 
 /** The JSON data block of the context message. */
 export function contextOf(req: ChatRequest): Record<string, any> {
@@ -29,12 +33,18 @@ export function observationsSinceLastRefusal(messages: WireMessage[]): Observati
     if (m.role === "assistant") for (const c of m.tool_calls ?? []) names.set(c.id, c.function.name);
     if (m.role === "tool") {
       const tool = names.get(m.tool_call_id ?? "") ?? "?";
-      if (tool === "assign_repair_crew" && /refused/.test(text)) { out = []; continue; }
+      if (tool === "assign_repair_crew" && /refused/.test(text)) {
+        out = [];
+        continue;
+      }
       out.push({ tool, content: text, error: text.startsWith("Error") || /refused/.test(text) });
     }
     if (m.role === "user") {
       const result = /^Result of (\w+)( \(error\))?:\n(?:<data>\n)?([\s\S]*?)(?:\n<\/data>)?$/.exec(text);
-      if (result?.[1] === "assign_repair_crew" && result[2]) { out = []; continue; }
+      if (result?.[1] === "assign_repair_crew" && result[2]) {
+        out = [];
+        continue;
+      }
       if (result) out.push({ tool: result[1], content: result[3], error: Boolean(result[2]) });
       else if (/did not contain a usable action|refused|Decide now/.test(text)) out = [];
     }
@@ -53,16 +63,39 @@ export function nextCalls(req: ChatRequest): Call[] {
   const tried = (tool: string) => seen.some((o) => o.tool === tool);
   const facts: Call[] = [];
   if (!tried("get_available_crews")) facts.push({ name: "get_available_crews", arguments: {} });
-  if (!tried("get_weather_at_location")) facts.push({ name: "get_weather_at_location", arguments: { locations: ids.length ? ids.slice(0, 50) : ["0,0"] } });
+  if (!tried("get_weather_at_location"))
+    facts.push({ name: "get_weather_at_location", arguments: { locations: ids.length ? ids.slice(0, 50) : ["0,0"] } });
   // A large incident is summarised in the context: ask the optimizer about the highest-impact assets shown.
-  if (!tried("propose_dispatch_plan")) facts.push({ name: "propose_dispatch_plan", arguments: ctx.more_damaged_without_crew ? { asset_ids: ids.slice(0, 20) } : {} });
+  if (!tried("propose_dispatch_plan"))
+    facts.push({
+      name: "propose_dispatch_plan",
+      arguments: ctx.more_damaged_without_crew ? { asset_ids: ids.slice(0, 20) } : {},
+    });
   if (facts.length) return facts;
   const proposal = ok("propose_dispatch_plan");
   if (proposal) {
     const p = JSON.parse(proposal.content) as { plan: { crew_id: string; asset_ids: string[] }[]; reassign?: boolean };
-    return [{ name: "assign_repair_crew", arguments: { assignments: p.plan, reasoning: "Adopting the optimizer's plan: it restores the most weighted customers first.", ...(p.reassign ? { reassign: true } : {}) } }];
+    return [
+      {
+        name: "assign_repair_crew",
+        arguments: {
+          assignments: p.plan,
+          reasoning: "Adopting the optimizer's plan: it restores the most weighted customers first.",
+          ...(p.reassign ? { reassign: true } : {}),
+        },
+      },
+    ];
   }
-  return [{ name: "assign_repair_crew", arguments: { assignments: byNetwork(ctx), reasoning: "The optimizer's plan was not available; each damaged asset goes to a crew with its skill, highest impact first." } }];
+  return [
+    {
+      name: "assign_repair_crew",
+      arguments: {
+        assignments: byNetwork(ctx),
+        reasoning:
+          "The optimizer's plan was not available; each damaged asset goes to a crew with its skill, highest impact first.",
+      },
+    },
+  ];
 }
 
 /** A plan from the context alone: each shown damaged asset, highest impact first, to a crew with the skill. */
@@ -87,7 +120,9 @@ export function toolsPlanner(req: ChatRequest): Reply {
 }
 
 /** The JSON action protocol: one action per reply, its text shaped by `render` (a fence, chatter...). */
-export function jsonPlanner(render: (json: string, req: ChatRequest) => string = (j) => j): (req: ChatRequest) => Reply {
+export function jsonPlanner(
+  render: (json: string, req: ChatRequest) => string = (j) => j,
+): (req: ChatRequest) => Reply {
   return (req) => {
     const call = nextCalls(req)[0];
     const json = JSON.stringify({ thoughts: `next: ${call.name}`, action: call.name, arguments: call.arguments });

@@ -4,12 +4,23 @@ import { describe, expect, it } from "vitest";
 import { withinBudget } from "../../src/prompts/tokens.js";
 
 function turn(n: number, size: number): BaseMessage[] {
-  const calls = [0, 1].map((i) => ({ id: `call_${n}_${i}`, name: "get_weather_at_location", args: { locations: [`A${n}`] }, type: "tool_call" as const }));
-  return [new AIMessage({ content: "", tool_calls: calls }), ...calls.map((c) => new ToolMessage({ tool_call_id: c.id, name: c.name, content: "x".repeat(size) }))];
+  const calls = [0, 1].map((i) => ({
+    id: `call_${n}_${i}`,
+    name: "get_weather_at_location",
+    args: { locations: [`A${n}`] },
+    type: "tool_call" as const,
+  }));
+  return [
+    new AIMessage({ content: "", tool_calls: calls }),
+    ...calls.map((c) => new ToolMessage({ tool_call_id: c.id, name: c.name, content: "x".repeat(size) })),
+  ];
 }
 
 describe("withinBudget", () => {
-  const head = [new SystemMessage("You are the dispatcher."), new HumanMessage("Current incident.\n<data>\n{}\n</data>")];
+  const head = [
+    new SystemMessage("You are the dispatcher."),
+    new HumanMessage("Current incident.\n<data>\n{}\n</data>"),
+  ];
 
   it("sends the whole conversation when it fits", () => {
     const conversation = [...head, ...turn(1, 100), ...turn(2, 100)];

@@ -9,23 +9,44 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { childrenOf, descendantsOf, startLangSmithCapture, type CapturedRun, type LangSmithCapture } from "../support/langsmith-capture.js";
+import {
+  childrenOf,
+  descendantsOf,
+  startLangSmithCapture,
+  type CapturedRun,
+  type LangSmithCapture,
+} from "../support/langsmith-capture.js";
 import { startOpenAIServer, type FakeOpenAIServer } from "../support/openai-server.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const tsx = join(root, "node_modules/.bin/tsx");
 const OPENAI_SECRET = "sk-planted-secret-123";
 const LANGSMITH_SECRET = "ls-planted-456";
-const FSM_STATES = ["INIT", "FAILURE_DETECTION", "IMPACT_ANALYSIS", "REPAIR_PLANNING", "EXECUTION", "RESCHEDULING", "FINAL"];
+const FSM_STATES = [
+  "INIT",
+  "FAILURE_DETECTION",
+  "IMPACT_ANALYSIS",
+  "REPAIR_PLANNING",
+  "EXECUTION",
+  "RESCHEDULING",
+  "FINAL",
+];
 
-interface CliRun { code: number | null; stdout: string; stderr: string; ms: number }
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
 const children = new Set<number>();
 
 /** Run the CLI in its own process group; killed (group and all) if it outlives `timeoutMs`. */
 function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliRun> {
   const started = Date.now();
   const child = spawn(tsx, ["src/cli/main.ts", ...args], {
-    cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"],
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
     // A clean slate for tracing and model settings, then what the test sets.
     env: { ...cleanEnv(), ...env },
   });
@@ -35,11 +56,13 @@ function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000)
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
   const timer = setTimeout(() => killGroup(child.pid!), timeoutMs);
-  return new Promise((resolve) => child.on("close", (code) => {
-    clearTimeout(timer);
-    children.delete(child.pid!);
-    resolve({ code, stdout, stderr, ms: Date.now() - started });
-  }));
+  return new Promise((resolve) =>
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      children.delete(child.pid!);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    }),
+  );
 }
 
 function cleanEnv(): Record<string, string> {
@@ -64,11 +87,18 @@ afterEach(() => {
   children.clear();
 });
 
-const tracingTo = (endpoint: string) => ({ LANGSMITH_TRACING: "true", LANGSMITH_ENDPOINT: endpoint, LANGSMITH_API_KEY: LANGSMITH_SECRET });
-const rootsOf = (runs: Map<string, CapturedRun>) => [...runs.values()].filter((r) => !r.parent_run_id)
-  .sort((a, b) => Number(a.extra?.metadata?.graph_run) - Number(b.extra?.metadata?.graph_run));
+const tracingTo = (endpoint: string) => ({
+  LANGSMITH_TRACING: "true",
+  LANGSMITH_ENDPOINT: endpoint,
+  LANGSMITH_API_KEY: LANGSMITH_SECRET,
+});
+const rootsOf = (runs: Map<string, CapturedRun>) =>
+  [...runs.values()]
+    .filter((r) => !r.parent_run_id)
+    .sort((a, b) => Number(a.extra?.metadata?.graph_run) - Number(b.extra?.metadata?.graph_run));
 /** The FSM states' runs of one graph run, in order (LangGraph's own __start__ is hidden). */
-const stateRunsOf = (runs: Map<string, CapturedRun>, rootRun: CapturedRun) => childrenOf(runs, rootRun.id).filter((r) => FSM_STATES.includes(r.name ?? ""));
+const stateRunsOf = (runs: Map<string, CapturedRun>, rootRun: CapturedRun) =>
+  childrenOf(runs, rootRun.id).filter((r) => FSM_STATES.includes(r.name ?? ""));
 
 describe("LangSmith traces of an incident (offline planner)", () => {
   let capture: LangSmithCapture;
@@ -98,8 +128,12 @@ describe("LangSmith traces of an incident (offline planner)", () => {
       expect(r.run_type).toBe("chain");
       expect(r.tags).toContain("incident");
       expect(r.extra?.metadata).toMatchObject({
-        incident_id: outcome.incidentId, scenario: "demo", thread_id: outcome.incidentId, graph_run: i + 1,
-        trigger: outcome.triggers[i].kind, sim_clock_minutes: outcome.triggers[i].at,
+        incident_id: outcome.incidentId,
+        scenario: "demo",
+        thread_id: outcome.incidentId,
+        graph_run: i + 1,
+        trigger: outcome.triggers[i].kind,
+        sim_clock_minutes: outcome.triggers[i].at,
       });
       expect(r.extra?.metadata?.sim_clock).toMatch(/^T\+\d\d:\d\d$/);
       expect(r.end_time).toBeTruthy();
@@ -139,7 +173,9 @@ describe("LangSmith traces of an incident (offline planner)", () => {
     }
     const execution = [...capture.runs.values()].filter((r) => r.name === "EXECUTION");
     for (const e of execution) {
-      const assign = childrenOf(capture.runs, e.id).find((r) => r.run_type === "tool" && r.name === "assign_repair_crew");
+      const assign = childrenOf(capture.runs, e.id).find(
+        (r) => r.run_type === "tool" && r.name === "assign_repair_crew",
+      );
       expect(assign?.inputs).toMatchObject({ assignments: expect.any(Array) });
     }
   });
@@ -174,10 +210,15 @@ describe("LangSmith traces with an OpenAI-compatible model", () => {
     // after the allowed invalid attempts, and the incident still completes.
     openai = await startOpenAIServer((req) => {
       const last = req.messages[req.messages.length - 1];
-      return last.role === "tool" ? { content: "Still thinking about which crew to send first." } : { toolCalls: [{ name: "get_available_crews", arguments: {} }] };
+      return last.role === "tool"
+        ? { content: "Still thinking about which crew to send first." }
+        : { toolCalls: [{ name: "get_available_crews", arguments: {} }] };
     });
     cli = await runCli(["--json", "--model", "openai/test-model"], {
-      ...tracingTo(capture.url), OPENAI_API_KEY: OPENAI_SECRET, OPENAI_BASE_URL: openai.baseURL, OPENAI_MAX_RETRIES: "0",
+      ...tracingTo(capture.url),
+      OPENAI_API_KEY: OPENAI_SECRET,
+      OPENAI_BASE_URL: openai.baseURL,
+      OPENAI_MAX_RETRIES: "0",
     });
   });
   afterAll(async () => {
@@ -214,10 +255,13 @@ describe("an unreachable LangSmith endpoint", () => {
     silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
   });
-  afterAll(() => new Promise<void>((resolve) => {
-    silent.closeAllConnections();
-    silent.close(() => resolve());
-  }));
+  afterAll(
+    () =>
+      new Promise<void>((resolve) => {
+        silent.closeAllConnections();
+        silent.close(() => resolve());
+      }),
+  );
 
   it("a closed port: the CLI warns, runs without tracing and exits promptly", async () => {
     const port = await closedPort();

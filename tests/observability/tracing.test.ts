@@ -2,7 +2,14 @@
 import { describe, expect, it, vi } from "vitest";
 import { buildGraph, graph } from "../../src/graph/graph.js";
 import {
-  flushTraces, incidentTraceConfig, langsmithEndpoint, prepareTracing, scenarioLabel, simulatedClock, tagStateRuns, tracingRequested,
+  flushTraces,
+  incidentTraceConfig,
+  langsmithEndpoint,
+  prepareTracing,
+  scenarioLabel,
+  simulatedClock,
+  tagStateRuns,
+  tracingRequested,
 } from "../../src/observability/tracing.js";
 
 const answering = (status: number) => vi.fn(async () => new Response("{}", { status })) as unknown as typeof fetch;
@@ -37,7 +44,12 @@ describe("prepareTracing", () => {
   });
 
   it("turns tracing off for the process when the endpoint refuses, saying why", async () => {
-    const env: Record<string, string | undefined> = { LANGSMITH_TRACING: "true", LANGCHAIN_TRACING_V2: "true", LANGSMITH_ENDPOINT: "http://127.0.0.1:5555", LANGSMITH_API_KEY: "k" };
+    const env: Record<string, string | undefined> = {
+      LANGSMITH_TRACING: "true",
+      LANGCHAIN_TRACING_V2: "true",
+      LANGSMITH_ENDPOINT: "http://127.0.0.1:5555",
+      LANGSMITH_API_KEY: "k",
+    };
     const status = await prepareTracing({ env, fetchImpl: refusing });
     expect(status.enabled).toBe(false);
     expect(status.warnings[0]).toMatch(/tracing is off.*http:\/\/127\.0\.0\.1:5555\/info.*ECONNREFUSED/);
@@ -54,9 +66,10 @@ describe("prepareTracing", () => {
   });
 
   it("gives up on an endpoint that does not answer within the timeout", async () => {
-    const hanging = ((_url: string, init?: RequestInit) => new Promise((_resolve, reject) => {
-      init?.signal?.addEventListener("abort", () => reject(init.signal!.reason));
-    })) as typeof fetch;
+    const hanging = ((_url: string, init?: RequestInit) =>
+      new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener("abort", () => reject(init.signal!.reason));
+      })) as typeof fetch;
     const env = { LANGSMITH_TRACING: "true", LANGSMITH_ENDPOINT: "http://127.0.0.1:5555", LANGSMITH_API_KEY: "k" };
     const status = await prepareTracing({ env, fetchImpl: hanging, timeoutMs: 50 });
     expect(status.enabled).toBe(false);
@@ -71,11 +84,27 @@ describe("trace naming", () => {
   });
 
   it("names a graph run for its incident and puts the trigger and simulated clock in metadata", () => {
-    const c = incidentTraceConfig({ incidentId: "incident-1", scenario: "scenarios/storm/", run: 2, trigger: { kind: "cascade", at: 135 } });
+    const c = incidentTraceConfig({
+      incidentId: "incident-1",
+      scenario: "scenarios/storm/",
+      run: 2,
+      trigger: { kind: "cascade", at: 135 },
+    });
     expect(c.runName).toBe("incident incident-1 (storm)");
     expect(c.tags).toEqual(["incident", "trigger:cascade"]);
-    expect(c.metadata).toEqual({ incident_id: "incident-1", scenario: "storm", graph_run: 2, trigger: "cascade", sim_clock_minutes: 135, sim_clock: "T+02:15" });
-    expect(incidentTraceConfig({ incidentId: "i", scenario: "demo", run: 1 }).metadata).toEqual({ incident_id: "i", scenario: "demo", graph_run: 1 });
+    expect(c.metadata).toEqual({
+      incident_id: "incident-1",
+      scenario: "storm",
+      graph_run: 2,
+      trigger: "cascade",
+      sim_clock_minutes: 135,
+      sim_clock: "T+02:15",
+    });
+    expect(incidentTraceConfig({ incidentId: "i", scenario: "demo", run: 1 }).metadata).toEqual({
+      incident_id: "i",
+      scenario: "demo",
+      graph_run: 1,
+    });
     expect(scenarioLabel("C:\\data\\grid.json")).toBe("grid.json");
     expect(simulatedClock(1501)).toBe("T+25:01");
   });
@@ -83,7 +112,15 @@ describe("trace naming", () => {
   it("tags each FSM state's node, once, and leaves LangGraph's own nodes alone", () => {
     const app = tagStateRuns(tagStateRuns(buildGraph().compile()));
     const tags = Object.fromEntries(Object.entries(app.nodes).map(([name, node]) => [name, node.tags ?? []]));
-    for (const state of ["INIT", "FAILURE_DETECTION", "IMPACT_ANALYSIS", "REPAIR_PLANNING", "EXECUTION", "RESCHEDULING", "FINAL"]) {
+    for (const state of [
+      "INIT",
+      "FAILURE_DETECTION",
+      "IMPACT_ANALYSIS",
+      "REPAIR_PLANNING",
+      "EXECUTION",
+      "RESCHEDULING",
+      "FINAL",
+    ]) {
       expect(tags[state]).toEqual([`state:${state}`]);
     }
     expect(tags.__start__.some((t) => t.startsWith("state:"))).toBe(false);

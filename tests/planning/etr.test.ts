@@ -3,15 +3,30 @@ import { runIncidentWithEtrs, type EtrRound } from "../../src/incident/etr-track
 import { EtrBoard, type OutageArea } from "../../src/planning/etr.js";
 
 const area = (over: Partial<OutageArea> = {}): OutageArea => ({
-  id: "OUT-A", faults: [{ asset: "A", crewId: "C1", crewStatus: "queued", position: 2, expectedRepairAt: 200, workStopForecast: false }],
-  nodes: ["N1", "N2"], customersOut: 500, criticalFacilities: [], start: 0, cause: "A: damaged", location: { x: 0, y: 0 }, etr: 200, confidence: "medium", ...over,
+  id: "OUT-A",
+  faults: [
+    { asset: "A", crewId: "C1", crewStatus: "queued", position: 2, expectedRepairAt: 200, workStopForecast: false },
+  ],
+  nodes: ["N1", "N2"],
+  customersOut: 500,
+  criticalFacilities: [],
+  start: 0,
+  cause: "A: damaged",
+  location: { x: 0, y: 0 },
+  etr: 200,
+  confidence: "medium",
+  ...over,
 });
 
 describe("ETRs on the demo incident", () => {
   let rounds: EtrRound[];
   let board: EtrBoard;
   beforeAll(async () => {
-    ({ rounds, board } = await runIncidentWithEtrs({ scenario: "demo", config: { model: "offline" }, incidentId: "etr-test" }));
+    ({ rounds, board } = await runIncidentWithEtrs({
+      scenario: "demo",
+      config: { model: "offline" },
+      incidentId: "etr-test",
+    }));
   });
 
   it("estimates every outage area at every planning round, customers counted once", () => {
@@ -19,7 +34,13 @@ describe("ETRs on the demo incident", () => {
     const first = rounds[0];
     expect(first.at).toBe(0);
     // At minute 0: the five faults, each with its crew (the plan covers them all).
-    expect(first.areas.map((a) => a.faults.map((f) => f.asset).join("+")).sort()).toEqual(["L-1A-1B", "L-2A-2B", "L-4A-4P", "P-WTP-SW", "TX-3B"]);
+    expect(first.areas.map((a) => a.faults.map((f) => f.asset).join("+")).sort()).toEqual([
+      "L-1A-1B",
+      "L-2A-2B",
+      "L-4A-4P",
+      "P-WTP-SW",
+      "TX-3B",
+    ]);
     for (const a of first.areas) {
       expect(a.etr).not.toBeNull();
       expect(a.etr!).toBeGreaterThan(0);
@@ -68,10 +89,48 @@ describe("EtrBoard", () => {
     const b = new EtrBoard();
     expect(b.update(0, [area()], "round 1")).toHaveLength(1);
     expect(b.update(10, [area({ etr: 202 })], "round 2")).toHaveLength(0);
-    const [e] = b.update(20, [area({ etr: 260, faults: [{ asset: "A", crewId: "C2", crewStatus: "queued", position: 1, expectedRepairAt: 260, workStopForecast: false }] })], "round 3");
+    const [e] = b.update(
+      20,
+      [
+        area({
+          etr: 260,
+          faults: [
+            {
+              asset: "A",
+              crewId: "C2",
+              crewStatus: "queued",
+              position: 1,
+              expectedRepairAt: 260,
+              workStopForecast: false,
+            },
+          ],
+        }),
+      ],
+      "round 3",
+    );
     expect(e.reason).toBe("ETR T+03:20 -> T+04:20: A moved from C1 to C2 (round 3)");
-    const [f] = b.update(30, [area({ etr: 300, faults: [{ asset: "A", crewId: "C2", crewStatus: "queued", position: 1, expectedRepairAt: 300, workStopForecast: false }] })], "round 4");
-    expect(f.reason).toBe("ETR T+04:20 -> T+05:00: the crews' earlier work takes 40 min longer than estimated (round 4)");
+    const [f] = b.update(
+      30,
+      [
+        area({
+          etr: 300,
+          faults: [
+            {
+              asset: "A",
+              crewId: "C2",
+              crewStatus: "queued",
+              position: 1,
+              expectedRepairAt: 300,
+              workStopForecast: false,
+            },
+          ],
+        }),
+      ],
+      "round 4",
+    );
+    expect(f.reason).toBe(
+      "ETR T+04:20 -> T+05:00: the crews' earlier work takes 40 min longer than estimated (round 4)",
+    );
     b.update(40, [], "round 5");
     const h = b.get("OUT-A")!;
     expect(h.open).toBe(false);
@@ -80,7 +139,26 @@ describe("EtrBoard", () => {
 
   it("publishes no ETR while no crew has the fault, then the first one with the crew", () => {
     const b = new EtrBoard();
-    const [a] = b.update(0, [area({ etr: null, confidence: "none", faults: [{ asset: "A", crewId: null, crewStatus: "unassigned", position: null, expectedRepairAt: null, workStopForecast: false }] })], "round 1");
+    const [a] = b.update(
+      0,
+      [
+        area({
+          etr: null,
+          confidence: "none",
+          faults: [
+            {
+              asset: "A",
+              crewId: null,
+              crewStatus: "unassigned",
+              position: null,
+              expectedRepairAt: null,
+              workStopForecast: false,
+            },
+          ],
+        }),
+      ],
+      "round 1",
+    );
     expect(a.reason).toMatch(/^no crew assigned to A yet: assessing/);
     const [c] = b.update(5, [area()], "round 2");
     expect(c.reason).toMatch(/^ETR T\+03:20: A assigned to C1/);

@@ -28,24 +28,39 @@ function randomPlanCheck(world: World, runs: number, rel = 1e-9) {
   const net = world.net;
   const horizon = world.now() + 3 * 24 * 60;
   const sur = surrogateFor(world, horizon);
-  fc.assert(fc.property(
-    fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat()), { minLength: assets.length, maxLength: assets.length }),
-    (draws) => {
-      // A random order, each asset to a random crew that has the skill.
-      const order = assets.map((id, i) => ({ id, key: draws[i][0], pick: draws[i][1] })).sort((a, b) => a.key - b.key || (a.id < b.id ? -1 : 1));
-      const lists = crews.map(() => [] as number[]);
-      for (const o of order) {
-        const able = crews.map((c, k) => (c.skills.includes(net.networkOf(net.index(o.id)!)) ? k : -1)).filter((k) => k >= 0);
-        if (able.length === 0) continue;
-        lists[able[o.pick % able.length]].push(net.index(o.id)!);
-      }
-      const plan: DispatchPlan = { assignments: crews.map((c, k) => ({ crewId: c.id, assetIds: lists[k].map((i) => net.assetIds[i]) })).filter((a) => a.assetIds.length > 0) };
-      const simulated = evaluatePlan(world, plan, horizon);
-      const surrogate = sur.evaluate(lists);
-      expect(Number.isFinite(simulated)).toBe(Number.isFinite(surrogate));
-      if (Number.isFinite(simulated)) expect(close(surrogate, simulated, rel), `${surrogate} vs ${simulated}`).toBe(true);
-    },
-  ), { numRuns: runs, seed: 42 });
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat()), {
+        minLength: assets.length,
+        maxLength: assets.length,
+      }),
+      (draws) => {
+        // A random order, each asset to a random crew that has the skill.
+        const order = assets
+          .map((id, i) => ({ id, key: draws[i][0], pick: draws[i][1] }))
+          .sort((a, b) => a.key - b.key || (a.id < b.id ? -1 : 1));
+        const lists = crews.map(() => [] as number[]);
+        for (const o of order) {
+          const able = crews
+            .map((c, k) => (c.skills.includes(net.networkOf(net.index(o.id)!)) ? k : -1))
+            .filter((k) => k >= 0);
+          if (able.length === 0) continue;
+          lists[able[o.pick % able.length]].push(net.index(o.id)!);
+        }
+        const plan: DispatchPlan = {
+          assignments: crews
+            .map((c, k) => ({ crewId: c.id, assetIds: lists[k].map((i) => net.assetIds[i]) }))
+            .filter((a) => a.assetIds.length > 0),
+        };
+        const simulated = evaluatePlan(world, plan, horizon);
+        const surrogate = sur.evaluate(lists);
+        expect(Number.isFinite(simulated)).toBe(Number.isFinite(surrogate));
+        if (Number.isFinite(simulated))
+          expect(close(surrogate, simulated, rel), `${surrogate} vs ${simulated}`).toBe(true);
+      },
+    ),
+    { numRuns: runs, seed: 42 },
+  );
 }
 
 describe("surrogate evaluator", () => {
@@ -64,9 +79,15 @@ describe("surrogate evaluator", () => {
     const crews = w.crewSummaries();
     const net = w.net;
     // Each crew takes two assets it can do; 50 minutes pass: some travel, some repair, some queued.
-    const assignments = crews.map((c) => ({ crewId: c.id, assetIds: first.filter((id) => c.skills.includes(net.networkOf(net.index(id)!))).slice(0, 2) }));
+    const assignments = crews.map((c) => ({
+      crewId: c.id,
+      assetIds: first.filter((id) => c.skills.includes(net.networkOf(net.index(id)!))).slice(0, 2),
+    }));
     const taken = new Set<string>();
-    for (const a of assignments) { a.assetIds = a.assetIds.filter((id) => !taken.has(id)); for (const id of a.assetIds) taken.add(id); }
+    for (const a of assignments) {
+      a.assetIds = a.assetIds.filter((id) => !taken.has(id));
+      for (const id of a.assetIds) taken.add(id);
+    }
     w.assignCrews({ assignments: assignments.filter((a) => a.assetIds.length > 0) });
     w.advanceTo(50);
     expect(w.openJobCount()).toBeGreaterThan(0);
@@ -74,7 +95,9 @@ describe("surrogate evaluator", () => {
   });
 
   it("counts a hospital's generator running out like the simulator", () => {
-    const w = new World(feederWithPump({ damage: ["L1", "L3", "L4", "P1", "B"].map((asset) => ({ asset, atMinutes: 0 })) }));
+    const w = new World(
+      feederWithPump({ damage: ["L1", "L3", "L4", "P1", "B"].map((asset) => ({ asset, atMinutes: 0 })) }),
+    );
     expect(w.detectFailures().onBackup.length + w.detectFailures().outOfService.length).toBeGreaterThan(0);
     randomPlanCheck(w, 30);
   });
@@ -89,7 +112,9 @@ describe("optimizer", () => {
     expect(b.evaluations).toBe(a.evaluations);
     // Mid-incident: dispatch, let time pass, rebuild from the log, plan again.
     const live = new World(s);
-    live.assignCrews({ assignments: a.plan.assignments.map((x) => ({ crewId: x.crewId, assetIds: x.assetIds.slice(0, 1) })) });
+    live.assignCrews({
+      assignments: a.plan.assignments.map((x) => ({ crewId: x.crewId, assetIds: x.assetIds.slice(0, 1) })),
+    });
     live.advanceTo(45);
     const rebuilt = World.replay(s, live.dispatchLog(), live.now());
     expect(proposeDispatchPlan(rebuilt).plan).toEqual(proposeDispatchPlan(live).plan);
@@ -97,13 +122,15 @@ describe("optimizer", () => {
   });
 
   it("leaves pinned work where the operator put it, first in its crew's queue", () => {
-    const w = new World(feederWithPump({
-      damage: ["L1", "L3", "L4", "P1", "B"].map((asset) => ({ asset, atMinutes: 0 })),
-      crews: [
-        { id: "C1", x: 0, y: 0, skills: ["power"], capacityHours: 12, speedKmh: 30 },
-        { id: "C2", x: 3, y: 1, skills: ["water", "power"], capacityHours: 12, speedKmh: 30 },
-      ],
-    }));
+    const w = new World(
+      feederWithPump({
+        damage: ["L1", "L3", "L4", "P1", "B"].map((asset) => ({ asset, atMinutes: 0 })),
+        crews: [
+          { id: "C1", x: 0, y: 0, skills: ["power"], capacityHours: 12, speedKmh: 30 },
+          { id: "C2", x: 3, y: 1, skills: ["water", "power"], capacityHours: 12, speedKmh: 30 },
+        ],
+      }),
+    );
     const p = proposeDispatchPlan(w, { pinned: [{ crewId: "C2", assetIds: ["L4", "L3"] }] });
     const c2 = p.plan.assignments.find((a) => a.crewId === "C2")!;
     expect(c2.assetIds.slice(0, 2)).toEqual(["L4", "L3"]);
@@ -113,7 +140,14 @@ describe("optimizer", () => {
   });
 
   it("says what it did: no search claimed when none ran", () => {
-    const w = new World(feederWithPump({ damage: [{ asset: "L3", atMinutes: 0 }, { asset: "L1", atMinutes: 0 }] }));
+    const w = new World(
+      feederWithPump({
+        damage: [
+          { asset: "L3", atMinutes: 0 },
+          { asset: "L1", atMinutes: 0 },
+        ],
+      }),
+    );
     const ratio = proposeDispatchPlan(w, { localSearch: false });
     expect(ratio.plan.reasoning).not.toMatch(/simulat|refined/i);
     expect(ratio.plan.reasoning).toMatch(/no search/);

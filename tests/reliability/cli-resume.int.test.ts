@@ -25,7 +25,16 @@ describe("npm start -- --checkpoint ... --resume INCIDENT_ID", () => {
 
     // Die at the first crash point not in the ledger: right after EXECUTION applied the first plan.
     const ledger = join(dir, "ledger");
-    writeFileSync(ledger, ["alert@0/1:INIT", "alert@0/2:FAILURE_DETECTION", "alert@0/3:IMPACT_ANALYSIS", "alert@0/4:REPAIR_PLANNING", "alert@0/5:EXECUTION"].join("\n") + "\n");
+    writeFileSync(
+      ledger,
+      [
+        "alert@0/1:INIT",
+        "alert@0/2:FAILURE_DETECTION",
+        "alert@0/3:IMPACT_ANALYSIS",
+        "alert@0/4:REPAIR_PLANNING",
+        "alert@0/5:EXECUTION",
+      ].join("\n") + "\n",
+    );
     const db = `sqlite:${join(dir, "incidents.db")}`;
     const killed = await cli(["--json", "--checkpoint", db], { INFRA_CRASH_LEDGER: ledger });
     expect(killed.signal).toBe("SIGKILL");

@@ -30,7 +30,15 @@ const CASES = [
 
 const outcome = (r: IncidentResult) => {
   const { restorationCurve, ...figures } = r.metrics;
-  return { status: r.status, scenario: r.scenario, figures, curve: restorationCurve, dispatches: r.dispatches, dispatchLog: r.finalState.dispatchLog, plans: r.finalState.planHistory.length };
+  return {
+    status: r.status,
+    scenario: r.scenario,
+    figures,
+    curve: restorationCurve,
+    dispatches: r.dispatches,
+    dispatchLog: r.finalState.dispatchLog,
+    plans: r.finalState.planHistory.length,
+  };
 };
 
 describe("20 incidents at once on PostgreSQL", () => {
@@ -39,18 +47,33 @@ describe("20 incidents at once on PostgreSQL", () => {
     const id = (i: number) => `incident-${randomUUID().slice(0, 8)}-${String(i).padStart(2, "0")}`;
     const solo = [];
     for (const [i, c] of CASES.entries()) {
-      solo.push(outcome(await runIncident({ scenario: c.scenario, incidentId: id(i), config: { model: "offline", seed: c.seed } })));
+      solo.push(
+        outcome(
+          await runIncident({ scenario: c.scenario, incidentId: id(i), config: { model: "offline", seed: c.seed } }),
+        ),
+      );
     }
     const worlds = new SimulatorWorldProvider();
     const started = Date.now();
-    const together = await Promise.all(CASES.map((c, i) => runIncident({
-      scenario: c.scenario, incidentId: id(i), checkpointer: store!.saver, worlds, config: { model: "offline", seed: c.seed },
-    })));
+    const together = await Promise.all(
+      CASES.map((c, i) =>
+        runIncident({
+          scenario: c.scenario,
+          incidentId: id(i),
+          checkpointer: store!.saver,
+          worlds,
+          config: { model: "offline", seed: c.seed },
+        }),
+      ),
+    );
     const wallMs = Date.now() - started;
-    for (const [i, r] of together.entries()) expect(outcome(r), `incident ${i} (${CASES[i].scenario}, seed ${CASES[i].seed})`).toEqual(solo[i]);
+    for (const [i, r] of together.entries())
+      expect(outcome(r), `incident ${i} (${CASES[i].scenario}, seed ${CASES[i].seed})`).toEqual(solo[i]);
     // The incidents really differ, so crosstalk would show.
     expect(new Set(solo.map((s) => JSON.stringify(s.figures))).size).toBeGreaterThanOrEqual(8);
     expect(new Set(together.map((r) => r.incidentId)).size).toBe(CASES.length);
-    console.log(`concurrency: ${CASES.length} incidents at once on PostgreSQL in ${wallMs} ms, ${together.reduce((n, r) => n + r.dispatches.length, 0)} dispatches, each equal to its solo run`);
+    console.log(
+      `concurrency: ${CASES.length} incidents at once on PostgreSQL in ${wallMs} ms, ${together.reduce((n, r) => n + r.dispatches.length, 0)} dispatches, each equal to its solo run`,
+    );
   }, 300_000);
 });

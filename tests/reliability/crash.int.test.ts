@@ -37,7 +37,18 @@ let points: string[];
 
 beforeAll(async () => {
   const trace = join(dir, "baseline.trace");
-  const r = await runTsx(CHILD, ["--incident", `incident-${randomUUID().slice(0, 8)}`, "--checkpoint", "memory", "--radio", join(dir, "baseline.radio")], childEnv({ INFRA_CRASH_TRACE: trace }));
+  const r = await runTsx(
+    CHILD,
+    [
+      "--incident",
+      `incident-${randomUUID().slice(0, 8)}`,
+      "--checkpoint",
+      "memory",
+      "--radio",
+      join(dir, "baseline.radio"),
+    ],
+    childEnv({ INFRA_CRASH_TRACE: trace }),
+  );
   expect(r.code, r.stderr).toBe(0);
   baseline = JSON.parse(r.stdout) as Outcome;
   points = lines(trace);
@@ -59,7 +70,11 @@ async function crashChain(label: string, checkpoint: string) {
   let kills = 0;
   let resume = false;
   for (;;) {
-    const r = await runTsx(CHILD, ["--incident", incident, "--checkpoint", checkpoint, "--radio", radio, ...(resume ? ["--resume"] : [])], env);
+    const r = await runTsx(
+      CHILD,
+      ["--incident", incident, "--checkpoint", checkpoint, "--radio", radio, ...(resume ? ["--resume"] : [])],
+      env,
+    );
     if (r.signal === "SIGKILL") {
       kills++;
       resume = true;
@@ -100,14 +115,20 @@ describe("an incident killed at every crash point and resumed each time", () => 
   it.concurrent.each([
     ["sqlite", () => `sqlite:${join(dir, "incidents.db")}`],
     ["postgres", () => postgresSetting(pgSchema)],
-  ])("on %s: nothing lost, nothing doubled, the same figures", async (backend, setting) => {
-    if (backend === "postgres") await requirePostgres();
-    const { outcome, kills, tried, sent } = await crashChain(backend, setting());
-    expect(new Set(tried)).toEqual(new Set(points));
-    expect(kills).toBe(points.length);
-    expectSameIncident(outcome, sent);
-    const resent = sent.length - new Set(sent).size;
-    console.log(`crash test (${backend}): ${kills} kill points tried (${points.filter((p) => p.startsWith("radio:")).length} between two dispatches), ` +
-      `${outcome.dispatches.length} dispatches, ${resent} re-sent under the same id after a crash, 0 lost, 0 doubled`);
-  }, 600_000);
+  ])(
+    "on %s: nothing lost, nothing doubled, the same figures",
+    async (backend, setting) => {
+      if (backend === "postgres") await requirePostgres();
+      const { outcome, kills, tried, sent } = await crashChain(backend, setting());
+      expect(new Set(tried)).toEqual(new Set(points));
+      expect(kills).toBe(points.length);
+      expectSameIncident(outcome, sent);
+      const resent = sent.length - new Set(sent).size;
+      console.log(
+        `crash test (${backend}): ${kills} kill points tried (${points.filter((p) => p.startsWith("radio:")).length} between two dispatches), ` +
+          `${outcome.dispatches.length} dispatches, ${resent} re-sent under the same id after a crash, 0 lost, 0 doubled`,
+      );
+    },
+    600_000,
+  );
 });

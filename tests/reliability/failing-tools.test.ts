@@ -17,7 +17,14 @@ const scenario = loadScenario("demo");
  * Short backoff: the behaviour under test is the same as with production's seconds. The node timeouts stay far above
  * what a node does on the demo (milliseconds), so that a busy machine never times out a node that does not hang.
  */
-const FAST: NodeFaultPolicy = { maxAttempts: 3, initialIntervalMs: 5, backoffFactor: 2, maxIntervalMs: 50, timeoutMs: 60_000, planningTimeoutMs: 120_000 };
+const FAST: NodeFaultPolicy = {
+  maxAttempts: 3,
+  initialIntervalMs: 5,
+  backoffFactor: 2,
+  maxIntervalMs: 50,
+  timeoutMs: 60_000,
+  planningTimeoutMs: 120_000,
+};
 /**
  * For the hanging call: a timeout short enough to wait out three times, still hundreds of times what
  * INIT and FAILURE_DETECTION (which run before the hang, under the same timeout) take on the demo.
@@ -52,7 +59,9 @@ describe("failing tools and repositories", () => {
     expect(result.dispatches).toEqual(clean.result.dispatches);
     expect(result.metrics).toEqual(clean.result.metrics);
     // The node ran three times: twice failing, once through.
-    expect(worlds.calls.filter((c) => c === "system.estimateImpact").length).toBe(clean.worlds.calls.filter((c) => c === "system.estimateImpact").length + 2);
+    expect(worlds.calls.filter((c) => c === "system.estimateImpact").length).toBe(
+      clean.worlds.calls.filter((c) => c === "system.estimateImpact").length + 2,
+    );
     expect(result.finalState.fatalError).toBeNull();
   });
 
@@ -78,7 +87,9 @@ describe("failing tools and repositories", () => {
     expect(result.status).toBe("error");
     const s = result.finalState;
     expect(s.statesVisited.at(-1)).toBe("FINAL");
-    expect(s.fatalError).toMatch(/^EXECUTION failed after 3 attempts: Outage: dispatch gateway: connection reset by peer$/);
+    expect(s.fatalError).toMatch(
+      /^EXECUTION failed after 3 attempts: Outage: dispatch gateway: connection reset by peer$/,
+    );
     expect(result.reason).toBe(s.fatalError);
     // The first dispatches stand, on record; the plan that could not be sent is kept too.
     expect(expandDispatchLog(s.dispatchLog).length).toBeGreaterThan(0);
@@ -89,11 +100,16 @@ describe("failing tools and repositories", () => {
   });
 
   it("a repository call that hangs times out, is retried, then ends the run with the timeout", async () => {
-    const { result } = await run((repo, method) => {
-      if (repo === "system" && method === "estimateImpact") return new Promise<void>(() => {});
-    }, { ...FAST, timeoutMs: HANG_TIMEOUT_MS });
+    const { result } = await run(
+      (repo, method) => {
+        if (repo === "system" && method === "estimateImpact") return new Promise<void>(() => {});
+      },
+      { ...FAST, timeoutMs: HANG_TIMEOUT_MS },
+    );
     expect(result.status).toBe("error");
-    expect(result.finalState.fatalError).toBe(`IMPACT_ANALYSIS failed after 3 attempts: NodeTimeout: IMPACT_ANALYSIS did not finish within ${HANG_TIMEOUT_MS} ms`);
+    expect(result.finalState.fatalError).toBe(
+      `IMPACT_ANALYSIS failed after 3 attempts: NodeTimeout: IMPACT_ANALYSIS did not finish within ${HANG_TIMEOUT_MS} ms`,
+    );
     expect(result.finalState.statesVisited.at(-1)).toBe("FINAL");
   });
 
@@ -117,8 +133,12 @@ describe("failing tools and repositories", () => {
     expect(result.status).toBe("restored");
     expect(result.finalState.fatalError).toBeNull();
     // The offline planner asks for the weather in every round: the failure reached it as an error result.
-    const toolErrors = result.finalState.messages.filter((m) => m.getType() === "tool" && String(m.content).includes("weather feed"));
+    const toolErrors = result.finalState.messages.filter(
+      (m) => m.getType() === "tool" && String(m.content).includes("weather feed"),
+    );
     expect(toolErrors.length).toBeGreaterThan(0);
-    expect(String(toolErrors[0].content)).toMatch(/^Error: get_weather_at_location failed: .*weather feed: connection reset by peer/);
+    expect(String(toolErrors[0].content)).toMatch(
+      /^Error: get_weather_at_location failed: .*weather feed: connection reset by peer/,
+    );
   });
 });

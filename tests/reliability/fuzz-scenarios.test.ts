@@ -19,7 +19,11 @@ const root = new URL("../..", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "fuzz-scenarios-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const counts = { json: 0, csv: 0, loaded: 0, refused: 0 };
-afterAll(() => console.log(`scenario fuzzing: ${counts.json + counts.csv} files fuzzed (${counts.json} JSON files, ${counts.csv} CSV folders): ${counts.loaded} loaded and ran, ${counts.refused} refused with a ScenarioError naming where, 0 other outcomes`));
+afterAll(() =>
+  console.log(
+    `scenario fuzzing: ${counts.json + counts.csv} files fuzzed (${counts.json} JSON files, ${counts.csv} CSV folders): ${counts.loaded} loaded and ran, ${counts.refused} refused with a ScenarioError naming where, 0 other outcomes`,
+  ),
+);
 
 const demoText = readFileSync(join(root, "scenarios/demo.json"), "utf8");
 const demo = JSON.parse(demoText) as Record<string, unknown>;
@@ -28,13 +32,24 @@ const csvBase = Object.fromEntries(readdirSync(csvDir).map((f) => [f, readFileSy
 
 // ------------------------------------------------------------------ values
 const weirdString = fc.oneof(
-  fc.string({ maxLength: 12 }), fc.string({ unit: "grapheme", maxLength: 8 }),
-  fc.constantFrom("", " ", "ツ", "💥", "\u0000", "a\nb", "\"", ",", "__proto__", "constructor", "NaN", "1e999", "-0"),
+  fc.string({ maxLength: 12 }),
+  fc.string({ unit: "grapheme", maxLength: 8 }),
+  fc.constantFrom("", " ", "ツ", "💥", "\u0000", "a\nb", '"', ",", "__proto__", "constructor", "NaN", "1e999", "-0"),
 );
-const weirdNumber = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -1, 1e308, -1e308, 1e-320, Number.MAX_SAFE_INTEGER, 2 ** 64));
+const weirdNumber = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom(0, -1, 1e308, -1e308, 1e-320, Number.MAX_SAFE_INTEGER, 2 ** 64),
+);
 const weirdValue: fc.Arbitrary<unknown> = fc.oneof(
-  weirdString, weirdNumber, fc.boolean(), fc.constant(null), fc.constant([]), fc.constant({}),
-  fc.array(weirdString, { maxLength: 3 }), fc.dictionary(weirdString, weirdString, { maxKeys: 2 }),
+  weirdString,
+  weirdNumber,
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant([]),
+  fc.constant({}),
+  fc.array(weirdString, { maxLength: 3 }),
+  fc.dictionary(weirdString, weirdString, { maxKeys: 2 }),
 );
 
 // ------------------------------------------------------------------ JSON mutations
@@ -67,26 +82,50 @@ const jsonMutation = fc.oneof(
   // an element duplicated (duplicate ids)
   fc.record({ kind: fc.constant("duplicate"), place: fc.nat(), key: fc.nat() }),
   // a reference pointed at nothing
-  fc.record({ kind: fc.constant("dangle"), section: fc.constantFrom("links", "dependencies", "damage", "crews"), index: fc.nat(), value: weirdString }),
+  fc.record({
+    kind: fc.constant("dangle"),
+    section: fc.constantFrom("links", "dependencies", "damage", "crews"),
+    index: fc.nat(),
+    value: weirdString,
+  }),
   // an id made unicode or huge
-  fc.record({ kind: fc.constant("rename"), index: fc.nat(), value: fc.oneof(weirdString, fc.string({ minLength: 5000, maxLength: 20000 })) }),
+  fc.record({
+    kind: fc.constant("rename"),
+    index: fc.nat(),
+    value: fc.oneof(weirdString, fc.string({ minLength: 5000, maxLength: 20000 })),
+  }),
 );
 
 function applyJsonMutation(doc: Record<string, unknown>, m: Record<string, unknown>): void {
-  const container = at(doc, demoPlaces[(m.place as number ?? 0) % demoPlaces.length]);
+  const container = at(doc, demoPlaces[((m.place as number) ?? 0) % demoPlaces.length]);
   const keys = Object.keys(container);
-  const key = keys.length ? keys[(m.key as number ?? 0) % keys.length] : "x";
+  const key = keys.length ? keys[((m.key as number) ?? 0) % keys.length] : "x";
   const c = container as Record<string, unknown>;
   switch (m.kind) {
-    case "set": c[key] = m.value; break;
-    case "delete": if (Array.isArray(container)) container.splice(Number(key), 1); else delete c[key]; break;
-    case "duplicate": if (Array.isArray(container) && container.length) container.push(structuredClone(container[Number(key)])); else c[`${key}`] = structuredClone(c[key]); break;
+    case "set":
+      c[key] = m.value;
+      break;
+    case "delete":
+      if (Array.isArray(container)) container.splice(Number(key), 1);
+      else delete c[key];
+      break;
+    case "duplicate":
+      if (Array.isArray(container) && container.length) container.push(structuredClone(container[Number(key)]));
+      else c[`${key}`] = structuredClone(c[key]);
+      break;
     case "dangle": {
       const list = doc[m.section as string] as Record<string, unknown>[] | undefined;
       if (!Array.isArray(list) || !list.length) break;
       const item = list[(m.index as number) % list.length];
       if (!item || typeof item !== "object") break;
-      const field = m.section === "links" ? "from" : m.section === "dependencies" ? "dependee" : m.section === "damage" ? "asset" : "skills";
+      const field =
+        m.section === "links"
+          ? "from"
+          : m.section === "dependencies"
+            ? "dependee"
+            : m.section === "damage"
+              ? "asset"
+              : "skills";
       item[field] = field === "skills" ? [m.value] : m.value;
       break;
     }
@@ -101,22 +140,48 @@ function applyJsonMutation(doc: Record<string, unknown>, m: Record<string, unkno
 }
 
 const jsonFile = fc.oneof(
-  { weight: 6, arbitrary: fc.array(jsonMutation, { minLength: 1, maxLength: 4 }).map((ms) => {
-    const doc = structuredClone(demo);
-    for (const m of ms) applyJsonMutation(doc, m as Record<string, unknown>);
-    return JSON.stringify(doc);
-  }) },
+  {
+    weight: 6,
+    arbitrary: fc.array(jsonMutation, { minLength: 1, maxLength: 4 }).map((ms) => {
+      const doc = structuredClone(demo);
+      for (const m of ms) applyJsonMutation(doc, m as Record<string, unknown>);
+      return JSON.stringify(doc);
+    }),
+  },
   // truncated JSON
   { weight: 2, arbitrary: fc.nat({ max: demoText.length }).map((n) => demoText.slice(0, n)) },
   // noise: any JSON value, any text, a BOM, nothing
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? "null") },
-  { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 200 }), fc.constantFrom("", "\ufeff", "\ufeff{}", "{", "[]", "null", "{\"nodes\": 1e999}")) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.constantFrom("", "\ufeff", "\ufeff{}", "{", "[]", "null", '{"nodes": 1e999}'),
+    ),
+  },
 );
 
 // ------------------------------------------------------------------ CSV mutations
-const csvFile = fc.constantFrom("nodes.csv", "links.csv", "crews.csv", "damage.csv", "dependencies.csv", "scenario.json");
+const csvFile = fc.constantFrom(
+  "nodes.csv",
+  "links.csv",
+  "crews.csv",
+  "damage.csv",
+  "dependencies.csv",
+  "scenario.json",
+);
 const csvMutation = fc.oneof(
-  fc.record({ kind: fc.constant("cell"), file: csvFile, line: fc.nat(), column: fc.nat(), value: fc.oneof(weirdString, weirdNumber.map(String), fc.constantFrom("\"unbalanced", "a\"b", "1,2", "", "1e400", "-5")) }),
+  fc.record({
+    kind: fc.constant("cell"),
+    file: csvFile,
+    line: fc.nat(),
+    column: fc.nat(),
+    value: fc.oneof(
+      weirdString,
+      weirdNumber.map(String),
+      fc.constantFrom('"unbalanced', 'a"b', "1,2", "", "1e400", "-5"),
+    ),
+  }),
   fc.record({ kind: fc.constant("truncate"), file: csvFile, at: fc.nat() }),
   fc.record({ kind: fc.constant("duplicate-row"), file: csvFile, line: fc.nat() }),
   fc.record({ kind: fc.constant("drop-column"), file: csvFile, column: fc.nat() }),
@@ -139,12 +204,35 @@ function applyCsvMutation(files: Record<string, string | undefined>, m: Record<s
       files[name] = lines.join("\n");
       break;
     }
-    case "truncate": files[name] = text.slice(0, (m.at as number) % (text.length + 1)); break;
-    case "duplicate-row": { const i = (m.line as number) % lines.length; lines.splice(i, 0, lines[i]); files[name] = lines.join("\n"); break; }
-    case "drop-column": { const k = m.column as number; files[name] = lines.map((l) => { const c = l.split(","); c.splice(k % Math.max(1, c.length), 1); return c.join(","); }).join("\n"); break; }
-    case "delete-file": files[name] = undefined; break;
-    case "noise": files[name] = m.text as string; break;
-    case "line-endings": files[name] = (m.bom ? "\ufeff" : "") + text.replace(/\n/g, "\r\n"); break;
+    case "truncate":
+      files[name] = text.slice(0, (m.at as number) % (text.length + 1));
+      break;
+    case "duplicate-row": {
+      const i = (m.line as number) % lines.length;
+      lines.splice(i, 0, lines[i]);
+      files[name] = lines.join("\n");
+      break;
+    }
+    case "drop-column": {
+      const k = m.column as number;
+      files[name] = lines
+        .map((l) => {
+          const c = l.split(",");
+          c.splice(k % Math.max(1, c.length), 1);
+          return c.join(",");
+        })
+        .join("\n");
+      break;
+    }
+    case "delete-file":
+      files[name] = undefined;
+      break;
+    case "noise":
+      files[name] = m.text as string;
+      break;
+    case "line-endings":
+      files[name] = (m.bom ? "\ufeff" : "") + text.replace(/\n/g, "\r\n");
+      break;
   }
 }
 
@@ -156,10 +244,14 @@ function expectLoadsOrNamedRefusal(ref: string, label: string, places: string[])
   try {
     scenario = loadScenario(ref);
   } catch (e) {
-    if (!(e instanceof ScenarioError)) throw new Error(`${label}: ${ref} threw ${(e as Error)?.name}: ${(e as Error)?.message}`);
+    if (!(e instanceof ScenarioError))
+      throw new Error(`${label}: ${ref} threw ${(e as Error)?.name}: ${(e as Error)?.message}`);
     expect(e.issues.length).toBeGreaterThan(0);
     for (const issue of e.issues) {
-      expect(places.some((p) => issue.where.startsWith(p)), `issue not naming its file: "${issue.where}: ${issue.message}"`).toBe(true);
+      expect(
+        places.some((p) => issue.where.startsWith(p)),
+        `issue not naming its file: "${issue.where}: ${issue.message}"`,
+      ).toBe(true);
       expect(issue.message).toMatch(/\S/);
     }
     counts.refused++;
@@ -175,23 +267,30 @@ function expectLoadsOrNamedRefusal(ref: string, label: string, places: string[])
 
 describe("scenario files under fuzzing", () => {
   it("JSON scenario files: each loads and runs, or is refused with a ScenarioError naming the file and the place", () => {
-    fc.assert(fc.property(jsonFile, (text) => {
-      const file = join(dir, `f${serial++}.json`);
-      writeFileSync(file, text);
-      counts.json++;
-      expectLoadsOrNamedRefusal(file, "JSON", [`f${serial - 1}.json`]);
-    }), { numRuns: 2500 });
+    fc.assert(
+      fc.property(jsonFile, (text) => {
+        const file = join(dir, `f${serial++}.json`);
+        writeFileSync(file, text);
+        counts.json++;
+        expectLoadsOrNamedRefusal(file, "JSON", [`f${serial - 1}.json`]);
+      }),
+      { numRuns: 2500 },
+    );
   }, 120_000);
 
   it("CSV scenario folders: each loads and runs, or is refused with a ScenarioError naming the file (and line)", () => {
-    fc.assert(fc.property(fc.array(csvMutation, { minLength: 1, maxLength: 3 }), (ms) => {
-      const files: Record<string, string | undefined> = { ...csvBase };
-      for (const m of ms) applyCsvMutation(files, m as Record<string, unknown>);
-      const folder = join(dir, `c${serial++}`);
-      mkdirSync(folder);
-      for (const [name, text] of Object.entries(files)) if (text !== undefined) writeFileSync(join(folder, name), text);
-      counts.csv++;
-      expectLoadsOrNamedRefusal(folder, "CSV", [...Object.keys(csvBase), folder, `c${serial - 1}`]);
-    }), { numRuns: 600 });
+    fc.assert(
+      fc.property(fc.array(csvMutation, { minLength: 1, maxLength: 3 }), (ms) => {
+        const files: Record<string, string | undefined> = { ...csvBase };
+        for (const m of ms) applyCsvMutation(files, m as Record<string, unknown>);
+        const folder = join(dir, `c${serial++}`);
+        mkdirSync(folder);
+        for (const [name, text] of Object.entries(files))
+          if (text !== undefined) writeFileSync(join(folder, name), text);
+        counts.csv++;
+        expectLoadsOrNamedRefusal(folder, "CSV", [...Object.keys(csvBase), folder, `c${serial - 1}`]);
+      }),
+      { numRuns: 600 },
+    );
   }, 120_000);
 });

@@ -27,42 +27,97 @@ const scenario = loadScenario("demo");
 const CREWS = scenario.crews.map((c) => c.id);
 const DAMAGED = ["TX-3B", "L-1A-1B", "L-2A-2B", "L-4A-4P", "P-WTP-SW"];
 const OUT_OF_SERVICE = ["TX-1B", "TX-2B", "PUMP-East", "WD-West"];
-const WORKING = scenario.nodes.map((n) => n.id).filter((id) => !DAMAGED.includes(id) && !OUT_OF_SERVICE.includes(id)).slice(0, 5);
+const WORKING = scenario.nodes
+  .map((n) => n.id)
+  .filter((id) => !DAMAGED.includes(id) && !OUT_OF_SERVICE.includes(id))
+  .slice(0, 5);
 const MAX_PLAN_ATTEMPTS = 3;
 const MAX_MODEL_TURNS = 3;
 
 type Reply = { kind: string; content?: string; calls?: { name: string; args: Record<string, unknown> }[] };
 
 // --------------------------------------------------------------- garbage
-const weirdString = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom("", " ", "\u0000", "ツ💥", "'; DROP TABLE crews;--", "null", "__proto__"));
+const weirdString = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom("", " ", "\u0000", "ツ💥", "'; DROP TABLE crews;--", "null", "__proto__"),
+);
 const anyId = fc.oneof(fc.constantFrom(...CREWS, ...DAMAGED, ...OUT_OF_SERVICE, ...WORKING), weirdString);
-const weirdNumber = fc.oneof(fc.integer(), fc.constantFrom(-1, 0, 1e308, -1e308, Number.MAX_SAFE_INTEGER, 2 ** 53 + 1), fc.double());
-const anyValue: fc.Arbitrary<unknown> = fc.oneof(anyId, weirdNumber, fc.boolean(), fc.constant(null), fc.array(anyId, { maxLength: 4 }), fc.dictionary(weirdString, anyId, { maxKeys: 3 }));
-const hugeArray = fc.integer({ min: 501, max: 3000 }).map((n) => Array.from({ length: n }, (_, i) => (i % 2 ? DAMAGED[i % DAMAGED.length] : `X-${i}`)));
+const weirdNumber = fc.oneof(
+  fc.integer(),
+  fc.constantFrom(-1, 0, 1e308, -1e308, Number.MAX_SAFE_INTEGER, 2 ** 53 + 1),
+  fc.double(),
+);
+const anyValue: fc.Arbitrary<unknown> = fc.oneof(
+  anyId,
+  weirdNumber,
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(anyId, { maxLength: 4 }),
+  fc.dictionary(weirdString, anyId, { maxKeys: 3 }),
+);
+const hugeArray = fc
+  .integer({ min: 501, max: 3000 })
+  .map((n) => Array.from({ length: n }, (_, i) => (i % 2 ? DAMAGED[i % DAMAGED.length] : `X-${i}`)));
 const idList = fc.oneof(fc.array(anyId, { maxLength: 6 }), hugeArray, weirdNumber, fc.constant(null), anyId);
 
 const assignment = fc.record({ crew_id: fc.oneof(anyId, weirdNumber), asset_ids: idList }, { requiredKeys: [] });
 const assignArgs = fc.oneof(
   // plausible shape, hostile content: unknown ids, out-of-service assets, working assets, a crew twice
-  fc.record({ assignments: fc.array(assignment, { maxLength: 4 }), reasoning: fc.oneof(weirdString, weirdNumber) }, { requiredKeys: [] }),
-  fc.constantFrom(...CREWS).chain((crew) => fc.constant({ assignments: [{ crew_id: crew, asset_ids: [DAMAGED[0]] }, { crew_id: crew, asset_ids: [DAMAGED[1]] }], reasoning: "same crew twice" })),
-  fc.constantFrom(...OUT_OF_SERVICE).map((a) => ({ assignments: [{ crew_id: CREWS[0], asset_ids: [a] }], reasoning: "only out of service" })),
+  fc.record(
+    { assignments: fc.array(assignment, { maxLength: 4 }), reasoning: fc.oneof(weirdString, weirdNumber) },
+    { requiredKeys: [] },
+  ),
+  fc.constantFrom(...CREWS).chain((crew) =>
+    fc.constant({
+      assignments: [
+        { crew_id: crew, asset_ids: [DAMAGED[0]] },
+        { crew_id: crew, asset_ids: [DAMAGED[1]] },
+      ],
+      reasoning: "same crew twice",
+    }),
+  ),
+  fc
+    .constantFrom(...OUT_OF_SERVICE)
+    .map((a) => ({ assignments: [{ crew_id: CREWS[0], asset_ids: [a] }], reasoning: "only out of service" })),
   fc.constant({ assignments: [{ crew_id: "WTR-1", asset_ids: ["TX-3B"] }], reasoning: "wrong skill" }),
   fc.constant({ assignments: [{ crew_id: "PWR-1", asset_ids: ["TX-3B", "TX-3B"] }], reasoning: "asset twice" }),
   fc.dictionary(weirdString, anyValue, { maxKeys: 4 }),
 );
 const agentCall = fc.record({
-  name: fc.constantFrom("get_weather_at_location", "get_crew_location", "get_crew_remaining_capacity", "estimate_repair_time", "estimate_arrival_time", "propose_dispatch_plan", "get_available_crews"),
+  name: fc.constantFrom(
+    "get_weather_at_location",
+    "get_crew_location",
+    "get_crew_remaining_capacity",
+    "estimate_repair_time",
+    "estimate_arrival_time",
+    "propose_dispatch_plan",
+    "get_available_crews",
+  ),
   args: fc.oneof(
     fc.record({ locations: idList, crew_ids: idList, asset_ids: idList }, { requiredKeys: [] }),
     fc.dictionary(weirdString, anyValue, { maxKeys: 3 }),
   ),
 });
 const call = fc.oneof(
-  { weight: 3, arbitrary: assignArgs.map((args) => ({ name: "assign_repair_crew", args: args as Record<string, unknown> })) },
+  {
+    weight: 3,
+    arbitrary: assignArgs.map((args) => ({ name: "assign_repair_crew", args: args as Record<string, unknown> })),
+  },
   { weight: 2, arbitrary: agentCall as fc.Arbitrary<{ name: string; args: Record<string, unknown> }> },
-  { weight: 1, arbitrary: fc.record({ name: fc.constantFrom("detect_failure_nodes", "estimate_impact"), args: fc.constant({}) }) },
-  { weight: 1, arbitrary: fc.record({ name: fc.oneof(weirdString.filter((s) => s.length > 0), fc.constantFrom("send_all_crews", "shutdown_grid")), args: fc.dictionary(weirdString, anyValue, { maxKeys: 2 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ name: fc.constantFrom("detect_failure_nodes", "estimate_impact"), args: fc.constant({}) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      name: fc.oneof(
+        weirdString.filter((s) => s.length > 0),
+        fc.constantFrom("send_all_crews", "shutdown_grid"),
+      ),
+      args: fc.dictionary(weirdString, anyValue, { maxKeys: 2 }),
+    }),
+  },
 );
 
 const toolsReply: fc.Arbitrary<Reply> = fc.oneof(
@@ -71,22 +126,37 @@ const toolsReply: fc.Arbitrary<Reply> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: "empty", content: "" }) },
 );
 const jsonReply: fc.Arbitrary<Reply> = fc.oneof(
-  { weight: 4, arbitrary: fc.tuple(call, fc.constantFrom("plain", "fenced", "chatty", "truncated", "no-action", "args-array")).map(([c, style]) => {
-    const body = JSON.stringify({ thoughts: "hmm", action: c.name, arguments: c.args });
-    const content = style === "fenced" ? "```json\n" + body + "\n```"
-      : style === "chatty" ? `Sure! Here you go: ${body} Hope that helps.`
-      : style === "truncated" ? body.slice(0, Math.max(1, Math.floor(body.length / 2)))
-      : style === "no-action" ? JSON.stringify({ thoughts: "x", arguments: c.args })
-      : style === "args-array" ? JSON.stringify({ action: c.name, arguments: [1, 2] })
-      : body;
-    return { kind: style === "plain" || style === "fenced" || style === "chatty" ? "calls" : "broken-json", content };
-  }) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(call, fc.constantFrom("plain", "fenced", "chatty", "truncated", "no-action", "args-array"))
+      .map(([c, style]) => {
+        const body = JSON.stringify({ thoughts: "hmm", action: c.name, arguments: c.args });
+        const content =
+          style === "fenced"
+            ? "```json\n" + body + "\n```"
+            : style === "chatty"
+              ? `Sure! Here you go: ${body} Hope that helps.`
+              : style === "truncated"
+                ? body.slice(0, Math.max(1, Math.floor(body.length / 2)))
+                : style === "no-action"
+                  ? JSON.stringify({ thoughts: "x", arguments: c.args })
+                  : style === "args-array"
+                    ? JSON.stringify({ action: c.name, arguments: [1, 2] })
+                    : body;
+        return {
+          kind: style === "plain" || style === "fenced" || style === "chatty" ? "calls" : "broken-json",
+          content,
+        };
+      }),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 200 }).map((content) => ({ kind: "text", content })) },
   { weight: 1, arbitrary: fc.constant({ kind: "empty", content: "" }) },
 );
 
 // --------------------------------------------------------------- the run
-const REASON = /did not contain|error|not available|unknown|refused|rejected|invalid|expected|required|must|too large|too many|no tool|empty|could not|cannot|not damaged|twice|lacks|no JSON|not a|needs/i;
+const REASON =
+  /did not contain|error|not available|unknown|refused|rejected|invalid|expected|required|must|too large|too many|no tool|empty|could not|cannot|not damaged|twice|lacks|no JSON|not a|needs/i;
 let garbageReplies = 0;
 const tried: Record<string, number> = {};
 
@@ -102,8 +172,21 @@ async function runWithGarbage(protocol: "tools" | "json", replies: Reply[]) {
   const worlds = new InstrumentedWorldProvider(scenario);
   const app = buildGraph({ worlds, model }).compile({ checkpointer: new MemorySaver() });
   const thread = `hostile-${protocol}-${garbageReplies}`;
-  const config = { configurable: { thread_id: thread, scenario: "demo", model: "offline", protocol, maxPlanAttempts: MAX_PLAN_ATTEMPTS, maxModelTurns: MAX_MODEL_TURNS }, recursionLimit: 100 };
-  const state = (await app.invoke({ trigger: { kind: "alert", at: 0, message: "failures reported" } }, config)) as AgentState;
+  const config = {
+    configurable: {
+      thread_id: thread,
+      scenario: "demo",
+      model: "offline",
+      protocol,
+      maxPlanAttempts: MAX_PLAN_ATTEMPTS,
+      maxModelTurns: MAX_MODEL_TURNS,
+    },
+    recursionLimit: 100,
+  };
+  const state = (await app.invoke(
+    { trigger: { kind: "alert", at: 0, message: "failures reported" } },
+    config,
+  )) as AgentState;
   return { state, recording, applied: worlds.applied };
 }
 
@@ -146,7 +229,9 @@ function answeredReplies(protocol: "tools" | "json", requests: BaseMessage[][]):
       if (protocol === "tools" && ai.tool_calls?.length) {
         // Each call gets its own result; a refused call says why.
         for (const tc of ai.tool_calls) {
-          const answer = after.find((a) => a instanceof ToolMessage && a.tool_call_id === tc.id) as ToolMessage | undefined;
+          const answer = after.find((a) => a instanceof ToolMessage && a.tool_call_id === tc.id) as
+            | ToolMessage
+            | undefined;
           if (tc.name !== "assign_repair_crew") expect(answer, `call ${tc.name} got no result`).toBeDefined();
           if (answer?.status === "error") expect(String(answer.content)).toMatch(REASON);
         }
@@ -159,17 +244,24 @@ function answeredReplies(protocol: "tools" | "json", requests: BaseMessage[][]):
 }
 
 afterAll(() => {
-  console.log(`hostile model: ${garbageReplies} garbage replies tried (${Object.entries(tried).map(([k, v]) => `${k}: ${v} runs`).join(", ")}); no exception escaped, no invalid plan applied`);
+  console.log(
+    `hostile model: ${garbageReplies} garbage replies tried (${Object.entries(tried)
+      .map(([k, v]) => `${k}: ${v} runs`)
+      .join(", ")}); no exception escaped, no invalid plan applied`,
+  );
 });
 
 describe.each(["tools", "json"] as const)("a model that answers garbage (%s protocol)", (protocol) => {
   it("never crashes the graph, never gets an invalid plan applied, is told why, and is replaced by the optimizer", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(protocol === "tools" ? toolsReply : jsonReply, { minLength: 1, maxLength: 12 }), async (replies) => {
-        tried[protocol] = (tried[protocol] ?? 0) + 1;
-        const { state, recording, applied } = await runWithGarbage(protocol, replies);
-        checkProperties(protocol, state, recording, applied);
-      }),
+      fc.asyncProperty(
+        fc.array(protocol === "tools" ? toolsReply : jsonReply, { minLength: 1, maxLength: 12 }),
+        async (replies) => {
+          tried[protocol] = (tried[protocol] ?? 0) + 1;
+          const { state, recording, applied } = await runWithGarbage(protocol, replies);
+          checkProperties(protocol, state, recording, applied);
+        },
+      ),
       { numRuns: 100 },
     );
   }, 300_000);

@@ -17,7 +17,13 @@ import { acquireLease, fencedSaver, isIncidentHeld, isLeaseLost } from "../../sr
 const dir = mkdtempSync(join(tmpdir(), "lease-"));
 const schema = freshSchemaName("reliability_lease");
 const cli = (args: string[], extra: Record<string, string> = {}) => runTsx("src/cli/main.ts", args, childEnv(extra));
-const sentIds = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => l.split(" ")[1]) : []);
+const sentIds = (file: string) =>
+  existsSync(file)
+    ? readFileSync(file, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(" ")[1])
+    : [];
 
 let expected: { dispatchId: string }[];
 beforeAll(async () => {
@@ -32,18 +38,34 @@ afterAll(async () => {
 });
 
 /** Run the CLI; call `then` once its stderr matches `pattern`. */
-function runUntil(args: string[], pattern: RegExp, then: () => Promise<void>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runUntil(
+  args: string[],
+  pattern: RegExp,
+  then: () => Promise<void>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "", stderr = "", fired = false;
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+      cwd: ROOT,
+      env: childEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "",
+      stderr = "",
+      fired = false;
     const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
     child.stdout!.on("data", (d) => (stdout += d));
     child.stderr!.on("data", (d) => {
       stderr += d;
-      if (!fired && pattern.test(stderr)) { fired = true; then().catch(reject); }
+      if (!fired && pattern.test(stderr)) {
+        fired = true;
+        then().catch(reject);
+      }
     });
     child.on("error", reject);
-    child.on("close", (code) => { clearTimeout(guard); resolve({ code, stdout, stderr }); });
+    child.on("close", (code) => {
+      clearTimeout(guard);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -55,8 +77,20 @@ const stores: [string, () => string][] = [
 /** An incident killed right after its first EXECUTION applied the plan (before the checkpoint). */
 async function killedIncident(store: string, label: string): Promise<string> {
   const ledger = join(dir, `${label}.ledger`);
-  writeFileSync(ledger, ["alert@0/1:INIT", "alert@0/2:FAILURE_DETECTION", "alert@0/3:IMPACT_ANALYSIS", "alert@0/4:REPAIR_PLANNING", "alert@0/5:EXECUTION"].join("\n") + "\n");
-  const killed = await cli(["--json", "--checkpoint", store], { INFRA_CRASH_LEDGER: ledger, INFRA_DISPATCH_JOURNAL: join(dir, `${label}.journal`) });
+  writeFileSync(
+    ledger,
+    [
+      "alert@0/1:INIT",
+      "alert@0/2:FAILURE_DETECTION",
+      "alert@0/3:IMPACT_ANALYSIS",
+      "alert@0/4:REPAIR_PLANNING",
+      "alert@0/5:EXECUTION",
+    ].join("\n") + "\n",
+  );
+  const killed = await cli(["--json", "--checkpoint", store], {
+    INFRA_CRASH_LEDGER: ledger,
+    INFRA_DISPATCH_JOURNAL: join(dir, `${label}.journal`),
+  });
   expect(killed.signal, killed.stderr).toBe("SIGKILL");
   return /^incident: (\S+)$/m.exec(killed.stderr)![1];
 }
@@ -70,12 +104,16 @@ describe.concurrent.each(stores)("the incident lease on %s", (backend, setting) 
       const lease = await acquireLease(store, id);
       const refused = await cli(["--json", "--checkpoint", setting(), "--resume", id]);
       expect(refused.code, refused.stderr).toBe(2);
-      expect(refused.stderr).toContain(`incident "${id}" is being run by another process (pid ${process.pid} on ${hostname()}, since ${lease.holder.since})`);
+      expect(refused.stderr).toContain(
+        `incident "${id}" is being run by another process (pid ${process.pid} on ${hostname()}, since ${lease.holder.since})`,
+      );
       expect(refused.stdout).toBe("");
       // A second lease in this process is refused too (the holder is alive).
       await expect(acquireLease(store, id)).rejects.toSatisfy(isIncidentHeld);
       // The waiting process says so; then the holder lets go.
-      const done = await runUntil(["--json", "--checkpoint", setting(), "--resume", id, "--wait"], /^waiting: /m, () => lease.release());
+      const done = await runUntil(["--json", "--checkpoint", setting(), "--resume", id, "--wait"], /^waiting: /m, () =>
+        lease.release(),
+      );
       expect(done.code, done.stderr).toBe(0);
       expect(done.stderr).toMatch(/waiting: incident ".*" is being run by pid \d+/);
       expect(JSON.parse(done.stdout).dispatches).toEqual(expected);
@@ -89,7 +127,11 @@ describe.concurrent.each(stores)("the incident lease on %s", (backend, setting) 
     const id = await killedIncident(setting(), `${backend}-two`);
     const journal = join(dir, `${backend}-two.journal`);
     const before = sentIds(journal).length;
-    const [a, b] = await Promise.all([0, 1].map(() => cli(["--json", "--checkpoint", setting(), "--resume", id, "--wait"], { INFRA_DISPATCH_JOURNAL: journal })));
+    const [a, b] = await Promise.all(
+      [0, 1].map(() =>
+        cli(["--json", "--checkpoint", setting(), "--resume", id, "--wait"], { INFRA_DISPATCH_JOURNAL: journal }),
+      ),
+    );
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
     expect(JSON.parse(a.stdout).dispatches).toEqual(expected);
@@ -108,7 +150,14 @@ describe.concurrent.each(stores)("the incident lease on %s", (backend, setting) 
       const saver = fencedSaver(store.saver, lease);
       await lease.check();
       await lease.release();
-      await expect(saver.put({ configurable: { thread_id: `incident-lost-${backend}`, checkpoint_ns: "" } }, {} as never, {} as never, {})).rejects.toSatisfy(isLeaseLost);
+      await expect(
+        saver.put(
+          { configurable: { thread_id: `incident-lost-${backend}`, checkpoint_ns: "" } },
+          {} as never,
+          {} as never,
+          {},
+        ),
+      ).rejects.toSatisfy(isLeaseLost);
     } finally {
       await store.close();
     }

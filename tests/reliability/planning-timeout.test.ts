@@ -12,17 +12,41 @@ import type { NodeFaultPolicy } from "../../src/persistence/node-faults.js";
 
 /** Far above what a planning attempt takes on the demo (milliseconds), so a busy machine times out only the hung call. */
 const PLANNING_TIMEOUT_MS = 2_000;
-const POLICY: NodeFaultPolicy = { maxAttempts: 3, initialIntervalMs: 5, backoffFactor: 2, maxIntervalMs: 50, timeoutMs: 60_000, planningTimeoutMs: PLANNING_TIMEOUT_MS };
+const POLICY: NodeFaultPolicy = {
+  maxAttempts: 3,
+  initialIntervalMs: 5,
+  backoffFactor: 2,
+  maxIntervalMs: 50,
+  timeoutMs: 60_000,
+  planningTimeoutMs: PLANNING_TIMEOUT_MS,
+};
 
-interface Call { signal?: AbortSignal; abortedAtStart: boolean; settled: boolean }
+interface Call {
+  signal?: AbortSignal;
+  abortedAtStart: boolean;
+  settled: boolean;
+}
 
-interface Shared { honoursSignal: boolean; calls: Call[]; release: () => void }
+interface Shared {
+  honoursSignal: boolean;
+  calls: Call[];
+  release: () => void;
+}
 
 /** The offline planner, whose very first call hangs: until its signal is aborted, or (`honoursSignal` false) until released. */
 class FirstCallHangs extends OfflinePlannerModel {
-  constructor(readonly shared: Shared, boundTools: string[] | null = null) { super({ boundTools }); }
-  get calls() { return this.shared.calls; }
-  release() { this.shared.release(); }
+  constructor(
+    readonly shared: Shared,
+    boundTools: string[] | null = null,
+  ) {
+    super({ boundTools });
+  }
+  get calls() {
+    return this.shared.calls;
+  }
+  release() {
+    this.shared.release();
+  }
   override bindTools(tools: Parameters<OfflinePlannerModel["bindTools"]>[0]): FirstCallHangs {
     return new FirstCallHangs(this.shared, super.bindTools(tools).boundTools);
   }
@@ -34,7 +58,8 @@ class FirstCallHangs extends OfflinePlannerModel {
       if (shared.calls.length === 1) {
         await new Promise<void>((resolve, reject) => {
           shared.release = resolve;
-          if (shared.honoursSignal) options?.signal?.addEventListener("abort", () => reject(options.signal?.reason), { once: true });
+          if (shared.honoursSignal)
+            options?.signal?.addEventListener("abort", () => reject(options.signal?.reason), { once: true });
         });
       }
       return await super._generate(messages);

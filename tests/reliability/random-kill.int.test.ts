@@ -33,23 +33,48 @@ afterAll(async () => {
   await dropSchema(schema);
 });
 
-interface Dispatch { dispatchId: string; crewId: string; assetId: string; assignedAt: number }
+interface Dispatch {
+  dispatchId: string;
+  crewId: string;
+  assetId: string;
+  assignedAt: number;
+}
 
 /** Start the CLI; kill it (SIGKILL) `delayMs` after it prints its incident id. Resolves when it ends. */
-function runAndKill(args: string[], env: NodeJS.ProcessEnv, delayMs: number): Promise<{ killed: boolean; code: number | null; stdout: string; stderr: string }> {
+function runAndKill(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  delayMs: number,
+): Promise<{ killed: boolean; code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+      cwd: ROOT,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     let timer: NodeJS.Timeout | undefined;
     let killed = false;
-    const guard = setTimeout(() => { try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ } }, 120_000);
+    const guard = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }, 120_000);
     child.stdout!.on("data", (d) => (stdout += d));
     child.stderr!.on("data", (d) => {
       stderr += d;
       if (!timer && /^incident: /m.test(stderr)) {
         timer = setTimeout(() => {
-          try { process.kill(-child.pid!, "SIGKILL"); killed = true; } catch { /* already ended */ }
+          try {
+            process.kill(-child.pid!, "SIGKILL");
+            killed = true;
+          } catch {
+            /* already ended */
+          }
         }, delayMs);
       }
     });
@@ -70,13 +95,24 @@ function runAndKill(args: string[], env: NodeJS.ProcessEnv, delayMs: number): Pr
 async function unaccounted(id: string, sent: string[]): Promise<string[]> {
   saver ??= PostgresSaver.fromConnString(POSTGRES_URL, { schema });
   const tuple = await saver.getTuple({ configurable: { thread_id: id, checkpoint_ns: "" } });
-  const values = (tuple?.checkpoint.channel_values ?? {}) as { dispatchLog?: DispatchBatch[]; proposedPlan?: DispatchPlan | null; clock?: number };
+  const values = (tuple?.checkpoint.channel_values ?? {}) as {
+    dispatchLog?: DispatchBatch[];
+    proposedPlan?: DispatchPlan | null;
+    clock?: number;
+  };
   const known = new Set(expandDispatchLog(values.dispatchLog ?? []).map((e) => e.dispatchId));
-  for (const a of values.proposedPlan?.assignments ?? []) for (const asset of a.assetIds) known.add(dispatchIdOf(a.crewId, asset, values.clock ?? 0));
+  for (const a of values.proposedPlan?.assignments ?? [])
+    for (const asset of a.assetIds) known.add(dispatchIdOf(a.crewId, asset, values.clock ?? 0));
   return sent.filter((s) => !known.has(s));
 }
 
-const journal = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => l.split(" ")[1]) : []);
+const journal = (file: string) =>
+  existsSync(file)
+    ? readFileSync(file, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(" ")[1])
+    : [];
 
 describe("the CLI on PostgreSQL, killed at random moments", () => {
   it(`loses no dispatch and sends none twice (${KILLS} kills)`, async () => {
@@ -88,7 +124,13 @@ describe("the CLI on PostgreSQL, killed at random moments", () => {
     const expectedIds = new Set(expected.map((d) => d.dispatchId));
 
     const store = postgresSetting(schema);
-    let kills = 0, unrecorded = 0, lost = 0, doubled = 0, resent = 0, incidents = 0, noCheckpointYet = 0;
+    let kills = 0,
+      unrecorded = 0,
+      lost = 0,
+      doubled = 0,
+      resent = 0,
+      incidents = 0,
+      noCheckpointYet = 0;
     const delays: number[] = [];
     while (kills < KILLS) {
       incidents++;
@@ -123,12 +165,15 @@ describe("the CLI on PostgreSQL, killed at random moments", () => {
       const sent = journal(file);
       const recorded = new Set(got.map((d) => d.dispatchId));
       lost += sent.filter((s) => !recorded.has(s)).length;
-      doubled += sent.filter((s) => !expectedIds.has(s)).length + got.filter((d) => !expectedIds.has(d.dispatchId)).length;
+      doubled +=
+        sent.filter((s) => !expectedIds.has(s)).length + got.filter((d) => !expectedIds.has(d.dispatchId)).length;
       resent += sent.length - new Set(sent).size;
       expect(got.map(key)).toEqual(expected.map(key));
     }
-    console.log(`random kills (PostgreSQL): ${kills} kills at ${delays.join(", ")} ms after start over ${incidents} incident(s) ` +
-      `(${noCheckpointYet} before the first checkpoint); ${unrecorded} sent but not accounted for by the last checkpoint at a kill, ${lost} lost, ${doubled} doubled, ${resent} re-sent under the same id after a kill`);
+    console.log(
+      `random kills (PostgreSQL): ${kills} kills at ${delays.join(", ")} ms after start over ${incidents} incident(s) ` +
+        `(${noCheckpointYet} before the first checkpoint); ${unrecorded} sent but not accounted for by the last checkpoint at a kill, ${lost} lost, ${doubled} doubled, ${resent} re-sent under the same id after a kill`,
+    );
     expect(unrecorded).toBe(0);
     expect(lost).toBe(0);
     expect(doubled).toBe(0);

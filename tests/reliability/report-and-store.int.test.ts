@@ -20,7 +20,10 @@ afterAll(() => {
 const cli = (args: string[]) => runTsx("src/cli/main.ts", args, childEnv());
 const oneLine = (stderr: string) => {
   const lines = stderr.trim().split("\n");
-  expect(lines.filter((l) => /^\s+at /.test(l)), stderr).toEqual([]);
+  expect(
+    lines.filter((l) => /^\s+at /.test(l)),
+    stderr,
+  ).toEqual([]);
   return lines.filter((l) => l.startsWith("error: "));
 };
 
@@ -36,7 +39,9 @@ describe("--report paths", () => {
     expect(device.code).toBe(2);
     expect(device.stderr).toMatch(/^error: --report \/dev\/full: it exists and is not a regular file$/m);
     expect(readOnly.code).toBe(2);
-    expect(readOnly.stderr).toMatch(/^error: --report \/proc\/incident-report\.html: (the folder \/proc is not writable|cannot write in \/proc)/m);
+    expect(readOnly.stderr).toMatch(
+      /^error: --report \/proc\/incident-report\.html: (the folder \/proc is not writable|cannot write in \/proc)/m,
+    );
     for (const r of [missing, device, readOnly]) {
       expect(r.stdout).toBe("");
       expect(r.stderr).not.toMatch(/^incident: /m);
@@ -48,17 +53,29 @@ describe("--report paths", () => {
     const folder = join(dir, "vanishing");
     mkdirSync(folder);
     const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "--json", "--report", join(folder, "r.html")], { cwd: ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "", stderr = "";
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", "src/cli/main.ts", "--json", "--report", join(folder, "r.html")],
+        { cwd: ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stdout = "",
+        stderr = "";
       child.stdout!.on("data", (d) => (stdout += d));
       // The folder goes away once the incident has started (its path was good when checked).
-      child.stderr!.on("data", (d) => { stderr += d; if (/^incident: /m.test(stderr)) rmSync(folder, { recursive: true, force: true }); });
+      child.stderr!.on("data", (d) => {
+        stderr += d;
+        if (/^incident: /m.test(stderr)) rmSync(folder, { recursive: true, force: true });
+      });
       child.on("error", reject);
       child.on("close", (code) => resolve({ code, stdout, stderr }));
     });
     expect(r.code, r.stderr).toBe(3);
     expect(JSON.parse(r.stdout).status).toBe("restored");
-    expect(oneLine(r.stderr)).toEqual([expect.stringMatching(/^error: the incident is fine \(restored\), but the report could not be written to .*r\.html \(ENOENT: .*\); no file was written$/)]);
+    expect(oneLine(r.stderr)).toEqual([
+      expect.stringMatching(
+        /^error: the incident is fine \(restored\), but the report could not be written to .*r\.html \(ENOENT: .*\); no file was written$/,
+      ),
+    ]);
   });
 
   it("is written to a temporary file and renamed: a failed write leaves the old report as it was", () => {
@@ -82,10 +99,18 @@ describe("SQLite stores that cannot be used", () => {
       cli(["--checkpoint", `sqlite:${join(dir, "no-such-folder", "x.db")}`]),
     ]);
     expect(full.code).toBe(1);
-    expect(oneLine(full.stderr)).toEqual(["error: the checkpoint store sqlite:/dev/full cannot be used: the disk is full: free some space, or use another --checkpoint (SQLITE_FULL)"]);
+    expect(oneLine(full.stderr)).toEqual([
+      "error: the checkpoint store sqlite:/dev/full cannot be used: the disk is full: free some space, or use another --checkpoint (SQLITE_FULL)",
+    ]);
     expect(notDb.code).toBe(1);
-    expect(oneLine(notDb.stderr)).toEqual([`error: the checkpoint store sqlite:${garbage} cannot be used: the file is not an SQLite database, or it is damaged (SQLITE_NOTADB)`]);
+    expect(oneLine(notDb.stderr)).toEqual([
+      `error: the checkpoint store sqlite:${garbage} cannot be used: the file is not an SQLite database, or it is damaged (SQLITE_NOTADB)`,
+    ]);
     expect(cannotOpen.code).toBe(1);
-    expect(oneLine(cannotOpen.stderr)).toEqual([expect.stringMatching(/^error: cannot open the checkpoint file .*x\.db: Cannot open database because the directory does not exist$/)]);
+    expect(oneLine(cannotOpen.stderr)).toEqual([
+      expect.stringMatching(
+        /^error: cannot open the checkpoint file .*x\.db: Cannot open database because the directory does not exist$/,
+      ),
+    ]);
   });
 });

@@ -27,7 +27,11 @@ function refusal(fn: () => unknown): string {
   throw new Error("the scenario was accepted");
 }
 
-const demo = () => JSON.parse(readFileSync(join(SCENARIOS_DIR, "demo.json"), "utf8")) as Record<string, unknown> & { dependencies: Record<string, unknown>[]; nodes: Record<string, unknown>[] };
+const demo = () =>
+  JSON.parse(readFileSync(join(SCENARIOS_DIR, "demo.json"), "utf8")) as Record<string, unknown> & {
+    dependencies: Record<string, unknown>[];
+    nodes: Record<string, unknown>[];
+  };
 
 describe("unknown keys in a scenario", () => {
   it("a misspelt bufferHours is refused with its path and what it meant (it used to drop the hospital's generator)", () => {
@@ -37,7 +41,9 @@ describe("unknown keys in a scenario", () => {
     delete s.dependencies[i].bufferHours;
     const file = join(dir, "typo.json");
     writeFileSync(file, JSON.stringify(s));
-    expect(refusal(() => loadScenario(file))).toBe(`typo.json: dependencies[${i}]: unknown key "bufferHour" (did you mean "bufferHours"?)`);
+    expect(refusal(() => loadScenario(file))).toBe(
+      `typo.json: dependencies[${i}]: unknown key "bufferHour" (did you mean "bufferHours"?)`,
+    );
   });
 
   it("at the top level and in nested objects; keys far from any known one list the known keys; $schema is allowed", () => {
@@ -49,7 +55,9 @@ describe("unknown keys in a scenario", () => {
     writeFileSync(file, JSON.stringify(s));
     const message = refusal(() => loadScenario(file));
     expect(message).toContain(`unknown.json: unknown key "crew" (did you mean "crews"?)`);
-    expect(message).toMatch(/unknown\.json: nodes\[0\]: unknown key "colour" \(known keys: id, network, type, name, x, y, population, criticality, role, note\)/);
+    expect(message).toMatch(
+      /unknown\.json: nodes\[0\]: unknown key "colour" \(known keys: id, network, type, name, x, y, population, criticality, role, note\)/,
+    );
   });
 
   it("a misspelt CSV column is refused with what it meant", () => {
@@ -58,17 +66,24 @@ describe("unknown keys in a scenario", () => {
     const deps = readFileSync(join(folder, "dependencies.csv"), "utf8").split("\n");
     deps[0] = deps[0].replace("buffer_hours", "bufer_hours");
     writeFileSync(join(folder, "dependencies.csv"), deps.join("\n"));
-    expect(refusal(() => loadScenario(folder))).toMatch(/dependencies\.csv:1: unknown column "bufer_hours" \(did you mean "buffer_hours"\?\)/);
+    expect(refusal(() => loadScenario(folder))).toMatch(
+      /dependencies\.csv:1: unknown column "bufer_hours" \(did you mean "buffer_hours"\?\)/,
+    );
   });
 });
 
 describe("size caps", () => {
   it(`a 1,000,000-node JSON is refused with a clear message (cap ${MAX_SCENARIO_NODES.toLocaleString("en-US")}), before anything is built`, () => {
-    const nodes = Array.from({ length: 1_000_000 }, (_, i) => `{"id":"n${i}","network":"power","type":"bus","x":${i % 1000},"y":${Math.floor(i / 1000)}}`);
+    const nodes = Array.from(
+      { length: 1_000_000 },
+      (_, i) => `{"id":"n${i}","network":"power","type":"bus","x":${i % 1000},"y":${Math.floor(i / 1000)}}`,
+    );
     const file = join(dir, "million.json");
     writeFileSync(file, `{"name":"million","coordinates":"lonlat","nodes":[${nodes.join(",")}]}`);
     const started = Date.now();
-    expect(refusal(() => loadScenario(file))).toBe(`million.json: nodes: 1,000,000 nodes is over the limit of ${MAX_SCENARIO_NODES.toLocaleString("en-US")} (set INFRA_MAX_SCENARIO_NODES to raise it)`);
+    expect(refusal(() => loadScenario(file))).toBe(
+      `million.json: nodes: 1,000,000 nodes is over the limit of ${MAX_SCENARIO_NODES.toLocaleString("en-US")} (set INFRA_MAX_SCENARIO_NODES to raise it)`,
+    );
     // Refused after parsing only (no validation, no world): it does not hang.
     expect(Date.now() - started).toBeLessThan(60_000);
   });
@@ -77,7 +92,9 @@ describe("size caps", () => {
     const file = join(dir, "demo.json");
     writeFileSync(file, readFileSync(join(SCENARIOS_DIR, "demo.json")));
     process.env.INFRA_MAX_SCENARIO_BYTES = "1000";
-    expect(refusal(() => loadScenario(file))).toMatch(/^demo\.json: file of [\d,]+ bytes is over the limit of 1,000 bytes \(set INFRA_MAX_SCENARIO_BYTES to raise it\)$/);
+    expect(refusal(() => loadScenario(file))).toMatch(
+      /^demo\.json: file of [\d,]+ bytes is over the limit of 1,000 bytes \(set INFRA_MAX_SCENARIO_BYTES to raise it\)$/,
+    );
     process.env.INFRA_MAX_SCENARIO_BYTES = String(10 * 1024 * 1024);
     process.env.INFRA_MAX_SCENARIO_NODES = "10";
     expect(refusal(() => loadScenario(file))).toMatch(/nodes: 36 nodes is over the limit of 10/);
@@ -92,12 +109,16 @@ describe("size caps", () => {
     expect(refusal(() => loadScenario(folder))).toMatch(/nodes\.csv: \d+ rows is over the limit of 50/);
     delete process.env.INFRA_MAX_SCENARIO_NODES;
     process.env.INFRA_MAX_SCENARIO_BYTES = "3000";
-    expect(refusal(() => loadScenario(folder))).toMatch(/nodes\.csv: file of [\d,]+ bytes is over the limit of 3,000 bytes/);
+    expect(refusal(() => loadScenario(folder))).toMatch(
+      /nodes\.csv: file of [\d,]+ bytes is over the limit of 3,000 bytes/,
+    );
     delete process.env.INFRA_MAX_SCENARIO_BYTES;
     const lines = readFileSync(join(folder, "nodes.csv"), "utf8").split("\n");
     lines[1] = `${lines[1].replace(/,[^,]*$/, "")},${"x".repeat(5_000)}`;
     writeFileSync(join(folder, "nodes.csv"), lines.join("\n"));
-    expect(refusal(() => loadScenario(folder))).toMatch(/nodes\.csv:2:note: value of 5,000 characters is over the limit of 2,000/);
+    expect(refusal(() => loadScenario(folder))).toMatch(
+      /nodes\.csv:2:note: value of 5,000 characters is over the limit of 2,000/,
+    );
   });
 
   it("a free-text field in JSON is capped", () => {

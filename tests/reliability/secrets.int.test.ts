@@ -34,7 +34,11 @@ function expectNoSecret(where: string, bytes: string | Buffer, secrets: string[]
 describe("secrets appear in no log, state, checkpoint or report", () => {
   it("SQLite: stdout, stderr and every byte of the checkpoint file are clean", async () => {
     const db = join(dir, "incidents.db");
-    const r = await runTsx("src/cli/main.ts", ["--model", "offline", "--checkpoint", `sqlite:${db}`, "--json"], cliEnv());
+    const r = await runTsx(
+      "src/cli/main.ts",
+      ["--model", "offline", "--checkpoint", `sqlite:${db}`, "--json"],
+      cliEnv(),
+    );
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { status: string; dispatches: unknown[] };
     expect(report.status).toBe("restored");
@@ -52,22 +56,32 @@ describe("secrets appear in no log, state, checkpoint or report", () => {
     const url = new URL(POSTGRES_URL);
     url.password = PASSWORD;
     url.searchParams.set("schema", schema);
-    const r = await runTsx("src/cli/main.ts", ["--model", "offline", "--checkpoint", `postgres:${url}`, "--json"], cliEnv());
+    const r = await runTsx(
+      "src/cli/main.ts",
+      ["--model", "offline", "--checkpoint", `postgres:${url}`, "--json"],
+      cliEnv(),
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/checkpoints: postgres:postgresql:\/\/postgres:\*\*\*@/);
     expectNoSecret("stdout", r.stdout, [KEY, PASSWORD]);
     expectNoSecret("stderr", r.stderr, [KEY, PASSWORD]);
     // Every value of every row of every checkpoint table (blobs as their bytes).
-    const store = await openCheckpointer(`postgres:${POSTGRES_URL}${POSTGRES_URL.includes("?") ? "&" : "?"}schema=${schema}`);
+    const store = await openCheckpointer(
+      `postgres:${POSTGRES_URL}${POSTGRES_URL.includes("?") ? "&" : "?"}schema=${schema}`,
+    );
     try {
-      const pool = (store.saver as unknown as { pool: { query(sql: string): Promise<{ rows: Record<string, unknown>[] }> } }).pool;
+      const pool = (
+        store.saver as unknown as { pool: { query(sql: string): Promise<{ rows: Record<string, unknown>[] }> } }
+      ).pool;
       let rows = 0;
       let sawPlan = false;
       for (const table of ["checkpoints", "checkpoint_blobs", "checkpoint_writes"]) {
         const res = await pool.query(`SELECT * FROM "${schema}"."${table}"`);
         rows += res.rows.length;
         for (const row of res.rows) {
-          const text = Object.values(row).map((v) => (Buffer.isBuffer(v) ? v.toString("latin1") : JSON.stringify(v))).join("\n");
+          const text = Object.values(row)
+            .map((v) => (Buffer.isBuffer(v) ? v.toString("latin1") : JSON.stringify(v)))
+            .join("\n");
           sawPlan ||= text.includes("assign_repair_crew");
           expectNoSecret(`${table} row`, text, [KEY, PASSWORD]);
         }
@@ -80,9 +94,15 @@ describe("secrets appear in no log, state, checkpoint or report", () => {
   });
 
   it("an unreachable store's error names the URL without its password", async () => {
-    const r = await runTsx("src/cli/main.ts", ["--checkpoint", `postgres:postgresql://postgres:${PASSWORD}@127.0.0.1:1/test`], cliEnv());
+    const r = await runTsx(
+      "src/cli/main.ts",
+      ["--checkpoint", `postgres:postgresql://postgres:${PASSWORD}@127.0.0.1:1/test`],
+      cliEnv(),
+    );
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: cannot use the PostgreSQL checkpoint store at postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test/m);
+    expect(r.stderr).toMatch(
+      /^error: cannot use the PostgreSQL checkpoint store at postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test/m,
+    );
     expectNoSecret("stderr", r.stderr, [PASSWORD, KEY]);
   });
 });

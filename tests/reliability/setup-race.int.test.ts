@@ -23,9 +23,14 @@ describe("setup on a fresh PostgreSQL schema", () => {
   it(`${PROCESSES} processes at once all succeed`, async () => {
     await requirePostgres();
     const go = join(dir, "go");
-    const running = Promise.all(Array.from({ length: PROCESSES }, () => runTsx("tests/support/setup-child.ts", [postgresSetting(schema), go], childEnv(), 110_000)));
+    const running = Promise.all(
+      Array.from({ length: PROCESSES }, () =>
+        runTsx("tests/support/setup-child.ts", [postgresSetting(schema), go], childEnv(), 110_000),
+      ),
+    );
     // Loading takes each a different time on a busy machine: once all are loaded, they open together.
-    while (readdirSync(dir).filter((f) => f.startsWith("go.ready.")).length < PROCESSES) await new Promise((r) => setTimeout(r, 20));
+    while (readdirSync(dir).filter((f) => f.startsWith("go.ready.")).length < PROCESSES)
+      await new Promise((r) => setTimeout(r, 20));
     writeFileSync(go, "");
     const results = await running;
     expect(results.filter((r) => r.code !== 0).map((r) => r.stderr.trim())).toEqual([]);

@@ -50,7 +50,12 @@ describe("HTML incident report", () => {
     expect(after).toMatch(/<text class="label critical"[^>]*>St\. Mary&#39;s Hospital<\/text>/);
     expect(after).toMatch(/<text class="label source"[^>]*>Northgate substation<\/text>/);
     for (const d of demo.dispatches.filter((x) => x.status === "done")) expect(after).toContain(`>${d.assetId}</text>`);
-    const fills = (net: string) => new Set([...after.matchAll(new RegExp(`<path class="node working net-${net}" d="(.)[^"]*" fill="([^"]+)"`, "g"))].map((m) => `${m[1]}${m[2]}`));
+    const fills = (net: string) =>
+      new Set(
+        [...after.matchAll(new RegExp(`<path class="node working net-${net}" d="(.)[^"]*" fill="([^"]+)"`, "g"))].map(
+          (m) => `${m[1]}${m[2]}`,
+        ),
+      );
     expect(fills("power").size).toBe(1);
     expect(fills("water").size).toBe(1);
     expect([...fills("power")][0]).not.toBe([...fills("water")][0]);
@@ -63,9 +68,13 @@ describe("HTML incident report", () => {
   it("marks the storm, the lightning hold, the cascade and the generator's deadline on the curve", () => {
     const curve = html.slice(html.indexOf('id="curve"'), html.indexOf("</svg>", html.indexOf('id="curve"')));
     expect(curve).toMatch(/<rect class="band storm" x="[\d.]+"[^>]*><title>storm[^<]*T\+00:30-T\+04:00/);
-    expect(curve).toMatch(/<rect class="band work_stopped"[^>]*><title>lightning: outdoor work stopped[^<]*T\+01:00-T\+02:00/);
+    expect(curve).toMatch(
+      /<rect class="band work_stopped"[^>]*><title>lightning: outdoor work stopped[^<]*T\+01:00-T\+02:00/,
+    );
     expect(curve).toMatch(/<g class="event cascade"><line[^>]*\/><text[^>]*>cascade T\+02:19/);
-    expect(curve).toMatch(/<g class="event deadline"><line[^>]*\/><text[^>]*>St\. Mary&#39;s Hospital backup ends \(kept\) T\+03:00/);
+    expect(curve).toMatch(
+      /<g class="event deadline"><line[^>]*\/><text[^>]*>St\. Mary&#39;s Hospital backup ends \(kept\) T\+03:00/,
+    );
   });
 
   it("draws weather holds on the crew timeline, also a hold that pauses a repair, and names the assets on the bars", () => {
@@ -82,15 +91,33 @@ describe("HTML incident report", () => {
     const timeline = html.slice(html.indexOf('id="timeline"'), html.indexOf("</svg>", html.indexOf('id="timeline"')));
     expect(count(timeline, /<rect class="hold"/g)).toBe(held.length);
     expect(timeline).toContain(">held 60 min</text>");
-    for (const d of demo.dispatches.filter((x) => x.status === "done")) expect(timeline).toMatch(new RegExp(`<text class="bar-label"[^>]*>${d.assetId.slice(0, 5)}`));
+    for (const d of demo.dispatches.filter((x) => x.status === "done"))
+      expect(timeline).toMatch(new RegExp(`<text class="bar-label"[^>]*>${d.assetId.slice(0, 5)}`));
   });
 
   it("splits a repair around a work stop given by the weather, and holds a crew that arrives in it", () => {
     const stops = () => [{ from: 100, to: 160 }];
-    const d = (assetId: string, arrivedAt: number, repairStartedAt: number, repairedAt: number): DispatchRecord => ({ dispatchId: assetId, crewId: "C", assetId, assignedAt: 0, arrivedAt, repairStartedAt, repairedAt, status: "done" });
+    const d = (assetId: string, arrivedAt: number, repairStartedAt: number, repairedAt: number): DispatchRecord => ({
+      dispatchId: assetId,
+      crewId: "C",
+      assetId,
+      assignedAt: 0,
+      arrivedAt,
+      repairStartedAt,
+      repairedAt,
+      status: "done",
+    });
     const [a, b] = timelineJobs([d("A", 10, 10, 130), d("B", 150, 160, 200)], stops);
-    expect(a.segments).toEqual([{ kind: "travel", from: 0, to: 10 }, { kind: "repair", from: 10, to: 100 }, { kind: "hold", from: 100, to: 130 }]);
-    expect(b.segments).toEqual([{ kind: "travel", from: 130, to: 150 }, { kind: "hold", from: 150, to: 160 }, { kind: "repair", from: 160, to: 200 }]);
+    expect(a.segments).toEqual([
+      { kind: "travel", from: 0, to: 10 },
+      { kind: "repair", from: 10, to: 100 },
+      { kind: "hold", from: 100, to: 130 },
+    ]);
+    expect(b.segments).toEqual([
+      { kind: "travel", from: 130, to: 150 },
+      { kind: "hold", from: 150, to: 160 },
+      { kind: "repair", from: 160, to: 200 },
+    ]);
   });
 
   it("draws the restoration curve with a point per change and a tick per repair", () => {
@@ -110,7 +137,11 @@ describe("HTML incident report", () => {
   });
 
   it("escapes names from the scenario", async () => {
-    const s = { ...feederWithPump({ damage: [{ asset: "L1", atMinutes: 0 }] }), name: "evil", description: `<script>alert("x")</script> & co` };
+    const s = {
+      ...feederWithPump({ damage: [{ asset: "L1", atMinutes: 0 }] }),
+      name: "evil",
+      description: `<script>alert("x")</script> & co`,
+    };
     const worlds = new SimulatorWorldProvider({ resolveScenario: (ref) => (ref === "evil" ? s : loadScenario(ref)) });
     const r = await runIncident({ scenario: "evil", worlds, config: { model: "offline" } });
     const out = renderIncidentReport(r);
@@ -136,13 +167,26 @@ describe("HTML incident report", () => {
         expect(p.toY(n.x, n.y)).toBeGreaterThanOrEqual(0);
         expect(p.toY(n.x, n.y)).toBeLessThanOrEqual(560);
       }
-      const north = [...s.nodes].sort((a, b) => b.y - a.y)[0], south = [...s.nodes].sort((a, b) => a.y - b.y)[0];
+      const north = [...s.nodes].sort((a, b) => b.y - a.y)[0],
+        south = [...s.nodes].sort((a, b) => a.y - b.y)[0];
       if (north.y > south.y) expect(p.toY(north.x, north.y)).toBeLessThan(p.toY(south.x, south.y));
     }
   });
 
   it("routes a crew through its repairs in the order it reached them, leaving out work moved away", () => {
-    const d = (assetId: string, arrivedAt: number | undefined, status: DispatchRecord["status"]): DispatchRecord => ({ dispatchId: assetId, crewId: "C", assetId, assignedAt: 0, arrivedAt, status });
-    expect(crewRoute([d("B", 50, "done"), d("X", undefined, "reassigned"), d("A", 10, "done"), d("C", undefined, "queued")], "C")).toEqual(["A", "B", "C"]);
+    const d = (assetId: string, arrivedAt: number | undefined, status: DispatchRecord["status"]): DispatchRecord => ({
+      dispatchId: assetId,
+      crewId: "C",
+      assetId,
+      assignedAt: 0,
+      arrivedAt,
+      status,
+    });
+    expect(
+      crewRoute(
+        [d("B", 50, "done"), d("X", undefined, "reassigned"), d("A", 10, "done"), d("C", undefined, "queued")],
+        "C",
+      ),
+    ).toEqual(["A", "B", "C"]);
   });
 });

@@ -26,7 +26,9 @@ afterAll(async () => {
 type Values = Record<string, any>;
 
 /** The thread's pending approval request, if it waits for one. */
-async function pending(threadId: string): Promise<{ request: ApprovalRequest | undefined; values: Values; next: string[] }> {
+async function pending(
+  threadId: string,
+): Promise<{ request: ApprovalRequest | undefined; values: Values; next: string[] }> {
   const state = await client.threads.getState<Values>(threadId);
   const request = state.tasks.flatMap((t) => t.interrupts ?? []).map((i) => i.value as ApprovalRequest)[0];
   return { request, values: state.values, next: state.next };
@@ -54,7 +56,12 @@ describe("operator approval through the SDK (requireApproval)", () => {
     const { request, values, next } = await pending(thread.thread_id);
     expect(next).toEqual(["EXECUTION"]);
     expect(values.dispatchLog).toEqual([]);
-    expect(request).toMatchObject({ kind: "approve_dispatch_plan", source: "model", at: 0, incidentId: thread.thread_id });
+    expect(request).toMatchObject({
+      kind: "approve_dispatch_plan",
+      source: "model",
+      at: 0,
+      incidentId: thread.thread_id,
+    });
     expect(request!.plan.assignments.length).toBeGreaterThan(0);
     expect(request!.plan.assignments[0]).toEqual({ crew_id: expect.any(String), asset_ids: expect.any(Array) });
     expect(request!.reasoning).toMatch(/HOSP-StMary/);
@@ -64,9 +71,15 @@ describe("operator approval through the SDK (requireApproval)", () => {
 
     await resume(thread.thread_id, assistantId, { decision: "approve" });
     const after = await pending(thread.thread_id);
-    const sent = expandDispatchLog(after.values.dispatchLog).filter((e: Values) => e.at === 0).map((e: Values) => `${e.assetId}<-${e.crewId}`);
-    expect(sent.sort()).toEqual(request!.plan.assignments.flatMap((a) => a.asset_ids.map((id) => `${id}<-${a.crew_id}`)).sort());
-    expect(after.values.planHistory).toContainEqual(expect.objectContaining({ source: "model", valid: true, operator: { decision: "approve" } }));
+    const sent = expandDispatchLog(after.values.dispatchLog)
+      .filter((e: Values) => e.at === 0)
+      .map((e: Values) => `${e.assetId}<-${e.crewId}`);
+    expect(sent.sort()).toEqual(
+      request!.plan.assignments.flatMap((a) => a.asset_ids.map((id) => `${id}<-${a.crew_id}`)).sort(),
+    );
+    expect(after.values.planHistory).toContainEqual(
+      expect.objectContaining({ source: "model", valid: true, operator: { decision: "approve" } }),
+    );
     await approveAll(thread.thread_id, assistantId);
     const done = await pending(thread.thread_id);
     expect(done.next).toEqual([]);
@@ -74,7 +87,11 @@ describe("operator approval through the SDK (requireApproval)", () => {
   });
 
   it("reject (approval on for the assistant): nothing is dispatched, the planner is told the reason and plans again, no fallback", async () => {
-    const strict = await client.assistants.create({ graphId: "infra_failure_manager", config: approvalOn, name: "operator approves" });
+    const strict = await client.assistants.create({
+      graphId: "infra_failure_manager",
+      config: approvalOn,
+      name: "operator approves",
+    });
     const thread = await client.threads.create();
     await client.runs.wait(thread.thread_id, strict.assistant_id, { input: {} });
     expect((await pending(thread.thread_id)).request).toBeDefined();
@@ -86,7 +103,10 @@ describe("operator approval through the SDK (requireApproval)", () => {
     expect(values.dispatchLog).toEqual([]);
     // Each rejection went back to REPAIR_PLANNING, whose conversation carries the reason.
     const humans = values.messages.filter((m: Values) => m.type === "human").map((m: Values) => String(m.content));
-    for (const reason of reasons) expect(humans.some((t: string) => t.includes("The operator rejected the proposed plan") && t.includes(reason))).toBe(true);
+    for (const reason of reasons)
+      expect(
+        humans.some((t: string) => t.includes("The operator rejected the proposed plan") && t.includes(reason)),
+      ).toBe(true);
     expect(values.statesVisited.filter((s: string) => s === "REPAIR_PLANNING").length).toBe(reasons.length + 1);
     const rejected = values.planHistory.filter((h: Values) => h.operator?.decision === "reject");
     expect(rejected.map((h: Values) => h.operator.reason)).toEqual(reasons);
@@ -107,7 +127,10 @@ describe("operator approval through the SDK (requireApproval)", () => {
     await resume(thread.thread_id, assistantId, { decision: "maybe" });
     let p = await pending(thread.thread_id);
     expect(p.request!.refused!.errors.join(" ")).toMatch(/decision/);
-    await resume(thread.thread_id, assistantId, { decision: "edit", plan: { assignments: [{ crew_id: "WTR-1", asset_ids: ["L-2A-2B"] }] } });
+    await resume(thread.thread_id, assistantId, {
+      decision: "edit",
+      plan: { assignments: [{ crew_id: "WTR-1", asset_ids: ["L-2A-2B"] }] },
+    });
     p = await pending(thread.thread_id);
     // Asked again in the same EXECUTION task (LangGraph then lists it under tasks, not `next`).
     expect((await client.threads.get(thread.thread_id)).status).toBe("interrupted");
@@ -115,10 +138,17 @@ describe("operator approval through the SDK (requireApproval)", () => {
     expect(p.request!.refused!.errors.join(" ")).toMatch(/WTR-1 cannot repair power/);
     expect(p.request!.plan).toEqual(first.plan);
 
-    const edited = { assignments: [{ crew_id: "PWR-1", asset_ids: ["L-2A-2B"] }], reasoning: "the hospital feeder alone, now" };
+    const edited = {
+      assignments: [{ crew_id: "PWR-1", asset_ids: ["L-2A-2B"] }],
+      reasoning: "the hospital feeder alone, now",
+    };
     await resume(thread.thread_id, assistantId, { decision: "edit", plan: edited });
     p = await pending(thread.thread_id);
-    expect(expandDispatchLog(p.values.dispatchLog).filter((e: Values) => e.at === 0).map((e: Values) => e.dispatchId)).toEqual(["L-2A-2B<-PWR-1@0"]);
+    expect(
+      expandDispatchLog(p.values.dispatchLog)
+        .filter((e: Values) => e.at === 0)
+        .map((e: Values) => e.dispatchId),
+    ).toEqual(["L-2A-2B<-PWR-1@0"]);
     const byOperator = p.values.planHistory.filter((h: Values) => h.source === "operator");
     expect(byOperator.map((h: Values) => [h.valid, h.plan.assignments])).toEqual([
       [false, [{ crewId: "WTR-1", assetIds: ["L-2A-2B"] }]],

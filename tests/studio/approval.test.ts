@@ -13,9 +13,15 @@ import { OfflinePlannerModel } from "../../src/models/offline-planner.js";
 
 let thread = 0;
 function demoGraph(settings: Record<string, unknown> = {}) {
-  const app = buildGraph({ worlds: new SimulatorWorldProvider(), model: new OfflinePlannerModel() }).compile({ checkpointer: new MemorySaver() });
-  const config = { configurable: { thread_id: `approval-${++thread}`, scenario: "demo", requireApproval: true, ...settings }, recursionLimit: 100 };
-  const request = async () => (await app.getState(config)).tasks.flatMap((t) => t.interrupts).map((i) => i.value as ApprovalRequest)[0];
+  const app = buildGraph({ worlds: new SimulatorWorldProvider(), model: new OfflinePlannerModel() }).compile({
+    checkpointer: new MemorySaver(),
+  });
+  const config = {
+    configurable: { thread_id: `approval-${++thread}`, scenario: "demo", requireApproval: true, ...settings },
+    recursionLimit: 100,
+  };
+  const request = async () =>
+    (await app.getState(config)).tasks.flatMap((t) => t.interrupts).map((i) => i.value as ApprovalRequest)[0];
   const values = async () => (await app.getState(config)).values as AgentState;
   return { app, config, request, values };
 }
@@ -30,7 +36,13 @@ describe("operator approval", () => {
   });
 
   it("is off by default: the incident runs with no question asked", async () => {
-    const result = await runIncident({ scenario: "demo", config: { model: "offline" }, onInterrupt: () => { throw new Error("asked"); } });
+    const result = await runIncident({
+      scenario: "demo",
+      config: { model: "offline" },
+      onInterrupt: () => {
+        throw new Error("asked");
+      },
+    });
     expect(result.status).toBe("restored");
   });
 
@@ -47,7 +59,9 @@ describe("operator approval", () => {
       expect(v.messages[0].getType()).toBe("system");
       const humans = v.messages.filter((m) => m.getType() === "human").map(text);
       expect(humans.at(-1)).toContain(reason);
-      expect(humans.at(-1)).toMatch(/^(\[feedback\] )?The operator rejected the proposed plan and nothing was dispatched/);
+      expect(humans.at(-1)).toMatch(
+        /^(\[feedback\] )?The operator rejected the proposed plan and nothing was dispatched/,
+      );
       expect(v.operatorRejection).toBeNull();
       expect(v.dispatchLog).toEqual([]);
       expect(v.counters).toMatchObject({ invalidPlans: 0, fallbacks: 0, planningRounds: 1 });
@@ -71,7 +85,10 @@ describe("terminal answers (npm start -- --approve)", () => {
   it("reads a, r <reason> and e <json>, and says why other lines are not answers", () => {
     expect(parseAnswer("a")).toEqual({ decision: "approve" });
     expect(parseAnswer("  approve ")).toEqual({ decision: "approve" });
-    expect(parseAnswer("r the hospital first, please")).toEqual({ decision: "reject", reason: "the hospital first, please" });
+    expect(parseAnswer("r the hospital first, please")).toEqual({
+      decision: "reject",
+      reason: "the hospital first, please",
+    });
     expect(parseAnswer("r")).toMatch(/needs a reason/);
     const plan = { assignments: [{ crew_id: "C1", asset_ids: ["A", "B"] }] };
     expect(parseAnswer(`e ${JSON.stringify(plan)}`)).toEqual({ decision: "edit", plan });
@@ -83,9 +100,19 @@ describe("terminal answers (npm start -- --approve)", () => {
 
   it("shows each crew's assets in order with arrival and completion, the reasoning and the expected effect", () => {
     const lines = describeRequest({
-      kind: "approve_dispatch_plan", incidentId: "i", at: 65, source: "model",
-      plan: { assignments: [{ crew_id: "C1", asset_ids: ["A", "B"] }], reasoning: "A feeds the hospital" }, reasoning: "A feeds the hospital",
-      expectedEffect: { horizonMinutes: 600, customerMinutes: 12_345, weightedCustomerMinutes: 23_456, criticalFacilitiesLost: [], jobs: [{ crewId: "C1", assetId: "A", arrivalAt: 70, completionAt: 130 }] },
+      kind: "approve_dispatch_plan",
+      incidentId: "i",
+      at: 65,
+      source: "model",
+      plan: { assignments: [{ crew_id: "C1", asset_ids: ["A", "B"] }], reasoning: "A feeds the hospital" },
+      reasoning: "A feeds the hospital",
+      expectedEffect: {
+        horizonMinutes: 600,
+        customerMinutes: 12_345,
+        weightedCustomerMinutes: 23_456,
+        criticalFacilitiesLost: [],
+        jobs: [{ crewId: "C1", assetId: "A", arrivalAt: 70, completionAt: 130 }],
+      },
       answers: [],
     }).join("\n");
     expect(lines).toMatch(/operator approval at T\+01:05: plan by model/);

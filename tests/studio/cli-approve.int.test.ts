@@ -6,7 +6,14 @@ import { REPO_ROOT } from "../support/dev-server.js";
 
 const env = { ...process.env, OPENAI_API_KEY: "", INFRA_MODEL: "", LANGSMITH_TRACING: "false" };
 const cli = (input: string, ...args: string[]) =>
-  spawnSync(join(REPO_ROOT, "node_modules/.bin/tsx"), ["src/cli/main.ts", "--approve", ...args], { cwd: REPO_ROOT, env, input, encoding: "utf8", timeout: 120_000, killSignal: "SIGKILL" });
+  spawnSync(join(REPO_ROOT, "node_modules/.bin/tsx"), ["src/cli/main.ts", "--approve", ...args], {
+    cwd: REPO_ROOT,
+    env,
+    input,
+    encoding: "utf8",
+    timeout: 120_000,
+    killSignal: "SIGKILL",
+  });
 
 describe("npm start -- --approve", () => {
   it("shows each plan and applies the answers: a bad line, a rejection, a refused edit, an edit, approvals", () => {
@@ -22,7 +29,11 @@ describe("npm start -- --approve", () => {
     const out = JSON.parse(r.stdout);
     expect(out.status).toBe("restored");
     // The first dispatch is the operator's edit, alone.
-    expect(out.dispatches.filter((d: { assignedAt: number }) => d.assignedAt === 0).map((d: { crewId: string; assetId: string }) => `${d.assetId}<-${d.crewId}`)).toEqual(["L-2A-2B<-PWR-1"]);
+    expect(
+      out.dispatches
+        .filter((d: { assignedAt: number }) => d.assignedAt === 0)
+        .map((d: { crewId: string; assetId: string }) => `${d.assetId}<-${d.crewId}`),
+    ).toEqual(["L-2A-2B<-PWR-1"]);
     expect(out.planner).toMatchObject({ invalidPlans: 0, fallbacks: 0 });
     // With --json the conversation goes to stderr: the plan, the answers, the reasons.
     expect(r.stderr).toMatch(/== operator approval at T\+00:00: plan by model/);
@@ -44,7 +55,11 @@ describe("npm start -- --approve", () => {
   });
 
   it("--help lists --approve", () => {
-    const r = spawnSync(join(REPO_ROOT, "node_modules/.bin/tsx"), ["src/cli/main.ts", "--help"], { cwd: REPO_ROOT, env, encoding: "utf8" });
+    const r = spawnSync(join(REPO_ROOT, "node_modules/.bin/tsx"), ["src/cli/main.ts", "--help"], {
+      cwd: REPO_ROOT,
+      env,
+      encoding: "utf8",
+    });
     expect(r.stdout).toMatch(/--approve\s+ask the operator before each dispatch/);
   });
 });

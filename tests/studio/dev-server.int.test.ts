@@ -30,8 +30,12 @@ describe("langgraph.json and the dev server", () => {
     expect(config.graphs).toEqual({ infra_failure_manager: "./src/graph/graph.ts:graph" });
     expect(config.env).toBeUndefined();
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8"));
-    expect(pkg.scripts.dev).toMatch(/LANGGRAPH_CLI_NO_ANALYTICS=1 node scripts\/dev\.mjs .*--host 127\.0\.0\.1 .*--no-browser/);
-    expect(readFileSync(join(REPO_ROOT, "scripts/dev.mjs"), "utf8")).toMatch(/spawn\(langgraphjs, \["dev", \.\.\.args\]/);
+    expect(pkg.scripts.dev).toMatch(
+      /LANGGRAPH_CLI_NO_ANALYTICS=1 node scripts\/dev\.mjs .*--host 127\.0\.0\.1 .*--no-browser/,
+    );
+    expect(readFileSync(join(REPO_ROOT, "scripts/dev.mjs"), "utf8")).toMatch(
+      /spawn\(langgraphjs, \["dev", \.\.\.args\]/,
+    );
   });
 
   // Before the schema request: on a heavily loaded machine its extraction worker times out (30 s), and requests
@@ -41,9 +45,19 @@ describe("langgraph.json and the dev server", () => {
     // (a long re-check window), five steps each, far past the default limit of 60.
     const n = 20;
     const storm = {
-      name: "storm-of-faults", coordinates: { kind: "xy", unit: "km" },
-      nodes: [{ id: "S", network: "power", type: "substation", x: 0, y: 0, role: "supply" },
-        ...Array.from({ length: n }, (_, i) => ({ id: `F${i}`, network: "power", type: "feeder", x: 1, y: i, population: 100 }))],
+      name: "storm-of-faults",
+      coordinates: { kind: "xy", unit: "km" },
+      nodes: [
+        { id: "S", network: "power", type: "substation", x: 0, y: 0, role: "supply" },
+        ...Array.from({ length: n }, (_, i) => ({
+          id: `F${i}`,
+          network: "power",
+          type: "feeder",
+          x: 1,
+          y: i,
+          population: 100,
+        })),
+      ],
       links: Array.from({ length: n }, (_, i) => ({ id: `L${i}`, network: "power", from: "S", to: `F${i}` })),
       crews: [{ id: "C1", x: 0, y: 0, skills: ["power"], capacityHours: 100, speedKmh: 60 }],
       repairMinutes: { line: 10 },
@@ -56,7 +70,7 @@ describe("langgraph.json and the dev server", () => {
       const thread = await client.threads.create();
       const config = { configurable: { scenario: file, maxSteps: 80, recheckMinutes: 10_000 } };
       const run = await client.runs.create(thread.thread_id, assistantId, { input: {}, config });
-      const done = await client.runs.join(thread.thread_id, run.run_id) as Record<string, any>;
+      const done = (await client.runs.join(thread.thread_id, run.run_id)) as Record<string, any>;
       expect(JSON.stringify(done)).not.toMatch(/GraphRecursionError|Recursion limit/);
       const state = await client.threads.getState<Record<string, any>>(thread.thread_id);
       expect(state.values.status).toBe("max_steps");
@@ -72,22 +86,38 @@ describe("langgraph.json and the dev server", () => {
     expect(assistantId).toBeTruthy();
     const schemas = await client.assistants.getSchemas(assistantId);
     const settings = Object.keys((schemas.config_schema as { properties: object }).properties);
-    expect(settings).toEqual(expect.arrayContaining(["model", "protocol", "scenario", "maxSteps", "historyWindow", "requireApproval"]));
-    const setting = (name: string) => (schemas.config_schema as { properties: Record<string, { type?: string; enum?: string[] }> }).properties[name];
+    expect(settings).toEqual(
+      expect.arrayContaining(["model", "protocol", "scenario", "maxSteps", "historyWindow", "requireApproval"]),
+    );
+    const setting = (name: string) =>
+      (schemas.config_schema as { properties: Record<string, { type?: string; enum?: string[] }> }).properties[name];
     expect(setting("requireApproval").type).toBe("boolean");
     expect(setting("protocol").enum?.sort()).toEqual(["json", "tools"]);
-    expect(Object.keys((schemas.input_schema as { properties: object }).properties).sort()).toEqual(["incidentId", "trigger"]);
+    expect(Object.keys((schemas.input_schema as { properties: object }).properties).sort()).toEqual([
+      "incidentId",
+      "trigger",
+    ]);
   });
 
   it("an empty input runs the demo incident on the offline planner; updates stream each FSM state in order", async () => {
     const thread = await client.threads.create();
     const streamed: string[] = [];
-    for await (const part of client.runs.stream(thread.thread_id, assistantId, { input: {}, streamMode: ["updates"] })) {
+    for await (const part of client.runs.stream(thread.thread_id, assistantId, {
+      input: {},
+      streamMode: ["updates"],
+    })) {
       if (part.event === "updates") streamed.push(...Object.keys(part.data as object));
       expect(part.event).not.toBe("error");
     }
     // The first planning round in FSM order, and the run ends in FINAL.
-    expect(streamed.slice(0, 6)).toEqual(["INIT", "FAILURE_DETECTION", "IMPACT_ANALYSIS", "REPAIR_PLANNING", "EXECUTION", "RESCHEDULING"]);
+    expect(streamed.slice(0, 6)).toEqual([
+      "INIT",
+      "FAILURE_DETECTION",
+      "IMPACT_ANALYSIS",
+      "REPAIR_PLANNING",
+      "EXECUTION",
+      "RESCHEDULING",
+    ]);
     expect(streamed.at(-1)).toBe("FINAL");
     for (const s of streamed) expect(FSM_STATES).toContain(s);
 

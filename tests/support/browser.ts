@@ -51,7 +51,8 @@ async function npmChromium(): Promise<BrowserChoice> {
     try {
       process.env.TMPDIR = staging;
       const unpacked = await sparticuz.executablePath();
-      if (unpacked !== join(staging, "chromium")) throw new Error(`@sparticuz/chromium unpacked to ${unpacked}, not ${staging}`);
+      if (unpacked !== join(staging, "chromium"))
+        throw new Error(`@sparticuz/chromium unpacked to ${unpacked}, not ${staging}`);
     } finally {
       if (saved === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = saved;
@@ -78,7 +79,8 @@ export async function chooseBrowser(env: NodeJS.ProcessEnv = process.env): Promi
     if (existsSync(SYSTEM_CHROMIUM)) return { source: "system", executablePath: SYSTEM_CHROMIUM, args: SYSTEM_ARGS };
     return npmChromium();
   }
-  if (!wanted.startsWith("/")) throw new Error(`INFRA_CHROMIUM must be auto, npm, system or an absolute path, not "${wanted}"`);
+  if (!wanted.startsWith("/"))
+    throw new Error(`INFRA_CHROMIUM must be auto, npm, system or an absolute path, not "${wanted}"`);
   if (!existsSync(wanted)) throw new Error(`INFRA_CHROMIUM=${wanted}: no such file`);
   return { source: "path", executablePath: wanted, args: SYSTEM_ARGS };
 }

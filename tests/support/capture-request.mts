@@ -8,8 +8,20 @@ import { planner } from "../llm/planner-rule.js";
 
 const server = await startOpenAIServer(planner);
 try {
-  await runIncident({ scenario: "demo", worlds: new SimulatorWorldProvider(), maxRuns: 1, model: modelFor(server), config: { model: MODEL } });
-  process.stdout.write(`${JSON.stringify(server.requests.map((r) => r.body), null, 1)}\n`);
+  await runIncident({
+    scenario: "demo",
+    worlds: new SimulatorWorldProvider(),
+    maxRuns: 1,
+    model: modelFor(server),
+    config: { model: MODEL },
+  });
+  process.stdout.write(
+    `${JSON.stringify(
+      server.requests.map((r) => r.body),
+      null,
+      1,
+    )}\n`,
+  );
 } finally {
   await server.close();
 }

@@ -70,11 +70,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The repository's langgraph.json, copied to `dir` with its graph paths made relative to it. */
 function isolatedConfig(dir: string): string {
-  const config = JSON.parse(readFileSync(join(REPO_ROOT, "langgraph.json"), "utf8")) as { graphs: Record<string, string> };
-  const graphs = Object.fromEntries(Object.entries(config.graphs).map(([id, spec]) => {
-    const [file, exported] = spec.split(":");
-    return [id, `${relative(dir, resolve(REPO_ROOT, file))}:${exported}`];
-  }));
+  const config = JSON.parse(readFileSync(join(REPO_ROOT, "langgraph.json"), "utf8")) as {
+    graphs: Record<string, string>;
+  };
+  const graphs = Object.fromEntries(
+    Object.entries(config.graphs).map(([id, spec]) => {
+      const [file, exported] = spec.split(":");
+      return [id, `${relative(dir, resolve(REPO_ROOT, file))}:${exported}`];
+    }),
+  );
   const path = join(dir, "langgraph.json");
   writeFileSync(path, JSON.stringify({ ...config, graphs }, null, 2));
   return path;
@@ -87,13 +91,24 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const url = `http://127.0.0.1:${port}`;
   const env: Record<string, string | undefined> = {
     ...process.env,
-    LANGGRAPH_CLI_NO_ANALYTICS: "1", BROWSER: "none",
-    LANGSMITH_TRACING: "false", LANGCHAIN_TRACING_V2: "false", OPENAI_API_KEY: "", INFRA_MODEL: "",
+    LANGGRAPH_CLI_NO_ANALYTICS: "1",
+    BROWSER: "none",
+    LANGSMITH_TRACING: "false",
+    LANGCHAIN_TRACING_V2: "false",
+    OPENAI_API_KEY: "",
+    INFRA_MODEL: "",
     ...options.env,
   };
-  const child: ChildProcess = spawn(process.execPath, [CLI, "dev", "--host", "127.0.0.1", "--port", String(port), "--no-browser", "--config", configPath], {
-    cwd: REPO_ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [CLI, "dev", "--host", "127.0.0.1", "--port", String(port), "--no-browser", "--config", configPath],
+    {
+      cwd: REPO_ROOT,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const pgid = child.pid!;
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
@@ -103,14 +118,29 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
   let exited = false;
-  const exit = new Promise<void>((r) => child.once("exit", () => { exited = true; r(); }));
-  const killOnExit = () => { try { process.kill(-pgid, "SIGKILL"); } catch { /* gone */ } };
+  const exit = new Promise<void>((r) =>
+    child.once("exit", () => {
+      exited = true;
+      r();
+    }),
+  );
+  const killOnExit = () => {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  };
   process.once("exit", killOnExit);
 
   let stopped: Promise<void> | null = null;
   const stop = (graceMs = 10_000) => {
     stopped ??= (async () => {
-      try { process.kill(-pgid, "SIGTERM"); } catch { /* already gone */ }
+      try {
+        process.kill(-pgid, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
       const deadline = Date.now() + graceMs;
       while ((!exited || groupAlive(pgid)) && Date.now() < deadline) await Promise.race([exit, sleep(100)]);
       if (!exited || groupAlive(pgid)) {
@@ -131,10 +161,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     try {
       const res = await fetch(`${url}/ok`);
       if (res.ok) return server;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     if (Date.now() > deadline) break;
     await sleep(250);
   }
   await stop();
-  throw new Error(`the dev server did not start on ${url}${exited ? " (it exited)" : ""}:\n${server.logs().slice(-4000)}`);
+  throw new Error(
+    `the dev server did not start on ${url}${exited ? " (it exited)" : ""}:\n${server.logs().slice(-4000)}`,
+  );
 }

@@ -43,11 +43,17 @@ function radioSystem(real: SystemRepository, radioFile: string): SystemRepositor
     const applied: DispatchLogEntry[] = [];
     const alreadyApplied: string[] = [];
     for (const [i, d] of singles.entries()) {
-      const r = await real.assignCrews({ assignments: [{ crewId: d.crewId, assetIds: [d.assetId] }], reasoning: plan.reasoning, ...(plan.reassign ? { reassign: true } : {}) });
+      const r = await real.assignCrews({
+        assignments: [{ crewId: d.crewId, assetIds: [d.assetId] }],
+        reasoning: plan.reasoning,
+        ...(plan.reassign ? { reassign: true } : {}),
+      });
       applied.push(...r.applied);
       alreadyApplied.push(...r.alreadyApplied);
-      for (const e of r.applied) appendFileSync(radioFile, `${JSON.stringify({ pid: process.pid, dispatchId: e.dispatchId })}\n`);
-      if (i < singles.length - 1) crashPoint(`radio:${r.applied[0]?.dispatchId ?? r.alreadyApplied[0]}:between-dispatches`);
+      for (const e of r.applied)
+        appendFileSync(radioFile, `${JSON.stringify({ pid: process.pid, dispatchId: e.dispatchId })}\n`);
+      if (i < singles.length - 1)
+        crashPoint(`radio:${r.applied[0]?.dispatchId ?? r.alreadyApplied[0]}:between-dispatches`);
     }
     return { applied, alreadyApplied };
   };
@@ -75,21 +81,38 @@ async function main() {
   try {
     // A process killed before its first checkpoint was written left nothing to resume (and
     // had dispatched nothing): the incident starts again.
-    const known = values.resume && (await store.saver.getTuple({ configurable: { thread_id: values.incident, checkpoint_ns: "" } }));
+    const known =
+      values.resume &&
+      (await store.saver.getTuple({ configurable: { thread_id: values.incident, checkpoint_ns: "" } }));
     const result = await runIncident({
       incidentId: values.incident,
       scenario: values.scenario,
       checkpointer: store.saver,
       resume: Boolean(known),
       worlds: values.radio ? new RadioWorldProvider(values.radio) : new SimulatorWorldProvider(),
-      config: { model: "offline", protocol: "tools", ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}) },
+      config: {
+        model: "offline",
+        protocol: "tools",
+        ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}),
+      },
     });
     const { restorationCurve: _curve, ...figures } = result.metrics;
-    process.stdout.write(`${JSON.stringify({
-      status: result.status, reason: result.reason, figures, dispatches: result.dispatches,
-      dispatchLog: result.finalState.dispatchLog, counters: result.counters,
-      plans: result.finalState.planHistory.map((p) => ({ at: p.at, source: p.source, valid: p.valid, plan: p.plan.assignments })),
-    })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        status: result.status,
+        reason: result.reason,
+        figures,
+        dispatches: result.dispatches,
+        dispatchLog: result.finalState.dispatchLog,
+        counters: result.counters,
+        plans: result.finalState.planHistory.map((p) => ({
+          at: p.at,
+          source: p.source,
+          valid: p.valid,
+          plan: p.plan.assignments,
+        })),
+      })}\n`,
+    );
   } finally {
     await store.close();
   }

@@ -84,7 +84,9 @@ export async function startLangSmithCapture(): Promise<LangSmithCapture> {
 
     if (req.method === "GET" && path === "/info") return json(200, SERVER_INFO);
     if (req.method === "POST" && path === "/runs/multipart") {
-      const form = await new Response(new Uint8Array(body), { headers: { "content-type": String(req.headers["content-type"]) } }).formData();
+      const form = await new Response(new Uint8Array(body), {
+        headers: { "content-type": String(req.headers["content-type"]) },
+      }).formData();
       for (const [name, value] of form.entries()) {
         const text = typeof value === "string" ? value : await value.text();
         const [op, id, field] = name.split(".");
@@ -127,10 +129,11 @@ export async function startLangSmithCapture(): Promise<LangSmithCapture> {
     runs,
     requests,
     everything: () => requests.map((r) => `${r.method} ${r.path}\n${JSON.stringify(r.headers)}\n${r.body}`).join("\n"),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -160,7 +163,9 @@ function parseJson(text: string): unknown {
 
 /** The children of a run, in the order they started. */
 export function childrenOf(runs: Map<string, CapturedRun>, parentId: string): CapturedRun[] {
-  return [...runs.values()].filter((r) => r.parent_run_id === parentId).sort((a, b) => String(a.dotted_order).localeCompare(String(b.dotted_order)));
+  return [...runs.values()]
+    .filter((r) => r.parent_run_id === parentId)
+    .sort((a, b) => String(a.dotted_order).localeCompare(String(b.dotted_order)));
 }
 
 /** Every run below a run, at any depth. */

@@ -32,7 +32,11 @@ export interface ChatRequest {
 
 /** What the server does with one request. */
 export type Reply =
-  | { content?: string; toolCalls?: { name: string; arguments: Record<string, unknown> | string }[]; usage?: { prompt_tokens: number; completion_tokens: number } }
+  | {
+      content?: string;
+      toolCalls?: { name: string; arguments: Record<string, unknown> | string }[];
+      usage?: { prompt_tokens: number; completion_tokens: number };
+    }
   | { status: number; error: { message: string; type?: string; code?: string }; headers?: Record<string, string> }
   | { hang: true };
 
@@ -46,7 +50,11 @@ export interface RecordedRequest {
   raw: string;
   body: ChatRequest;
   /** What the server answered: a completion (with its usage) or an error status. */
-  answer?: { status: number; id?: string; usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number } };
+  answer?: {
+    status: number;
+    id?: string;
+    usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  };
 }
 
 export interface FakeOpenAIServer {
@@ -73,14 +81,18 @@ export async function startOpenAIServer(responder: Responder): Promise<FakeOpenA
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      handle(req, res, Buffer.concat(chunks).toString("utf8")).catch((e) => send(res, 500, { error: { message: String((e as Error).stack ?? e), type: "server_error" } }));
+      handle(req, res, Buffer.concat(chunks).toString("utf8")).catch((e) =>
+        send(res, 500, { error: { message: String((e as Error).stack ?? e), type: "server_error" } }),
+      );
     });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse, raw: string) {
     const path = (req.url ?? "/").split("?")[0];
-    if (req.method === "GET" && path === "/v1/models") return send(res, 200, { object: "list", data: [{ id: "test-model", object: "model", owned_by: "test" }] });
-    if (req.method !== "POST" || path !== "/v1/chat/completions") return send(res, 404, { error: { message: `no route ${req.method} ${path}`, type: "invalid_request_error" } });
+    if (req.method === "GET" && path === "/v1/models")
+      return send(res, 200, { object: "list", data: [{ id: "test-model", object: "model", owned_by: "test" }] });
+    if (req.method !== "POST" || path !== "/v1/chat/completions")
+      return send(res, 404, { error: { message: `no route ${req.method} ${path}`, type: "invalid_request_error" } });
     let body: ChatRequest;
     try {
       body = JSON.parse(raw) as ChatRequest;
@@ -89,7 +101,8 @@ export async function startOpenAIServer(responder: Responder): Promise<FakeOpenA
     }
     const recorded: RecordedRequest = { index: requests.length, path, headers: req.headers, raw, body };
     requests.push(recorded);
-    if (body.stream) return send(res, 400, { error: { message: "this test server does not stream", type: "invalid_request_error" } });
+    if (body.stream)
+      return send(res, 400, { error: { message: "this test server does not stream", type: "invalid_request_error" } });
     const reply = await respond(body, recorded.index);
     if ("hang" in reply) return; // never answered: the client's timeout must end it (close() drops the socket)
     if ("status" in reply) {
@@ -100,15 +113,34 @@ export async function startOpenAIServer(responder: Responder): Promise<FakeOpenA
     const toolCalls = (reply.toolCalls ?? []).map((c) => ({
       id: `call_${randomUUID().replace(/-/g, "").slice(0, 24)}`,
       type: "function" as const,
-      function: { name: c.name, arguments: typeof c.arguments === "string" ? c.arguments : JSON.stringify(c.arguments) },
+      function: {
+        name: c.name,
+        arguments: typeof c.arguments === "string" ? c.arguments : JSON.stringify(c.arguments),
+      },
     }));
     const content = reply.content ?? (toolCalls.length ? null : "");
     const u = reply.usage ?? defaultUsage(raw, (content ?? "") + JSON.stringify(toolCalls));
     const usage = { ...u, total_tokens: u.prompt_tokens + u.completion_tokens };
     recorded.answer = { status: 200, id, usage };
     send(res, 200, {
-      id, object: "chat.completion", created: Math.floor(Date.now() / 1000), model: body.model, system_fingerprint: "fp_test",
-      choices: [{ index: 0, message: { role: "assistant", content, ...(toolCalls.length ? { tool_calls: toolCalls } : {}), refusal: null }, logprobs: null, finish_reason: toolCalls.length ? "tool_calls" : "stop" }],
+      id,
+      object: "chat.completion",
+      created: Math.floor(Date.now() / 1000),
+      model: body.model,
+      system_fingerprint: "fp_test",
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: "assistant",
+            content,
+            ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+            refusal: null,
+          },
+          logprobs: null,
+          finish_reason: toolCalls.length ? "tool_calls" : "stop",
+        },
+      ],
       usage,
     });
   }
@@ -123,18 +155,26 @@ export async function startOpenAIServer(responder: Responder): Promise<FakeOpenA
     port,
     requests,
     completions: () => requests.filter((r) => r.answer?.status === 200).map((r) => r.answer!),
-    respondWith: (r) => { respond = r; },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    respondWith: (r) => {
+      respond = r;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-request-id": `req_${randomUUID()}`, ...headers });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    "x-request-id": `req_${randomUUID()}`,
+    ...headers,
+  });
   res.end(text);
 }
 

@@ -6,7 +6,10 @@ import { BaseChatModel, type BindToolsInput } from "@langchain/core/language_mod
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { ChatResult } from "@langchain/core/outputs";
 
-export type Rule = (messages: BaseMessage[]) => { content?: string; calls?: { name: string; args: Record<string, unknown> }[] };
+export type Rule = (messages: BaseMessage[]) => {
+  content?: string;
+  calls?: { name: string; args: Record<string, unknown> }[];
+};
 
 export interface Recording {
   boundTools: string[][];
@@ -14,10 +17,16 @@ export interface Recording {
 }
 
 export class ScriptedModel extends BaseChatModel {
-  constructor(private readonly rule: Rule, readonly recording: Recording = { boundTools: [], requests: [] }, private readonly bound: string[] | null = null) {
+  constructor(
+    private readonly rule: Rule,
+    readonly recording: Recording = { boundTools: [], requests: [] },
+    private readonly bound: string[] | null = null,
+  ) {
     super({});
   }
-  _llmType() { return "scripted"; }
+  _llmType() {
+    return "scripted";
+  }
   override bindTools(tools: BindToolsInput[]): ScriptedModel {
     const names = tools.map((t) => (t as { name: string }).name);
     this.recording.boundTools.push(names);
@@ -30,7 +39,12 @@ export class ScriptedModel extends BaseChatModel {
     const message = new AIMessage({
       id: `scripted-${n}-${Math.random().toString(36).slice(2, 8)}`,
       content: r.content ?? "",
-      tool_calls: (r.calls ?? []).map((c, i) => ({ id: `call_${n}_${i}`, name: c.name, args: c.args, type: "tool_call" as const })),
+      tool_calls: (r.calls ?? []).map((c, i) => ({
+        id: `call_${n}_${i}`,
+        name: c.name,
+        args: c.args,
+        type: "tool_call" as const,
+      })),
     });
     message.usage_metadata = { input_tokens: 10, output_tokens: 5, total_tokens: 15 };
     return { generations: [{ text: String(message.content), message }] };

@@ -6,7 +6,12 @@ import { generateRegion } from "../../src/world/scenario/generate.js";
 
 describe("agent tools on a region with 200 crews", () => {
   const scenario = generateRegion({ seed: 3, nodes: 4_000, crews: 200 });
-  const world = new SimulatorWorldProvider({ resolveScenario: () => scenario }).get({ threadId: "t", scenario: "region", dispatchLog: [], clock: 0 });
+  const world = new SimulatorWorldProvider({ resolveScenario: () => scenario }).get({
+    threadId: "t",
+    scenario: "region",
+    dispatchLog: [],
+    clock: 0,
+  });
   const tools = new Map(createAgentTools(world).map((t) => [t.name, t]));
 
   it("get_available_crews lists the crews free soonest and totals per skill for all", async () => {
@@ -14,8 +19,12 @@ describe("agent tools on a region with 200 crews", () => {
     expect(out.crews_total).toBe(200);
     expect(out.crews).toHaveLength(CREW_LIST_LIMIT);
     const perSkill = scenario.crews.flatMap((c) => c.skills).length;
-    expect(Object.values(out.by_skill as Record<string, { crews: number }>).reduce((n, s) => n + s.crews, 0)).toBe(perSkill);
-    expect(out.crews.map((c: { free_at_minute: number }) => c.free_at_minute)).toEqual([...out.crews.map((c: { free_at_minute: number }) => c.free_at_minute)].sort((a, b) => a - b));
+    expect(Object.values(out.by_skill as Record<string, { crews: number }>).reduce((n, s) => n + s.crews, 0)).toBe(
+      perSkill,
+    );
+    expect(out.crews.map((c: { free_at_minute: number }) => c.free_at_minute)).toEqual(
+      [...out.crews.map((c: { free_at_minute: number }) => c.free_at_minute)].sort((a, b) => a - b),
+    );
   });
 
   it("propose_dispatch_plan summarises at most CREW_LIST_LIMIT crews and counts the rest", async () => {

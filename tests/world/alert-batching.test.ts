@@ -3,7 +3,13 @@ import { World } from "../../src/world/simulator.js";
 import { feederWithPump } from "../support/scenarios.js";
 
 describe("alerts", () => {
-  const s = feederWithPump({ damage: [{ asset: "L3", atMinutes: 10 }, { asset: "P1", atMinutes: 25 }, { asset: "L1", atMinutes: 70 }] });
+  const s = feederWithPump({
+    damage: [
+      { asset: "L3", atMinutes: 10 },
+      { asset: "P1", atMinutes: 25 },
+      { asset: "L1", atMinutes: 70 },
+    ],
+  });
 
   it("stop time at the first thing a dispatcher must act on", () => {
     const w = new World(s);

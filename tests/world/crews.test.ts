@@ -4,46 +4,84 @@ import { feederWithPump } from "../support/scenarios.js";
 
 describe("crews", () => {
   it("refuses work outside a crew's skills, beyond its capacity, and on assets only out of service", () => {
-    const w = new World(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }, { asset: "P1", atMinutes: 0 }] }));
+    const w = new World(
+      feederWithPump({
+        damage: [
+          { asset: "L2", atMinutes: 0 },
+          { asset: "P1", atMinutes: 0 },
+        ],
+      }),
+    );
     const skill = w.validatePlan({ assignments: [{ crewId: "C1", assetIds: ["P1"] }] });
     expect(skill.valid).toBe(false);
     expect(skill.errors[0]).toMatch(/C1 cannot repair water assets/);
     const outOnly = w.validatePlan({ assignments: [{ crewId: "C1", assetIds: ["C"] }] });
     expect(outOnly.errors[0]).toMatch(/C is only out of service, not damaged: .*L2/);
-    const unknown = w.validatePlan({ assignments: [{ crewId: "X9", assetIds: ["L2"] }, { crewId: "C1", assetIds: ["nope", "L2", "L2"] }] });
-    expect(unknown.errors).toEqual(expect.arrayContaining([expect.stringMatching(/unknown crew "X9"/), expect.stringMatching(/unknown asset "nope"/), expect.stringMatching(/L2 is assigned twice/)]));
+    const unknown = w.validatePlan({
+      assignments: [
+        { crewId: "X9", assetIds: ["L2"] },
+        { crewId: "C1", assetIds: ["nope", "L2", "L2"] },
+      ],
+    });
+    expect(unknown.errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/unknown crew "X9"/),
+        expect.stringMatching(/unknown asset "nope"/),
+        expect.stringMatching(/L2 is assigned twice/),
+      ]),
+    );
     expect(() => w.assignCrews({ assignments: [{ crewId: "C1", assetIds: ["C"] }] })).toThrow(PlanRejected);
     expect(w.dispatches()).toEqual([]);
 
-    const tired = new World(feederWithPump({
-      damage: [{ asset: "L2", atMinutes: 0 }],
-      crews: [{ id: "C1", x: 0, y: 0, skills: ["power"], capacityHours: 0.5, speedKmh: 60 }],
-    }));
-    expect(tired.validatePlan({ assignments: [{ crewId: "C1", assetIds: ["L2"] }] }).errors[0]).toMatch(/C1 lacks capacity/);
+    const tired = new World(
+      feederWithPump({
+        damage: [{ asset: "L2", atMinutes: 0 }],
+        crews: [{ id: "C1", x: 0, y: 0, skills: ["power"], capacityHours: 0.5, speedKmh: 60 }],
+      }),
+    );
+    expect(tired.validatePlan({ assignments: [{ crewId: "C1", assetIds: ["L2"] }] }).errors[0]).toMatch(
+      /C1 lacks capacity/,
+    );
   });
 
   it("does not let two crews take the same asset, unless queued work is reassigned", () => {
-    const w = new World(feederWithPump({
-      damage: [{ asset: "L1", atMinutes: 0 }, { asset: "L3", atMinutes: 0 }],
-      crews: [
-        { id: "C1", x: 0, y: 0, skills: ["power"], capacityHours: 12, speedKmh: 60 },
-        { id: "C3", x: 3, y: 0, skills: ["power"], capacityHours: 12, speedKmh: 60 },
-      ],
-    }));
+    const w = new World(
+      feederWithPump({
+        damage: [
+          { asset: "L1", atMinutes: 0 },
+          { asset: "L3", atMinutes: 0 },
+        ],
+        crews: [
+          { id: "C1", x: 0, y: 0, skills: ["power"], capacityHours: 12, speedKmh: 60 },
+          { id: "C3", x: 3, y: 0, skills: ["power"], capacityHours: 12, speedKmh: 60 },
+        ],
+      }),
+    );
     w.assignCrews({ assignments: [{ crewId: "C1", assetIds: ["L1", "L3"] }] });
-    expect(w.validatePlan({ assignments: [{ crewId: "C3", assetIds: ["L3"] }] }).errors[0]).toMatch(/already assigned to crew C1/);
-    expect(w.validatePlan({ assignments: [{ crewId: "C3", assetIds: ["L1"] }], reassign: true }).errors[0]).toMatch(/only queued work can be reassigned/);
+    expect(w.validatePlan({ assignments: [{ crewId: "C3", assetIds: ["L3"] }] }).errors[0]).toMatch(
+      /already assigned to crew C1/,
+    );
+    expect(w.validatePlan({ assignments: [{ crewId: "C3", assetIds: ["L1"] }], reassign: true }).errors[0]).toMatch(
+      /only queued work can be reassigned/,
+    );
     w.assignCrews({ assignments: [{ crewId: "C3", assetIds: ["L3"] }], reassign: true });
     w.advanceTo(600);
-    const byAsset = Object.fromEntries(w.dispatches().filter((d) => d.status === "done").map((d) => [d.assetId, d.crewId]));
+    const byAsset = Object.fromEntries(
+      w
+        .dispatches()
+        .filter((d) => d.status === "done")
+        .map((d) => [d.assetId, d.crewId]),
+    );
     expect(byAsset).toEqual({ L1: "C1", L3: "C3" });
   });
 
   it("holds outdoor work during lightning and resumes when it passes", () => {
-    const w = new World(feederWithPump({
-      damage: [{ asset: "L2", atMinutes: 0 }],
-      weather: [{ condition: "lightning", fromMinutes: 0, toMinutes: 45 }],
-    }));
+    const w = new World(
+      feederWithPump({
+        damage: [{ asset: "L2", atMinutes: 0 }],
+        weather: [{ condition: "lightning", fromMinutes: 0, toMinutes: 45 }],
+      }),
+    );
     w.assignCrews({ assignments: [{ crewId: "C1", assetIds: ["L2"] }] });
     w.advanceTo(10);
     expect(w.dispatches()[0].status).toBe("on_hold");
@@ -56,7 +94,14 @@ describe("crews", () => {
   });
 
   it("works through its queue in order: travel, repair, then the next", () => {
-    const w = new World(feederWithPump({ damage: [{ asset: "L1", atMinutes: 0 }, { asset: "L3", atMinutes: 0 }] }));
+    const w = new World(
+      feederWithPump({
+        damage: [
+          { asset: "L1", atMinutes: 0 },
+          { asset: "L3", atMinutes: 0 },
+        ],
+      }),
+    );
     w.assignCrews({ assignments: [{ crewId: "C1", assetIds: ["L3", "L1"] }] });
     w.advanceTo(1000);
     const [l3, l1] = w.dispatches();
@@ -66,7 +111,12 @@ describe("crews", () => {
   });
 
   it("estimates travel, arrival and repair with the weather", () => {
-    const w = new World(feederWithPump({ damage: [{ asset: "L2", atMinutes: 0 }], weather: [{ condition: "storm", fromMinutes: 0, toMinutes: 600 }] }));
+    const w = new World(
+      feederWithPump({
+        damage: [{ asset: "L2", atMinutes: 0 }],
+        weather: [{ condition: "storm", fromMinutes: 0, toMinutes: 600 }],
+      }),
+    );
     const [e] = w.estimateJobs([{ crewId: "C1", assetId: "L2" }]);
     expect(e.travelMinutes).toBeCloseTo(1.5 * 1.5);
     expect(e.repairMinutes).toBeCloseTo(60 * 1.5);
@@ -76,14 +126,23 @@ describe("crews", () => {
 });
 
 describe("dispatch log, idempotence and determinism", () => {
-  const stormy = () => feederWithPump({
-    damage: [{ asset: "L1", atMinutes: 0 }, { asset: "P1", atMinutes: 0 }],
-    weather: [{ condition: "storm", fromMinutes: 0, toMinutes: 600, damageRatePerHour: 0.6 }],
-  });
+  const stormy = () =>
+    feederWithPump({
+      damage: [
+        { asset: "L1", atMinutes: 0 },
+        { asset: "P1", atMinutes: 0 },
+      ],
+      weather: [{ condition: "storm", fromMinutes: 0, toMinutes: 600, damageRatePerHour: 0.6 }],
+    });
 
   it("the same dispatch twice changes nothing", () => {
     const w = new World(stormy());
-    const plan = { assignments: [{ crewId: "C1", assetIds: ["L1"] }, { crewId: "C2", assetIds: ["P1"] }] };
+    const plan = {
+      assignments: [
+        { crewId: "C1", assetIds: ["L1"] },
+        { crewId: "C2", assetIds: ["P1"] },
+      ],
+    };
     const first = w.assignCrews(plan);
     expect(first.applied).toHaveLength(2);
     const again = w.assignCrews(plan);
@@ -95,17 +154,28 @@ describe("dispatch log, idempotence and determinism", () => {
   it("same seed, same trajectory; another seed draws other storm damage; replay rebuilds the same world", () => {
     const run = (seed: number) => {
       const w = new World(stormy(), { seed });
-      w.assignCrews({ assignments: [{ crewId: "C1", assetIds: ["L1"] }, { crewId: "C2", assetIds: ["P1"] }] });
+      w.assignCrews({
+        assignments: [
+          { crewId: "C1", assetIds: ["L1"] },
+          { crewId: "C2", assetIds: ["P1"] },
+        ],
+      });
       for (let alerts = w.advanceUntilAlert(); alerts.length > 0; alerts = w.advanceUntilAlert()) {
         const waiting = w.workableUnassignedIds();
-        const plan = waiting.map((id) => ({ crewId: w.net.networkOf(w.net.index(id)!) === "water" ? "C2" : "C1", assetIds: [id] }));
+        const plan = waiting.map((id) => ({
+          crewId: w.net.networkOf(w.net.index(id)!) === "water" ? "C2" : "C1",
+          assetIds: [id],
+        }));
         const merged = new Map<string, string[]>();
         for (const p of plan) merged.set(p.crewId, [...(merged.get(p.crewId) ?? []), ...p.assetIds]);
-        if (merged.size > 0) w.assignCrews({ assignments: [...merged].map(([crewId, assetIds]) => ({ crewId, assetIds })) });
+        if (merged.size > 0)
+          w.assignCrews({ assignments: [...merged].map(([crewId, assetIds]) => ({ crewId, assetIds })) });
       }
       return w;
     };
-    const a = run(7), b = run(7), c = run(8);
+    const a = run(7),
+      b = run(7),
+      c = run(8);
     expect(a.dispatches()).toEqual(b.dispatches());
     expect(a.metrics()).toEqual(b.metrics());
     expect(a.dispatches().length).toBeGreaterThan(2); // storm damage arrived

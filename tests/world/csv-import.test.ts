@@ -7,7 +7,11 @@ import { importCsvFolder, parseCsv } from "../../src/world/scenario/csv.js";
 import { loadScenario } from "../../src/world/scenario/load.js";
 
 const GOOD: Record<string, string> = {
-  "scenario.json": JSON.stringify({ name: "tiny", coordinates: { kind: "xy", unit: "km" }, repairMinutes: { line: 90 } }),
+  "scenario.json": JSON.stringify({
+    name: "tiny",
+    coordinates: { kind: "xy", unit: "km" },
+    repairMinutes: { line: 90 },
+  }),
   "nodes.csv": [
     "id,network,type,x,y,population,criticality,role,name,gis_objectid",
     "S,power,substation,0,0,,,supply,Main substation,1001",
@@ -60,8 +64,24 @@ describe("importCsvFolder", () => {
     expect(s.coordinates).toEqual({ kind: "xy", unit: "km" });
     expect(s.repairMinutes).toEqual({ line: 90 });
     expect(s.nodes).toHaveLength(4);
-    expect(s.nodes[0]).toEqual({ id: "S", network: "power", type: "substation", x: 0, y: 0, population: 0, criticality: 1, role: "supply", name: "Main substation" });
-    expect(s.nodes[1]).toMatchObject({ id: "A", name: "Bus A, north", population: 120, role: "demand", criticality: 1 });
+    expect(s.nodes[0]).toEqual({
+      id: "S",
+      network: "power",
+      type: "substation",
+      x: 0,
+      y: 0,
+      population: 0,
+      criticality: 1,
+      role: "supply",
+      name: "Main substation",
+    });
+    expect(s.nodes[1]).toMatchObject({
+      id: "A",
+      name: "Bus A, north",
+      population: 120,
+      role: "demand",
+      criticality: 1,
+    });
     expect(s.nodes[2]).toMatchObject({ name: 'St. "Mary" hospital', criticality: 10 });
     expect(s.nodes[0]).not.toHaveProperty("gis_objectid");
     expect(s.links).toEqual([
@@ -108,7 +128,10 @@ describe("importCsvFolder", () => {
   });
 
   it("names file:line:column for a cell that is not a number, and collects every such error", () => {
-    const nodes = GOOD["nodes.csv"]!.replace("A,power,bus,1.5,0,120", "A,power,bus,1.5,0,lots").replace("H,power,hospital,2,1", "H,power,hospital,2,north");
+    const nodes = GOOD["nodes.csv"]!.replace("A,power,bus,1.5,0,120", "A,power,bus,1.5,0,lots").replace(
+      "H,power,hospital,2,1",
+      "H,power,hospital,2,north",
+    );
     const crews = "id,x,y,skills,capacity_hours\nc1,0,0,power,";
     const issues = issuesOf(() => importCsvFolder(folder({ ...GOOD, "nodes.csv": nodes, "crews.csv": crews })));
     expect(issues).toEqual([
@@ -122,7 +145,9 @@ describe("importCsvFolder", () => {
     const links = ["id,network,from,to", "L1,power,S,A", "L2,power,A,Nowhere"].join("\n");
     const damage = "asset\nL1\nL7";
     const nodes = GOOD["nodes.csv"]!.replace("120,,,", "-3,,pump,");
-    const issues = issuesOf(() => importCsvFolder(folder({ ...GOOD, "links.csv": links, "damage.csv": damage, "nodes.csv": nodes })));
+    const issues = issuesOf(() =>
+      importCsvFolder(folder({ ...GOOD, "links.csv": links, "damage.csv": damage, "nodes.csv": nodes })),
+    );
     expect(issues).toEqual(
       expect.arrayContaining([
         { where: "nodes.csv:3:population", message: expect.stringMatching(/>=\s*0/) },
@@ -138,15 +163,27 @@ describe("importCsvFolder", () => {
   });
 
   it("counts physical lines when a quoted field spans lines", () => {
-    const nodes = ["id,network,type,x,y,role,note", 'S,power,substation,0,0,supply,"two', 'lines"', "A,power,bus,1,1,,", "B,power,bus,1,1,,"].join("\n");
+    const nodes = [
+      "id,network,type,x,y,role,note",
+      'S,power,substation,0,0,supply,"two',
+      'lines"',
+      "A,power,bus,1,1,,",
+      "B,power,bus,1,1,,",
+    ].join("\n");
     const links = "id,network,from,to\nL1,power,S,A\nL1,power,A,B";
-    const issues = issuesOf(() => importCsvFolder(folder({ "scenario.json": GOOD["scenario.json"], "nodes.csv": nodes, "links.csv": links })));
+    const issues = issuesOf(() =>
+      importCsvFolder(folder({ "scenario.json": GOOD["scenario.json"], "nodes.csv": nodes, "links.csv": links })),
+    );
     expect(issues).toEqual([{ where: "links.csv:3:id", message: 'duplicate id "L1"' }]);
     const crews = 'id,x,y,skills,capacity_hours\n"c\n1",0,0,,8\nc2,0,0,power,8';
-    const issues2 = issuesOf(() => importCsvFolder(folder({ "scenario.json": GOOD["scenario.json"], "nodes.csv": nodes, "crews.csv": crews })));
+    const issues2 = issuesOf(() =>
+      importCsvFolder(folder({ "scenario.json": GOOD["scenario.json"], "nodes.csv": nodes, "crews.csv": crews })),
+    );
     expect(issues2).toEqual([{ where: "crews.csv:2:skills", message: "required value is empty" }]);
     const crews3 = 'id,x,y,skills,capacity_hours\n"c\n1",0,0,power,8\nc2,0,0,telecom,8';
-    const issues3 = issuesOf(() => importCsvFolder(folder({ "scenario.json": GOOD["scenario.json"], "nodes.csv": nodes, "crews.csv": crews3 })));
+    const issues3 = issuesOf(() =>
+      importCsvFolder(folder({ "scenario.json": GOOD["scenario.json"], "nodes.csv": nodes, "crews.csv": crews3 })),
+    );
     expect(issues3).toEqual([{ where: "crews.csv:4:skills", message: 'unknown network "telecom"' }]);
   });
 
@@ -161,6 +198,8 @@ describe("importCsvFolder", () => {
 
   it("rejects a row with more fields than the header", () => {
     const issues = issuesOf(() => importCsvFolder(folder({ ...GOOD, "damage.csv": "asset,at_minutes\nL1,0,5" })));
-    expect(issues).toEqual([{ where: "damage.csv:2", message: expect.stringMatching(/3 fields but the header has 2/) }]);
+    expect(issues).toEqual([
+      { where: "damage.csv:2", message: expect.stringMatching(/3 fields but the header has 2/) },
+    ]);
   });
 });

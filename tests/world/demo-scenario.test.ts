@@ -107,7 +107,9 @@ describe("the demo scenario", () => {
     const m = world.metrics();
     expect(m.minutesToFullRestoration).not.toBeNull();
     expect(m.minutesToFullRestoration!).toBeLessThanOrEqual(DAY);
-    const held = world.dispatches().filter((r) => r.arrivedAt !== undefined && r.repairStartedAt !== undefined && r.repairStartedAt > r.arrivedAt);
+    const held = world
+      .dispatches()
+      .filter((r) => r.arrivedAt !== undefined && r.repairStartedAt !== undefined && r.repairStartedAt > r.arrivedAt);
     expect(held.length).toBeGreaterThan(0);
     for (const r of held) expect(r.repairStartedAt).toBe(120); // the lightning period ends at minute 120
     // Listed order sends no one to the hospital's feed first: its generator runs out.

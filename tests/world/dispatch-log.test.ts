@@ -19,8 +19,21 @@ describe("batched dispatch log", () => {
   });
 
   it("keeps order and the reassign flag; does not change the log it appends to", () => {
-    const e = (crewId: string, assetId: string, at: number, reassign = false): DispatchLogEntry => ({ dispatchId: `${assetId}<-${crewId}@${at}`, crewId, assetId, at, ...(reassign ? { reassign: true } : {}) });
-    const entries = [e("C1", "A", 0), e("C1", "B", 0), e("C2", "C", 0), e("C1", "D", 0), e("C1", "E", 12.5), e("C1", "F", 12.5, true)];
+    const e = (crewId: string, assetId: string, at: number, reassign = false): DispatchLogEntry => ({
+      dispatchId: `${assetId}<-${crewId}@${at}`,
+      crewId,
+      assetId,
+      at,
+      ...(reassign ? { reassign: true } : {}),
+    });
+    const entries = [
+      e("C1", "A", 0),
+      e("C1", "B", 0),
+      e("C2", "C", 0),
+      e("C1", "D", 0),
+      e("C1", "E", 12.5),
+      e("C1", "F", 12.5, true),
+    ];
     const first = appendToBatches([], entries.slice(0, 2));
     const frozen = JSON.stringify(first);
     const all = appendToBatches(first, entries.slice(2));

@@ -13,13 +13,19 @@ function unreachable(s: Scenario): string[] {
   }
   const seen = new Set(s.nodes.filter((n) => n.role === "supply").map((n) => n.id));
   const queue = [...seen];
-  while (queue.length) for (const m of adj.get(queue.pop()!)!) if (!seen.has(m)) { seen.add(m); queue.push(m); }
+  while (queue.length)
+    for (const m of adj.get(queue.pop()!)!)
+      if (!seen.has(m)) {
+        seen.add(m);
+        queue.push(m);
+      }
   return s.nodes.filter((n) => !seen.has(n.id)).map((n) => n.id);
 }
 
 describe("mulberry32", () => {
   it("is deterministic and in [0, 1)", () => {
-    const a = mulberry32(42), b = mulberry32(42);
+    const a = mulberry32(42),
+      b = mulberry32(42);
     const xs = Array.from({ length: 1000 }, () => a());
     expect(Array.from({ length: 1000 }, () => b())).toEqual(xs);
     expect(Math.min(...xs)).toBeGreaterThanOrEqual(0);
@@ -103,7 +109,15 @@ describe("generateRegion", () => {
   });
 
   it("honours custom networks, crews, damage count and storm", () => {
-    const s = generateRegion({ seed: 3, nodes: 300, networks: ["power", "district_heat"], crews: 1, damagedAssets: 7, name: "small", stormDamageRatePerHour: 2 });
+    const s = generateRegion({
+      seed: 3,
+      nodes: 300,
+      networks: ["power", "district_heat"],
+      crews: 1,
+      damagedAssets: 7,
+      name: "small",
+      stormDamageRatePerHour: 2,
+    });
     expect(s.name).toBe("small");
     expect(s.networks).toEqual(["power", "district_heat"]);
     expect(s.crews).toHaveLength(1);
@@ -122,7 +136,11 @@ describe("generateRegion", () => {
     broken.damage[0]!.asset = "gone";
     const r = ScenarioSchema.safeParse(broken);
     expect(r.success).toBe(false);
-    expect(r.error!.issues.map((i) => i.path.join("."))).toEqual(["links.10.to", "dependencies.0.depender", "damage.0.asset"]);
+    expect(r.error!.issues.map((i) => i.path.join("."))).toEqual([
+      "links.10.to",
+      "dependencies.0.depender",
+      "damage.0.asset",
+    ]);
   });
 
   it("rejects impossible options", () => {

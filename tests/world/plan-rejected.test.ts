@@ -7,7 +7,7 @@ import { isPlanRejected, PlanRejected } from "../../src/world/plan-validation.js
 
 describe("typed refusals", () => {
   it("isPlanRejected recognises the class, and the name of one that crossed a boundary; nothing else", () => {
-    const e = new PlanRejected(["unknown crew \"X\""]);
+    const e = new PlanRejected(['unknown crew "X"']);
     expect(isPlanRejected(e)).toBe(true);
     expect(e.message).toBe('plan rejected: unknown crew "X"');
     expect(isPlanRejected(Object.assign(new Error("plan rejected: x"), { name: "PlanRejected" }))).toBe(true);
@@ -32,8 +32,12 @@ describe("formatters written once", () => {
     expect(clock(Number.NaN)).toBe("-");
     expect(round1(2.25)).toBe(2.3);
     expect(round2(3.14159)).toBe(3.14);
-    expect(errorText(Object.assign(new Error("Rate limit"), { name: "RateLimitError", status: 429 }))).toBe("RateLimitError: status 429: Rate limit");
-    expect(errorText(Object.assign(new Error("401 unauthorized"), { status: 401 }), { withStatus: false })).toBe("401 unauthorized");
+    expect(errorText(Object.assign(new Error("Rate limit"), { name: "RateLimitError", status: 429 }))).toBe(
+      "RateLimitError: status 429: Rate limit",
+    );
+    expect(errorText(Object.assign(new Error("401 unauthorized"), { status: 401 }), { withStatus: false })).toBe(
+      "401 unauthorized",
+    );
     expect(errorText("plain", { maxChars: 3 })).toBe("pla");
   });
 });

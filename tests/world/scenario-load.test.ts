@@ -68,7 +68,9 @@ describe("parseScenario", () => {
     const j = base();
     j.crews[0].skills = [];
     const issues = issuesOf(() => parseScenario(j));
-    expect(issues).toEqual([{ where: "scenario: crews[0].skills", message: expect.stringMatching(/at least one skill/) }]);
+    expect(issues).toEqual([
+      { where: "scenario: crews[0].skills", message: expect.stringMatching(/at least one skill/) },
+    ]);
   });
 
   it("rejects an unknown network when networks are declared", () => {
@@ -90,7 +92,9 @@ describe("parseScenario", () => {
     const j = base();
     j.links.push({ id: "L2", network: "power", from: "A", to: "W" });
     const issues = issuesOf(() => parseScenario(j));
-    expect(issues).toEqual([{ where: "scenario: links[1].to", message: 'node "W" is in network "water", not "power"' }]);
+    expect(issues).toEqual([
+      { where: "scenario: links[1].to", message: 'node "W" is in network "water", not "power"' },
+    ]);
   });
 
   it("lists every issue, one per line, in the message", () => {
@@ -147,7 +151,9 @@ describe("loadScenario", () => {
     j.links[0].from = "X";
     const path = join(dir, "mine.json");
     writeFileSync(path, JSON.stringify(j));
-    expect(issuesOf(() => loadScenario(path))).toEqual([{ where: "mine.json: links[0].from", message: 'unknown node "X"' }]);
+    expect(issuesOf(() => loadScenario(path))).toEqual([
+      { where: "mine.json: links[0].from", message: 'unknown node "X"' },
+    ]);
   });
 
   it("reports bad JSON with line and column", () => {
@@ -198,11 +204,21 @@ describe("loadScenario", () => {
     expect(s.links.map((l) => l.id)).not.toContain("Sw8");
     expect(new Set(s.links.map((l) => l.type))).toEqual(new Set(["line", "switch", "regulator", "transformer"]));
     expect(s.nodes.reduce((a, n) => a + n.population, 0)).toBe(3490);
-    expect(s.nodes.filter((n) => n.criticality > 1).map((n) => n.id).sort()).toEqual(["114", "48", "65", "76"]);
+    expect(
+      s.nodes
+        .filter((n) => n.criticality > 1)
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(["114", "48", "65", "76"]);
     expect(s.crews).toHaveLength(3);
     expect(s.damage.length).toBeGreaterThanOrEqual(8);
     expect(s.damage.length).toBeLessThanOrEqual(10);
-    expect(s.repairMinutes).toMatchObject({ line: expect.any(Number), switch: expect.any(Number), regulator: expect.any(Number), transformer: expect.any(Number) });
+    expect(s.repairMinutes).toMatchObject({
+      line: expect.any(Number),
+      switch: expect.any(Number),
+      regulator: expect.any(Number),
+      transformer: expect.any(Number),
+    });
     expect(s.assumptions!.length).toBeGreaterThan(5);
     // L115 is 0.4 kft.
     expect(s.links.find((l) => l.id === "L115")!.lengthKm).toBeCloseTo(0.4 * 0.3048, 4);

@@ -18,7 +18,8 @@ describe("incremental service updates", () => {
     for (let step = 0; step < 300; step++) {
       const repair = damaged.size > 0 && random() < 0.45;
       const asset = repair ? [...damaged][Math.floor(random() * damaged.size)] : Math.floor(random() * net.assetCount);
-      if (repair) damaged.delete(asset); else damaged.add(asset);
+      if (repair) damaged.delete(asset);
+      else damaged.add(asset);
       live.update(step, new Set([live.setDamaged(asset, !repair)]));
       if (step % 10 === 0 || step > 290) {
         const scratch = new ServiceState(net);

@@ -2,8 +2,16 @@ import { describe, expect, it } from "vitest";
 import { World } from "../../src/world/simulator.js";
 import { feederWithPump, scenario } from "../support/scenarios.js";
 
-const out = (w: World) => w.detectFailures().outOfService.map((f) => f.id).sort();
-const damaged = (w: World) => w.detectFailures().damaged.map((f) => f.id).sort();
+const out = (w: World) =>
+  w
+    .detectFailures()
+    .outOfService.map((f) => f.id)
+    .sort();
+const damaged = (w: World) =>
+  w
+    .detectFailures()
+    .damaged.map((f) => f.id)
+    .sort();
 
 describe("service on a radial feeder", () => {
   it("a line fault cuts everything downstream, and its repair restores it", () => {
@@ -41,7 +49,10 @@ describe("service on a radial feeder", () => {
   });
 
   it("a buffer keeps the depender working for its hours, then fails it, unless power returns first", () => {
-    const base = feederWithPump({ dependencies: [{ dependee: "B", depender: "W", bufferHours: 2 }], damage: [{ asset: "L2", atMinutes: 0 }] });
+    const base = feederWithPump({
+      dependencies: [{ dependee: "B", depender: "W", bufferHours: 2 }],
+      damage: [{ asset: "L2", atMinutes: 0 }],
+    });
     const w = new World(base);
     expect(out(w)).not.toContain("W");
     expect(w.detectFailures().onBackup).toEqual([{ node: "W", dependee: "B", expiresAt: 120, critical: false }]);
@@ -88,7 +99,14 @@ describe("service on a radial feeder", () => {
 
 describe("impact", () => {
   it("attributes the population to its root cause and says what a repair alone restores", () => {
-    const w = new World(feederWithPump({ damage: [{ asset: "L1", atMinutes: 0 }, { asset: "L3", atMinutes: 0 }] }));
+    const w = new World(
+      feederWithPump({
+        damage: [
+          { asset: "L1", atMinutes: 0 },
+          { asset: "L3", atMinutes: 0 },
+        ],
+      }),
+    );
     const [l1, l3] = w.estimateImpact(["L1", "L3"]);
     // L1 is the first fault on the feed path of everything behind it: A, B, C, H, and D through the pump.
     expect(l1.populationOut).toBe(850);

@@ -18,7 +18,17 @@ describe("Shelby County scenario (npm run import:shelby)", () => {
   it("keeps the data's cross-network dependencies, both ways between power and telecom", () => {
     const net = new Map(s.nodes.map((n) => [n.id, n.network]));
     const pairs = new Set(s.dependencies.map((d) => `${net.get(d.dependee)}>${net.get(d.depender)}`));
-    for (const p of ["power>water", "power>telecom", "telecom>power", "power>gas", "gas>power", "water>power", "power>hospital", "water>hospital"]) expect(pairs).toContain(p);
+    for (const p of [
+      "power>water",
+      "power>telecom",
+      "telecom>power",
+      "power>gas",
+      "gas>power",
+      "water>power",
+      "power>hospital",
+      "water>hospital",
+    ])
+      expect(pairs).toContain(p);
     expect(s.dependencies.filter((d) => net.get(d.dependee) !== net.get(d.depender)).length).toBe(73 + 10);
   });
 

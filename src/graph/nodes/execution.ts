@@ -30,21 +30,45 @@ export function makeExecutionNode(deps: GraphDeps) {
       // Applied in this process's world but not yet checkpointed (test-only crash point).
       crashPoint(`EXECUTION@${world.now()}#${base.stepCount}:applied`);
       return {
-        ...base, ...decided, clock: world.now(),
+        ...base,
+        ...decided,
+        clock: world.now(),
         dispatchLog: result.applied,
-        executionResults: [{
-          step: base.stepCount, at: world.now(), dispatched: result.applied.slice(0, MAX_IDS_PER_RECORD).map((e) => e.dispatchId),
-          dispatchedCount: result.applied.length, alreadyApplied: result.alreadyApplied.slice(0, MAX_IDS_PER_RECORD),
-        }],
+        executionResults: [
+          {
+            step: base.stepCount,
+            at: world.now(),
+            dispatched: result.applied.slice(0, MAX_IDS_PER_RECORD).map((e) => e.dispatchId),
+            dispatchedCount: result.applied.length,
+            alreadyApplied: result.alreadyApplied.slice(0, MAX_IDS_PER_RECORD),
+          },
+        ],
         // Dispatched: the operator's rejection has been answered.
-        proposedPlan: null, planAttempts: 0, planErrors: [], rejectedPlan: null,
+        proposedPlan: null,
+        planAttempts: 0,
+        planErrors: [],
+        rejectedPlan: null,
       };
     } catch (e) {
       // Only a refusal of the plan is answered here; an outage goes to the node's retry policy
       // and, if it lasts, ends the run (src/persistence/node-faults.ts).
       if (!isPlanRejected(e)) throw e;
       const message = (e as Error).message;
-      return { ...base, ...decided, executionResults: [{ step: base.stepCount, at: world.now(), dispatched: [], dispatchedCount: 0, alreadyApplied: [], error: message }], errors: [`execution failed: ${message}`] };
+      return {
+        ...base,
+        ...decided,
+        executionResults: [
+          {
+            step: base.stepCount,
+            at: world.now(),
+            dispatched: [],
+            dispatchedCount: 0,
+            alreadyApplied: [],
+            error: message,
+          },
+        ],
+        errors: [`execution failed: ${message}`],
+      };
     }
   };
 }

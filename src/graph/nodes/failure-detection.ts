@@ -17,6 +17,10 @@ export function makeFailureDetectionNode(deps: GraphDeps) {
     const tools = createSystemTools(world);
     const snapshot = (await tools.detect_failure_nodes.invoke({}, config)) as FailureSnapshot;
     const crews = await world.agent.getAvailableCrews();
-    return { ...step, clock: world.now(), failures: rememberFailures(snapshot, crews, undefined, world.noCrewCanTake?.()) };
+    return {
+      ...step,
+      clock: world.now(),
+      failures: rememberFailures(snapshot, crews, undefined, world.noCrewCanTake?.()),
+    };
   };
 }

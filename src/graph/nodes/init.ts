@@ -11,13 +11,34 @@ export function makeInitNode(deps: GraphDeps) {
     // The first run of an incident fixes its scenario and seed; later runs keep them.
     const scenario = state.scenario || cfg.scenario;
     const seed = (state.scenario ? state.seed : cfg.seed) ?? null;
-    const incidentId = state.incidentId ?? (config.configurable?.thread_id as string | undefined) ?? `incident-${scenario}`;
+    const incidentId =
+      state.incidentId ?? (config.configurable?.thread_id as string | undefined) ?? `incident-${scenario}`;
     const clock = Math.max(state.clock, state.trigger?.at ?? 0);
     const reset: AgentUpdate = {
-      incidentId, scenario, seed, stepCount: 1, maxSteps: cfg.maxSteps, statesVisited: ["INIT"],
-      failures: null, impacts: [], impactSummary: {}, proposedPlan: null, planSource: null, planErrors: [], planAttempts: 0,
-      expectedEffect: null, executionResults: [], newFailures: [], newFailureCount: 0, pendingWork: 0, errors: [],
-      fatalError: null, status: "running", finalReason: null, figures: null, operatorRejection: null,
+      incidentId,
+      scenario,
+      seed,
+      stepCount: 1,
+      maxSteps: cfg.maxSteps,
+      statesVisited: ["INIT"],
+      failures: null,
+      impacts: [],
+      impactSummary: {},
+      proposedPlan: null,
+      planSource: null,
+      planErrors: [],
+      planAttempts: 0,
+      expectedEffect: null,
+      executionResults: [],
+      newFailures: [],
+      newFailureCount: 0,
+      pendingWork: 0,
+      errors: [],
+      fatalError: null,
+      status: "running",
+      finalReason: null,
+      figures: null,
+      operatorRejection: null,
       messages: state.messages.length ? [new RemoveMessage({ id: REMOVE_ALL_MESSAGES })] : [],
     };
     try {

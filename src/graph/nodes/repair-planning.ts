@@ -5,7 +5,14 @@
  * validated here; the "valid action?" router decides where it goes. After too many invalid
  * plans the optimizer's plan is used instead, and that is recorded.
  */
-import { HumanMessage, RemoveMessage, SystemMessage, ToolMessage, type AIMessage, type BaseMessage } from "@langchain/core/messages";
+import {
+  HumanMessage,
+  RemoveMessage,
+  SystemMessage,
+  ToolMessage,
+  type AIMessage,
+  type BaseMessage,
+} from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { REMOVE_ALL_MESSAGES, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { MAX_REASONING_CHARS, REPLY_RESERVE_TOKENS, ROUND_BUDGET_SHARE } from "../../limits.js";
@@ -14,8 +21,20 @@ import { boundReply } from "../../models/reply-limits.js";
 import type { ExpectedEffect } from "../../planning/optimizer.js";
 import { buildContextMessage, buildSystemPrompt, toolJsonSchema } from "../../prompts/assemble.js";
 import {
-  DECIDE_NOW_MESSAGE, EXTRA_ASSIGN_MESSAGE, JSON_ASSIGN_RESULT, NO_ACTION_MESSAGE, NO_ASSIGN_REASON, NO_ASSIGNMENTS_REASON, OPERATOR_REJECTED_MESSAGE, PLAN_ACCEPTED_MESSAGE, REJECTED_PLAN_MESSAGE,
-  RESPONSE_FORMAT_JSON, RESPONSE_FORMAT_TOOLS, SYSTEM_ONLY_ACTION, UNKNOWN_ACTION, UNKNOWN_PROPOSAL_REASON,
+  DECIDE_NOW_MESSAGE,
+  EXTRA_ASSIGN_MESSAGE,
+  JSON_ASSIGN_RESULT,
+  NO_ACTION_MESSAGE,
+  NO_ASSIGN_REASON,
+  NO_ASSIGNMENTS_REASON,
+  OPERATOR_REJECTED_MESSAGE,
+  PLAN_ACCEPTED_MESSAGE,
+  REJECTED_PLAN_MESSAGE,
+  RESPONSE_FORMAT_JSON,
+  RESPONSE_FORMAT_TOOLS,
+  SYSTEM_ONLY_ACTION,
+  UNKNOWN_ACTION,
+  UNKNOWN_PROPOSAL_REASON,
 } from "../../prompts/repair-planning.js";
 import { conversationTokens, estimateTokens, wireTokens, withinBudget } from "../../prompts/tokens.js";
 import { AGENT_TOOL_NAMES, createAgentTools } from "../../tools/agent-tools.js";
@@ -41,11 +60,21 @@ export function plannerTools(world: IncidentWorld, constraints: PlanConstraints 
 }
 
 /** Validation's errors, plus an operator's decisions: pinned work stays, a rejected plan is not sent again. */
-async function validateDecided(world: IncidentWorld, plan: DispatchPlan, constraints: PlanConstraints): Promise<string[]> {
+async function validateDecided(
+  world: IncidentWorld,
+  plan: DispatchPlan,
+  constraints: PlanConstraints,
+): Promise<string[]> {
   const errors = [...(await world.system.validatePlan(plan)).errors, ...pinViolations(plan, constraints.pinned ?? [])];
   // When no other order of the work exists the same plan goes back to the operator, with the planner's why, instead of looping.
-  if (constraints.avoid && sameAssignments(plan.assignments, constraints.avoid) && differentOrder(constraints.avoid, constraints.pinned)) {
-    errors.push("this is the plan the operator rejected: plan differently (call propose_dispatch_plan for an alternative)");
+  if (
+    constraints.avoid &&
+    sameAssignments(plan.assignments, constraints.avoid) &&
+    differentOrder(constraints.avoid, constraints.pinned)
+  ) {
+    errors.push(
+      "this is the plan the operator rejected: plan differently (call propose_dispatch_plan for an alternative)",
+    );
   }
   return errors;
 }
@@ -54,12 +83,17 @@ export function makeRepairPlanningNode(deps: GraphDeps) {
   return async function REPAIR_PLANNING(state: AgentState, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
     const cfg = ensureConfiguration(config);
     // An operator's rejection (requireApproval) is told to the model once, below; then cleared.
-    const base = { stepCount: state.stepCount + 1, statesVisited: ["REPAIR_PLANNING" as const], operatorRejection: null };
+    const base = {
+      stepCount: state.stepCount + 1,
+      statesVisited: ["REPAIR_PLANNING" as const],
+      operatorRejection: null,
+    };
     if (state.fatalError) return base;
     const world = worldFor(deps, state, config);
     const decided = await operatorConstraints(state, world);
     const c = decided.constraints;
-    if (state.planAttempts >= cfg.maxPlanAttempts) return { ...base, ...decided.update, ...(await fallback(world, state, cfg, undefined, c)) };
+    if (state.planAttempts >= cfg.maxPlanAttempts)
+      return { ...base, ...decided.update, ...(await fallback(world, state, cfg, undefined, c)) };
     return { ...base, ...decided.update, ...(await planWithModel(deps, world, state, cfg, config, c)) };
   };
 }
@@ -68,30 +102,72 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 20).trimEnd()} ... (shortened)`;
 }
 
-async function fallback(world: IncidentWorld, state: AgentState, cfg: Configuration, outage?: string, constraints: PlanConstraints = {}): Promise<AgentUpdate> {
+async function fallback(
+  world: IncidentWorld,
+  state: AgentState,
+  cfg: Configuration,
+  outage?: string,
+  constraints: PlanConstraints = {},
+): Promise<AgentUpdate> {
   // A capped list is not the whole work: the world knows it all.
   const f = state.failures;
   // The operator's pins hold in the fallback too; a rejected plan it cannot avoid goes back to the operator (approval).
-  const proposal = world.proposeDispatchPlan(f && f.toPlan.length === f.toPlanCount ? f.toPlan : undefined, constraints);
+  const proposal = world.proposeDispatchPlan(
+    f && f.toPlan.length === f.toPlanCount ? f.toPlan : undefined,
+    constraints,
+  );
   const plan: DispatchPlan = {
     ...proposal.plan,
     // assign_repair_crew takes at most 4,000 characters of reasoning; the optimizer's, on a large incident, is longer.
-    reasoning: clip(`Fallback: the optimizer's plan, ${outage ? `the model being unavailable (${outage})` : `after ${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts})`}. ${proposal.plan.reasoning ?? ""}`.trim(), MAX_REASONING_CHARS),
+    reasoning: clip(
+      `Fallback: the optimizer's plan, ${outage ? `the model being unavailable (${outage})` : `after ${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts})`}. ${proposal.plan.reasoning ?? ""}`.trim(),
+      MAX_REASONING_CHARS,
+    ),
   };
-  const why = outage ? `model unavailable: ${outage}` : `${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts})`;
+  const why = outage
+    ? `model unavailable: ${outage}`
+    : `${state.planAttempts} invalid plan(s) from the planner (limit ${cfg.maxPlanAttempts})`;
   const errors = (await world.system.validatePlan(plan)).errors;
   return {
-    proposedPlan: plan, planSource: "fallback", planErrors: errors, expectedEffect: boundedEffect(proposal.expected),
+    proposedPlan: plan,
+    planSource: "fallback",
+    planErrors: errors,
+    expectedEffect: boundedEffect(proposal.expected),
     counters: { fallbacks: 1 },
-    planHistory: [{ ...recordPlan(state, { source: "fallback", plan, errors, expected: proposal.expected }), note: why }],
-    planOverrides: [{ step: state.stepCount + 1, at: state.clock, kind: outage ? "model_outage" : "invalid_plans", reason: why }],
+    planHistory: [
+      { ...recordPlan(state, { source: "fallback", plan, errors, expected: proposal.expected }), note: why },
+    ],
+    planOverrides: [
+      { step: state.stepCount + 1, at: state.clock, kind: outage ? "model_outage" : "invalid_plans", reason: why },
+    ],
     // (an empty list would clear the run's errors: only a non-empty one is written)
-    ...(outage || errors.length ? { errors: [...(outage ? [`FALLBACK: ${why}; the optimizer's plan is used`] : []), ...(errors.length ? [`fallback plan refused: ${errors.join("; ")}`] : [])] } : {}),
+    ...(outage || errors.length
+      ? {
+          errors: [
+            ...(outage ? [`FALLBACK: ${why}; the optimizer's plan is used`] : []),
+            ...(errors.length ? [`fallback plan refused: ${errors.join("; ")}`] : []),
+          ],
+        }
+      : {}),
   };
 }
 
-async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: AgentState, cfg: Configuration, config: LangGraphRunnableConfig, constraints: PlanConstraints): Promise<AgentUpdate> {
-  const counters: Partial<RunCounters> = { modelCalls: 0, toolCalls: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, invalidPlans: 0 };
+async function planWithModel(
+  deps: GraphDeps,
+  world: IncidentWorld,
+  state: AgentState,
+  cfg: Configuration,
+  config: LangGraphRunnableConfig,
+  constraints: PlanConstraints,
+): Promise<AgentUpdate> {
+  const counters: Partial<RunCounters> = {
+    modelCalls: 0,
+    toolCalls: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    totalTokens: 0,
+    invalidPlans: 0,
+  };
   const tools = plannerTools(world, constraints);
   const byName = new Map(tools.map((t) => [t.name, t]));
   const json = cfg.protocol === "json";
@@ -106,7 +182,11 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     return { fatalError: `model unavailable: ${(e as Error).message}` };
   }
   // The tool schemas travel with every native tool-calling request: count them in the budget.
-  const toolSchemaTokens = json ? 0 : estimateTokens(JSON.stringify(tools.map((t) => ({ name: t.name, description: t.description, parameters: toolJsonSchema(t) }))));
+  const toolSchemaTokens = json
+    ? 0
+    : estimateTokens(
+        JSON.stringify(tools.map((t) => ({ name: t.name, description: t.description, parameters: toolJsonSchema(t) }))),
+      );
   // After an operator's rejection the planner continues its conversation, with the reason.
   const fresh = (state.planAttempts === 0 && !state.operatorRejection) || state.messages.length === 0;
   if (fresh) {
@@ -117,8 +197,22 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     const roundTokens = Math.max(3_000, Math.round(cfg.contextBudgetTokens * ROUND_BUDGET_SHARE));
     const assetLabels = world.assetLabels?.(state.failures?.toPlan ?? []);
     // Blocking, backups' losses and weights, for the assets the memory keeps (the most urgent first).
-    const facts = world.planningFacts?.([...(state.failures?.toPlan ?? []), ...(state.failures?.damaged ?? []).filter((d) => d.assignedCrew).map((d) => d.id)]);
-    const ctx = buildContextMessage({ state, crews, historyWindow: cfg.historyWindow, ...(assetLabels ? { assetLabels } : {}), ...(facts ? { facts } : {}) }, fixedTokens, cfg.contextBudgetTokens, roundTokens);
+    const facts = world.planningFacts?.([
+      ...(state.failures?.toPlan ?? []),
+      ...(state.failures?.damaged ?? []).filter((d) => d.assignedCrew).map((d) => d.id),
+    ]);
+    const ctx = buildContextMessage(
+      {
+        state,
+        crews,
+        historyWindow: cfg.historyWindow,
+        ...(assetLabels ? { assetLabels } : {}),
+        ...(facts ? { facts } : {}),
+      },
+      fixedTokens,
+      cfg.contextBudgetTokens,
+      roundTokens,
+    );
     const human = new HumanMessage(ctx.text);
     if (state.messages.length) reset.push(new RemoveMessage({ id: REMOVE_ALL_MESSAGES }));
     added.push(system, human);
@@ -127,15 +221,23 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
   } else {
     conversation = [...state.messages];
   }
-  const push = (...m: BaseMessage[]) => { added.push(...m); conversation.push(...m); };
-  if (state.operatorRejection) push(new HumanMessage(OPERATOR_REJECTED_MESSAGE.replace("{reason}", state.operatorRejection)));
+  const push = (...m: BaseMessage[]) => {
+    added.push(...m);
+    conversation.push(...m);
+  };
+  if (state.operatorRejection)
+    push(new HumanMessage(OPERATOR_REJECTED_MESSAGE.replace("{reason}", state.operatorRejection)));
   const runnable = json ? model : model.bindTools!(tools);
 
   const invalid = (errors: string[], plan: DispatchPlan | null, feedback: BaseMessage[]): AgentUpdate => {
     push(...feedback);
     return {
-      messages: [...reset, ...added], proposedPlan: plan, planSource: "model", planErrors: errors,
-      planAttempts: state.planAttempts + 1, counters: { ...counters, invalidPlans: 1 },
+      messages: [...reset, ...added],
+      proposedPlan: plan,
+      planSource: "model",
+      planErrors: errors,
+      planAttempts: state.planAttempts + 1,
+      counters: { ...counters, invalidPlans: 1 },
       ...(plan ? { planHistory: [recordPlan(state, { source: "model", plan, errors })] } : {}),
       errors: [`invalid plan (attempt ${state.planAttempts + 1}): ${errors.join("; ")}`],
     };
@@ -147,7 +249,12 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
       // An attempt past its time limit (src/persistence/node-faults.ts) stops here: its retry has the conversation.
       config.signal?.throwIfAborted();
       // Bounded before it is kept: a 10 MB reply must not ride along in state and every later request.
-      ai = boundReply((await runnable.invoke(withinBudget(conversation, cfg.contextBudgetTokens - toolSchemaTokens), config)) as AIMessage).message;
+      ai = boundReply(
+        (await runnable.invoke(
+          withinBudget(conversation, cfg.contextBudgetTokens - toolSchemaTokens),
+          config,
+        )) as AIMessage,
+      ).message;
       config.signal?.throwIfAborted();
     } catch (e) {
       if (config.signal?.aborted) throw config.signal.reason;
@@ -171,15 +278,20 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     const parsed = json ? readJsonAction(ai) : readToolCalls(ai);
     if (!parsed.ok) {
       const format = json ? RESPONSE_FORMAT_JSON : RESPONSE_FORMAT_TOOLS;
-      return invalid([parsed.reason], null, [new HumanMessage(NO_ACTION_MESSAGE.replace("{reason}", parsed.reason).replace("{format}", format))]);
+      return invalid([parsed.reason], null, [
+        new HumanMessage(NO_ACTION_MESSAGE.replace("{reason}", parsed.reason).replace("{format}", format)),
+      ]);
     }
     const calls = parsed.calls;
     const forbidden = calls.filter((c) => !byName.has(c.name));
     if (json && forbidden.length) {
       const c = forbidden[0];
       const reason = ((SYSTEM_TOOL_NAMES as readonly string[]).includes(c.name) ? SYSTEM_ONLY_ACTION : UNKNOWN_ACTION)
-        .replace("{name}", c.name).replace("{actions}", [...byName.keys()].join(", "));
-      return invalid([reason], null, [new HumanMessage(NO_ACTION_MESSAGE.replace("{reason}", reason).replace("{format}", RESPONSE_FORMAT_JSON))]);
+        .replace("{name}", c.name)
+        .replace("{actions}", [...byName.keys()].join(", "));
+      return invalid([reason], null, [
+        new HumanMessage(NO_ACTION_MESSAGE.replace("{reason}", reason).replace("{format}", RESPONSE_FORMAT_JSON)),
+      ]);
     }
     const assignCall = calls.find((c) => c.name === "assign_repair_crew");
     // Only the first assign_repair_crew of a turn is taken; another one is answered with an error
@@ -187,13 +299,18 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
     const extraAssigns = calls.filter((c) => c.name === "assign_repair_crew" && c !== assignCall);
     const factCalls = calls.filter((c) => c.name !== "assign_repair_crew");
     // Results share what is left of the budget, smallest first, keeping room for the next reply.
-    const budgetLeft = cfg.contextBudgetTokens - toolSchemaTokens - REPLY_RESERVE_TOKENS - conversationTokens(conversation);
+    const budgetLeft =
+      cfg.contextBudgetTokens - toolSchemaTokens - REPLY_RESERVE_TOKENS - conversationTokens(conversation);
     const ran = await Promise.all(factCalls.map((c) => runTool(byName.get(c.name), c, config)));
     config.signal?.throwIfAborted();
     const results = admitWithinBudget(ran, budgetLeft, json);
     counters.toolCalls! += factCalls.length;
     push(...results.map((r) => (json ? jsonResultMessage(r) : r.message)));
-    push(...extraAssigns.map((c) => new ToolMessage({ tool_call_id: c.id, name: c.name, status: "error", content: EXTRA_ASSIGN_MESSAGE })));
+    push(
+      ...extraAssigns.map(
+        (c) => new ToolMessage({ tool_call_id: c.id, name: c.name, status: "error", content: EXTRA_ASSIGN_MESSAGE }),
+      ),
+    );
     if (json && results.some((r) => r.badArguments)) {
       const bad = results.filter((r) => r.badArguments).map((r) => r.content);
       return invalid(bad, null, []);
@@ -227,13 +344,30 @@ async function planWithModel(deps: GraphDeps, world: IncidentWorld, state: Agent
       return invalid(errors, plan, [feedback]);
     }
     const ack = PLAN_ACCEPTED_MESSAGE;
-    push(json ? new HumanMessage(JSON_ASSIGN_RESULT.replace("{error}", "").replace("{text}", ack)) : new ToolMessage({ tool_call_id: assignCall.id, name: "assign_repair_crew", content: ack }));
+    push(
+      json
+        ? new HumanMessage(JSON_ASSIGN_RESULT.replace("{error}", "").replace("{text}", ack))
+        : new ToolMessage({ tool_call_id: assignCall.id, name: "assign_repair_crew", content: ack }),
+    );
     const expected = world.expectPlan?.(plan!);
     // Adopted, changed or ignored: what the model made of the optimizer's proposal (for the evaluation).
     const vsProposal = compareWithProposal(world, plan!, args.success ? args.data.proposal_id : undefined);
     return {
-      messages: [...reset, ...added], proposedPlan: plan, planSource: "model", planErrors: [], counters,
-      expectedEffect: expected ? boundedEffect(expected) : null, planHistory: [recordPlan(state, { source: "model", plan: plan!, errors: [], expected, ...(vsProposal ? { vsProposal } : {}) })],
+      messages: [...reset, ...added],
+      proposedPlan: plan,
+      planSource: "model",
+      planErrors: [],
+      counters,
+      expectedEffect: expected ? boundedEffect(expected) : null,
+      planHistory: [
+        recordPlan(state, {
+          source: "model",
+          plan: plan!,
+          errors: [],
+          expected,
+          ...(vsProposal ? { vsProposal } : {}),
+        }),
+      ],
     };
   }
   const reason = NO_ASSIGN_REASON.replace("{turns}", String(cfg.maxModelTurns));

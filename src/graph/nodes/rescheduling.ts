@@ -12,7 +12,6 @@ import { worldFor, type GraphDeps } from "../runtime.js";
 import { MAX_NEW_FAILURE_IDS_IN_STATE } from "../../limits.js";
 import type { AgentState, AgentUpdate } from "../state.js";
 
-
 export function makeReschedulingNode(deps: GraphDeps) {
   return async function RESCHEDULING(state: AgentState, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
     const cfg = ensureConfiguration(config);
@@ -27,8 +26,12 @@ export function makeReschedulingNode(deps: GraphDeps) {
     const fresh = [...after.damaged, ...after.outOfService].map((f) => f.id).filter((id) => !known.has(id));
     const memory = rememberFailures(after, await world.agent.getAvailableCrews(), undefined, world.noCrewCanTake?.());
     return {
-      ...base, clock: world.now(), failures: memory,
-      newFailures: fresh.slice(0, MAX_NEW_FAILURE_IDS_IN_STATE), newFailureCount: fresh.length, pendingWork: memory.toPlanCount,
+      ...base,
+      clock: world.now(),
+      failures: memory,
+      newFailures: fresh.slice(0, MAX_NEW_FAILURE_IDS_IN_STATE),
+      newFailureCount: fresh.length,
+      pendingWork: memory.toPlanCount,
     };
   };
 }

@@ -9,11 +9,19 @@ export type AssetState = "working" | "damaged" | "out_of_service" | "being_repai
 
 /** States by fill. Red, orange, green and blue-grey stay readable for the common colour blindnesses when paired with the outlines below. */
 export const STATE_COLOURS: Record<AssetState, string> = {
-  working: "#9aa5b1", damaged: "#d62728", out_of_service: "#ff8c1a", being_repaired: "#f2c200", restored: "#2ca02c",
+  working: "#9aa5b1",
+  damaged: "#d62728",
+  out_of_service: "#ff8c1a",
+  being_repaired: "#f2c200",
+  restored: "#2ca02c",
 };
 
 export const STATE_LABELS: Record<AssetState, string> = {
-  working: "working", damaged: "damaged", out_of_service: "out of service", being_repaired: "being repaired", restored: "restored (was damaged)",
+  working: "working",
+  damaged: "damaged",
+  out_of_service: "out of service",
+  being_repaired: "being repaired",
+  restored: "restored (was damaged)",
 };
 
 export type Shape = "square" | "circle" | "diamond" | "triangle" | "hexagon";
@@ -38,19 +46,28 @@ export const CREW_COLOURS = ["#6a1b9a", "#212121", "#00838f", "#c2185b", "#6d4c4
 export function shapePath(shape: Shape, x: number, y: number, r: number): string {
   const p = (dx: number, dy: number) => `${round1(x + dx)} ${round1(y + dy)}`;
   switch (shape) {
-    case "square": return `M${p(-r, -r)}H${round1(x + r)}V${round1(y + r)}H${round1(x - r)}Z`;
-    case "diamond": return `M${p(0, -r * 1.3)}L${p(r * 1.3, 0)}L${p(0, r * 1.3)}L${p(-r * 1.3, 0)}Z`;
-    case "triangle": return `M${p(0, -r * 1.3)}L${p(r * 1.2, r)}L${p(-r * 1.2, r)}Z`;
+    case "square":
+      return `M${p(-r, -r)}H${round1(x + r)}V${round1(y + r)}H${round1(x - r)}Z`;
+    case "diamond":
+      return `M${p(0, -r * 1.3)}L${p(r * 1.3, 0)}L${p(0, r * 1.3)}L${p(-r * 1.3, 0)}Z`;
+    case "triangle":
+      return `M${p(0, -r * 1.3)}L${p(r * 1.2, r)}L${p(-r * 1.2, r)}Z`;
     case "hexagon": {
       const pts = [0, 1, 2, 3, 4, 5].map((k) => p(r * Math.cos((Math.PI / 3) * k), r * Math.sin((Math.PI / 3) * k)));
       return `M${pts.join("L")}Z`;
     }
-    default: return `M${p(-r, 0)}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0Z`;
+    default:
+      return `M${p(-r, 0)}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0Z`;
   }
 }
 
 export function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 }
 
 /** Minutes of the incident's clock as T+hh:mm. */
@@ -67,7 +84,6 @@ export function niceStep(raw: number): number {
   for (const k of [1, 2, 5, 10]) if (raw <= k * p) return k * p;
   return 10 * p;
 }
-
 
 /** A rough width of a label in the drawings' 11 px sans-serif, to decide whether it fits. */
 export function textWidth(s: string, px = 11): number {

@@ -14,10 +14,20 @@
  * counting the header as line 1).
  *
  * The format is documented in docs/scenario-format.md.
+ * Size: about 430 lines once formatted: one importer, a table reader per file and the column matching they share.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkFileSize, checkRowCounts, describeIssue, formatPath, jsonSyntaxIssue, nearest, ScenarioError, type ScenarioIssue } from "./issues.js";
+import {
+  checkFileSize,
+  checkRowCounts,
+  describeIssue,
+  formatPath,
+  jsonSyntaxIssue,
+  nearest,
+  ScenarioError,
+  type ScenarioIssue,
+} from "./issues.js";
 import { MAX_CSV_CELL_CHARS } from "../../limits.js";
 import { ScenarioSchema, type Scenario } from "./schema.js";
 
@@ -95,14 +105,17 @@ export function parseCsv(text: string): CsvParseResult {
         i++;
       }
       if (!closed) {
-        errors.push({ line: openLine, message: "quoted field is not closed (missing \")" });
+        errors.push({ line: openLine, message: 'quoted field is not closed (missing ")' });
         endRecord();
         return { records, errors };
       }
       // After the closing quote only a separator, line end or end of text may follow.
       const next = text[i];
       if (next !== undefined && next !== "," && next !== "\n" && next !== "\r") {
-        errors.push({ line, message: `unexpected text after a closing quote: ${JSON.stringify(text.slice(i, i + 10))}` });
+        errors.push({
+          line,
+          message: `unexpected text after a closing quote: ${JSON.stringify(text.slice(i, i + 10))}`,
+        });
         while (i < n && text[i] !== "," && text[i] !== "\n" && text[i] !== "\r") field += text[i++];
       }
       continue;
@@ -149,7 +162,12 @@ interface TableSpec {
   columns: ColumnSpec[];
 }
 
-const col = (column: string, field: string, kind: ColumnKind, required: boolean): ColumnSpec => ({ column, field, kind, required });
+const col = (column: string, field: string, kind: ColumnKind, required: boolean): ColumnSpec => ({
+  column,
+  field,
+  kind,
+  required,
+});
 
 export const CSV_TABLES: readonly TableSpec[] = [
   {
@@ -205,20 +223,29 @@ export const CSV_TABLES: readonly TableSpec[] = [
   {
     file: "damage.csv",
     key: "damage",
-    columns: [
-      col("asset", "asset", "string", true),
-      col("at_minutes", "atMinutes", "number", false),
-    ],
+    columns: [col("asset", "asset", "string", true), col("at_minutes", "atMinutes", "number", false)],
   },
 ];
 
 /** Keys scenario.json may hold (everything that is not a table). */
 const SCENARIO_JSON_KEYS = new Set([
-  "name", "description", "coordinates", "startTime", "seed", "networks",
-  "repairMinutes", "defaultRepairMinutes", "weather", "assumptions",
+  "name",
+  "description",
+  "coordinates",
+  "startTime",
+  "seed",
+  "networks",
+  "repairMinutes",
+  "defaultRepairMinutes",
+  "weather",
+  "assumptions",
 ]);
 
-const normalizeHeader = (h: string) => h.trim().toLowerCase().replace(/[\s_-]+/g, "");
+const normalizeHeader = (h: string) =>
+  h
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, "");
 
 const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -263,10 +290,15 @@ function readTable(dir: string, spec: TableSpec, issues: ScenarioIssue[], requir
     if (!known.has(key)) {
       // Extra columns (a comment, a source id) are ignored; one that is a near miss of a known column is refused.
       const near = nearest(h.trim(), knownColumns);
-      if (near) issues.push({ where: `${spec.file}:${header.line}`, message: `unknown column "${h.trim()}" (did you mean "${near}"?)` });
+      if (near)
+        issues.push({
+          where: `${spec.file}:${header.line}`,
+          message: `unknown column "${h.trim()}" (did you mean "${near}"?)`,
+        });
       return;
     }
-    if (indexOf.has(key)) issues.push({ where: `${spec.file}:${header.line}`, message: `column "${h.trim()}" appears twice` });
+    if (indexOf.has(key))
+      issues.push({ where: `${spec.file}:${header.line}`, message: `column "${h.trim()}" appears twice` });
     else indexOf.set(key, idx);
   });
   const columns: { spec: ColumnSpec; index: number }[] = [];
@@ -298,7 +330,10 @@ function readTable(dir: string, spec: TableSpec, issues: ScenarioIssue[], requir
       const cell = (rec.fields[index] ?? "").trim();
       const where = `${spec.file}:${rec.line}:${c.column}`;
       if (cell.length > MAX_CSV_CELL_CHARS) {
-        issues.push({ where, message: `value of ${cell.length.toLocaleString("en-US")} characters is over the limit of ${MAX_CSV_CELL_CHARS.toLocaleString("en-US")}` });
+        issues.push({
+          where,
+          message: `value of ${cell.length.toLocaleString("en-US")} characters is over the limit of ${MAX_CSV_CELL_CHARS.toLocaleString("en-US")}`,
+        });
         continue;
       }
       if (cell === "") {
@@ -309,7 +344,10 @@ function readTable(dir: string, spec: TableSpec, issues: ScenarioIssue[], requir
         if (!NUMBER_RE.test(cell)) issues.push({ where, message: `not a number: ${JSON.stringify(cell)}` });
         else row[c.field] = Number(cell);
       } else if (c.kind === "list") {
-        row[c.field] = cell.split(";").map((s) => s.trim()).filter((s) => s !== "");
+        row[c.field] = cell
+          .split(";")
+          .map((s) => s.trim())
+          .filter((s) => s !== "");
       } else {
         row[c.field] = cell;
       }
@@ -324,7 +362,10 @@ function readScenarioJson(dir: string, issues: ScenarioIssue[]): Record<string, 
   const file = "scenario.json";
   const path = join(dir, file);
   if (!existsSync(path)) {
-    issues.push({ where: file, message: 'missing: the folder needs a scenario.json with at least "name" and "coordinates"' });
+    issues.push({
+      where: file,
+      message: 'missing: the folder needs a scenario.json with at least "name" and "coordinates"',
+    });
     return {};
   }
   checkFileSize(path, file);
@@ -350,7 +391,8 @@ function readScenarioJson(dir: string, issues: ScenarioIssue[]): Record<string, 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(json)) {
     if (SCENARIO_JSON_KEYS.has(k)) out[k] = v;
-    else if (CSV_TABLES.some((t) => t.key === k)) issues.push({ where: `${file}: ${k}`, message: `belongs in ${k}.csv, not in scenario.json` });
+    else if (CSV_TABLES.some((t) => t.key === k))
+      issues.push({ where: `${file}: ${k}`, message: `belongs in ${k}.csv, not in scenario.json` });
     // Other unknown keys are ignored, like unknown CSV columns.
   }
   return out;
@@ -384,5 +426,7 @@ export function importCsvFolder(dir: string): Scenario {
 
   const result = ScenarioSchema.safeParse({ ...meta, ...tables });
   if (result.success) return result.data;
-  throw new ScenarioError(result.error.issues.map((issue) => ({ where: placeOf(issue.path, lines), message: describeIssue(issue) })));
+  throw new ScenarioError(
+    result.error.issues.map((issue) => ({ where: placeOf(issue.path, lines), message: describeIssue(issue) })),
+  );
 }

@@ -4,10 +4,19 @@
  * Deterministic (own PRNG, no Math.random): the same options give a deep-equal scenario. Fast enough
  * for 100,000 nodes (spatial grids, no all-pairs work). The result is already in the schema's output
  * shape with every default written out; it is NOT run through zod here (tests do that at small sizes).
+ * Size: about 500 lines once formatted: one seeded pipeline (towns, networks, links, dependencies, crews,
+ *   damage) whose steps share the PRNG and the spatial grids; meshing and grids are already in their own modules.
  */
 import type { Scenario, ScenarioCrew, ScenarioLink, ScenarioNode } from "./schema.js";
 import { mulberry32 } from "../prng.js";
-import { clusteredDamage, linkMidpoint, meshAssumptions, meshDependencies, resolveMesh, type MeshOptions } from "./mesh.js";
+import {
+  clusteredDamage,
+  linkMidpoint,
+  meshAssumptions,
+  meshDependencies,
+  resolveMesh,
+  type MeshOptions,
+} from "./mesh.js";
 import { Grid } from "./spatial-grid.js";
 
 export interface GenerateOptions {
@@ -42,27 +51,74 @@ interface NetworkKinds {
 }
 
 const KINDS: Record<string, NetworkKinds> = {
-  power: { supply: "transmission_substation", station: "substation", junction: "switch", link: "line", critical: ["hospital", "water_treatment", "emergency_services"] },
-  water: { supply: "water_treatment_plant", station: "pumping_station", junction: "valve", link: "main", critical: ["hospital", "dialysis_center", "fire_station"] },
-  gas: { supply: "gate_station", station: "compressor_station", junction: "valve", link: "pipe", critical: ["hospital", "care_home"] },
-  telecom: { supply: "core_exchange", station: "cell_site", junction: "cabinet", link: "fiber", critical: ["emergency_call_center", "hospital"] },
+  power: {
+    supply: "transmission_substation",
+    station: "substation",
+    junction: "switch",
+    link: "line",
+    critical: ["hospital", "water_treatment", "emergency_services"],
+  },
+  water: {
+    supply: "water_treatment_plant",
+    station: "pumping_station",
+    junction: "valve",
+    link: "main",
+    critical: ["hospital", "dialysis_center", "fire_station"],
+  },
+  gas: {
+    supply: "gate_station",
+    station: "compressor_station",
+    junction: "valve",
+    link: "pipe",
+    critical: ["hospital", "care_home"],
+  },
+  telecom: {
+    supply: "core_exchange",
+    station: "cell_site",
+    junction: "cabinet",
+    link: "fiber",
+    critical: ["emergency_call_center", "hospital"],
+  },
 };
-const GENERIC_KINDS: NetworkKinds = { supply: "source", station: "station", junction: "junction", link: "line", critical: ["hospital"] };
+const GENERIC_KINDS: NetworkKinds = {
+  supply: "source",
+  station: "station",
+  junction: "junction",
+  link: "line",
+  critical: ["hospital"],
+};
 
 const REPAIR_MINUTES: Record<string, number> = {
-  line: 180, main: 300, pipe: 240, fiber: 150,
-  transmission_substation: 720, substation: 480, switch: 90,
-  water_treatment_plant: 720, pumping_station: 360, valve: 120,
-  gate_station: 600, compressor_station: 480,
-  core_exchange: 600, cell_site: 240, cabinet: 90,
-  source: 600, station: 360, junction: 120,
+  line: 180,
+  main: 300,
+  pipe: 240,
+  fiber: 150,
+  transmission_substation: 720,
+  substation: 480,
+  switch: 90,
+  water_treatment_plant: 720,
+  pumping_station: 360,
+  valve: 120,
+  gate_station: 600,
+  compressor_station: 480,
+  core_exchange: 600,
+  cell_site: 240,
+  cabinet: 90,
+  source: 600,
+  station: 360,
+  junction: 120,
   service_area: 120,
 };
 const DEFAULT_REPAIR_MINUTES = 120;
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
-interface Town { x: number; y: number; sigma: number; weight: number }
+interface Town {
+  x: number;
+  y: number;
+  sigma: number;
+  weight: number;
+}
 
 /** Generates a synthetic multi-network region. See GenerateOptions. */
 export function generateRegion(opts: GenerateOptions): Scenario {
@@ -93,7 +149,12 @@ export function generateRegion(opts: GenerateOptions): Scenario {
   for (let t = 0; t < townCount; t++) {
     const weight = Math.exp(gauss() * 0.8);
     weightSum += weight;
-    towns.push({ x: side * (0.1 + 0.8 * rand()), y: side * (0.1 + 0.8 * rand()), sigma: side * (0.03 + 0.05 * rand()) * Math.sqrt(weight), weight });
+    towns.push({
+      x: side * (0.1 + 0.8 * rand()),
+      y: side * (0.1 + 0.8 * rand()),
+      sigma: side * (0.03 + 0.05 * rand()) * Math.sqrt(weight),
+      weight,
+    });
   }
   const pickTown = (): Town => {
     let w = rand() * weightSum;
@@ -142,29 +203,45 @@ export function generateRegion(opts: GenerateOptions): Scenario {
       let criticality = 1;
       let name: string | undefined;
       if (j < supplies) {
-        type = kinds.supply; role = "supply"; isSupply[i] = 1;
+        type = kinds.supply;
+        role = "supply";
+        isSupply[i] = 1;
         place(i, towns[(j + k) % towns.length]!, 1.5);
       } else if (j < supplies + stationUsed) {
-        type = kinds.station; role = "transit";
+        type = kinds.station;
+        role = "transit";
         stations[k]!.push(i);
         place(i, pickTown(), 1.2);
       } else if (j < supplies + transitUsed) {
-        type = kinds.junction; role = "transit";
+        type = kinds.junction;
+        role = "transit";
         place(i, rand() < 0.85 ? pickTown() : null, 1);
       } else if (j < supplies + transitUsed + critical) {
         const c = j - supplies - transitUsed;
-        type = kinds.critical[c % kinds.critical.length]!; role = "demand"; isCritical[i] = 1;
+        type = kinds.critical[c % kinds.critical.length]!;
+        role = "demand";
+        isCritical[i] = 1;
         population = randInt(200, 3000);
         criticality = randInt(5, 20);
         name = `${type.replace(/_/g, " ")} ${Math.floor(c / kinds.critical.length) + 1}`;
         place(i, pickTown(), 0.5);
       } else {
-        type = "service_area"; role = "demand";
+        type = "service_area";
+        role = "demand";
         // Log-uniform-ish between 50 and 5000 people.
         population = Math.round(50 * Math.pow(100, Math.pow(rand(), 1.5)));
         place(i, rand() < 0.8 ? pickTown() : null, 1);
       }
-      const node: ScenarioNode = { id: `${net}-n${j + 1}`, network: net, type, x: xs[i]!, y: ys[i]!, population, criticality, role };
+      const node: ScenarioNode = {
+        id: `${net}-n${j + 1}`,
+        network: net,
+        type,
+        x: xs[i]!,
+        y: ys[i]!,
+        population,
+        criticality,
+        role,
+      };
       if (name !== undefined) node.name = name;
       nodes[i] = node;
     }
@@ -178,7 +255,8 @@ export function generateRegion(opts: GenerateOptions): Scenario {
       const i = base + j;
       let d = Infinity;
       for (const s of supplyIdx) {
-        const dx = xs[s]! - xs[i]!, dy = ys[s]! - ys[i]!;
+        const dx = xs[s]! - xs[i]!,
+          dy = ys[s]! - ys[i]!;
         const dd = dx * dx + dy * dy;
         if (dd < d) d = dd;
       }
@@ -191,9 +269,11 @@ export function generateRegion(opts: GenerateOptions): Scenario {
     linkCountStart.push(links.length);
     const pairs = new Set<number>();
     const addLink = (a: number, b: number) => {
-      const lo = a < b ? a : b, hi = a < b ? b : a;
+      const lo = a < b ? a : b,
+        hi = a < b ? b : a;
       pairs.add(lo * total + hi);
-      const dx = xs[a]! - xs[b]!, dy = ys[a]! - ys[b]!;
+      const dx = xs[a]! - xs[b]!,
+        dy = ys[a]! - ys[b]!;
       links.push({
         id: `${net}-l${links.length - linkCountStart[k]! + 1}`,
         network: net,
@@ -216,7 +296,8 @@ export function generateRegion(opts: GenerateOptions): Scenario {
       const a = base + Math.floor(rand() * n);
       const b = grid.randomNear(a, rand);
       if (b < 0) continue;
-      const lo = a < b ? a : b, hi = a < b ? b : a;
+      const lo = a < b ? a : b,
+        hi = a < b ? b : a;
       if (pairs.has(lo * total + hi)) continue;
       addLink(a, b);
       extra--;
@@ -235,7 +316,10 @@ export function generateRegion(opts: GenerateOptions): Scenario {
   };
   if (mesh) {
     const supplies = networks.map((_, k) => nodes.flatMap((n, i) => (nodeNetwork[i] === k && isSupply[i] ? [i] : [])));
-    const nearestOf = (list: number[]) => { const g = gridOf(list); return (x: number, y: number) => g.nearest(x, y); };
+    const nearestOf = (list: number[]) => {
+      const g = gridOf(list);
+      return (x: number, y: number) => g.nearest(x, y);
+    };
     dependencies.push(...meshDependencies({ networks, nodes, stations, supplies, nearestOf, pick }));
   } else if (powerK >= 0 && stations[powerK]!.length > 0) {
     const substations = gridOf(stations[powerK]!);
@@ -243,8 +327,10 @@ export function generateRegion(opts: GenerateOptions): Scenario {
       if (k === powerK) return;
       for (const i of stations[k]!) {
         let bufferHours = 0;
-        if (net === "telecom") bufferHours = pick([2, 4, 8]); // batteries at every site
-        else if (net === "water") bufferHours = rand() < 0.4 ? pick([2, 4, 8, 12]) : 0; // tanks, some generators
+        if (net === "telecom")
+          bufferHours = pick([2, 4, 8]); // batteries at every site
+        else if (net === "water")
+          bufferHours = rand() < 0.4 ? pick([2, 4, 8, 12]) : 0; // tanks, some generators
         else if (net === "gas") bufferHours = rand() < 0.5 ? pick([4, 8, 24]) : 0;
         else bufferHours = rand() < 0.3 ? pick([2, 4]) : 0;
         const s = substations.nearest(xs[i]!, ys[i]!);
@@ -269,7 +355,10 @@ export function generateRegion(opts: GenerateOptions): Scenario {
   const count = Math.min(wanted, nodePool.length + links.length);
   let nodeDamage = Math.min(nodePool.length, Math.round(count * 0.15));
   let linkDamage = count - nodeDamage;
-  if (linkDamage > links.length) { linkDamage = links.length; nodeDamage = count - linkDamage; }
+  if (linkDamage > links.length) {
+    linkDamage = links.length;
+    nodeDamage = count - linkDamage;
+  }
   const sample = (poolSize: number, k: number): number[] => {
     if (k * 2 > poolSize) {
       // Partial Fisher–Yates.
@@ -284,29 +373,45 @@ export function generateRegion(opts: GenerateOptions): Scenario {
     const out: number[] = [];
     while (out.length < k) {
       const j = Math.floor(rand() * poolSize);
-      if (!seen.has(j)) { seen.add(j); out.push(j); }
+      if (!seen.has(j)) {
+        seen.add(j);
+        out.push(j);
+      }
     }
     return out;
   };
   const nodeIdx = mesh ? new Map(nodes.map((n, i) => [n.id, i])) : null;
   const nodeAt = (id: string) => nodes[nodeIdx!.get(id)!]!;
-  const damaged: { id: string; network: string; type: string }[] = mesh?.clusteredDamage ? clusteredDamage(
-    [...links.map((l) => linkMidpoint(l, nodeAt)), ...nodePool.map((i) => ({ x: xs[i]!, y: ys[i]! }))],
-    count, rand, nodes,
-  ).map((j) => (j < links.length ? links[j]! : nodes[nodePool[j - links.length]!]!)).map((a) => ({ id: a.id, network: a.network, type: a.type })) : [
-    ...sample(links.length, linkDamage).map((j) => ({ id: links[j]!.id, network: links[j]!.network, type: links[j]!.type })),
-    ...sample(nodePool.length, nodeDamage).map((j) => {
-      const node = nodes[nodePool[j]!]!;
-      return { id: node.id, network: node.network, type: node.type };
-    }),
-  ];
+  const damaged: { id: string; network: string; type: string }[] = mesh?.clusteredDamage
+    ? clusteredDamage(
+        [...links.map((l) => linkMidpoint(l, nodeAt)), ...nodePool.map((i) => ({ x: xs[i]!, y: ys[i]! }))],
+        count,
+        rand,
+        nodes,
+      )
+        .map((j) => (j < links.length ? links[j]! : nodes[nodePool[j - links.length]!]!))
+        .map((a) => ({ id: a.id, network: a.network, type: a.type }))
+    : [
+        ...sample(links.length, linkDamage).map((j) => ({
+          id: links[j]!.id,
+          network: links[j]!.network,
+          type: links[j]!.type,
+        })),
+        ...sample(nodePool.length, nodeDamage).map((j) => {
+          const node = nodes[nodePool[j]!]!;
+          return { id: node.id, network: node.network, type: node.type };
+        }),
+      ];
   // Interleave deterministically, then a tenth (if there are ten or more) strike later, within the first six hours.
   for (let i = damaged.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [damaged[i], damaged[j]] = [damaged[j]!, damaged[i]!];
   }
   const later = count >= 10 && !mesh ? Math.floor(count / 10) : 0;
-  const damage: Scenario["damage"] = damaged.map((d, i) => ({ asset: d.id, atMinutes: i < count - later ? 0 : randInt(1, 24) * 15 }));
+  const damage: Scenario["damage"] = damaged.map((d, i) => ({
+    asset: d.id,
+    atMinutes: i < count - later ? 0 : randInt(1, 24) * 15,
+  }));
   damage.sort((a, b) => a.atMinutes - b.atMinutes);
 
   // Crews: every network gets crews (round-robin primary skill, or several skills each when there are
@@ -323,7 +428,10 @@ export function generateRegion(opts: GenerateOptions): Scenario {
   // Capacity: at least a week, and at least twice the repair hours per skilled crew of the busiest network.
   const repairHoursByNet = new Map<string, number>();
   for (const d of damaged) {
-    repairHoursByNet.set(d.network, (repairHoursByNet.get(d.network) ?? 0) + (REPAIR_MINUTES[d.type] ?? DEFAULT_REPAIR_MINUTES) / 60);
+    repairHoursByNet.set(
+      d.network,
+      (repairHoursByNet.get(d.network) ?? 0) + (REPAIR_MINUTES[d.type] ?? DEFAULT_REPAIR_MINUTES) / 60,
+    );
   }
   let busiest = 0;
   for (const [net, hours] of repairHoursByNet) {
@@ -346,7 +454,12 @@ export function generateRegion(opts: GenerateOptions): Scenario {
 
   const weather: Scenario["weather"] = [];
   if (opts.stormDamageRatePerHour !== undefined && opts.stormDamageRatePerHour > 0) {
-    weather.push({ condition: "storm", fromMinutes: 0, toMinutes: 360, damageRatePerHour: opts.stormDamageRatePerHour });
+    weather.push({
+      condition: "storm",
+      fromMinutes: 0,
+      toMinutes: 360,
+      damageRatePerHour: opts.stormDamageRatePerHour,
+    });
   }
 
   const usedTypes = new Set<string>();
@@ -376,9 +489,12 @@ export function generateRegion(opts: GenerateOptions): Scenario {
       `Nodes cluster around ${townCount} towns in a ${side} km square shared by all networks; about a fifth of demand and junction nodes are rural.`,
       "Each network has a few supply nodes, about 20% transit nodes (a third of them stations such as substations or pumping stations) and demand areas of 50 to 5000 people.",
       "Critical facilities (hospitals, water treatment, emergency services and similar) are demand nodes with criticality 5 to 20.",
-      meshText?.links ?? "Links form radial feeders grown outward from the supplies, each node joining the nearest node already connected, plus loop links between near neighbours to about 1.5 links per node.",
-      meshText?.dependencies ?? "Stations of other networks depend on the nearest power substation (telecom sites have battery buffers, some water and gas stations have tanks or generators); about half the power substations depend on the nearest telecom site with an 8 to 24 hour buffer.",
-      meshText?.damage ?? "About 2% of assets are damaged unless stated, mostly links; supplies and critical facilities are never damaged directly; a tenth of the damage arrives within the first six hours.",
+      meshText?.links ??
+        "Links form radial feeders grown outward from the supplies, each node joining the nearest node already connected, plus loop links between near neighbours to about 1.5 links per node.",
+      meshText?.dependencies ??
+        "Stations of other networks depend on the nearest power substation (telecom sites have battery buffers, some water and gas stations have tanks or generators); about half the power substations depend on the nearest telecom site with an 8 to 24 hour buffer.",
+      meshText?.damage ??
+        "About 2% of assets are damaged unless stated, mostly links; supplies and critical facilities are never damaged directly; a tenth of the damage arrives within the first six hours.",
       `Crews work from depots at the largest towns, with a primary network each and some with a second; each has ${capacityHours} hours of capacity.`,
     ],
   };

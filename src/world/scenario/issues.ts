@@ -55,10 +55,12 @@ export function describeIssue(issue: ZodIssue): string {
   }
   if (issue.code === "unrecognized_keys") {
     const known = knownKeysAt(issue.path);
-    return issue.keys.map((k) => {
-      const near = nearest(k, known);
-      return `unknown key "${k}"${near ? ` (did you mean "${near}"?)` : known.length ? ` (known keys: ${known.join(", ")})` : ""}`;
-    }).join("; ");
+    return issue.keys
+      .map((k) => {
+        const near = nearest(k, known);
+        return `unknown key "${k}"${near ? ` (did you mean "${near}"?)` : known.length ? ` (known keys: ${known.join(", ")})` : ""}`;
+      })
+      .join("; ");
   }
   if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) {
     return `required (expected ${issue.expected})`;
@@ -95,7 +97,14 @@ export function jsonSyntaxIssue(text: string, file: string, err: unknown): Scena
   return { where: line !== undefined ? `${file}:${line}:${column}` : file, message: `invalid JSON: ${message}` };
 }
 
-type Def = { type: string; shape?: Record<string, { _zod: { def: Def } }>; element?: { _zod: { def: Def } }; innerType?: { _zod: { def: Def } }; options?: { _zod: { def: Def } }[]; valueType?: { _zod: { def: Def } } };
+type Def = {
+  type: string;
+  shape?: Record<string, { _zod: { def: Def } }>;
+  element?: { _zod: { def: Def } };
+  innerType?: { _zod: { def: Def } };
+  options?: { _zod: { def: Def } }[];
+  valueType?: { _zod: { def: Def } };
+};
 
 /** The keys the scenario format allows for the object at `path` (empty if it cannot tell). */
 export function knownKeysAt(path: readonly PropertyKey[]): string[] {
@@ -119,7 +128,10 @@ export function nearest(key: string, known: readonly string[]): string | undefin
   let bestD = Infinity;
   for (const k of known) {
     const d = k.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestD) { bestD = d; best = k; }
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
   }
   return bestD <= Math.min(2, Math.max(1, Math.floor(key.length / 3))) ? best : undefined;
 }
@@ -148,9 +160,18 @@ export function scenarioLimit(name: "INFRA_MAX_SCENARIO_BYTES" | "INFRA_MAX_SCEN
 export function checkFileSize(path: string, where: string): void {
   const max = scenarioLimit("INFRA_MAX_SCENARIO_BYTES", MAX_SCENARIO_FILE_BYTES);
   let size: number;
-  try { size = statSync(path).size; } catch { return; }
+  try {
+    size = statSync(path).size;
+  } catch {
+    return;
+  }
   if (size > max) {
-    throw new ScenarioError([{ where, message: `file of ${size.toLocaleString("en-US")} bytes is over the limit of ${max.toLocaleString("en-US")} bytes (set INFRA_MAX_SCENARIO_BYTES to raise it)` }]);
+    throw new ScenarioError([
+      {
+        where,
+        message: `file of ${size.toLocaleString("en-US")} bytes is over the limit of ${max.toLocaleString("en-US")} bytes (set INFRA_MAX_SCENARIO_BYTES to raise it)`,
+      },
+    ]);
   }
 }
 
@@ -159,6 +180,11 @@ export function checkRowCounts(counts: { what: string; where: string; count: num
   const max = scenarioLimit("INFRA_MAX_SCENARIO_NODES", MAX_SCENARIO_NODES);
   const over = counts.filter((c) => c.count > max);
   if (over.length) {
-    throw new ScenarioError(over.map((c) => ({ where: c.where, message: `${c.count.toLocaleString("en-US")} ${c.what} is over the limit of ${max.toLocaleString("en-US")} (set INFRA_MAX_SCENARIO_NODES to raise it)` })));
+    throw new ScenarioError(
+      over.map((c) => ({
+        where: c.where,
+        message: `${c.count.toLocaleString("en-US")} ${c.what} is over the limit of ${max.toLocaleString("en-US")} (set INFRA_MAX_SCENARIO_NODES to raise it)`,
+      })),
+    );
   }
 }

@@ -12,7 +12,14 @@ import { checkFileSize, checkRowCounts, describeIssue, formatPath, jsonSyntaxIss
 import { ScenarioSchema, type Scenario } from "./schema.js";
 
 // Where scenario errors are made and formatted; re-exported so that callers of the loader find them here too.
-export { describeIssue, formatPath, isScenarioError, jsonSyntaxIssue, ScenarioError, type ScenarioIssue } from "./issues.js";
+export {
+  describeIssue,
+  formatPath,
+  isScenarioError,
+  jsonSyntaxIssue,
+  ScenarioError,
+  type ScenarioIssue,
+} from "./issues.js";
 
 /** The repository root: this file is src/world/scenario/load.ts. */
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");

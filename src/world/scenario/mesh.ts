@@ -106,16 +106,24 @@ export function clusteredDamage(
 }
 
 /** Midpoint of a link, where a crew works on it. */
-export function linkMidpoint(l: ScenarioLink, nodeAt: (id: string) => { x: number; y: number }): { x: number; y: number } {
-  const a = nodeAt(l.from), b = nodeAt(l.to);
+export function linkMidpoint(
+  l: ScenarioLink,
+  nodeAt: (id: string) => { x: number; y: number },
+): { x: number; y: number } {
+  const a = nodeAt(l.from),
+    b = nodeAt(l.to);
   return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
 }
 
 /** The sentences that replace the plain generator's on links, dependencies and damage. */
-export function meshAssumptions(mesh: ResolvedMesh, networks: string[]): { links: string; dependencies: string; damage: string } {
+export function meshAssumptions(
+  mesh: ResolvedMesh,
+  networks: string[],
+): { links: string; dependencies: string; damage: string } {
   return {
     links: `Links form radial feeders grown outward from the supplies, plus loop links between near neighbours to ${networks.map((n) => `${mesh.linksPerNode(n)} links per node in ${n}`).join(", ")} (Shelby County's ratios by default).`,
-    dependencies: "Every source and station of another network needs the nearest power substation (telecom on 1 to 2 hour batteries, gas on 0 or 2 hours, water on none); every power substation needs the nearest telecom site with a 1 to 2 hour buffer: a node works only while all its dependencies hold.",
+    dependencies:
+      "Every source and station of another network needs the nearest power substation (telecom on 1 to 2 hour batteries, gas on 0 or 2 hours, water on none); every power substation needs the nearest telecom site with a 1 to 2 hour buffer: a node works only while all its dependencies hold.",
     damage: mesh.clusteredDamage
       ? "The damage is an earthquake's: all at minute 0, clustered around epicentres (one per 25 damaged assets) at random nodes, the assets nearest an epicentre (with log-normal noise) damaged; supplies and critical facilities are never damaged directly."
       : "The damage is all at minute 0, uniform over links and nodes; supplies and critical facilities are never damaged directly.",

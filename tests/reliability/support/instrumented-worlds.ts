@@ -18,7 +18,10 @@ export class InstrumentedWorldProvider extends SimulatorWorldProvider {
   readonly calls: string[] = [];
   private readonly wrapped = new WeakSet<object>();
 
-  constructor(scenario?: Scenario, private readonly hook?: RepositoryHook) {
+  constructor(
+    scenario?: Scenario,
+    private readonly hook?: RepositoryHook,
+  ) {
     super(scenario ? { resolveScenario: () => scenario } : {});
   }
 
@@ -43,7 +46,10 @@ export class InstrumentedWorldProvider extends SimulatorWorldProvider {
           const call = () => {
             const out = (value as (...a: unknown[]) => unknown).apply(target, args);
             if (prop !== "assignCrews") return out;
-            const record = (r: DispatchResult) => { for (const e of r.applied) this.applied.push(e.dispatchId); return r; };
+            const record = (r: DispatchResult) => {
+              for (const e of r.applied) this.applied.push(e.dispatchId);
+              return r;
+            };
             return out instanceof Promise ? out.then(record) : record(out as DispatchResult);
           };
           if (!this.hook) return call();

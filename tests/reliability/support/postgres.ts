@@ -7,7 +7,11 @@
 import { randomUUID } from "node:crypto";
 
 /** The little of the `pg` driver used here (it ships no type declarations in this project). */
-interface PgClient { connect(): Promise<void>; query(sql: string): Promise<unknown>; end(): Promise<void> }
+interface PgClient {
+  connect(): Promise<void>;
+  query(sql: string): Promise<unknown>;
+  end(): Promise<void>;
+}
 type PgModule = { Client: new (options: { connectionString: string; connectionTimeoutMillis?: number }) => PgClient };
 const PG_MODULE = "pg";
 async function newClient(): Promise<PgClient> {
@@ -25,7 +29,7 @@ export async function requirePostgres(): Promise<void> {
   } catch (e) {
     throw new Error(
       `PostgreSQL IS MISSING: these reliability tests need a PostgreSQL server at ${POSTGRES_URL.replace(/:[^:@/]*@/, ":***@")} ` +
-      `(set INFRA_TEST_POSTGRES_URL to use another). Connecting failed: ${(e as Error).message}`,
+        `(set INFRA_TEST_POSTGRES_URL to use another). Connecting failed: ${(e as Error).message}`,
     );
   } finally {
     await client.end().catch(() => {});

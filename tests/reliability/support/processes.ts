@@ -8,7 +8,13 @@ export const ROOT = new URL("../../..", import.meta.url).pathname;
 
 /** An environment with no model key and no tracing, plus what the test adds. */
 export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENAI_API_KEY: "", INFRA_MODEL: "", LANGSMITH_TRACING: "false", LANGCHAIN_TRACING_V2: "false" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OPENAI_API_KEY: "",
+    INFRA_MODEL: "",
+    LANGSMITH_TRACING: "false",
+    LANGCHAIN_TRACING_V2: "false",
+  };
   delete env.INFRA_CRASH_LEDGER;
   delete env.INFRA_CRASH_TRACE;
   for (const [k, v] of Object.entries(extra)) {
@@ -18,21 +24,40 @@ export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
-export interface ChildResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+export interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
 
 const live = new Set<ChildProcess>();
 
 /** Run `node --import tsx SCRIPT ARGS` to its end (or until `timeoutMs`, then kill its group). No tsx wrapper process: a SIGKILL reaches the script itself. */
-export function runTsx(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<ChildResult> {
+export function runTsx(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 120_000,
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+      cwd: ROOT,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     live.add(child);
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d) => (stdout += d));
     child.stderr!.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => killGroup(child), timeoutMs);
-    child.on("error", (e) => { clearTimeout(timer); live.delete(child); reject(e); });
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      live.delete(child);
+      reject(e);
+    });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       live.delete(child);
