@@ -7,8 +7,9 @@
  * dispatch was sent twice. The binaries must be installed (.ci/run installs them): without
  * them this test fails and says so.
  */
+import { ensureDebianBinaries } from "../support/debian-packages.js";
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,12 +45,7 @@ function run(bin: string, args: string[]) {
 }
 
 beforeAll(async () => {
-  for (const bin of [PROMETHEUS, ALERTMANAGER]) {
-    if (!existsSync(bin))
-      throw new Error(
-        `${bin} IS MISSING: install Debian's prometheus and prometheus-alertmanager (apt-get install -y prometheus prometheus-alertmanager; .ci/run does it)`,
-      );
-  }
+  ensureDebianBinaries({ [PROMETHEUS]: "prometheus", [ALERTMANAGER]: "prometheus-alertmanager" });
   db = await freshDatabase("svc_test_prom");
   svc = await startService(
     { ...parseServiceArgs(["--port", "0", "--speed", "1200"], {}), databaseUrl: db.url },
@@ -103,7 +99,7 @@ alerting:
     `--web.listen-address=127.0.0.1:${promPort}`,
   ]);
   await waitFor("Alertmanager ready", async () => (await fetch(`${amUrl}/-/ready`)).ok, 30_000, 200);
-}, 90_000);
+}, 900_000); // a fresh machine may first install Debian's packages (ensureDebianBinaries)
 
 afterAll(async () => {
   for (const p of procs) {
