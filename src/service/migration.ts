@@ -87,6 +87,8 @@ CREATE TABLE IF NOT EXISTS infra.dispatches (
   delivery_attempts integer NOT NULL DEFAULT 0,
   PRIMARY KEY (region, dispatch_id)
 );
+-- The order dispatches were written in: a crew's queue is replayed in this order (ids are hashes).
+ALTER TABLE infra.dispatches ADD COLUMN IF NOT EXISTS seq bigserial;
 CREATE INDEX IF NOT EXISTS dispatches_undelivered ON infra.dispatches (created_at) WHERE delivered_at IS NULL;
 CREATE INDEX IF NOT EXISTS dispatches_region ON infra.dispatches (region);
 

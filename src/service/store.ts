@@ -186,7 +186,7 @@ export async function deliverPending(
   try {
     await client.query("BEGIN");
     const r = await client.query(
-      `SELECT dispatch_id, region, entry FROM infra.dispatches WHERE delivered_at IS NULL ORDER BY at_minute, dispatch_id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      `SELECT dispatch_id, region, entry FROM infra.dispatches WHERE delivered_at IS NULL ORDER BY at_minute, seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
     if (!r.rowCount) {
@@ -217,7 +217,7 @@ export async function deliverPending(
 /** What the field has received for a region, in dispatch order: the field world is rebuilt from it. */
 export async function deliveredEntries(db: Queryable, region: string): Promise<DispatchLogEntry[]> {
   const r = await db.query(
-    `SELECT entry FROM infra.dispatches WHERE region = $1 AND delivered_at IS NOT NULL ORDER BY at_minute, created_at, dispatch_id`,
+    `SELECT entry FROM infra.dispatches WHERE region = $1 AND delivered_at IS NOT NULL ORDER BY at_minute, seq`,
     [region],
   );
   return r.rows.map((x) => x.entry as DispatchLogEntry);
@@ -226,17 +226,16 @@ export async function deliveredEntries(db: Queryable, region: string): Promise<D
 /** Dispatches of a region's other incidents (the world's history before this incident). */
 export async function priorEntries(db: Queryable, region: string, incidentId: string): Promise<DispatchLogEntry[]> {
   const r = await db.query(
-    `SELECT entry FROM infra.dispatches WHERE region = $1 AND incident_id <> $2 ORDER BY at_minute, created_at, dispatch_id`,
+    `SELECT entry FROM infra.dispatches WHERE region = $1 AND incident_id <> $2 ORDER BY at_minute, seq`,
     [region, incidentId],
   );
   return r.rows.map((x) => x.entry as DispatchLogEntry);
 }
 
 export async function incidentDispatches(db: Queryable, incidentId: string): Promise<Dispatch[]> {
-  const r = await db.query(
-    `SELECT * FROM infra.dispatches WHERE incident_id = $1 ORDER BY at_minute, created_at, dispatch_id`,
-    [incidentId],
-  );
+  const r = await db.query(`SELECT * FROM infra.dispatches WHERE incident_id = $1 ORDER BY at_minute, seq`, [
+    incidentId,
+  ]);
   return r.rows.map((d) => ({
     dispatchId: d.dispatch_id,
     crewId: d.crew_id,
