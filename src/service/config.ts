@@ -181,3 +181,14 @@ export function parseServiceArgs(args: string[], env: NodeJS.ProcessEnv = proces
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
   };
 }
+
+/** For the service's and the workers' entry points: the configuration, or the reason on stderr and exit status 2. */
+export function parseServiceArgsOrExit(args: string[]): ServiceConfig {
+  try {
+    return parseServiceArgs(args);
+  } catch (e) {
+    if (!isServiceConfigError(e)) throw e;
+    console.error(e.message);
+    process.exit(2);
+  }
+}

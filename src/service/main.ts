@@ -4,20 +4,11 @@
  */
 import { redactUrl } from "../persistence/checkpointer.js";
 import { TokenRegistry } from "./auth.js";
-import { isServiceConfigError, parseServiceArgs } from "./config.js";
+import { parseServiceArgsOrExit } from "./config.js";
 import { startService } from "./server.js";
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseServiceArgs(process.argv.slice(2));
-  } catch (e) {
-    if (isServiceConfigError(e)) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = parseServiceArgsOrExit(process.argv.slice(2));
   const tokens = TokenRegistry.from(process.env, config.tokensFile);
   if (!config.databaseUrl) {
     console.error(

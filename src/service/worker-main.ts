@@ -5,22 +5,13 @@
  * superstep boundary and its incident goes back to the queue.
  */
 import { redactUrl } from "../persistence/checkpointer.js";
-import { isServiceConfigError, parseServiceArgs } from "./config.js";
+import { parseServiceArgsOrExit } from "./config.js";
 import { migrate, openDatabase } from "./db.js";
 import { startQueue } from "./jobs.js";
 import { startWorkers } from "./worker.js";
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseServiceArgs(process.argv.slice(2));
-  } catch (e) {
-    if (isServiceConfigError(e)) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = parseServiceArgsOrExit(process.argv.slice(2));
   if (!config.databaseUrl) {
     console.error("[worker] DATABASE_URL is required: workers share the service's PostgreSQL");
     process.exit(2);
