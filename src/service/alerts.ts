@@ -62,21 +62,23 @@ export async function ingestNotification(
       else if (asset && !assetKnown) result.unknownAssets++;
       const endsAt = a.endsAt && !a.endsAt.startsWith("0001-") ? a.endsAt : null;
       let changed: "new" | "resolved" | null = null;
+      // The same row either way: a firing inserts it once, a resolution inserts it or resolves the firing one.
+      const row = [
+        a.fingerprint,
+        a.startsAt,
+        endsAt,
+        JSON.stringify(labels),
+        JSON.stringify(a.annotations),
+        region?.name ?? null,
+        asset,
+        assetKnown,
+        notification,
+      ];
       if (a.status === "firing") {
         const r = await client.query(
           `INSERT INTO infra.alerts (fingerprint, starts_at, status, ends_at, labels, annotations, region, asset, asset_known, first_notification)
            VALUES ($1, $2, 'firing', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (fingerprint, starts_at) DO NOTHING RETURNING fingerprint`,
-          [
-            a.fingerprint,
-            a.startsAt,
-            endsAt,
-            JSON.stringify(labels),
-            JSON.stringify(a.annotations),
-            region?.name ?? null,
-            asset,
-            assetKnown,
-            notification,
-          ],
+          row,
         );
         if (r.rowCount) changed = "new";
       } else {
@@ -87,17 +89,7 @@ export async function ingestNotification(
            ON CONFLICT (fingerprint, starts_at) DO UPDATE SET status = 'resolved', ends_at = EXCLUDED.ends_at, resolved_at = now()
              WHERE infra.alerts.status = 'firing'
            RETURNING (xmax = 0) AS inserted`,
-          [
-            a.fingerprint,
-            a.startsAt,
-            endsAt,
-            JSON.stringify(labels),
-            JSON.stringify(a.annotations),
-            region?.name ?? null,
-            asset,
-            assetKnown,
-            notification,
-          ],
+          row,
         );
         if (r.rowCount) {
           changed = "resolved";
