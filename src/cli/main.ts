@@ -215,10 +215,8 @@ async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  process.stderr.write(`incident: ${incidentId}\n`);
-  process.stderr.write(`model: ${opts.model} (${opts.modelWhy})\n`);
-  if (storedScenario) process.stderr.write(`scenario: ${storedScenario} (the incident's own)\n`);
-  // Ctrl-C: say what became of the incident and how to continue it.
+  // Ctrl-C: say what became of the incident and how to continue it (set before the incident id is shown,
+  // so that whoever reads it can interrupt).
   process.once("SIGINT", () => {
     const hint =
       opts.checkpoint.kind === "memory"
@@ -227,6 +225,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`\ninterrupted: incident ${incidentId} stopped; ${hint}\n`);
     process.exit(130);
   });
+  process.stderr.write(`incident: ${incidentId}\n`);
+  process.stderr.write(`model: ${opts.model} (${opts.modelWhy})\n`);
+  if (storedScenario) process.stderr.write(`scenario: ${storedScenario} (the incident's own)\n`);
   if (opts.checkpoint.kind !== "memory")
     process.stderr.write(
       `checkpoints: ${describeCheckpointSetting(opts.checkpoint)}${opts.resume ? " (resuming)" : ""}\n`,

@@ -103,10 +103,11 @@ describe("--resume", () => {
 
   it("Ctrl-C exits 130 and says how to resume the incident", async () => {
     const db = `sqlite:${join(dir, "ctrl-c.db")}`;
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "--checkpoint", db], {
+    // --approve with no answer keeps the incident open at its first plan: the demo cannot finish before the signal.
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "--checkpoint", db, "--approve"], {
       cwd: root,
       env: baseEnv,
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["pipe", "ignore", "pipe"],
     });
     let stderr = "";
     const closed = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
