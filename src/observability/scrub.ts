@@ -44,7 +44,41 @@ export function knownSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
 
 /** The text with every known secret and every URL password replaced by `***`. */
 export function scrub(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  return scrubWith(text, knownSecrets(env));
+}
+
+function scrubWith(text: string, secrets: string[]): string {
   let out = text;
-  for (const s of knownSecrets(env)) if (out.includes(s)) out = out.split(s).join("***");
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join("***");
   return out.replace(/(\/\/[^:/@\s]+):[^@/\s]*@/g, "$1:***@");
+}
+
+/**
+ * A copy of any JSON-like value (a trace run: inputs, outputs, error, events, metadata) with
+ * every string in it, keys included, scrubbed. Objects with `toJSON` (LangChain messages,
+ * dates) are copied as they would be serialised; a cycle becomes "[Circular]".
+ */
+export function scrubDeep<T>(value: T, env: NodeJS.ProcessEnv = process.env): T {
+  const secrets = knownSecrets(env);
+  const seen = new WeakSet<object>();
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return scrubWith(v, secrets);
+    if (v === null || typeof v !== "object") return v;
+    if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return v;
+    if (seen.has(v)) return "[Circular]";
+    seen.add(v);
+    try {
+      if (typeof (v as { toJSON?: unknown }).toJSON === "function" && !(v instanceof Date))
+        return walk((v as { toJSON(): unknown }).toJSON());
+      if (v instanceof Date) return v;
+      if (Array.isArray(v)) return v.map(walk);
+      if (v instanceof Error) return walk({ name: v.name, message: v.message, stack: v.stack });
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[scrubWith(k, secrets)] = walk(x);
+      return out;
+    } finally {
+      seen.delete(v);
+    }
+  };
+  return walk(value) as T;
 }

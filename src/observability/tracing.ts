@@ -11,10 +11,15 @@
  *   incident id, trigger and simulated clock in its metadata (inherited by every child run).
  * - `tagStateRuns` tags each FSM state's run (and the model and tool runs inside it)
  *   `state:<NAME>`, which LangGraph's addNode has no option for.
+ * - Runs go to LangSmith through the scrubbing tracer (`trace-client.ts`), never through
+ *   LangChain's default one: `incidentTraceConfig` puts it in the run's callbacks.
  */
-import { clock } from "../format.js";
+
+import type { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
 import { Client } from "langsmith";
+import { clock } from "../format.js";
+import { awaitScrubbedTraces, scrubbingTracer } from "./trace-client.js";
 
 type Env = Record<string, string | undefined>;
 
@@ -110,7 +115,8 @@ export async function flushTraces(timeoutMs = 10_000): Promise<boolean> {
     timer.unref();
   });
   try {
-    return await Promise.race([awaitAllCallbacks().then(() => true as const), timedOut]);
+    const flushed = Promise.all([awaitAllCallbacks(), awaitScrubbedTraces()]).then(() => true as const);
+    return await Promise.race([flushed, timedOut]);
   } finally {
     clearTimeout(timer);
   }
@@ -128,14 +134,23 @@ export interface IncidentRunInfo {
   trigger?: { kind: string; at: number; message?: string };
 }
 
-/** Name, tags and metadata of one graph run of an incident, for the invoke/stream config. */
-export function incidentTraceConfig(info: IncidentRunInfo): {
+/**
+ * Name, tags and metadata of one graph run of an incident, for the invoke/stream config; when
+ * tracing is on (now: `disableTracing` may have turned it off), the scrubbing tracer as its
+ * callbacks, so that nothing reaches LangSmith unscrubbed.
+ */
+export function incidentTraceConfig(
+  info: IncidentRunInfo,
+  env: Env = process.env,
+): {
   runName: string;
   tags: string[];
   metadata: Record<string, unknown>;
+  callbacks?: BaseCallbackHandler[];
 } {
   const scenario = scenarioLabel(info.scenario);
   return {
+    ...(tracingRequested(env) ? { callbacks: [scrubbingTracer()] } : {}),
     runName: `incident ${info.incidentId} (${scenario})`,
     tags: ["incident", ...(info.trigger ? [`trigger:${info.trigger.kind}`] : [])],
     metadata: {

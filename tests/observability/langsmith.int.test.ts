@@ -10,13 +10,13 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  type CapturedRun,
   childrenOf,
   descendantsOf,
-  startLangSmithCapture,
-  type CapturedRun,
   type LangSmithCapture,
+  startLangSmithCapture,
 } from "../support/langsmith-capture.js";
-import { startOpenAIServer, type FakeOpenAIServer } from "../support/openai-server.js";
+import { type FakeOpenAIServer, startOpenAIServer } from "../support/openai-server.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const tsx = join(root, "node_modules/.bin/tsx");
@@ -242,6 +242,62 @@ describe("LangSmith traces with an OpenAI-compatible model", () => {
     expect(JSON.stringify(llm.map((m) => m.serialized))).toContain("OPENAI_API_KEY"); // a reference to the secret, not its value
     expect(capture.everything()).not.toContain(OPENAI_SECRET);
     for (const r of capture.requests) expect(r.body).not.toContain(LANGSMITH_SECRET);
+  });
+});
+
+describe("LangSmith traces of a model whose 401 echoes the key", () => {
+  // A model key the LangSmith key is not (the LangSmith key must still go as x-api-key).
+  const KEY = `sk-echoed-${"0123456789abcdef".repeat(2)}`;
+  let capture: LangSmithCapture;
+  let openai: FakeOpenAIServer;
+  let cli: CliRun;
+
+  beforeAll(async () => {
+    capture = await startLangSmithCapture();
+    // What an OpenAI 401 (or a proxy's) says: the key, the Authorization header, a URL with the key.
+    openai = await startOpenAIServer((req) => ({
+      status: 401,
+      error: {
+        message:
+          `Incorrect API key provided: ${KEY}. You passed Authorization: Bearer ${KEY} ` +
+          `to ${openai.baseURL}/chat/completions?api_key=${encodeURIComponent(KEY)} (model ${req.model})`,
+        code: "invalid_api_key",
+      },
+    }));
+    cli = await runCli(["--json", "--model", "openai/test-model"], {
+      ...tracingTo(capture.url),
+      OPENAI_API_KEY: KEY,
+      OPENAI_BASE_URL: openai.baseURL,
+      OPENAI_MAX_RETRIES: "0",
+    });
+  });
+  afterAll(async () => {
+    await capture?.close();
+    await openai?.close();
+  });
+
+  it("the failed model call is traced with its error, and the key is in no byte sent to LangSmith", () => {
+    // The key reached the model server (so it was there to leak), and the server echoed it.
+    expect(openai.requests[0].headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(openai.requests.some((q) => q.answer?.status === 401)).toBe(true);
+    expect(JSON.parse(cli.stdout).status).toBe("error");
+    // The trace holds the failed llm run and its error text, scrubbed.
+    const failed = [...capture.runs.values()].filter((r) => r.run_type === "llm" && r.error);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const r of failed) {
+      expect(r.error).toMatch(/Incorrect API key provided: \*\*\*/);
+      expect(r.error).toContain("Bearer ***");
+    }
+    // The state the fault barrier wrote (a node's outputs) names the refusal, scrubbed too.
+    expect(
+      [...capture.runs.values()].some((r) =>
+        /Incorrect API key provided: \*\*\*/.test(JSON.stringify(r.outputs ?? {})),
+      ),
+    ).toBe(true);
+    const all = capture.everything();
+    expect(all).not.toContain(KEY);
+    expect(all).not.toContain(encodeURIComponent(KEY));
+    for (const r of capture.requests) expect(r.headers["x-api-key"]).toBe(LANGSMITH_SECRET);
   });
 });
 
