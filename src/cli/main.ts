@@ -237,6 +237,7 @@ async function main(argv: string[]): Promise<number> {
   const result = await runIncident({
     incidentId,
     checkpointer: fencedSaver(store.saver, lease),
+    lease,
     resume: Boolean(opts.resume),
     ...(approval ? { onInterrupt: (value: unknown) => approval.answer(value) } : {}),
     scenario: storedScenario ?? opts.scenario,

@@ -9,15 +9,25 @@ import type { Configuration } from "./configuration.js";
 import type { AgentState } from "./state.js";
 import type { IncidentWorld, WorldProvider } from "../planning/incident-world.js";
 import { defaultWorldProvider } from "./world-provider.js";
+import type { DispatchSender } from "../persistence/fencing.js";
 
 export interface GraphDeps {
   worlds: WorldProvider;
   /** A model instance, or a factory from the configuration (default: by the `model` setting). */
   model?: BaseChatModel | ((config: Configuration) => BaseChatModel);
+  /**
+   * How EXECUTION's dispatches leave the process: the incident lease's `dispatch` (fenced by the
+   * lease, once per id through its outbox). Without one they are sent as they are.
+   */
+  sendDispatches?: DispatchSender;
 }
 
 export function resolveDeps(deps: Partial<GraphDeps> = {}): GraphDeps {
-  return { worlds: deps.worlds ?? defaultWorldProvider, ...(deps.model ? { model: deps.model } : {}) };
+  return {
+    worlds: deps.worlds ?? defaultWorldProvider,
+    ...(deps.model ? { model: deps.model } : {}),
+    ...(deps.sendDispatches ? { sendDispatches: deps.sendDispatches } : {}),
+  };
 }
 
 export function threadIdOf(state: Pick<AgentState, "incidentId">, config?: LangGraphRunnableConfig): string {

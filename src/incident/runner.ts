@@ -21,6 +21,7 @@ import { incidentTraceConfig, tagStateRuns } from "../observability/tracing.js";
 import { crashPoint } from "../persistence/crash-points.js";
 import type { NodeFaultPolicy } from "../persistence/node-faults.js";
 import { STEPS_FOR_ONE_DISPATCH } from "../limits.js";
+import type { IncidentLease } from "../persistence/lease.js";
 
 export interface IncidentOptions {
   scenario?: string;
@@ -36,6 +37,8 @@ export interface IncidentOptions {
   onTrigger?: (trigger: { kind: string; at: number; message: string }, run: number) => void;
   /** Safety bound on graph runs in one incident. */
   maxRuns?: number;
+  /** The incident's lease: dispatches are sent through it (fenced, once per id). Pass `fencedSaver(saver, lease)` as the checkpointer. */
+  lease?: Pick<IncidentLease, "dispatch">;
   /** Resume an incident whose thread is in the checkpointer (it continues from its last checkpoint). */
   resume?: boolean;
   /** Interrupt handler (operator approval): given the interrupt's value, returns the resume value. */
@@ -78,7 +81,14 @@ export async function runIncident(options: IncidentOptions = {}): Promise<Incide
   const checkpointer = options.checkpointer ?? new MemorySaver();
   // Each FSM state's run is tagged state:<NAME> in traces.
   const app = tagStateRuns(
-    buildGraph({ worlds, ...(options.model ? { model: options.model } : {}) }, options.faultPolicy).compile({
+    buildGraph(
+      {
+        worlds,
+        ...(options.model ? { model: options.model } : {}),
+        ...(options.lease ? { sendDispatches: options.lease.dispatch } : {}),
+      },
+      options.faultPolicy,
+    ).compile({
       checkpointer,
     }),
   );
@@ -266,7 +276,7 @@ async function streamRun(
 ): Promise<void> {
   let next: unknown = input;
   for (;;) {
-    let interrupted: unknown = undefined;
+    let interrupted: unknown;
     const stream = await app.stream(
       next as never,
       { ...config, streamMode: "updates", durability: options.durability ?? "sync" } as never,

@@ -8,6 +8,8 @@
  *                            from the last checkpoint, so tries every point once, in order.
  *   INFRA_CRASH_TRACE=FILE   append every point's id to FILE, and never kill (lists the points
  *                            an uninterrupted run passes).
+ *   INFRA_PAUSE_AT=NAME#N    stop this process (SIGSTOP, as a long GC pause or a frozen VM would)
+ *                            the Nth time it passes pause point NAME; it goes on when sent SIGCONT.
  *
  * Ids are derived from the incident's state (trigger, step, node), not from a counter in the
  * process, so that a resumed process recognises the points the dead one already tried.
@@ -35,4 +37,22 @@ export function journalDispatches(ids: readonly string[]): void {
   const file = process.env.INFRA_DISPATCH_JOURNAL;
   if (!file || ids.length === 0) return;
   appendFileSync(file, ids.map((id) => `${process.pid} ${id}\n`).join(""));
+}
+
+const pausesPassed = new Map<string, number>();
+
+/**
+ * Test-only pause points (INFRA_PAUSE_AT=NAME#N, N default 1): the process stops itself the Nth
+ * time it passes NAME, and goes on where it stopped when it gets SIGCONT. Points: `put` (a
+ * checkpoint write whose lease check has passed, before the write), `dispatch` (an EXECUTION's
+ * dispatches, before they are fenced and sent).
+ */
+export function pausePoint(name: string): void {
+  const at = process.env.INFRA_PAUSE_AT;
+  if (!at) return;
+  const [point, nth] = at.split("#");
+  if (point !== name) return;
+  const n = (pausesPassed.get(name) ?? 0) + 1;
+  pausesPassed.set(name, n);
+  if (n === Number(nth ?? 1)) process.kill(process.pid, "SIGSTOP");
 }

@@ -14,6 +14,12 @@
  *               token back.
  *   memory      a lease in this process only (nothing else can see the store).
  *
+ * Checking is not enough: every write is fenced in its own transaction (`fencing.ts`): the
+ * checkpoint writes (`fencedSaver`) and the sending of dispatches (`lease.dispatch`, which also
+ * keeps the outbox of ids sent). A PostgreSQL lease is lost when its lock connection is
+ * (network, server restart, a keepalive or idle timeout, pg_terminate_backend); a process that
+ * was paused meanwhile finds, when it goes on, its next write refused.
+ *
  * The interface is small so that other runners (a job queue's worker) take the same lease.
  */
 import { randomUUID } from "node:crypto";
@@ -22,7 +28,18 @@ import { hostname } from "node:os";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { LEASE_WAIT_POLL_MS } from "../limits.js";
 import { redactUrl, type CheckpointSetting } from "./checkpointer.js";
+import { pausePoint } from "./crash-points.js";
+import {
+  assertPgFence,
+  assertSqliteFence,
+  type DispatchSender,
+  type LeaseFence,
+  LeaseLost,
+  type SqliteDb,
+} from "./fencing.js";
 import { withSetupLock, newPgClient, type PgClient } from "./pg.js";
+
+export { type DispatchSender, fencedSaver, isLeaseLost, LeaseLost } from "./fencing.js";
 
 export interface LeaseHolder {
   pid: number;
@@ -36,6 +53,14 @@ export interface IncidentLease {
   readonly holder: LeaseHolder;
   /** Throws LeaseLost when this process no longer holds the incident. */
   check(): Promise<void>;
+  /**
+   * Send dispatches: in one transaction that finds the lease still this process's (else
+   * LeaseLost, nothing sent), the ids are added to the incident's outbox and `send` is called
+   * with those not in it before (a replayed EXECUTION re-sends nothing already sent).
+   */
+  dispatch: DispatchSender;
+  /** What a fenced write checks in its own transaction (fencedSaver). */
+  readonly fence: LeaseFence;
   /** Give the incident back. Safe to call twice. */
   release(): Promise<void>;
 }
@@ -62,18 +87,6 @@ export class IncidentHeld extends Error {
   }
 }
 export const isIncidentHeld = (e: unknown): e is IncidentHeld => (e as Error)?.name === "IncidentHeld";
-
-/** This process lost the incident (its lock connection dropped, or another process took it over): it must stop writing. */
-export class LeaseLost extends Error {
-  constructor(
-    readonly incidentId: string,
-    why: string,
-  ) {
-    super(`lost the lease on incident "${incidentId}": ${why}; stopped before writing`);
-    this.name = "LeaseLost";
-  }
-}
-export const isLeaseLost = (e: unknown): e is LeaseLost => (e as Error)?.name === "LeaseLost";
 
 export function describeHolder(h: LeaseHolder | null): string {
   return h ? `pid ${h.pid} on ${h.host}, since ${h.since}` : "holder unknown";
@@ -112,22 +125,6 @@ export async function acquireLease(
   }
 }
 
-/** The saver, with the lease checked before every write: a process that lost the incident cannot write to it. */
-export function fencedSaver<T extends BaseCheckpointSaver>(saver: T, lease: IncidentLease): T {
-  return new Proxy(saver, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if ((prop === "put" || prop === "putWrites") && typeof value === "function") {
-        return async (...args: unknown[]) => {
-          await lease.check();
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      }
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
 type Attempt = { lease: IncidentLease } | { holder: LeaseHolder | null };
 
 function me(): LeaseHolder {
@@ -146,6 +143,7 @@ function pgKey(schema: string | undefined, incidentId: string): number {
 
 async function tryPostgresLease(url: string, schema: string | undefined, incidentId: string): Promise<Attempt> {
   const table = `${schema ? `"${schema}".` : ""}infra_incident_leases`;
+  const outbox = `${schema ? `"${schema}".` : ""}infra_dispatch_outbox`;
   const client = await newPgClient(url);
   let dropped: string | null = null;
   client.on?.("error", (e: Error) => {
@@ -159,6 +157,11 @@ async function tryPostgresLease(url: string, schema: string | undefined, inciden
       if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${table} (incident_id text PRIMARY KEY, pid integer NOT NULL, host text NOT NULL, since timestamptz NOT NULL, token text NOT NULL)`,
+      );
+      // The fencing epoch (raised by each new holder); tables made before it get the column.
+      await client.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS epoch bigint NOT NULL DEFAULT 0`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${outbox} (incident_id text NOT NULL, dispatch_id text NOT NULL, epoch bigint NOT NULL, sent_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (incident_id, dispatch_id))`,
       );
     });
     const key = pgKey(schema, incidentId);
@@ -175,15 +178,48 @@ async function tryPostgresLease(url: string, schema: string | undefined, inciden
     }
     const holder = me();
     const token = randomUUID();
-    await client.query(
-      `INSERT INTO ${table} (incident_id, pid, host, since, token) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (incident_id) DO UPDATE SET pid = EXCLUDED.pid, host = EXCLUDED.host, since = EXCLUDED.since, token = EXCLUDED.token`,
+    // A new epoch: a write of an earlier holder still in its transaction (the row FOR SHARE)
+    // commits first; any later one finds this epoch and is refused.
+    const up = (await client.query(
+      `INSERT INTO ${table} AS l (incident_id, pid, host, since, token, epoch) VALUES ($1, $2, $3, $4, $5, 1)
+       ON CONFLICT (incident_id) DO UPDATE SET pid = EXCLUDED.pid, host = EXCLUDED.host, since = EXCLUDED.since, token = EXCLUDED.token, epoch = l.epoch + 1
+       RETURNING epoch`,
       [incidentId, holder.pid, holder.host, holder.since, token],
-    );
+    )) as { rows: { epoch: string | number }[] };
+    const fence: LeaseFence = { kind: "postgres", incidentId, table, token, epoch: Number(up.rows[0].epoch) };
     let released = false;
     const lease: IncidentLease = {
       incidentId,
       holder,
+      fence,
+      async dispatch(ids, send) {
+        if (released) throw new LeaseLost(incidentId, "it was released");
+        pausePoint("dispatch");
+        if (ids.length === 0) return;
+        let sending = false;
+        try {
+          await client.query("BEGIN");
+          try {
+            await assertPgFence(client, fence);
+            const r = (await client.query(
+              `INSERT INTO ${outbox} (incident_id, dispatch_id, epoch) SELECT $1, unnest($2::text[]), $3
+               ON CONFLICT DO NOTHING RETURNING dispatch_id`,
+              [incidentId, [...ids], fence.epoch],
+            )) as { rows: { dispatch_id: string }[] };
+            const fresh = new Set(r.rows.map((row) => row.dispatch_id));
+            sending = true;
+            send(ids.filter((id) => fresh.has(id)));
+            sending = false;
+            await client.query("COMMIT");
+          } catch (e) {
+            await client.query("ROLLBACK").catch(() => {});
+            throw e;
+          }
+        } catch (e) {
+          if (sending || e instanceof LeaseLost) throw e;
+          throw new LeaseLost(incidentId, redactUrl((e as Error).message));
+        }
+      },
       async check() {
         if (released) throw new LeaseLost(incidentId, "it was released");
         if (dropped) throw new LeaseLost(incidentId, dropped);
@@ -220,12 +256,6 @@ async function tryPostgresLease(url: string, schema: string | undefined, inciden
 
 // ------------------------------------------------------------------ SQLite
 
-/** The little of better-sqlite3 used here. */
-interface SqliteDb {
-  exec(sql: string): void;
-  prepare(sql: string): { get(...a: unknown[]): unknown; run(...a: unknown[]): unknown };
-}
-
 /** Linux: the process's start time (clock ticks since boot), so that a reused pid is not taken for the holder. */
 function processStart(pid: number): string {
   try {
@@ -248,6 +278,9 @@ function alive(pid: number, start: string): boolean {
 function trySqliteLease(db: SqliteDb, incidentId: string): Attempt {
   db.exec(
     `CREATE TABLE IF NOT EXISTS infra_incident_leases (incident_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL, start TEXT NOT NULL, token TEXT NOT NULL)`,
+  );
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS infra_dispatch_outbox (incident_id TEXT NOT NULL, dispatch_id TEXT NOT NULL, sent_at TEXT NOT NULL, PRIMARY KEY (incident_id, dispatch_id))`,
   );
   const holder = me();
   const token = randomUUID();
@@ -275,10 +308,26 @@ function trySqliteLease(db: SqliteDb, incidentId: string): Attempt {
     throw e;
   }
   let released = false;
+  const fence: LeaseFence = { kind: "sqlite", incidentId, db, token };
   return {
     lease: {
       incidentId,
       holder,
+      fence,
+      async dispatch(ids, send) {
+        if (released) throw new LeaseLost(incidentId, "it was released");
+        pausePoint("dispatch");
+        if (ids.length === 0) return;
+        // One synchronous transaction: the lease check, the outbox, the send.
+        db.transaction(() => {
+          assertSqliteFence(fence);
+          const add = db.prepare(
+            `INSERT OR IGNORE INTO infra_dispatch_outbox (incident_id, dispatch_id, sent_at) VALUES (?, ?, ?)`,
+          );
+          const now = new Date().toISOString();
+          send(ids.filter((id) => add.run(incidentId, id, now).changes === 1));
+        })();
+      },
       async check() {
         if (released) throw new LeaseLost(incidentId, "it was released");
         const r = db
@@ -315,6 +364,12 @@ function tryMemoryLease(saver: BaseCheckpointSaver, incidentId: string): Attempt
     lease: {
       incidentId,
       holder,
+      fence: { kind: "memory", incidentId },
+      async dispatch(ids, send) {
+        if (released) throw new LeaseLost(incidentId, "it was released");
+        pausePoint("dispatch");
+        send(ids);
+      },
       async check() {
         if (released) throw new LeaseLost(incidentId, "it was released");
       },

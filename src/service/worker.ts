@@ -99,7 +99,11 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
       req.incidentId,
     );
     try {
-      const fenced = buildGraph({ worlds, ...(o.model ? { model: o.model } : {}) }).compile({
+      const fenced = buildGraph({
+        worlds,
+        ...(o.model ? { model: o.model } : {}),
+        sendDispatches: lease.dispatch,
+      }).compile({
         checkpointer: fencedSaver(saver, lease),
       });
       await runIncident(req, fenced);

@@ -2,15 +2,17 @@
  * One writer per incident. On SQLite and on PostgreSQL: an incident whose lease another process
  * holds is refused by `--resume` (exit 2, naming the holder's pid, host and since), or waited for
  * with `--wait`; two `--resume` at once send every dispatch once; a process that lost its lease
- * cannot write a checkpoint.
+ * cannot write a checkpoint. And the fencing: a holder stopped (SIGSTOP, as a GC pause or a
+ * frozen VM) after its lease check, whose lease is lost and taken over meanwhile, finds its
+ * write refused when it goes on (PostgreSQL), or is never taken over while alive (SQLite).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { childEnv, killAllChildren, ROOT, runTsx } from "./support/processes.js";
-import { dropSchema, freshSchemaName, postgresSetting, requirePostgres } from "./support/postgres.js";
+import { childEnv, isStopped, killAllChildren, ROOT, runTsx, startTsx } from "./support/processes.js";
+import { dropSchema, freshSchemaName, pgQuery, postgresSetting, requirePostgres } from "./support/postgres.js";
 import { openCheckpointer } from "../../src/persistence/checkpointer.js";
 import { acquireLease, fencedSaver, isIncidentHeld, isLeaseLost } from "../../src/persistence/lease.js";
 
@@ -161,5 +163,91 @@ describe.concurrent.each(stores)("the incident lease on %s", (backend, setting) 
     } finally {
       await store.close();
     }
+  });
+});
+
+/** Wait (polling) until the process is stopped; fails after a minute. */
+async function untilStopped(pid: number, done: Promise<unknown>): Promise<void> {
+  let ended = false;
+  void done.then(() => (ended = true));
+  for (let i = 0; i < 600 && !ended; i++) {
+    if (isStopped(pid)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`process ${pid} never stopped at its pause point${ended ? " (it ended)" : ""}`);
+}
+
+/** What the store holds for the incident: checkpoints and pending writes (counts), and the last checkpoint's id. */
+async function storeState(id: string) {
+  const [c] = await pgQuery<{ n: number; last: string }>(
+    `SELECT count(*)::int AS n, max(checkpoint_id) AS last FROM "${schema}".checkpoints WHERE thread_id = $1`,
+    [id],
+  );
+  const [w] = await pgQuery<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "${schema}".checkpoint_writes WHERE thread_id = $1`,
+    [id],
+  );
+  return { checkpoints: c.n, last: c.last, writes: w.n };
+}
+
+describe("a holder paused past its lease (PostgreSQL: fencing)", () => {
+  // `put`: stopped after its lease check, before a checkpoint write. `dispatch#2`: stopped before
+  // its second EXECUTION's dispatches (the first is the replay of the one the kill interrupted).
+  it.each(["put", "dispatch#2"])(
+    "stopped at %s; its lease lost and taken over; resumed: its write is refused, nothing is sent twice",
+    async (pause) => {
+      await requirePostgres();
+      const label = `pg-paused-${pause.replace("#", "")}`;
+      const id = await killedIncident(postgresSetting(schema), label);
+      const journal = join(dir, `${label}.journal`);
+      const before = sentIds(journal).length;
+      const args = ["--json", "--checkpoint", postgresSetting(schema), "--resume", id];
+      // A resumes the incident and stops itself at the pause point, holding the lease.
+      const a = startTsx("src/cli/main.ts", args, childEnv({ INFRA_PAUSE_AT: pause, INFRA_DISPATCH_JOURNAL: journal }));
+      await untilStopped(a.pid, a.done);
+      // While A is stopped its lease is lost: its lock connection is cut (as a network drop, a
+      // server restart or a keepalive timeout would), and the server frees the lock.
+      const cut = await pgQuery<{ ok: boolean }>(
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1`,
+        [`infra-fail-mngr pid ${a.pid}`],
+      );
+      expect(cut.length).toBeGreaterThan(0);
+      // B takes the incident over and finishes it.
+      const b = await cli(args, { INFRA_DISPATCH_JOURNAL: journal });
+      expect(b.code, b.stderr).toBe(0);
+      expect(JSON.parse(b.stdout).dispatches).toEqual(expected);
+      const afterB = await storeState(id);
+      const sentAfterB = sentIds(journal).length;
+      // A goes on where it stopped: its next write (the checkpoint, or the dispatch) is refused.
+      process.kill(a.pid, "SIGCONT");
+      const ra = await a.done;
+      expect(ra.code, ra.stderr).not.toBe(0);
+      expect(ra.stderr).toMatch(/lost the lease on incident/);
+      expect(await storeState(id)).toEqual(afterB);
+      // Nothing A did after it went on left the process, and no dispatch went out twice.
+      expect(sentIds(journal).length).toBe(sentAfterB);
+      const after = sentIds(journal).slice(before);
+      expect(after.length).toBe(new Set(after).size);
+      console.log(
+        `fencing (${pause}): ${after.length} dispatches after the kill, none twice; the paused holder's write refused`,
+      );
+    },
+  );
+});
+
+describe("a holder paused on SQLite", () => {
+  it("is alive, so it is never taken over: a second --resume is refused while it is stopped", async () => {
+    const setting = `sqlite:${join(dir, "paused.db")}`;
+    const id = await killedIncident(setting, "sqlite-paused");
+    const args = ["--json", "--checkpoint", setting, "--resume", id];
+    const a = startTsx("src/cli/main.ts", args, childEnv({ INFRA_PAUSE_AT: "put" }));
+    await untilStopped(a.pid, a.done);
+    const b = await cli(args);
+    expect(b.code, b.stderr).toBe(2);
+    expect(b.stderr).toContain(`is being run by another process (pid ${a.pid}`);
+    process.kill(a.pid, "SIGCONT");
+    const ra = await a.done;
+    expect(ra.code, ra.stderr).toBe(0);
+    expect(JSON.parse(ra.stdout).dispatches).toEqual(expected);
   });
 });

@@ -5,10 +5,10 @@ import { createSystemTools, fromDispatchPlan } from "../../tools/system-tools.js
 import type { DispatchResult } from "../../world/types.js";
 import { seekApproval } from "../approval.js";
 import { ensureConfiguration } from "../configuration.js";
-import { worldFor, type GraphDeps } from "../runtime.js";
 import { MAX_IDS_PER_RECORD } from "../../limits.js";
 import type { AgentState, AgentUpdate } from "../state.js";
 import { crashPoint, journalDispatches } from "../../persistence/crash-points.js";
+import { worldFor, type GraphDeps } from "../runtime.js";
 
 export function makeExecutionNode(deps: GraphDeps) {
   return async function EXECUTION(state: AgentState, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
@@ -26,7 +26,11 @@ export function makeExecutionNode(deps: GraphDeps) {
       // Idempotent: if this node is replayed after a crash, dispatches already applied are skipped.
       const raw = await tools.assign_repair_crew.invoke(fromDispatchPlan(approval?.plan ?? plan), config);
       const result = JSON.parse(String(raw)) as DispatchResult;
-      journalDispatches(result.applied.map((e) => e.dispatchId));
+      // They leave the process fenced by the incident's lease (a process that lost it sends
+      // nothing), and once per id (the lease's outbox: a replayed EXECUTION re-sends nothing).
+      const ids = result.applied.map((e) => e.dispatchId);
+      if (deps.sendDispatches) await deps.sendDispatches(ids, journalDispatches);
+      else journalDispatches(ids);
       // Applied in this process's world but not yet checkpointed (test-only crash point).
       crashPoint(`EXECUTION@${world.now()}#${base.stepCount}:applied`);
       return {

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 /** The little of the `pg` driver used here (it ships no type declarations in this project). */
 interface PgClient {
   connect(): Promise<void>;
-  query(sql: string): Promise<unknown>;
+  query(sql: string, params?: unknown[]): Promise<unknown>;
   end(): Promise<void>;
 }
 type PgModule = { Client: new (options: { connectionString: string; connectionTimeoutMillis?: number }) => PgClient };
@@ -54,6 +54,17 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   } catch {
     // the server is gone: nothing to clean
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Run one query on a fresh connection to the test server; its rows. */
+export async function pgQuery<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
+  const client = await newClient();
+  try {
+    await client.connect();
+    return ((await client.query(sql, params)) as { rows: R[] }).rows;
   } finally {
     await client.end().catch(() => {});
   }

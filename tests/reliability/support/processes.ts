@@ -3,6 +3,7 @@
  * with it if a test ends early, so nothing outlives a failed test.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 export const ROOT = new URL("../../..", import.meta.url).pathname;
 
@@ -40,14 +41,24 @@ export function runTsx(
   env: NodeJS.ProcessEnv,
   timeoutMs = 120_000,
 ): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-      cwd: ROOT,
-      env,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    live.add(child);
+  return startTsx(script, args, env, timeoutMs).done;
+}
+
+/** As runTsx, but returns at once with the child's pid (the script's own process) and its end. */
+export function startTsx(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 120_000,
+): { pid: number; done: Promise<ChildResult> } {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  live.add(child);
+  const done = new Promise<ChildResult>((resolve, reject) => {
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d) => (stdout += d));
@@ -64,6 +75,17 @@ export function runTsx(
       resolve({ code, signal, stdout, stderr });
     });
   });
+  return { pid: child.pid!, done };
+}
+
+/** Linux: whether the process is stopped (SIGSTOP), from /proc/PID/stat. */
+export function isStopped(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("T");
+  } catch {
+    return false;
+  }
 }
 
 function killGroup(child: ChildProcess) {
