@@ -178,3 +178,18 @@ export const ETR_SIMULATED_MAX_OPEN_JOBS = 150;
 export const ETR_HORIZON_MINUTES = 7 * 24 * 60;
 /** An ETR that moves by less than this (minutes) is not a new ETR (it is not republished). */
 export const ETR_MIN_CHANGE_MINUTES = 5;
+
+// ---------------------------------------------------------------- the world's synchronous loops (src/world)
+// Counted work, never wall time (a node's time limit races a timer, which cannot stop synchronous
+// work): a step that would go beyond stops with WorldWorkExceeded. Far above what any shipped
+// scenario or the 100,000-node region uses (docs/reliability.md gives the figures seen).
+/** Work one service update may do (nodes visited, dependencies checked, revival rounds), per asset of the network. */
+export const SERVICE_UPDATE_WORK_PER_ASSET = 50;
+/** ... and never less than this, whatever the network's size. */
+export const SERVICE_UPDATE_MIN_WORK = 5_000_000;
+/** Steps one failure or impact analysis may take through root causes and backups, per asset of the network. */
+export const OUTAGE_ANALYSIS_WORK_PER_ASSET = 50;
+/** ... and never less than this. */
+export const OUTAGE_ANALYSIS_MIN_WORK = 5_000_000;
+/** Event minutes one advance of the world's clock may process before an alert or its target time. */
+export const WORLD_EVENTS_PER_ADVANCE = 1_000_000;

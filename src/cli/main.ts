@@ -17,7 +17,8 @@ import { renderIncidentReport } from "../report/html.js";
 import { CUSTOMERS_NOTE, clock, describeStep, summary } from "./format.js";
 import { OperatorInputClosed, terminalApproval } from "./approve.js";
 import { registerSecret, scrub } from "../observability/scrub.js";
-import { acquireLease, describeHolder, fencedSaver, isIncidentHeld } from "../persistence/lease.js";
+import { acquireLease, describeHolder, fencedSaver, isIncidentHeld, isLeaseLost } from "../persistence/lease.js";
+import { isWorldWorkExceeded } from "../world/work-budget.js";
 import {
   CheckpointConfigError,
   describeCheckpointSetting,
@@ -312,6 +313,11 @@ main(process.argv.slice(2)).then(
     if (e instanceof ScenarioError) {
       process.stderr.write(`error: ${e.message}\n`);
       process.exit(2);
+    }
+    // A scenario too hard to simulate (its work budget ran out), a lease lost: one plain line.
+    if (isWorldWorkExceeded(e) || isLeaseLost(e)) {
+      process.stderr.write(`error: ${scrub((e as Error).message)}\n`);
+      process.exit(1);
     }
     const storeError = storeSetting ? describeStoreError(e, storeSetting) : null;
     if (storeError) {

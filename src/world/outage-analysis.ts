@@ -5,10 +5,11 @@
  * functions of the network and its service state: the World owns the state and calls them (detectFailures,
  * estimateImpact, restoredIfRepaired).
  */
-import { EXACT_REPAIR_ALONE_ASSET_LIMIT } from "../limits.js";
+import { EXACT_REPAIR_ALONE_ASSET_LIMIT, OUTAGE_ANALYSIS_MIN_WORK, OUTAGE_ANALYSIS_WORK_PER_ASSET } from "../limits.js";
 import type { CompiledNetwork } from "./network.js";
 import type { ServiceState } from "./service.js";
 import type { DispatchRecord, FailedAsset, FailureSnapshot, ImpactReport, Severity } from "./types.js";
+import { budgetFor, WorkCounter } from "./work-budget.js";
 
 /** The topology's BFS tree from every supply, ignoring damage: each node's primary feed path. */
 export interface FeedTree {
@@ -78,27 +79,56 @@ export function feedPathLabels(net: CompiledNetwork, service: ServiceState, tree
   return labels;
 }
 
-/** The damaged assets whose repair brings node `i` back (through dependencies too). */
+/** The work budget of one failure or impact analysis (root-cause searches and backups). */
+export function analysisBudget(net: CompiledNetwork): WorkCounter {
+  const limit = budgetFor(net.assetCount, OUTAGE_ANALYSIS_WORK_PER_ASSET, OUTAGE_ANALYSIS_MIN_WORK);
+  return new WorkCounter("outage analysis", limit, () => `${net.assetCount.toLocaleString("en-US")} assets`);
+}
+
+/**
+ * The damaged assets whose repair brings node `i` back (through dependencies too), in the order
+ * a depth-first search along failed dependencies finds them. Iterative (a chain of dependencies
+ * as long as the network must not overflow the stack), each step counted against `budget`.
+ */
 export function rootCauses(
   net: CompiledNetwork,
   service: ServiceState,
   i: number,
   labels: Int32Array,
-  seen = new Set<number>(),
+  budget: WorkCounter = analysisBudget(net),
 ): number[] {
-  if (seen.has(i)) return [];
-  seen.add(i);
-  const label = labels[i];
-  if (label < 0) return [];
-  if (service.damaged[label]) return [label];
-  // `label` is a node failing through a dependency: follow its failed dependencies.
+  const seen = new Set<number>();
   const out = new Set<number>();
-  for (let k = net.depsOfStart[label]; k < net.depsOfStart[label + 1]; k++) {
+  // The search's stack: a node failing through a dependency, and the next of its dependencies to look at.
+  const failing: number[] = [];
+  const nextDep: number[] = [];
+  const enter = (node: number) => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    const label = labels[node];
+    if (label < 0) return;
+    if (service.damaged[label]) out.add(label);
+    else {
+      failing.push(label);
+      nextDep.push(net.depsOfStart[label]);
+    }
+  };
+  enter(i);
+  while (failing.length > 0) {
+    budget.spend(1);
+    const top = failing.length - 1;
+    const k = nextDep[top];
+    if (k >= net.depsOfStart[failing[top] + 1]) {
+      failing.pop();
+      nextDep.pop();
+      continue;
+    }
+    nextDep[top] = k + 1;
     const d = net.depsOf[k];
     if (service.depOk[d]) continue;
     const dependee = net.depDependee[d];
     if (service.damaged[dependee]) out.add(dependee);
-    else for (const r of rootCauses(net, service, dependee, labels, seen)) out.add(r);
+    else enter(dependee);
   }
   return [...out];
 }
@@ -149,6 +179,7 @@ export function describeAsset(net: CompiledNetwork, a: number) {
 export function detectFailures(v: OutageView): FailureSnapshot {
   const { net, service } = v;
   const labels = feedPathLabels(net, service, v.tree);
+  const budget = analysisBudget(net);
   const damaged: FailedAsset[] = [];
   const outOfService: FailedAsset[] = [];
   for (let a = 0; a < net.assetCount; a++) {
@@ -165,7 +196,7 @@ export function detectFailures(v: OutageView): FailureSnapshot {
   }
   for (let i = 0; i < net.nodeCount; i++) {
     if (service.inService[i] || service.damaged[i]) continue;
-    const roots = rootCauses(net, service, i, labels);
+    const roots = rootCauses(net, service, i, labels, budget);
     outOfService.push({
       ...describeAsset(net, i),
       state: "out_of_service",
@@ -207,10 +238,11 @@ export function restoredIfRepaired(
 export function computeImpact(v: OutageView, ids: string[], askedFor: number): ImpactReport[] {
   const { net, service } = v;
   const labels = feedPathLabels(net, service, v.tree);
+  const budget = analysisBudget(net);
   const attributed = new Map<number, { pop: number; weighted: number; critical: number[] }>();
   for (let i = 0; i < net.nodeCount; i++) {
     if (service.inService[i]) continue;
-    for (const r of service.damaged[i] ? [i] : rootCauses(net, service, i, labels)) {
+    for (const r of service.damaged[i] ? [i] : rootCauses(net, service, i, labels, budget)) {
       const e = attributed.get(r) ?? { pop: 0, weighted: 0, critical: [] };
       e.pop += net.population[i];
       e.weighted += net.population[i] * net.criticality[i];
@@ -223,16 +255,20 @@ export function computeImpact(v: OutageView, ids: string[], askedFor: number): I
     const a = net.index(id);
     if (a === undefined) throw new Error(`unknown asset "${id}"`);
     const damagedNow = !!service.damaged[a];
-    const roots = damagedNow ? [a] : a < net.nodeCount ? rootCauses(net, service, a, labels) : [];
+    const roots = damagedNow ? [a] : a < net.nodeCount ? rootCauses(net, service, a, labels, budget) : [];
     const own = attributed.get(a) ?? { pop: 0, weighted: 0, critical: [] };
     // Each repair-alone figure is a service update of its own. On large incidents, compute it
     // where population is attributed to the asset; elsewhere it is almost always 0.
     const exact = askedFor <= EXACT_REPAIR_ALONE_ASSET_LIMIT || (attributed.get(a)?.pop ?? 0) > 0;
     const restored = damagedNow && exact ? restoredIfRepaired(v, [a]) : { population: 0, weighted: 0 };
+    budget.spend(backups.length);
     const backupsRunningOut = backups
       .filter((b) => {
         const dependee = net.depDependee[b.dependency];
-        return dependee === a || (!service.damaged[dependee] && rootCauses(net, service, dependee, labels).includes(a));
+        return (
+          dependee === a ||
+          (!service.damaged[dependee] && rootCauses(net, service, dependee, labels, budget).includes(a))
+        );
       })
       .map((b) => ({
         node: net.assetIds[net.depDepender[b.dependency]],

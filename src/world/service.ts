@@ -9,7 +9,9 @@
  * satisfied" and only ever removing service gives the greatest fixed point, which is what
  * lets mutually dependent networks (power and telecom) hold each other up when healthy.
  */
+import { SERVICE_UPDATE_MIN_WORK, SERVICE_UPDATE_WORK_PER_ASSET } from "../limits.js";
 import { type CompiledNetwork, ROLE_SUPPLY as SUPPLY_ROLE } from "./network.js";
+import { budgetFor, WorldWorkExceeded } from "./work-budget.js";
 
 export class ServiceState {
   readonly damaged: Uint8Array;
@@ -87,6 +89,8 @@ export class ServiceState {
   recomputeAll(now: number): void {
     for (let i = 0; i < this.net.nodeCount; i++) this.refreshFunctional(i);
     for (let n = 0; n < this.net.networks.length; n++) this.shrunk.add(n);
+    // Every network is traversed in full: no seeds to grow from (each traversal would filter them all).
+    this.grownSeeds = [];
     this.update(now, new Set(this.net.networks.map((_, i) => i)));
   }
 
@@ -111,6 +115,19 @@ export class ServiceState {
   update(now: number, dirty: Set<number>): number {
     const net = this.net;
     let rounds = 0;
+    // Counted work (nodes visited, dependencies checked): a scenario whose fixed point takes far
+    // more rounds than its size suggests (a long chain of dependencies across networks) stops.
+    const limit = budgetFor(net.assetCount, SERVICE_UPDATE_WORK_PER_ASSET, SERVICE_UPDATE_MIN_WORK);
+    let work = 0;
+    const spend = (n: number) => {
+      work += n;
+      if (work > limit)
+        throw new WorldWorkExceeded(
+          "service update",
+          limit,
+          `${rounds.toLocaleString("en-US")} fixed-point rounds on ${net.assetCount.toLocaleString("en-US")} assets`,
+        );
+    };
     // A repair may let failed dependencies come back, a whole cycle of mutual dependencies
     // (power needs telecom, telecom needs power) at once: start those optimistic again, and
     // the downward iteration below finds the greatest fixed point from here. Damage and
@@ -118,7 +135,7 @@ export class ServiceState {
     let pending = new Set(dirty);
     this.lastTraversed = new Set();
     if (this.repaired.length > 0) {
-      for (const d of this.revivableDependencies()) {
+      for (const d of this.revivableDependencies(spend)) {
         this.depOk[d] = 1;
         pending.add(net.assetNetwork[net.depDependee[d]]);
         if (this.refreshFunctional(net.depDepender[d])) pending.add(net.assetNetwork[net.depDepender[d]]);
@@ -128,14 +145,18 @@ export class ServiceState {
     while (pending.size > 0) {
       rounds++;
       for (const n of pending) {
+        // A traversal also filters the seeds waiting to grow other networks.
+        const before = this.visits - (this.shrunk.has(n) ? this.grownSeeds.length : 0);
         if (this.shrunk.has(n)) {
           this.traverse(n);
           this.shrunk.delete(n);
         } else this.grow(n);
         this.lastTraversed.add(n);
+        spend(this.visits - before + 1);
       }
       const next = new Set<number>();
       for (const n of pending) {
+        spend(net.depsByDependeeNetwork[n].length);
         for (const d of net.depsByDependeeNetwork[n]) {
           const ok = this.dependencySatisfied(d, now) ? 1 : 0;
           if (ok !== this.depOk[d]) {
@@ -191,7 +212,7 @@ export class ServiceState {
    * on to their dependers. A superset is safe (the downward iteration corrects it); this
    * keeps an update after one repair to the networks it can actually touch.
    */
-  private revivableDependencies(): number[] {
+  private revivableDependencies(spend: (work: number) => void): number[] {
     const net = this.net;
     const N = net.nodeCount;
     const mark = this.mark.fill(0);
@@ -217,6 +238,7 @@ export class ServiceState {
     const taken = new Uint8Array(failed.length);
     const { adjStart, adjLink, adjNode } = net;
     for (;;) {
+      spend(tail - head + failed.length);
       while (head < tail) {
         const u = q[head++];
         for (let k = adjStart[u]; k < adjStart[u + 1]; k++) {

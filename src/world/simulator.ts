@@ -58,6 +58,8 @@ import type {
   WeatherReport,
 } from "./types.js";
 import { WeatherTimeline } from "./weather.js";
+import { WorkCounter } from "./work-budget.js";
+import { WORLD_EVENTS_PER_ADVANCE } from "../limits.js";
 
 // Split out of this file; re-exported so that code written against the simulator keeps its imports.
 export type { CrewState } from "./crews.js";
@@ -253,10 +255,21 @@ export class World {
 
   /** Process every event up to and including minute `t`, then stand at `t`. */
   advanceTo(t: number): void {
+    const budget = this.advanceBudget();
     for (let next = this.nextEventTime(); next !== null && next <= t; next = this.nextEventTime()) {
+      budget.spend(1);
       this.processEventsAt(next);
     }
     this.integrateTo(Math.max(t, this.clock));
+  }
+
+  /** Event minutes one advance may process (a cascade that never settles stops with WorldWorkExceeded). */
+  private advanceBudget(): WorkCounter {
+    return new WorkCounter(
+      "clock advance",
+      WORLD_EVENTS_PER_ADVANCE,
+      () => `event minutes from T+${Math.round(this.clock)} min`,
+    );
   }
 
   /** Process the next event time; returns it, or null when nothing more will happen. */
@@ -273,7 +286,9 @@ export class World {
    */
   advanceUntilAlert(until = Infinity, batchMinutes = 0): Alert[] {
     this.pendingAlerts = [];
+    const budget = this.advanceBudget();
     for (;;) {
+      budget.spend(1);
       const next = this.nextEventTime();
       if (next === null || next > until) {
         if (until !== Infinity) this.advanceTo(until);
