@@ -40,6 +40,8 @@ export const EXACT_REPAIR_ALONE_ASSET_LIMIT = 300;
 // ---------------------------------------------------------------- persistence
 /** How often a process waiting for an incident's lease (--wait) tries again. */
 export const LEASE_WAIT_POLL_MS = 500;
+/** Ctrl-C or SIGTERM: the CLI waits this long at most for its lease to be given back before it exits. */
+export const LEASE_RELEASE_ON_EXIT_MS = 5_000;
 /** Connecting to PostgreSQL for a lease or a migration lock gives up after this long. */
 export const PG_CONNECT_TIMEOUT_MS = 10_000;
 

@@ -6,7 +6,7 @@ import type { Protocol } from "../prompts/assemble.js";
 import { parseArgs } from "node:util";
 import { flushTraces, prepareTracing } from "../observability/tracing.js";
 import { DEFAULTS } from "../graph/configuration.js";
-import { MAX_STEPS_CEILING, STEPS_FOR_ONE_DISPATCH } from "../limits.js";
+import { LEASE_RELEASE_ON_EXIT_MS, MAX_STEPS_CEILING, STEPS_FOR_ONE_DISPATCH } from "../limits.js";
 import { SimulatorWorldProvider } from "../graph/world-provider.js";
 import { runIncident } from "../incident/runner.js";
 import { chooseModel, createChatModel, ModelConfigError } from "../models/index.js";
@@ -40,7 +40,8 @@ Options:
                              (OPENAI_API_KEY, OPENAI_BASE_URL for Ollama, vLLM, LM Studio, llama.cpp's
                              server); a key alone does not choose a model
   --protocol tools|json      native tool calls (default) or the JSON action protocol
-  --seed N                   seed of the world's random draws (storm damage)
+  --seed N                   seed of the world's random draws (storm damage); a resumed incident
+                             keeps its own (a different --seed with --resume is refused)
   --max-steps N              FSM steps allowed in one graph run, FINAL included (default
                              ${DEFAULTS.maxSteps}; at least ${STEPS_FOR_ONE_DISPATCH}, what one planning round and dispatch take)
   --json                     print one JSON object with the outcome, and nothing else on stdout
@@ -57,8 +58,9 @@ Options:
 Exit status:
   0  the incident ran to its end (restored, stable, waiting)
   1  the run ended in an error (or its step limit), or the checkpoint store failed
+  130, 143  interrupted (Ctrl-C, SIGTERM): the incident's lease is given back first
   2  bad flags, a bad scenario, an incident not in the store, an incident another process runs,
-     or a --report path that cannot be written (checked before the incident runs)
+     --resume with a --scenario or --seed not the incident's, or a --report path that cannot be written (checked before the incident runs)
   3  the incident ran to its end, but the --report file could not be written
 `;
 
@@ -200,6 +202,15 @@ async function main(argv: string[]): Promise<number> {
     await store.close();
     return 2;
   }
+  // ... and its seed: a different --seed is refused too (the world is rebuilt from the incident's own).
+  const storedSeed = (stored?.checkpoint.channel_values?.seed ?? null) as number | null;
+  if (opts.resume && opts.seed !== undefined && opts.seed !== storedSeed) {
+    process.stderr.write(
+      `error: incident "${opts.resume}" runs with ${storedSeed === null ? "its scenario's own seed" : `seed ${storedSeed}`}, not ${opts.seed}: the seed is the incident's, fixed when it started (leave --seed out)\n`,
+    );
+    await store.close();
+    return 2;
+  }
   const incidentId = opts.resume ?? `incident-${randomUUID().slice(0, 8)}`;
   // One writer per incident: the lease is taken before running and checked before every checkpoint write.
   let lease;
@@ -218,14 +229,26 @@ async function main(argv: string[]): Promise<number> {
   }
   // Ctrl-C: say what became of the incident and how to continue it (set before the incident id is shown,
   // so that whoever reads it can interrupt).
-  process.once("SIGINT", () => {
+  // Ctrl-C and SIGTERM give the incident back (its lease) before the process goes, so that no one
+  // finds it held by a process that is gone; a store that does not answer holds the exit at most
+  // LEASE_RELEASE_ON_EXIT_MS.
+  const heldLease = lease;
+  const onSignal = (code: number) => {
+    if (exitingOnSignal) return;
+    exitingOnSignal = true;
     const hint =
       opts.checkpoint.kind === "memory"
         ? "its checkpoints were in memory only and are gone (--checkpoint sqlite:PATH makes an incident resumable)"
         : `continue it with: npm start -- --checkpoint ${describeCheckpointSetting(opts.checkpoint)} --resume ${incidentId}`;
     process.stderr.write(`\ninterrupted: incident ${incidentId} stopped; ${hint}\n`);
-    process.exit(130);
-  });
+    setTimeout(() => process.exit(code), LEASE_RELEASE_ON_EXIT_MS);
+    heldLease
+      .release()
+      .catch(() => {})
+      .finally(() => process.exit(code));
+  };
+  process.once("SIGINT", () => onSignal(130));
+  process.once("SIGTERM", () => onSignal(143));
   process.stderr.write(`incident: ${incidentId}\n`);
   process.stderr.write(`model: ${opts.model} (${opts.modelWhy})\n`);
   if (storedScenario) process.stderr.write(`scenario: ${storedScenario} (the incident's own)\n`);
@@ -306,9 +329,16 @@ async function main(argv: string[]): Promise<number> {
 /** Set once the store is chosen, so that its errors can be told in plain words. */
 let storeSetting: ReturnType<typeof parseCheckpointSetting> | undefined;
 
+/** Set by Ctrl-C or SIGTERM: the signal's handler exits (after giving the lease back), whatever the run does meanwhile. */
+let exitingOnSignal = false;
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    if (!exitingOnSignal) process.exit(code);
+  },
   (e) => {
+    // The lease given back on a signal makes the run's next write fail (LeaseLost): not an error to report.
+    if (exitingOnSignal) return;
     // A scenario that cannot be loaded (say, a resumed incident whose file is gone) is bad input, not a crash.
     if (e instanceof ScenarioError) {
       process.stderr.write(`error: ${e.message}\n`);

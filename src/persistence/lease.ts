@@ -188,63 +188,74 @@ async function tryPostgresLease(url: string, schema: string | undefined, inciden
     )) as { rows: { epoch: string | number }[] };
     const fence: LeaseFence = { kind: "postgres", incidentId, table, token, epoch: Number(up.rows[0].epoch) };
     let released = false;
+    // One thing at a time on the lock connection: a check never runs inside a dispatch's transaction.
+    let queue: Promise<unknown> = Promise.resolve();
+    const serial = <T>(work: () => Promise<T>): Promise<T> => {
+      const next = queue.then(work, work);
+      queue = next.catch(() => {});
+      return next;
+    };
     const lease: IncidentLease = {
       incidentId,
       holder,
       fence,
-      async dispatch(ids, send) {
-        if (released) throw new LeaseLost(incidentId, "it was released");
-        pausePoint("dispatch");
-        if (ids.length === 0) return;
-        let sending = false;
-        try {
-          await client.query("BEGIN");
+      dispatch: (ids, send) =>
+        serial(async () => {
+          if (released) throw new LeaseLost(incidentId, "it was released");
+          pausePoint("dispatch");
+          if (ids.length === 0) return;
+          let sending = false;
           try {
-            await assertPgFence(client, fence);
-            const r = (await client.query(
-              `INSERT INTO ${outbox} (incident_id, dispatch_id, epoch) SELECT $1, unnest($2::text[]), $3
+            await client.query("BEGIN");
+            try {
+              await assertPgFence(client, fence);
+              const r = (await client.query(
+                `INSERT INTO ${outbox} (incident_id, dispatch_id, epoch) SELECT $1, unnest($2::text[]), $3
                ON CONFLICT DO NOTHING RETURNING dispatch_id`,
-              [incidentId, [...ids], fence.epoch],
-            )) as { rows: { dispatch_id: string }[] };
-            const fresh = new Set(r.rows.map((row) => row.dispatch_id));
-            sending = true;
-            send(ids.filter((id) => fresh.has(id)));
-            sending = false;
-            await client.query("COMMIT");
+                [incidentId, [...ids], fence.epoch],
+              )) as { rows: { dispatch_id: string }[] };
+              const fresh = new Set(r.rows.map((row) => row.dispatch_id));
+              sending = true;
+              send(ids.filter((id) => fresh.has(id)));
+              sending = false;
+              await client.query("COMMIT");
+            } catch (e) {
+              await client.query("ROLLBACK").catch(() => {});
+              throw e;
+            }
           } catch (e) {
-            await client.query("ROLLBACK").catch(() => {});
-            throw e;
+            if (sending || e instanceof LeaseLost) throw e;
+            throw new LeaseLost(incidentId, redactUrl((e as Error).message));
           }
-        } catch (e) {
-          if (sending || e instanceof LeaseLost) throw e;
-          throw new LeaseLost(incidentId, redactUrl((e as Error).message));
-        }
-      },
-      async check() {
-        if (released) throw new LeaseLost(incidentId, "it was released");
-        if (dropped) throw new LeaseLost(incidentId, dropped);
-        let held = false;
-        try {
-          const r = (await client.query(
-            `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND classid::int = $1 AND objid::int = $2 AND objsubid = 2 AND granted`,
-            [PG_LEASE_NAMESPACE, key],
-          )) as { rows: { n: number }[] };
-          held = (r.rows[0]?.n ?? 0) > 0;
-        } catch (e) {
-          throw new LeaseLost(incidentId, redactUrl((e as Error).message));
-        }
-        if (!held) throw new LeaseLost(incidentId, "the advisory lock is no longer held");
-      },
+        }),
+      check: () =>
+        serial(async () => {
+          if (released) throw new LeaseLost(incidentId, "it was released");
+          if (dropped) throw new LeaseLost(incidentId, dropped);
+          let held = false;
+          try {
+            const r = (await client.query(
+              `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND classid::int = $1 AND objid::int = $2 AND objsubid = 2 AND granted`,
+              [PG_LEASE_NAMESPACE, key],
+            )) as { rows: { n: number }[] };
+            held = (r.rows[0]?.n ?? 0) > 0;
+          } catch (e) {
+            throw new LeaseLost(incidentId, redactUrl((e as Error).message));
+          }
+          if (!held) throw new LeaseLost(incidentId, "the advisory lock is no longer held");
+        }),
       async release() {
         if (released) return;
         released = true;
-        try {
-          await client.query(`DELETE FROM ${table} WHERE incident_id = $1 AND token = $2`, [incidentId, token]);
-          await client.query(`SELECT pg_advisory_unlock($1, $2)`, [PG_LEASE_NAMESPACE, key]);
-        } catch {
-          // the connection is gone: the server has freed the lock already
-        }
-        await client.end().catch(() => {});
+        await serial(async () => {
+          try {
+            await client.query(`DELETE FROM ${table} WHERE incident_id = $1 AND token = $2`, [incidentId, token]);
+            await client.query(`SELECT pg_advisory_unlock($1, $2)`, [PG_LEASE_NAMESPACE, key]);
+          } catch {
+            // the connection is gone: the server has freed the lock already
+          }
+          await client.end().catch(() => {});
+        });
       },
     };
     return { lease };

@@ -64,4 +64,28 @@ describe("npm start -- --checkpoint ... --resume INCIDENT_ID", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--checkpoint must be memory, sqlite:PATH or postgres:URL/);
   });
+
+  it("--seed with --resume: the incident's own seed is accepted, another refused (exit 2), never silently ignored", async () => {
+    const ledger = join(dir, "seed.ledger");
+    writeFileSync(
+      ledger,
+      ["alert@0/1:INIT", "alert@0/2:FAILURE_DETECTION", "alert@0/3:IMPACT_ANALYSIS", "alert@0/4:REPAIR_PLANNING"].join(
+        "\n",
+      ) + "\n",
+    );
+    const db = `sqlite:${join(dir, "seed.db")}`;
+    const killed = await cli(["--json", "--checkpoint", db, "--seed", "5"], { INFRA_CRASH_LEDGER: ledger });
+    expect(killed.signal).toBe("SIGKILL");
+    const id = /^incident: (\S+)$/m.exec(killed.stderr)![1];
+    const other = await cli(["--json", "--checkpoint", db, "--resume", id, "--seed", "6"]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(
+      `error: incident "${id}" runs with seed 5, not 6: the seed is the incident's, fixed when it started (leave --seed out)`,
+    );
+    expect(other.stdout).toBe("");
+    const same = await cli(["--json", "--checkpoint", db, "--resume", id, "--seed", "5"]);
+    expect(same.code, same.stderr).toBe(0);
+    const plain = await cli(["--json", "--seed", "5"]);
+    expect(JSON.parse(same.stdout).dispatches).toEqual(JSON.parse(plain.stdout).dispatches);
+  });
 });

@@ -251,3 +251,43 @@ describe("a holder paused on SQLite", () => {
     expect(JSON.parse(ra.stdout).dispatches).toEqual(expected);
   });
 });
+
+describe.concurrent.each(stores)("Ctrl-C and SIGTERM on %s", (backend, setting) => {
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("%s gives the lease back before the process exits (%i)", async (signal, code) => {
+    if (backend === "postgres") await requirePostgres();
+    // --approve with no answer keeps the incident open at its first plan.
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "src/cli/main.ts", "--checkpoint", setting(), "--approve"],
+      { cwd: ROOT, env: childEnv(), stdio: ["pipe", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    const closed = new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    child.stderr!.on("data", (d) => {
+      stderr += d;
+      if (/^model: /m.test(stderr) && !child.killed) child.kill(signal);
+    });
+    expect(await closed, JSON.stringify(stderr)).toBe(code);
+    const id = /^incident: (\S+)$/m.exec(stderr)![1];
+    expect(stderr).toContain(`interrupted: incident ${id} stopped`);
+    const rows =
+      backend === "postgres"
+        ? await pgQuery(`SELECT * FROM "${schema}".infra_incident_leases WHERE incident_id = $1`, [id])
+        : await sqliteRows(setting(), id);
+    expect(rows).toEqual([]);
+  });
+});
+
+/** The lease rows of an incident in a SQLite store (read through the checkpointer's own handle). */
+async function sqliteRows(setting: string, id: string): Promise<unknown[]> {
+  const store = await openCheckpointer(setting);
+  try {
+    const db = (store.saver as unknown as { db: { prepare(sql: string): { all(...a: unknown[]): unknown[] } } }).db;
+    return db.prepare("SELECT * FROM infra_incident_leases WHERE incident_id = ?").all(id);
+  } finally {
+    await store.close();
+  }
+}
