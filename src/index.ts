@@ -14,6 +14,7 @@ export { generateRegion, type GenerateOptions } from "./world/scenario/generate.
 export type { MeshOptions } from "./world/scenario/mesh.js";
 export { ScenarioSchema } from "./world/scenario/schema.js";
 export type { Scenario, ScenarioInput, ScenarioNode, ScenarioLink, ScenarioCrew } from "./world/scenario/schema.js";
+export { WorldWorkExceeded, isWorldWorkExceeded } from "./world/work-budget.js";
 export { World, PlanRejected, type WorldOptions } from "./world/simulator.js";
 export type {
   Alert,
