@@ -10,6 +10,7 @@ import { FIELD_WATCH_INTERVAL_MS } from "../limits.js";
 import { loadScenario } from "../world/scenario/load.js";
 import { World } from "../world/simulator.js";
 import type { Region, ServiceConfig } from "./config.js";
+import { currentBoard } from "./etr-boards.js";
 import type { JobQueue } from "./jobs.js";
 import { renderMetrics, type RegionWorld } from "./metrics.js";
 
@@ -89,6 +90,8 @@ export async function startField(
       const w = rw.world;
       const figures = figuresOf(w);
       if (JSON.stringify(figures) !== JSON.stringify(inc.figures)) await setIncident(pool, inc.id, { figures });
+      // Every planning round that reached the field, and every repair, on the incident's ETR board (kept in the database).
+      await currentBoard(pool, inc.id, w);
       await reconcileResolved(pool, inc.id, w);
       const undelivered = Number(
         (
