@@ -1,7 +1,8 @@
 /**
  * The ETR boards outlive the process that computed them: the outage feed of a service restarted
  * against the same PostgreSQL (a new instance, as another one behind a load balancer would be)
- * answers the same ETRs with the same history; and the board's table works on the embedded
+ * answers the same ETRs with the same history (and its live curve marks the world's damage);
+ * and the board's table works on the embedded
  * PGlite the service falls back to, with instances computing at once taking turns.
  * Dispatches go into the outbox directly (delivered), as the workers would write them: the
  * test is about the boards, not the agent.
@@ -100,6 +101,16 @@ describe("ETR boards kept in the database", () => {
     expect(
       (await svc.db.pool.query(`SELECT version FROM infra.etr_boards WHERE incident_id = $1`, [id])).rows[0].version,
     ).toBe(2);
+
+    // The field's world goes on: TX-5A's damage at minute 49 is marked on the live curve the console draws,
+    // and the board records it (the new area is being assessed).
+    await api(svc.url, "POST", "/v1/world/millbrook/clock", { token: TOKENS.operator, body: { minutes: 60 } });
+    const view = await api(svc.url, "GET", `/v1/incidents/${id}/view`, { token: TOKENS.viewer });
+    expect(view.json.curveSvg).toMatch(/<g class="event damage">.*<title>new damage: TX-5A at T\+00:49<\/title>/);
+    const later = await api(svc.url, "GET", `/v1/outages?incident=${id}`, { token: TOKENS.viewer });
+    expect(later.json.outages.find((o: { faults: string[] }) => o.faults.includes("TX-5A")).etrReason).toMatch(
+      /new damage in the field/,
+    );
   }, 120_000);
 
   it("works on the embedded PGlite, and instances writing at once take turns", async () => {
