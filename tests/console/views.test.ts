@@ -89,5 +89,24 @@ describe("console views", () => {
     }
     expect(consoleAsset("/")!.body).toMatch(/<script type="module" src="\/console\/console.js">/);
     expect(consoleAsset("/etc/passwd")).toBeUndefined();
+    // Every module a served script imports is served too (from this origin, by a relative path).
+    const scripts = CONSOLE_PATHS.filter((p) => p.endsWith(".js"));
+    expect(scripts.length).toBeGreaterThan(1);
+    for (const path of scripts) {
+      const a = consoleAsset(path)!;
+      expect(a.headers["content-type"]).toMatch(/^text\/javascript/);
+      for (const [, spec] of a.body.matchAll(/^import [^;]*? from "([^"]+)";$/gm)) {
+        expect(spec, `${path} imports ${spec}`).toMatch(/^\.\/[a-z-]+\.js$/);
+        expect(CONSOLE_PATHS, `${path} imports ${spec}`).toContain(`/console/${spec.slice(2)}`);
+      }
+      expect(a.body).not.toMatch(/\bimport\(/);
+    }
+    // Each served module is imported by another, or is the page's own.
+    const imported = new Set(
+      scripts.flatMap((p) =>
+        [...consoleAsset(p)!.body.matchAll(/ from "\.\/([a-z-]+\.js)";$/gm)].map((m) => `/console/${m[1]}`),
+      ),
+    );
+    expect(scripts.filter((p) => !imported.has(p))).toEqual(["/console/console.js"]);
   });
 });
