@@ -8,9 +8,10 @@
  */
 import { EtrBoard, estimateOutageAreas, type AreaHistory } from "../planning/etr.js";
 import type { World } from "../world/simulator.js";
+import type { DispatchStatus } from "../world/types.js";
 import type { Queryable } from "./store.js";
 
-/** What of the world moves an ETR, besides new dispatches: each dispatch's status, repairs done, damage, customers out. */
+/** What of the world moves an ETR, besides new dispatches: each dispatch's status (a letter each), repairs done, damage, customers out. */
 export interface FieldProgress {
   statuses: string;
   repaired: number;
@@ -27,10 +28,20 @@ export interface StoredBoard {
   board: EtrBoard;
 }
 
+const STATUS_CODE: Record<DispatchStatus, string> = {
+  queued: "q",
+  travelling: "t",
+  on_hold: "h",
+  repairing: "r",
+  done: "d",
+  cancelled: "c",
+  reassigned: "a",
+};
+
 export function progressOf(world: World): FieldProgress {
   const d = world.dispatches();
   return {
-    statuses: d.map((x) => x.status[0]).join(""),
+    statuses: d.map((x) => STATUS_CODE[x.status]).join(""),
     repaired: d.filter((x) => x.status === "done").length,
     damaged: world.damagedCount(),
     populationOut: world.detectFailures().populationOut,

@@ -66,7 +66,13 @@ describe("ETR boards kept in the database", () => {
     expect(first.json.outages.every((o: { etr: string | null }) => o.etr === null)).toBe(true);
 
     // A planning round reaches the field: ETRs from the plan, each area's history now two entries long.
-    await deliverFirstPlan(svc.db.pool, id, "millbrook");
+    const planned = await deliverFirstPlan(svc.db.pool, id, "millbrook");
+    // The field's watcher writes the board at its pass (called by hand: this service runs --no-watch), unasked.
+    await svc.field!.tick();
+    const written = (
+      await svc.db.pool.query(`SELECT version, dispatches FROM infra.etr_boards WHERE incident_id = $1`, [id])
+    ).rows[0];
+    expect(written).toEqual({ version: 2, dispatches: planned.dispatchLog().length });
     const before = await api(svc.url, "GET", "/v1/outages", { token: TOKENS.viewer });
     const withEtr = before.json.outages.filter((o: { etr: string | null }) => o.etr !== null);
     expect(withEtr.length).toBeGreaterThan(0);
@@ -133,7 +139,10 @@ describe("ETR boards kept in the database", () => {
     expect(back!.version).toBe(2);
     expect(JSON.parse(JSON.stringify(back!.board))).toEqual(JSON.parse(JSON.stringify(planned)));
     world.advanceTo(90);
-    const later = await currentBoard(pool, id, world);
+    // Two instances see the same new minute at once: one writes, the other reads its board (one update, not two).
+    const [later, other] = await Promise.all([currentBoard(pool, id, world), currentBoard(pool, id, world.clone())]);
+    expect(JSON.parse(JSON.stringify(other))).toEqual(JSON.parse(JSON.stringify(later)));
+    expect((await loadBoard(pool, id))!.version).toBe(3);
     // TX-5A's damage at minute 49 is a new outage area; the crews on site move the others' confidence.
     expect(later.histories().length).toBeGreaterThan(planned.histories().length);
     expect(later.histories().find((h) => h.id === "OUT-TX-5A")!.entries[0].reason).toMatch(/new damage in the field/);
