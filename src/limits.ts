@@ -195,3 +195,5 @@ export const OUTAGE_ANALYSIS_WORK_PER_ASSET = 50;
 export const OUTAGE_ANALYSIS_MIN_WORK = 5_000_000;
 /** Event minutes one advance of the world's clock may process before an alert or its target time. */
 export const WORLD_EVENTS_PER_ADVANCE = 1_000_000;
+/** Damage and cascade alerts a world remembers (World.alertHistory: the console's curve marks them); later ones are not kept. */
+export const WORLD_ALERT_HISTORY_MAX = 200;

@@ -10,6 +10,7 @@ import { FIELD_WATCH_INTERVAL_MS } from "../limits.js";
 import { loadScenario } from "../world/scenario/load.js";
 import { World } from "../world/simulator.js";
 import type { Region, ServiceConfig } from "./config.js";
+import { currentBoard, progressOf } from "./etr-boards.js";
 import type { JobQueue } from "./jobs.js";
 import { renderMetrics, type RegionWorld } from "./metrics.js";
 
@@ -53,6 +54,7 @@ export async function startField(
   await clocks.refresh();
   const cache = new Map<string, RegionWorld>();
   const lastSignature = new Map<string, string>();
+  const boardSeen = new Map<string, string>();
 
   async function regionWorld(region: Region): Promise<RegionWorld> {
     const entries = await deliveredEntries(pool, region.name);
@@ -89,6 +91,13 @@ export async function startField(
       const w = rw.world;
       const figures = figuresOf(w);
       if (JSON.stringify(figures) !== JSON.stringify(inc.figures)) await setIncident(pool, inc.id, { figures });
+      // Every planning round that reached the field, every crew's progress and repair, on the incident's ETR board
+      // (kept in the database); read again only when this world has changed since the last look.
+      const progress = `${w.dispatchLog().length}|${JSON.stringify(progressOf(w))}`;
+      if (boardSeen.get(inc.id) !== progress) {
+        await currentBoard(pool, inc.id, w);
+        boardSeen.set(inc.id, progress);
+      }
       await reconcileResolved(pool, inc.id, w);
       const undelivered = Number(
         (
