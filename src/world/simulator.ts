@@ -39,7 +39,7 @@ import {
 } from "./outage-analysis.js";
 import { PlanRejected, validatePlan } from "./plan-validation.js";
 import { round2 } from "../format.js";
-import { WORLD_ALERT_HISTORY_MAX } from "../limits.js";
+import { WORLD_ALERT_HISTORY_MAX, WORLD_EVENTS_PER_ADVANCE } from "../limits.js";
 import type { Scenario } from "./scenario/schema.js";
 import { ServiceState } from "./service.js";
 import type {
@@ -60,7 +60,6 @@ import type {
 } from "./types.js";
 import { WeatherTimeline } from "./weather.js";
 import { WorkCounter } from "./work-budget.js";
-import { WORLD_EVENTS_PER_ADVANCE } from "../limits.js";
 
 // Split out of this file; re-exported so that code written against the simulator keeps its imports.
 export type { CrewState } from "./crews.js";
