@@ -150,7 +150,7 @@ export function incidentTraceConfig(
 } {
   const scenario = scenarioLabel(info.scenario);
   return {
-    ...(tracingRequested(env) ? { callbacks: [scrubbingTracer()] } : {}),
+    ...scrubbedTracing(env),
     runName: `incident ${info.incidentId} (${scenario})`,
     tags: ["incident", ...(info.trigger ? [`trigger:${info.trigger.kind}`] : [])],
     metadata: {
@@ -162,6 +162,15 @@ export function incidentTraceConfig(
         : {}),
     },
   };
+}
+
+/**
+ * The callbacks for a traced graph run: the scrubbing tracer when tracing is on (now), none
+ * otherwise. Every graph invocation of the product passes this (the CLI's runner through
+ * incidentTraceConfig, the service's workers directly), so no run reaches LangSmith unscrubbed.
+ */
+export function scrubbedTracing(env: Env = process.env): { callbacks?: BaseCallbackHandler[] } {
+  return tracingRequested(env) ? { callbacks: [scrubbingTracer()] } : {};
 }
 
 /** A scenario given as a path is shown by its file or folder name. */

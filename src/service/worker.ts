@@ -34,6 +34,7 @@ import {
 import { describeUpdate } from "./run-events.js";
 import { crashPoint } from "../persistence/crash-points.js";
 import { acquireLease, fencedSaver, type IncidentLease } from "../persistence/lease.js";
+import { scrubbedTracing } from "../observability/tracing.js";
 
 export const CHECKPOINT_SCHEMA = "langgraph";
 
@@ -139,6 +140,8 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
       recursionLimit: GRAPH_RECURSION_LIMIT,
       durability: "sync" as const,
       control,
+      // Traces go to LangSmith scrubbed of secrets (a model's 401 may echo the key).
+      ...scrubbedTracing(),
     };
     const snapshot = await app.getState(config_);
     const waitingForOperator = snapshot.tasks.some((t) => (t.interrupts?.length ?? 0) > 0);

@@ -5,6 +5,7 @@
  * the CLI (the langsmith client alone would take about 95 s to give up).
  */
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -17,6 +18,8 @@ import {
   startLangSmithCapture,
 } from "../support/langsmith-capture.js";
 import { type FakeOpenAIServer, startOpenAIServer } from "../support/openai-server.js";
+import { ScrubbingClient } from "../../src/observability/trace-client.js";
+import { scrubbedTracing } from "../../src/observability/tracing.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const tsx = join(root, "node_modules/.bin/tsx");
@@ -298,6 +301,43 @@ describe("LangSmith traces of a model whose 401 echoes the key", () => {
     expect(all).not.toContain(KEY);
     expect(all).not.toContain(encodeURIComponent(KEY));
     for (const r of capture.requests) expect(r.headers["x-api-key"]).toBe(LANGSMITH_SECRET);
+  });
+});
+
+describe("the scrubbing client and tracer (what every graph run is traced through)", () => {
+  const KEY = `sk-client-${"9876543210fedcba".repeat(2)}`;
+  it("createRun, updateRun and batch ingest scrub every field; the service's runs get the same tracer", async () => {
+    const capture = await startLangSmithCapture();
+    const saved = process.env.OPENAI_API_KEY;
+    process.env.OPENAI_API_KEY = KEY;
+    try {
+      const client = new ScrubbingClient({ apiUrl: capture.url, apiKey: LANGSMITH_SECRET, autoBatchTracing: false });
+      const id = randomUUID();
+      await client.createRun({
+        id,
+        name: `call with ${KEY}`,
+        run_type: "llm",
+        inputs: { messages: [{ role: "user", content: `key ${KEY}` }] },
+        extra: { metadata: { url: `https://h/v1?key=${KEY}` } },
+        start_time: Date.now(),
+      });
+      await client.updateRun(id, { error: `401 Incorrect API key provided: ${KEY}`, end_time: Date.now() });
+      await client.batchIngestRuns({
+        runCreates: [{ id: randomUUID(), name: "b", run_type: "chain", inputs: { k: KEY }, start_time: Date.now() }],
+      });
+      await client.awaitPendingTraceBatches();
+      const run = capture.runs.get(id);
+      expect(run?.error).toBe("401 Incorrect API key provided: ***");
+      expect(run?.name).toBe("call with ***");
+      expect(capture.runs.size).toBe(2);
+      expect(capture.everything()).not.toContain(KEY);
+    } finally {
+      process.env.OPENAI_API_KEY = saved;
+      await capture.close();
+    }
+    const traced = scrubbedTracing({ LANGSMITH_TRACING: "true" }).callbacks?.[0] as { client?: unknown } | undefined;
+    expect(traced?.client).toBeInstanceOf(ScrubbingClient);
+    expect(scrubbedTracing({})).toEqual({});
   });
 });
 
