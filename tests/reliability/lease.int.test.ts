@@ -291,3 +291,61 @@ async function sqliteRows(setting: string, id: string): Promise<unknown[]> {
     await store.close();
   }
 }
+
+describe("the fence inside the write's own transaction (SQLite)", () => {
+  it("a write whose lease check passed, but whose lease row changed before the write, is refused and leaves nothing", async () => {
+    const store = await openCheckpointer(`sqlite:${join(dir, "fence.db")}`);
+    try {
+      const id = "incident-fence-sqlite";
+      const lease = await acquireLease(store, id);
+      // The check is made to pass: what is left to refuse the write is the fence in its transaction.
+      const saver = fencedSaver(store.saver, { fence: lease.fence, check: async () => {} });
+      const db = (
+        store.saver as unknown as {
+          db: { prepare(sql: string): { run(...a: unknown[]): unknown; get(...a: unknown[]): unknown } };
+        }
+      ).db;
+      const count = () =>
+        (db.prepare("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?").get(id) as { n: number }).n;
+      const config = { configurable: { thread_id: id, checkpoint_ns: "" } };
+      const checkpoint = (n: number) =>
+        ({
+          v: 4,
+          id: `00000000-0000-0000-0000-00000000000${n}`,
+          ts: new Date().toISOString(),
+          channel_values: {},
+          channel_versions: {},
+          versions_seen: {},
+        }) as never;
+      // Held: the write goes through the fence.
+      await saver.put(config, checkpoint(1), { source: "input", step: -1, parents: {} } as never, {});
+      expect(count()).toBe(1);
+      // Taken over between the check and the write: the row holds another token.
+      db.prepare("UPDATE infra_incident_leases SET token = 'another', pid = 1 WHERE incident_id = ?").run(id);
+      await expect(
+        saver.put(config, checkpoint(2), { source: "loop", step: 0, parents: {} } as never, {}),
+      ).rejects.toSatisfy(isLeaseLost);
+      expect(count()).toBe(1);
+      // And nothing is dispatched through the lost lease.
+      const sent: string[] = [];
+      await expect(lease.dispatch(["A<-C1@0"], (ids) => sent.push(...ids))).rejects.toSatisfy(isLeaseLost);
+      expect(sent).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("dispatches go out once per id through the outbox", async () => {
+    const store = await openCheckpointer(`sqlite:${join(dir, "outbox.db")}`);
+    try {
+      const lease = await acquireLease(store, "incident-outbox");
+      const sent: string[] = [];
+      await lease.dispatch(["a", "b"], (ids) => sent.push(...ids));
+      await lease.dispatch(["b", "c"], (ids) => sent.push(...ids));
+      expect(sent).toEqual(["a", "b", "c"]);
+      await lease.release();
+    } finally {
+      await store.close();
+    }
+  });
+});
