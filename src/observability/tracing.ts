@@ -12,13 +12,13 @@
  * - `tagStateRuns` tags each FSM state's run (and the model and tool runs inside it)
  *   `state:<NAME>`, which LangGraph's addNode has no option for.
  * - Runs go to LangSmith through the scrubbing tracer (`trace-client.ts`), never through
- *   LangChain's default one: `incidentTraceConfig` puts it in the run's callbacks.
+ *   LangChain's default one: `scrubbedTracing` (used by `incidentTraceConfig` and the service's
+ *   workers) puts it in the run's callbacks.
  */
-
-import type { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import { clock } from "../format.js";
 import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
 import { Client } from "langsmith";
-import { clock } from "../format.js";
+import type { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { awaitScrubbedTraces, scrubbingTracer } from "./trace-client.js";
 
 type Env = Record<string, string | undefined>;

@@ -11,13 +11,13 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  type CapturedRun,
   childrenOf,
   descendantsOf,
-  type LangSmithCapture,
   startLangSmithCapture,
+  type CapturedRun,
+  type LangSmithCapture,
 } from "../support/langsmith-capture.js";
-import { type FakeOpenAIServer, startOpenAIServer } from "../support/openai-server.js";
+import { startOpenAIServer, type FakeOpenAIServer } from "../support/openai-server.js";
 import { ScrubbingClient } from "../../src/observability/trace-client.js";
 import { scrubbedTracing } from "../../src/observability/tracing.js";
 
