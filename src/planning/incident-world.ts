@@ -102,7 +102,8 @@ export class SimulatedIncidentWorld implements IncidentWorld {
         ...proposal,
         plan: {
           ...proposal.plan,
-          reasoning: `As the operator rejected the last plan asking: ${obeyed.join("; ")}. ${proposal.plan.reasoning ?? ""}`.trim(),
+          reasoning:
+            `As the operator rejected the last plan asking: ${obeyed.join("; ")}. ${proposal.plan.reasoning ?? ""}`.trim(),
         },
       };
     proposal.id = `P${++this.proposalCount}@${Math.round(this.simulator.now())}`;

@@ -142,7 +142,8 @@ interface Setup {
 }
 
 export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}): DispatchProposal {
-  if (options.excludeCrews?.length || options.first?.length) options = { ...options, pinned: firstPinned(world, options) };
+  if (options.excludeCrews?.length || options.first?.length)
+    options = { ...options, pinned: firstPinned(world, options) };
   const pinnedIds = new Set((options.pinned ?? []).flatMap((a) => a.assetIds));
   const fresh = (options.assets ?? world.workableUnassignedIds()).filter((id) => !pinnedIds.has(id));
   const queuedNow = world
@@ -429,7 +430,9 @@ function firstPinned(world: World, options: OptimizerOptions): CrewAssignment[] 
   const busy = new Set(
     world
       .dispatches()
-      .filter((d) => d.status !== "queued" && d.status !== "done" && d.status !== "cancelled" && d.status !== "reassigned")
+      .filter(
+        (d) => d.status !== "queued" && d.status !== "done" && d.status !== "cancelled" && d.status !== "reassigned",
+      )
       .map((d) => d.assetId),
   );
   for (const { assetId: id, crewId } of [...(options.first ?? [])].reverse()) {

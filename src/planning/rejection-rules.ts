@@ -35,7 +35,11 @@ export const NO_RULES: RejectionRules = { excludeCrews: [], first: [], understoo
 
 export function parseRejection(
   reason: string,
-  known: { crews: readonly string[]; assets: readonly string[]; canTake?: (crewId: string, assetId: string) => boolean },
+  known: {
+    crews: readonly string[];
+    assets: readonly string[];
+    canTake?: (crewId: string, assetId: string) => boolean;
+  },
 ): RejectionRules {
   const crewOf = caseless(known.crews);
   const assetOf = caseless(known.assets);
@@ -49,7 +53,8 @@ export function parseRejection(
       if (id && !rules.excludeCrews.includes(id)) {
         rules.excludeCrews.push(id);
         rules.understood.push(`crew ${id} gets no work in this plan`);
-      } else if (!id && assetOf(crew[1]) === undefined) rules.cannot.push(`"${text}": no crew ${crew[1]} in this incident`);
+      } else if (!id && assetOf(crew[1]) === undefined)
+        rules.cannot.push(`"${text}": no crew ${crew[1]} in this incident`);
       continue;
     }
     const on =
@@ -94,7 +99,9 @@ export function ruleViolations(
   const errors: string[] = [];
   for (const a of plan.assignments)
     if (rules.excludeCrews?.includes(a.crewId) && a.assetIds.length)
-      errors.push(`the operator ruled out crew ${a.crewId} for this plan ("not ${a.crewId}"): give its work to other crews`);
+      errors.push(
+        `the operator ruled out crew ${a.crewId} for this plan ("not ${a.crewId}"): give its work to other crews`,
+      );
   const firsts = new Set((rules.first ?? []).map((f) => f.assetId));
   for (const { assetId: id, crewId } of rules.first ?? []) {
     if (started.has(id)) continue;
@@ -113,7 +120,9 @@ export function rulesText(rules: RejectionRules | null | undefined): string {
   if (!rules) return "";
   const lines: string[] = [];
   if (rules.understood.length)
-    lines.push(`Read from the reason, and enforced on every plan until one is dispatched: ${rules.understood.join("; ")}.`);
+    lines.push(
+      `Read from the reason, and enforced on every plan until one is dispatched: ${rules.understood.join("; ")}.`,
+    );
   if (rules.cannot.length) lines.push(`Read, but not possible: ${rules.cannot.join("; ")}. Say so in your reasoning.`);
   return lines.length ? `\n${lines.join("\n")}` : "";
 }

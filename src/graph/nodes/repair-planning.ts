@@ -66,7 +66,12 @@ async function validateDecided(
   plan: DispatchPlan,
   constraints: PlanConstraints,
 ): Promise<string[]> {
-  const started = new Set(world.dispatches().filter((d) => d.status !== "queued").map((d) => d.assetId));
+  const started = new Set(
+    world
+      .dispatches()
+      .filter((d) => d.status !== "queued")
+      .map((d) => d.assetId),
+  );
   const errors = [
     ...(await world.system.validatePlan(plan)).errors,
     ...pinViolations(plan, constraints.pinned ?? []),
