@@ -236,15 +236,6 @@ export async function deliveredAfter(
   return r.rows.map((x) => ({ seq: Number(x.seq), entry: x.entry as DispatchLogEntry }));
 }
 
-/** What the field has received for a region, in dispatch order: the field world is rebuilt from it. */
-export async function deliveredEntries(db: Queryable, region: string): Promise<DispatchLogEntry[]> {
-  const r = await db.query(
-    `SELECT entry FROM infra.dispatches WHERE region = $1 AND delivered_at IS NOT NULL ORDER BY at_minute, seq`,
-    [region],
-  );
-  return r.rows.map((x) => x.entry as DispatchLogEntry);
-}
-
 /** Dispatches of a region's other incidents (the world's history before this incident). */
 export async function priorEntries(db: Queryable, region: string, incidentId: string): Promise<DispatchLogEntry[]> {
   const r = await db.query(
