@@ -205,3 +205,5 @@ export const ETR_SIMULATED_MAX_OPEN_JOBS = 150;
 export const ETR_HORIZON_MINUTES = 7 * 24 * 60;
 /** An ETR that moves by less than this (minutes) is not a new ETR (it is not republished). */
 export const ETR_MIN_CHANGE_MINUTES = 5;
+/** Damage and cascade alerts a world remembers (World.alertHistory: the console's curve marks them); later ones are not kept. */
+export const WORLD_ALERT_HISTORY_MAX = 200;

@@ -1,6 +1,6 @@
 /**
  * The operator console's files, served by the service at `/` and `/console/*`: a static page,
- * a vanilla-JS module and two stylesheets (the drawings' styles come from the report's code).
+ * its vanilla-JS modules (console.js and what it imports) and two stylesheets (the drawings' styles come from the report's code).
  * No outside resource: the page works in a control room without internet. A strict content
  * security policy keeps it that way (only this origin; the server-rendered SVG is inline).
  */
@@ -20,7 +20,13 @@ export interface StaticAsset {
 const FILES: Record<string, { file?: string; text?: () => string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/console/": { file: "index.html", type: "text/html; charset=utf-8" },
-  "/console/console.js": { file: "console.js", type: "text/javascript; charset=utf-8" },
+  // The page's script and the modules it imports, by concern (no bundler, no build step).
+  ...Object.fromEntries(
+    ["console", "core", "list", "incident", "decisions", "events"].map((m) => [
+      `/console/${m}.js`,
+      { file: `${m}.js`, type: "text/javascript; charset=utf-8" },
+    ]),
+  ),
   "/console/console.css": { file: "console.css", type: "text/css; charset=utf-8" },
   "/console/drawing.css": { text: () => DRAWING_CSS, type: "text/css; charset=utf-8" },
 };

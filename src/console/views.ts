@@ -35,11 +35,22 @@ export interface IncidentView {
   criticalFacilitiesOut: string[];
 }
 
-/** The console's picture of an incident now; `triggers` (the runs' alerts) mark cascades and new damage on the curve. */
-export function incidentView(
-  world: World,
-  triggers: { kind: string; at: number; message: string }[] = [],
-): IncidentView {
+/** What the curve says of the world's damage and delayed cascades after minute 0 (World.alertHistory), naming the assets. */
+export function curveTriggers(world: World): { kind: string; at: number; message: string }[] {
+  const names = (ids: string[]) =>
+    `${ids.slice(0, 4).join(", ")}${ids.length > 4 ? ` and ${ids.length - 4} more` : ""}`;
+  return world.alertHistory().map((a) => ({
+    kind: a.kind,
+    at: a.at,
+    message: a.kind === "damage" ? `new damage: ${names(a.assets)}` : `${names(a.assets)} lost service`,
+  }));
+}
+
+/**
+ * The console's picture of an incident now. The curve marks the world's own damage and delayed
+ * cascades (not only those a run was triggered by: the field's world has them all, at their minute).
+ */
+export function incidentView(world: World): IncidentView {
   const map = mapModelFromWorld(world, { routes: "live" });
   const curve = world.metrics().restorationCurve;
   const replay = (t: number) =>
@@ -50,7 +61,7 @@ export function incidentView(
       { seed: world.seed },
     );
   const deadlines = backupDeadlines(world, [world.now()], (t) => (t === world.now() ? world : replay(t)));
-  const marks = curveMarksFor(world, triggers, deadlines);
+  const marks = curveMarksFor(world, curveTriggers(world), deadlines);
   marks.events.push({ at: world.now(), kind: "now", label: "now" });
   const snap = world.detectFailures();
   return {

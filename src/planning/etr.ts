@@ -301,6 +301,19 @@ export class EtrBoard {
   get(id: string): AreaHistory | undefined {
     return this.areas.get(id);
   }
+
+  /** The board as plain data (what `EtrBoard.from` takes back): kept in a database between processes. */
+  toJSON(): AreaHistory[] {
+    return this.histories();
+  }
+
+  /** A board from its plain data (`toJSON`, read back from JSON): it goes on as the board it was. */
+  static from(histories: readonly AreaHistory[]): EtrBoard {
+    const b = new EtrBoard();
+    for (const h of histories)
+      b.areas.set(h.id, { id: h.id, area: h.area, entries: h.entries.map((e) => ({ ...e })), open: h.open });
+    return b;
+  }
 }
 
 function firstReason(a: OutageArea, context: string): string {

@@ -2,9 +2,10 @@
  * The operator console's routes on the service (issue 16): the page at `/` and `/console/*`,
  * who the caller is (`/v1/me`), an incident's live view (map, curve, timeline as SVG, outage
  * areas), the what-if of an edited plan, and the outage feed `/v1/outages` (JSON, or GeoJSON
- * with `?format=geojson`). The ETR boards live in this process: an incident's board is updated
- * whenever its region's world has new dispatches (a planning round reached the field) or is
- * asked for after a change; their history starts again when the service restarts.
+ * with `?format=geojson`). The ETR boards are kept in PostgreSQL (src/service/etr-boards.ts): an
+ * incident's board is brought up to date, and written, whenever its region's world has new
+ * dispatches (a planning round reached the field) or a completed repair, by the field's watcher
+ * or when it is asked for; a restarted service or another instance publishes the same ETRs.
  */
 import type pg from "pg";
 import { z } from "zod";
@@ -12,9 +13,9 @@ import { consoleAsset, CONSOLE_PATHS } from "../console/static.js";
 import { incidentView, whatIf } from "../console/views.js";
 import { OperatorPlanSchema } from "../graph/approval.js";
 import { outageFeed, outageFeedGeoJson, type OutageFeed } from "../incident/outage-feed.js";
-import { EtrBoard, estimateOutageAreas } from "../planning/etr.js";
 import type { World } from "../world/simulator.js";
 import type { ServiceConfig } from "./config.js";
+import { currentBoard } from "./etr-boards.js";
 import type { Field } from "./field.js";
 import { HttpError, sendJson, type Route } from "./http.js";
 import { getIncidentRow, openIncidents } from "./store.js";
@@ -28,8 +29,6 @@ export interface ConsoleDeps {
 const WhatIfRequest = z.object({ plan: OperatorPlanSchema }).meta({ id: "WhatIfRequest" });
 
 export function consoleRoutes(d: ConsoleDeps): Route[] {
-  const boards = new Map<string, { board: EtrBoard; dispatches: number; minute: number }>();
-
   async function worldOf(incidentId: string): Promise<{ world: World; region: string }> {
     const row = await getIncidentRow(d.pool, incidentId);
     if (!row) throw new HttpError(404, `no incident ${incidentId}`);
@@ -38,30 +37,8 @@ export function consoleRoutes(d: ConsoleDeps): Route[] {
     return { world: rw.world, region: row.region };
   }
 
-  const toIsoFor = (world: World) => (m: number) =>
-    new Date(
-      Date.now() - ((world.now() - m) * 60_000) / (d.config.clock === "manual" ? 1 : d.config.speed),
-    ).toISOString();
-
-  /** The incident's board, brought up to date when the field has new dispatches or repairs since it was last looked at. */
-  function boardFor(incidentId: string, world: World): EtrBoard {
-    const b = boards.get(incidentId) ?? { board: new EtrBoard(), dispatches: -1, minute: -1 };
-    boards.set(incidentId, b);
-    const n = world.dispatchLog().length;
-    const repaired = world.dispatches().filter((x) => x.status === "done").length;
-    if (n !== b.dispatches || repaired !== b.minute) {
-      const context =
-        n === 0
-          ? "no crew dispatched yet"
-          : n !== b.dispatches
-            ? `planning round: ${n - Math.max(0, b.dispatches)} new dispatch(es) in the field`
-            : "a repair was completed";
-      b.board.update(world.now(), estimateOutageAreas(world), context);
-      b.dispatches = n;
-      b.minute = repaired;
-    }
-    return b.board;
-  }
+  // A minute of the region's world as a wall time: from its clock's epoch, the same in every instance and after a restart.
+  const toIsoFor = (region: string) => (m: number) => new Date(d.field.clocks.wallTimeOf(region, m)).toISOString();
 
   const statics: Route[] = CONSOLE_PATHS.map((path) => ({
     method: "GET" as const,
@@ -87,7 +64,7 @@ export function consoleRoutes(d: ConsoleDeps): Route[] {
       permission: "read",
       handler: async ({ res, params }) => {
         const { world } = await worldOf(params.id);
-        boardFor(params.id, world);
+        await currentBoard(d.pool, params.id, world);
         sendJson(res, 200, incidentView(world));
       },
     },
@@ -115,11 +92,11 @@ export function consoleRoutes(d: ConsoleDeps): Route[] {
           if (!rw) continue;
           const coordinates = rw.world.scenario.coordinates === "lonlat" ? "lonlat" : "planar";
           feeds.push(
-            outageFeed(boardFor(inc.id, rw.world), {
+            outageFeed(await currentBoard(d.pool, inc.id, rw.world), {
               incidentId: inc.id,
               region: inc.region,
               now: rw.world.now(),
-              toIso: toIsoFor(rw.world),
+              toIso: toIsoFor(inc.region),
               coordinates,
             }),
           );

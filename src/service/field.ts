@@ -11,6 +11,7 @@ import { loadScenario } from "../world/scenario/load.js";
 import { IncrementalReplay } from "../world/incremental-replay.js";
 import type { World } from "../world/simulator.js";
 import type { Region, ServiceConfig } from "./config.js";
+import { currentBoard, progressOf } from "./etr-boards.js";
 import type { JobQueue } from "./jobs.js";
 import { renderMetrics, type RegionWorld } from "./metrics.js";
 
@@ -58,6 +59,7 @@ export async function startField(
   const replays = new Map<string, { replay: IncrementalReplay; cursor: number }>();
   const lastSignature = new Map<string, string>();
   let fullReplays = 0;
+  const boardSeen = new Map<string, string>();
 
   /**
    * The region's world from what was delivered, incrementally: only the dispatches delivered since
@@ -118,6 +120,13 @@ export async function startField(
       const w = rw.world;
       const figures = figuresOf(w);
       if (JSON.stringify(figures) !== JSON.stringify(inc.figures)) await setIncident(pool, inc.id, { figures });
+      // Every planning round that reached the field, every crew's progress and repair, on the incident's ETR board
+      // (kept in the database); read again only when this world has changed since the last look.
+      const progress = `${w.dispatchLog().length}|${JSON.stringify(progressOf(w))}`;
+      if (boardSeen.get(inc.id) !== progress) {
+        await currentBoard(pool, inc.id, w);
+        boardSeen.set(inc.id, progress);
+      }
       await reconcileResolved(pool, inc.id, w);
       const undelivered = Number(
         (

@@ -101,6 +101,19 @@ CREATE TABLE IF NOT EXISTS infra.events (
 );
 CREATE INDEX IF NOT EXISTS events_incident ON infra.events (incident_id, seq);
 
+-- Each incident's ETR board (src/planning/etr.ts: every outage area's ETRs with their reasons), written when a
+-- planning round, a crew's progress, a repair or new damage changes it, so that a restarted service or another instance publishes the same ETRs.
+-- version: optimistic concurrency between instances; dispatches, progress, world_minute: the world it was computed on.
+CREATE TABLE IF NOT EXISTS infra.etr_boards (
+  incident_id text PRIMARY KEY REFERENCES infra.incidents(id),
+  version integer NOT NULL,
+  dispatches integer NOT NULL,
+  progress jsonb NOT NULL,
+  world_minute double precision NOT NULL,
+  board jsonb NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
 -- Each region's world clock: minute = (now - epoch) * speed / 60000, or a fixed minute (manual clock).
 CREATE TABLE IF NOT EXISTS infra.world_clock (
   region text PRIMARY KEY,

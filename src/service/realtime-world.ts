@@ -39,6 +39,13 @@ export class RegionClocks {
     return r.manualMinutes ?? Math.max(0, ((Date.now() - r.epochMs) * r.speed) / 60_000);
   }
 
+  /** Wall time (ms since 1970) of a world minute of the region: its clock's epoch plus the minutes at its speed (1 for a manual clock). */
+  wallTimeOf(region: string, minute: number): number {
+    const r = this.rows.get(region);
+    if (!r) throw new Error(`no world clock for region ${region}`);
+    return r.epochMs + (minute * 60_000) / (r.manualMinutes != null ? 1 : r.speed);
+  }
+
   manual(region: string): boolean {
     return this.rows.get(region)?.manualMinutes != null;
   }

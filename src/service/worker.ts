@@ -18,6 +18,7 @@ import type { DispatchLogEntry } from "../world/types.js";
 import type { GraphDeps } from "../graph/runtime.js";
 import type { ServiceConfig } from "./config.js";
 import type { Database } from "./db.js";
+import { figuresOf } from "./field.js";
 import { RUN_QUEUE, type JobQueue, type RunRequest } from "./jobs.js";
 import { RealTimeWorldProvider, RegionClocks } from "./realtime-world.js";
 import {
@@ -224,6 +225,7 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
     if (decision && waitingForOperator) await markDecisionApplied(db.pool, decision.id);
     const state = (await app.getState(config_)).values as AgentState;
     await reconcileOutbox(app, incidentId, region.name, state);
+    await storeFigures(incidentId, state);
     if (interrupted !== undefined) {
       await setIncident(db.pool, incidentId, {
         status: "awaiting_decision",
@@ -241,6 +243,26 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
       reason: state.finalReason,
       worldMinute: state.clock,
     });
+  }
+
+  /**
+   * The incident's figures (people and critical facilities out, minutes so far) from its
+   * checkpointed state's world, at the end of each run: the incident list has them without the
+   * field's watcher (--no-watch), which otherwise keeps them up to date between runs.
+   */
+  async function storeFigures(incidentId: string, state: AgentState): Promise<void> {
+    try {
+      const world = worlds.get({
+        threadId: incidentId,
+        scenario: state.scenario,
+        seed: state.seed,
+        dispatchLog: state.dispatchLog ?? [],
+        clock: state.clock,
+      });
+      await setIncident(db.pool, incidentId, { figures: figuresOf(world.simulator) });
+    } catch (e) {
+      log(`[worker ${id}] ${incidentId}: figures not stored: ${(e as Error).message}`);
+    }
   }
 
   /** Every dispatch in the incident's checkpointed log is in the outbox (idempotent). */

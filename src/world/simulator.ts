@@ -39,6 +39,7 @@ import {
 } from "./outage-analysis.js";
 import { PlanRejected, validatePlan } from "./plan-validation.js";
 import { round2 } from "../format.js";
+import { WORLD_ALERT_HISTORY_MAX } from "../limits.js";
 import type { Scenario } from "./scenario/schema.js";
 import { ServiceState } from "./service.js";
 import type {
@@ -103,6 +104,8 @@ export class World {
   private readonly curve: RestorationPoint[] = [];
   private fullRestorationAt: number | null = null;
   private pendingAlerts: Alert[] = [];
+  /** Damage and cascades so far, newest first: immutable links, so that clones share it for free. */
+  private alertTrail: { alert: Alert; prev: World["alertTrail"]; n: number } | null = null;
   private eventsProcessed = 0;
   private impactCache: { version: number; reports: Map<string, ImpactReport> } = { version: -1, reports: new Map() };
   private feedTree: FeedTree | null = null;
@@ -137,6 +140,7 @@ export class World {
     this.out = this.service.populationOut();
     this.markOutSince(0, this.net.networks.keys());
     this.pendingAlerts = [];
+    this.alertTrail = null;
     this.pushCurve(0);
   }
 
@@ -357,10 +361,23 @@ export class World {
     this.raiseAlerts(t, newDamage, newlyOut, freed);
   }
 
+  /** The damage and delayed cascades that happened after minute 0, oldest first (at most WORLD_ALERT_HISTORY_MAX). */
+  alertHistory(): Alert[] {
+    const out: Alert[] = [];
+    for (let l = this.alertTrail; l; l = l.prev) out.push(l.alert);
+    return out.reverse();
+  }
+
+  private remember(alert: Alert): void {
+    this.pendingAlerts.push(alert);
+    const n = this.alertTrail?.n ?? 0;
+    if (n < WORLD_ALERT_HISTORY_MAX) this.alertTrail = { alert, prev: this.alertTrail, n: n + 1 };
+  }
+
   private raiseAlerts(t: number, newDamage: number[], newlyOut: number[], freed: CrewState[]): void {
     const ids = (a: number[]) => a.map((i) => this.net.assetIds[i]);
     if (newDamage.length > 0) {
-      this.pendingAlerts.push({
+      this.remember({
         kind: "damage",
         at: t,
         assets: ids(newDamage),
@@ -369,7 +386,7 @@ export class World {
     }
     const cascade = newlyOut.filter((i) => !this.service.damaged[i]);
     if (cascade.length > 0 && newDamage.length === 0) {
-      this.pendingAlerts.push({
+      this.remember({
         kind: "cascade",
         at: t,
         assets: ids(cascade),

@@ -91,6 +91,11 @@ describe("operator console in a headless browser", () => {
     await page.keyboard.press("Enter");
     await waitForDecision(page, 2);
     expect(await decisionAt(page)).toBe("T+00:49");
+    // TX-5A's damage at minute 49 is marked on the live curve, with its asset.
+    await page.waitForSelector("#live-curve g.event.damage");
+    expect(await page.locator("#live-curve g.event.damage title").first().textContent()).toBe(
+      "new damage: TX-5A at T+00:49",
+    );
     // The dispatches of the approved plan reached the field and the ETRs are published with their reasons.
     await page.waitForSelector("#dispatches tbody tr");
     await page.waitForFunction(() => document.querySelectorAll("#areas tbody tr td.why").length >= 5);

@@ -91,6 +91,20 @@ describe("the console served by the operations service", () => {
       { timeout: 15_000 },
     );
     expect(await page.locator('#steps li[data-kind="step"]').count()).toBeGreaterThanOrEqual(3);
+    // The list's figures come from the incident's stored state: this service runs with --no-watch (no field watcher).
+    const listed = (await api(svc.url, "GET", "/v1/incidents", { token: TOKENS.viewer })).json.incidents.find(
+      (i: { id: string }) => i.id === id,
+    );
+    expect(listed.figures.populationOut).toBeGreaterThan(0);
+    await page.waitForFunction(
+      (i) =>
+        /\d/.test(document.querySelector(`#incident-list tr[data-id="${i}"] td:nth-child(2) b`)?.textContent ?? ""),
+      id,
+      { timeout: 15_000 },
+    );
+    expect(await page.locator(`#incident-list tr[data-id="${id}"] td:nth-child(2)`).textContent()).toMatch(
+      /^[\d,]+\d+ critical$/,
+    );
     expect(await page.locator("#live-map path.node").count()).toBe(36);
     expect(await page.locator("#dec-crews .crew-list").count()).toBe(3);
     await page.waitForFunction(() =>

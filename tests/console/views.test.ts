@@ -40,19 +40,43 @@ describe("console views", () => {
     const p = proposeDispatchPlan(world);
     world.assignCrews(p.plan);
     world.advanceTo(70);
-    const v = incidentView(world, [{ kind: "damage", at: 49, message: "TX-5A" }]);
+    const v = incidentView(world);
     expect(v.worldMinute).toBe(70);
     expect(v.mapSvg).toMatch(/^<svg id="live-map"/);
     expect((v.mapSvg.match(/<path class="node /g) ?? []).length).toBe(demo.nodes.length);
     // Crews where they are and where they go next: a route from each busy crew.
     expect((v.mapSvg.match(/<g class="route"/g) ?? []).length).toBe(v.crews.filter((c) => c.currentAsset).length);
     expect(v.curveSvg).toMatch(/<g class="event now">/);
-    expect(v.curveSvg).toMatch(/<g class="event damage">/);
+    // TX-5A's damage at minute 49, from the world itself (no run had to be triggered by it).
+    expect(v.curveSvg).toMatch(/<g class="event damage">.*<title>new damage: TX-5A at T\+00:49<\/title>/);
+    expect(v.curveSvg).not.toMatch(/<g class="event cascade">/);
     expect(v.timelineSvg).toMatch(/<line class="now"/);
     // Lightning from minute 60 holds the crews repairing under it: drawn up to now.
     expect(v.timelineSvg).toMatch(/<rect class="hold"/);
     expect(v.backups.find((b) => b.node === "HOSP-StMary")!.minutesLeft).toBe(110);
     expect(v.areas.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("marks the world's delayed cascades and new damage on the live curve, each at its minute with its assets", () => {
+    // No crew sent: the north's pumps lose their backup at 139, the hospital's runs out at 180.
+    const world = new World(demo, { seed: demo.seed });
+    world.advanceTo(200);
+    const svg = incidentView(world).curveSvg;
+    const marks = [...svg.matchAll(/<g class="event (damage|cascade)">.*?<title>(.*?)<\/title>/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    expect(marks).toEqual([
+      ["damage", "new damage: TX-5A at T+00:49"],
+      ["cascade", "cascade: PUMP-North, WD-North, WD-Northwest lost service at T+02:19"],
+      ["damage", "new damage: P-JC-DT at T+02:30"],
+      ["cascade", "cascade: HOSP-StMary lost service at T+03:00"],
+    ]);
+    // A copy of the world (what planners simulate ahead with) keeps the history and goes on alone.
+    const copy = world.clone();
+    copy.advanceTo(300);
+    expect(copy.alertHistory().length).toBe(5);
+    expect(world.alertHistory().length).toBe(4);
   });
 
   it("serves the page and its files with no outside resource and a strict content policy", () => {
@@ -65,5 +89,24 @@ describe("console views", () => {
     }
     expect(consoleAsset("/")!.body).toMatch(/<script type="module" src="\/console\/console.js">/);
     expect(consoleAsset("/etc/passwd")).toBeUndefined();
+    // Every module a served script imports is served too (from this origin, by a relative path).
+    const scripts = CONSOLE_PATHS.filter((p) => p.endsWith(".js"));
+    expect(scripts.length).toBeGreaterThan(1);
+    for (const path of scripts) {
+      const a = consoleAsset(path)!;
+      expect(a.headers["content-type"]).toMatch(/^text\/javascript/);
+      for (const [, spec] of a.body.matchAll(/^import [^;]*? from "([^"]+)";$/gm)) {
+        expect(spec, `${path} imports ${spec}`).toMatch(/^\.\/[a-z-]+\.js$/);
+        expect(CONSOLE_PATHS, `${path} imports ${spec}`).toContain(`/console/${spec.slice(2)}`);
+      }
+      expect(a.body).not.toMatch(/\bimport\(/);
+    }
+    // Each served module is imported by another, or is the page's own.
+    const imported = new Set(
+      scripts.flatMap((p) =>
+        [...consoleAsset(p)!.body.matchAll(/ from "\.\/([a-z-]+\.js)";$/gm)].map((m) => `/console/${m[1]}`),
+      ),
+    );
+    expect(scripts.filter((p) => !imported.has(p))).toEqual(["/console/console.js"]);
   });
 });

@@ -85,6 +85,20 @@ describe("ETRs on the demo incident", () => {
 });
 
 describe("EtrBoard", () => {
+  it("goes on after a round trip through JSON as the board it was (what the service keeps in PostgreSQL)", () => {
+    const b = new EtrBoard();
+    b.update(0, [area({ etr: null, confidence: "none", faults: [{ ...area().faults[0], crewId: null }] })], "r1");
+    b.update(10, [area(), area({ id: "OUT-B", nodes: ["N3"] })], "r2");
+    const copy = EtrBoard.from(JSON.parse(JSON.stringify(b)));
+    expect(copy.histories()).toEqual(b.histories());
+    // The same next round on both: the same entries (a moved ETR, a restored area), the same board after.
+    const next = [area({ etr: 300 })];
+    expect(copy.update(20, next, "r3")).toEqual(b.update(20, next, "r3"));
+    expect(copy.histories()).toEqual(b.histories());
+    expect(copy.get("OUT-B")!.open).toBe(false);
+    expect(copy.get("OUT-A")!.entries.map((e) => e.etr)).toEqual([null, 200, 300]);
+  });
+
   it("republishes only when the ETR moves or its confidence changes, and says why", () => {
     const b = new EtrBoard();
     expect(b.update(0, [area()], "round 1")).toHaveLength(1);

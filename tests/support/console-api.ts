@@ -224,7 +224,7 @@ export async function startConsoleApi(): Promise<ConsoleApi> {
       }
       if (req.method === "GET" && sub === "/view") {
         const w = world();
-        return w ? send(res, 200, incidentView(w, triggers)) : send(res, 404, { error: "no world yet" });
+        return w ? send(res, 200, incidentView(w)) : send(res, 404, { error: "no world yet" });
       }
       if (req.method === "GET" && sub === "/events") {
         res.writeHead(200, {

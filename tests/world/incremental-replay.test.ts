@@ -20,6 +20,7 @@ function seen(w: World) {
     restored: w.isFullyRestored(),
     next: w.nextEventTime(),
     workable: w.workableUnassignedIds(),
+    alerts: w.alertHistory(),
   };
 }
 
