@@ -42,6 +42,16 @@ export const EXACT_REPAIR_ALONE_ASSET_LIMIT = 300;
 export const LEASE_WAIT_POLL_MS = 500;
 /** Ctrl-C or SIGTERM: the CLI waits this long at most for its lease to be given back before it exits. */
 export const LEASE_RELEASE_ON_EXIT_MS = 5_000;
+/**
+ * Seconds a PostgreSQL lease connection may be silent before the server probes it (TCP keepalive, set per session):
+ * a machine that dies holding a lease (no FIN, no RST) loses it after about 10 + 5 x 3 = 25 s instead of the
+ * system's two hours, so another worker can take its incident.
+ */
+export const LEASE_KEEPALIVE_IDLE_SECONDS = 10;
+/** Seconds between the server's keepalive probes of a lease connection. */
+export const LEASE_KEEPALIVE_INTERVAL_SECONDS = 5;
+/** Unanswered keepalive probes after which the server drops a lease connection (and frees its lock). */
+export const LEASE_KEEPALIVE_PROBES = 3;
 /** Connecting to PostgreSQL for a lease or a migration lock gives up after this long. */
 export const PG_CONNECT_TIMEOUT_MS = 10_000;
 
@@ -164,6 +174,23 @@ export const FIELD_WATCH_INTERVAL_MS = 250;
 export const RUN_HEARTBEAT_SECONDS = 10;
 /** Retries of an incident run job (a killed worker, a drained worker, a transient fault). */
 export const RUN_RETRY_LIMIT = 50;
+/**
+ * How often pg-boss's monitor pass runs (seconds, pg-boss's minimum is 1; its default, 60, made a killed worker's run
+ * wait up to three minutes). The same pass fails runs whose heartbeat lapsed and rewrites the queue's list of
+ * incidents with a run active (`singletons_active`), which every worker's fetch skips: a run failed by one pass is
+ * taken only after the next pass has dropped its incident from that list.
+ */
+export const RUN_QUEUE_MONITOR_SECONDS = 1;
+/** How often each process re-reads the queue's row, that list included (seconds; pg-boss's default is 60). */
+export const RUN_QUEUE_CACHE_SECONDS = 1;
+/** How often each process checks whether a monitor pass is due (seconds). */
+export const RUN_QUEUE_SUPERVISE_SECONDS = 1;
+/** How long pg-boss keeps a finished run job (seconds): the monitor scans the job table every pass; the service keeps its own history. */
+export const RUN_JOB_KEEP_SECONDS = 3_600;
+/** How often pg-boss deletes finished jobs past RUN_JOB_KEEP_SECONDS (seconds). */
+export const RUN_QUEUE_MAINTENANCE_SECONDS = 300;
+/** A run whose incident's lease is still held (its last holder's connection not yet closed by the server) waits this long for it before failing its job (wall ms). */
+export const RUN_LEASE_WAIT_MS = 60_000;
 /** Events kept per SSE poll (rows read at a time). */
 export const SSE_BATCH_ROWS = 200;
 /** How often an SSE stream polls for new events (wall milliseconds). */

@@ -33,6 +33,7 @@ import type { WhatIf } from "../planning/what-if.js";
 import type { AgentState, AgentUpdate, EffectFigures, OperatorDecisionRecord, PlanRecord } from "./state.js";
 import { pinsAfterEdit, pinsAfterRelease } from "./operator-pins.js";
 import type { IncidentWorld } from "../planning/incident-world.js";
+import { parseRejection } from "../planning/rejection-rules.js";
 import { boundedEffect, recordPlan } from "./plan-record.js";
 
 /** A plan as the operator writes it: the shape of assign_repair_crew's arguments, reasoning optional. */
@@ -212,6 +213,7 @@ export async function seekApproval(
     }
     if (decision.decision === "reject") {
       const reason = decision.reason.trim();
+      const rules = parseRejection(reason, knownNames(world, proposed));
       const rejected = record(
         source,
         proposed,
@@ -229,6 +231,7 @@ export async function seekApproval(
           operatorRejection: reason,
           errors: [`plan rejected by the operator: ${reason}`],
           rejectedPlan: { assignments: rejected.plan.assignments },
+          rejectionRules: rules.understood.length || rules.cannot.length ? rules : null,
           ...replan,
           ...decided({ decision: "reject", reason }),
         },
@@ -281,6 +284,25 @@ export async function seekApproval(
       },
     };
   }
+}
+
+/** The crews and assets a rejection's reason may name: the world's, else those the plan and the dispatches name. */
+function knownNames(world: IncidentWorld, plan: DispatchPlan): Parameters<typeof parseRejection>[1] {
+  const sim = world.simulator;
+  if (sim) {
+    const crews = sim.crewSummaries();
+    return {
+      crews: crews.map((c) => c.id),
+      assets: sim.net.assetIds,
+      canTake: (crewId, assetId) =>
+        crews.find((c) => c.id === crewId)?.skills.includes(sim.net.networkOf(sim.net.index(assetId)!)) ?? false,
+    };
+  }
+  const d = world.dispatches();
+  return {
+    crews: [...plan.assignments.map((a) => a.crewId), ...d.map((r) => r.crewId)],
+    assets: [...plan.assignments.flatMap((a) => a.assetIds), ...d.map((r) => r.assetId)],
+  };
 }
 
 /** After EXECUTION: a rejected plan goes back to planning; otherwise time passes. Decided by code. */

@@ -100,6 +100,8 @@ export function withDeviationGate(node: Node, deps: GraphDeps): Node {
     const decided = {
       ...(state.operatorPins?.length ? { pinned: state.operatorPins } : {}),
       ...(state.rejectedPlan ? { avoid: state.rejectedPlan.assignments } : {}),
+      ...(state.rejectionRules?.excludeCrews.length ? { excludeCrews: state.rejectionRules.excludeCrews } : {}),
+      ...(state.rejectionRules?.first.length ? { first: state.rejectionRules.first } : {}),
     };
     const same = adopted ?? world.proposeDispatchPlan(planned, decided);
     const proposal = workLeft > 0 ? world.proposeDispatchPlan(all, decided) : same;

@@ -10,16 +10,22 @@ import type { AgentState, AgentUpdate, OperatorDecisionRecord } from "./state.js
 
 /** The constraints for this round, and the state update when pins dropped. */
 export async function operatorConstraints(
-  state: Pick<AgentState, "operatorPins" | "rejectedPlan" | "stepCount" | "clock">,
+  state: Pick<AgentState, "operatorPins" | "rejectedPlan" | "rejectionRules" | "stepCount" | "clock">,
   world: IncidentWorld,
 ): Promise<{ constraints: PlanConstraints; update: AgentUpdate }> {
   const avoid = state.rejectedPlan?.assignments;
-  if (!state.operatorPins.length) return { constraints: avoid ? { avoid } : {}, update: {} };
+  const r = state.rejectionRules;
+  const ruled: PlanConstraints = {
+    ...(avoid ? { avoid } : {}),
+    ...(r?.excludeCrews.length ? { excludeCrews: r.excludeCrews } : {}),
+    ...(r?.first.length ? { first: r.first } : {}),
+  };
+  if (!state.operatorPins.length) return { constraints: ruled, update: {} };
   // A crew the world no longer knows cannot keep its pins (a queue it cannot finish is the world's to cancel).
   const located = await world.agent.getCrewLocations(state.operatorPins.map((p) => p.crewId));
   const crews = new Set(located.filter((c) => !("error" in c)).map((c) => c.crewId));
   const { kept, dropped, fulfilled } = livePins(state.operatorPins, world.dispatches(), crews);
-  const constraints: PlanConstraints = { ...(kept.length ? { pinned: kept } : {}), ...(avoid ? { avoid } : {}) };
+  const constraints: PlanConstraints = { ...(kept.length ? { pinned: kept } : {}), ...ruled };
   if (!dropped.length) return { constraints, update: fulfilled ? { operatorPins: kept } : {} };
   const notes: OperatorDecisionRecord[] = dropped.map((d) => ({
     step: state.stepCount + 1,

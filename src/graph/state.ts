@@ -4,6 +4,7 @@
  * (src/graph/world-provider.ts). That keeps checkpoints small and lets a resumed or
  * server-side run find its world.
  */
+import type { RejectionRules } from "../planning/rejection-rules.js";
 import type { RunStatus } from "../memory/outcomes.js";
 import { DEFAULT_MAX_STEPS } from "../limits.js";
 import { Annotation, messagesStateReducer } from "@langchain/langgraph";
@@ -149,6 +150,8 @@ export const StateAnnotation = Annotation.Root({
   operatorPins: replace<CrewAssignment[]>(() => []),
   /** The last plan an operator rejected (bounded like a plan record): the next proposal must differ. Cleared by a dispatch. */
   rejectedPlan: replace<DispatchPlan | null>(() => null),
+  /** What the operator's rejection reason says the next plan must do ("not crew C", "A first"; src/planning/rejection-rules.ts). Cleared by a dispatch. */
+  rejectionRules: replace<RejectionRules | null>(() => null),
   /** Operator decisions, the last MAX_OPERATOR_DECISIONS_IN_STATE; `operatorDecisionCount` counts them all. */
   operatorDecisions: Annotation<OperatorDecisionRecord[]>({
     reducer: (a, b) => [...a, ...b].slice(-MAX_OPERATOR_DECISIONS_IN_STATE),

@@ -56,3 +56,14 @@ export function pausePoint(name: string): void {
   pausesPassed.set(name, n);
   if (n === Number(nth ?? 1)) process.kill(process.pid, "SIGSTOP");
 }
+
+/**
+ * Test-only: INFRA_DELIVERY_JOURNAL=FILE appends each dispatch id the service's outbox deliverer
+ * hands to the field (`pid id` lines), standing for a utility's dispatch gateway. (In the service,
+ * EXECUTION applying a plan is not yet a send: a resumed run applies it again; delivery is.)
+ */
+export function journalDelivered(ids: readonly string[]): void {
+  const file = process.env.INFRA_DELIVERY_JOURNAL;
+  if (!file || ids.length === 0) return;
+  appendFileSync(file, ids.map((id) => `${process.pid} ${id}\n`).join(""));
+}

@@ -5,7 +5,8 @@
  *
  *   PostgreSQL  a session advisory lock, held on a dedicated connection for as long as the
  *               process runs the incident. A dead process's connection closes and the server
- *               frees its lock at once. The holder is written to `infra_incident_leases` (for
+ *               frees its lock at once; a dead machine's is dropped by the server's TCP keepalive
+ *               (set on the connection: about 25 s). The holder is written to `infra_incident_leases` (for
  *               the message); each check asks the server whether this connection still holds
  *               the lock.
  *   SQLite      a row in `infra_incident_leases` of the same file, taken in a `BEGIN IMMEDIATE`
@@ -26,7 +27,12 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
-import { LEASE_WAIT_POLL_MS } from "../limits.js";
+import {
+  LEASE_KEEPALIVE_IDLE_SECONDS,
+  LEASE_KEEPALIVE_INTERVAL_SECONDS,
+  LEASE_KEEPALIVE_PROBES,
+  LEASE_WAIT_POLL_MS,
+} from "../limits.js";
 import { redactUrl, type CheckpointSetting } from "./checkpointer.js";
 import { pausePoint } from "./crash-points.js";
 import {
@@ -153,6 +159,10 @@ async function tryPostgresLease(url: string, schema: string | undefined, inciden
     dropped ??= "the lock connection closed";
   });
   try {
+    // The server drops this connection (and frees the lock) soon after its machine goes silent, not after hours.
+    await client.query(
+      `SET tcp_keepalives_idle = ${LEASE_KEEPALIVE_IDLE_SECONDS}; SET tcp_keepalives_interval = ${LEASE_KEEPALIVE_INTERVAL_SECONDS}; SET tcp_keepalives_count = ${LEASE_KEEPALIVE_PROBES}`,
+    );
     await withSetupLock(client, async () => {
       if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       await client.query(

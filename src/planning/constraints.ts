@@ -4,12 +4,30 @@
  * nothing of the graph: the graph keeps these in state and passes them in.
  */
 import type { CrewAssignment, DispatchPlan, DispatchRecord } from "../world/types.js";
+import type { FirstJob } from "./rejection-rules.js";
 
 export interface PlanConstraints {
   /** Each crew's assets in the order an operator decided. */
   pinned?: CrewAssignment[];
   /** A plan the operator rejected: a proposal with the same assignments is not offered again. */
   avoid?: CrewAssignment[];
+  /** Crews the operator's rejection ruled out ("not crew C"): the next plan gives them no work. */
+  excludeCrews?: string[];
+  /** Assets the operator's rejection put first ("A first", "C should take A first"), in order. */
+  first?: FirstJob[];
+}
+
+/** The constraints' part the optimizer takes as options (pins, excluded crews, assets first). */
+export function optimizerOptionsOf(c: PlanConstraints): {
+  pinned?: CrewAssignment[];
+  excludeCrews?: string[];
+  first?: FirstJob[];
+} {
+  return {
+    ...(c.pinned?.length ? { pinned: c.pinned } : {}),
+    ...(c.excludeCrews?.length ? { excludeCrews: c.excludeCrews } : {}),
+    ...(c.first?.length ? { first: c.first } : {}),
+  };
 }
 
 /** The same assignments (crew by crew, in order), whatever the reasoning or crew order. */

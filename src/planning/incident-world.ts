@@ -14,7 +14,7 @@ import type { Alert, DispatchLogEntry, DispatchPlan, DispatchRecord, EpisodeMetr
 import { backupLosses, blockingFacts, nodeWeights, type PlanningFacts } from "../world/blocking.js";
 import { weatherSummary } from "../world/weather.js";
 import { type DispatchProposal, type ExpectedEffect, expectPlanEffect, proposeDispatchPlan } from "./optimizer.js";
-import { differentOrder, type PlanConstraints, sameAssignments } from "./constraints.js";
+import { differentOrder, optimizerOptionsOf, type PlanConstraints, sameAssignments } from "./constraints.js";
 import { simulatePlan, type WhatIf } from "./what-if.js";
 
 /** The agent's view of one incident's world. */
@@ -89,10 +89,23 @@ export class SimulatedIncidentWorld implements IncidentWorld {
   private readonly proposals = new Map<string, DispatchProposal>();
   private proposalCount = 0;
   proposeDispatchPlan(assetIds?: string[], constraints: PlanConstraints = {}) {
-    const pinned = constraints.pinned?.length ? { pinned: constraints.pinned } : {};
-    let proposal = proposeDispatchPlan(this.simulator, { ...(assetIds ? { assets: assetIds } : {}), ...pinned });
+    const decided = optimizerOptionsOf(constraints);
+    let proposal = proposeDispatchPlan(this.simulator, { ...(assetIds ? { assets: assetIds } : {}), ...decided });
     if (constraints.avoid?.length && sameAssignments(proposal.plan.assignments, constraints.avoid))
       proposal = this.otherThan(proposal, constraints, assetIds);
+    const obeyed = [
+      ...(constraints.excludeCrews ?? []).map((c) => `crew ${c} gets no work`),
+      ...(constraints.first ?? []).map((f) => `${f.assetId} first${f.crewId ? ` on crew ${f.crewId}` : ""}`),
+    ];
+    if (obeyed.length)
+      proposal = {
+        ...proposal,
+        plan: {
+          ...proposal.plan,
+          reasoning:
+            `As the operator rejected the last plan asking: ${obeyed.join("; ")}. ${proposal.plan.reasoning ?? ""}`.trim(),
+        },
+      };
     proposal.id = `P${++this.proposalCount}@${Math.round(this.simulator.now())}`;
     this.proposals.set(proposal.id, proposal);
     // Only recent proposals can still be adopted: a plan is made against the world of its minute.
@@ -104,7 +117,7 @@ export class SimulatedIncidentWorld implements IncidentWorld {
     for (const seed of [2, 3]) {
       const p = proposeDispatchPlan(this.simulator, {
         ...(assetIds ? { assets: assetIds } : {}),
-        ...(constraints.pinned?.length ? { pinned: constraints.pinned } : {}),
+        ...optimizerOptionsOf(constraints),
         seed,
       });
       if (!sameAssignments(p.plan.assignments, constraints.avoid!))

@@ -32,7 +32,9 @@ import {
 } from "../limits.js";
 import type { World } from "../world/simulator.js";
 import type { CrewAssignment, DispatchPlan } from "../world/types.js";
+import type { FirstJob } from "./rejection-rules.js";
 import {
+  bestSlot,
   commit,
   crewSlots,
   detectionOrder,
@@ -68,6 +70,10 @@ export interface OptimizerOptions {
    * stays first in its queue (before anything the optimizer adds).
    */
   pinned?: CrewAssignment[];
+  /** Crews that get no work (an operator's "not crew C"): their queued work, when re-planned, goes to others. */
+  excludeCrews?: string[];
+  /** Assets to go first (an operator's "A first"): each pinned first to its crew, or the one that can finish it soonest. */
+  first?: FirstJob[];
   /** Seed of the search (default 1): the same world and seed give the same plan. */
   seed?: number;
   /** Multiplies the search's budgets (evaluations and network work), e.g. 10 for a reference run (default 1). */
@@ -136,6 +142,8 @@ interface Setup {
 }
 
 export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}): DispatchProposal {
+  if (options.excludeCrews?.length || options.first?.length)
+    options = { ...options, pinned: firstPinned(world, options) };
   const pinnedIds = new Set((options.pinned ?? []).flatMap((a) => a.assetIds));
   const fresh = (options.assets ?? world.workableUnassignedIds()).filter((id) => !pinnedIds.has(id));
   const queuedNow = world
@@ -150,6 +158,7 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
   const replan = queued.length > 0;
   const assets = [...new Set([...fresh, ...queued])];
   const setup = crewSetup(world, replan, options.pinned ?? []);
+  if (options.excludeCrews?.length) excludeSlots(setup, options.excludeCrews);
   const reassign = replan || [...setup.pinnedLists.values()].some((l) => l.some((id) => isQueued(world, id)));
   const finish = (assignments: CrewAssignment[]): DispatchPlan => ({
     assignments: withPinned(assignments, setup),
@@ -248,7 +257,7 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
       { name: "surrogate-search", plan: finish(chosen.assignments) },
       { name: start.name, plan: finish(start.assignments) },
     ];
-    if (pinnedIds.size === 0) {
+    if (pinnedIds.size === 0 && !options.excludeCrews?.length) {
       // The baselines exactly as they would dispatch (new assets only, after the crews' queues).
       const slotsNow = crewSlots(world);
       verify.push({
@@ -407,6 +416,45 @@ function crewSetup(world: World, replan: boolean, pinned: CrewAssignment[]): Set
     capacityMin: s.capacityMin,
   }));
   return { slots, starts, fixed, pinnedLists };
+}
+
+/**
+ * The operator's "A first" as pins: each asset (not pinned already, still damaged, not being worked) goes first in
+ * the list of the crew, not excluded, that can finish it soonest; pins of excluded crews are dropped.
+ */
+function firstPinned(world: World, options: OptimizerOptions): CrewAssignment[] {
+  const excluded = new Set(options.excludeCrews ?? []);
+  const pinned = (options.pinned ?? []).filter((p) => !excluded.has(p.crewId)).map((p) => ({ ...p }));
+  const taken = new Set(pinned.flatMap((p) => p.assetIds));
+  const slots = crewSlots(world).filter((s) => !excluded.has(s.crewId));
+  const busy = new Set(
+    world
+      .dispatches()
+      .filter(
+        (d) => d.status !== "queued" && d.status !== "done" && d.status !== "cancelled" && d.status !== "reassigned",
+      )
+      .map((d) => d.assetId),
+  );
+  for (const { assetId: id, crewId } of [...(options.first ?? [])].reverse()) {
+    if (taken.has(id) || busy.has(id) || !world.isDamaged(id)) continue;
+    const best = bestSlot(
+      world,
+      slots.filter((s) => !crewId || s.crewId === crewId),
+      id,
+    );
+    if (!best) continue;
+    const mine = pinned.find((p) => p.crewId === best.slot.crewId);
+    if (mine) mine.assetIds = [id, ...mine.assetIds];
+    else pinned.unshift({ crewId: best.slot.crewId, assetIds: [id] });
+    taken.add(id);
+  }
+  return pinned;
+}
+
+/** Excluded crews take nothing new: no skills, so neither construction nor search gives them work. */
+function excludeSlots(setup: Setup, crews: readonly string[]): void {
+  for (const s of setup.slots) if (crews.includes(s.crewId)) s.skills = new Set();
+  for (const s of setup.starts) if (crews.includes(s.crewId)) s.skills = new Set();
 }
 
 function cloneSlots(slots: Slot[]): Slot[] {

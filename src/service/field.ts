@@ -8,7 +8,8 @@
 import type pg from "pg";
 import { FIELD_WATCH_INTERVAL_MS } from "../limits.js";
 import { loadScenario } from "../world/scenario/load.js";
-import { World } from "../world/simulator.js";
+import { IncrementalReplay } from "../world/incremental-replay.js";
+import type { World } from "../world/simulator.js";
 import type { Region, ServiceConfig } from "./config.js";
 import { currentBoard, progressOf } from "./etr-boards.js";
 import type { JobQueue } from "./jobs.js";
@@ -17,7 +18,7 @@ import { renderMetrics, type RegionWorld } from "./metrics.js";
 export type { RegionWorld };
 import { RegionClocks } from "./realtime-world.js";
 import type { Figures } from "./schemas.js";
-import { addEvent, deliveredEntries, ensureClock, openIncidents, setIncident } from "./store.js";
+import { addEvent, deliveredAfter, deliveredCount, ensureClock, openIncidents, setIncident } from "./store.js";
 
 export interface Field {
   clocks: RegionClocks;
@@ -25,6 +26,8 @@ export interface Field {
   metrics(): Promise<string>;
   /** One pass of the watcher (the timer calls it; tests may too). */
   tick(): Promise<void>;
+  /** How many times a region's world was replayed from its whole delivered log (at start, or when a delivery could not be appended). */
+  fullReplays(): number;
   stop(): void;
 }
 
@@ -53,23 +56,49 @@ export async function startField(
   const clocks = new RegionClocks(pool);
   await clocks.refresh();
   const cache = new Map<string, RegionWorld>();
+  const replays = new Map<string, { replay: IncrementalReplay; cursor: number }>();
   const lastSignature = new Map<string, string>();
+  let fullReplays = 0;
   const boardSeen = new Map<string, string>();
 
+  /**
+   * The region's world from what was delivered, incrementally: only the dispatches delivered since
+   * the last look (a cursor on their write order) are applied. When the count of delivered rows says
+   * one was missed (delivered out of write order), or a new one cannot be appended (not later than
+   * the last applied), the world is replayed from the whole log.
+   */
   async function regionWorld(region: Region): Promise<RegionWorld> {
-    const entries = await deliveredEntries(pool, region.name);
+    const delivered = await deliveredCount(pool, region.name);
     const now = clocks.minutes(region.name);
-    let rw = cache.get(region.name);
-    if (!rw || rw.delivered !== entries.length || rw.world.now() > now) {
-      const world = World.replay(
-        loadScenario(region.scenario),
-        entries,
-        now,
-        region.seed === undefined ? {} : { seed: region.seed },
-      );
-      rw = { region, world, delivered: entries.length, everDown: rw?.everDown ?? new Set() };
-      cache.set(region.name, rw);
-    } else rw.world.advanceTo(now);
+    let r = replays.get(region.name);
+    if (r && delivered !== r.replay.applied) {
+      const fresh = await deliveredAfter(pool, region.name, r.cursor);
+      if (r.replay.applied + fresh.length === delivered && r.replay.append(fresh.map((x) => x.entry)))
+        r.cursor = fresh.reduce((m, x) => Math.max(m, x.seq), r.cursor);
+      else r = undefined;
+    }
+    if (!r) {
+      const all = await deliveredAfter(pool, region.name, 0);
+      const options = region.seed === undefined ? {} : { seed: region.seed };
+      r = {
+        replay: new IncrementalReplay(
+          loadScenario(region.scenario),
+          options,
+          all.map((x) => x.entry),
+        ),
+        cursor: all.reduce((m, x) => Math.max(m, x.seq), 0),
+      };
+      replays.set(region.name, r);
+      fullReplays++;
+    }
+    const prior = cache.get(region.name);
+    const rw: RegionWorld = {
+      region,
+      world: r.replay.at(now),
+      delivered: r.replay.applied,
+      everDown: prior?.everDown ?? new Set(),
+    };
+    cache.set(region.name, rw);
     const f = rw.world.detectFailures();
     for (const a of [...f.damaged, ...f.outOfService]) rw.everDown.add(a.id);
     return rw;
@@ -159,6 +188,7 @@ export async function startField(
     clocks,
     worlds,
     tick,
+    fullReplays: () => fullReplays,
     metrics: async () => renderMetrics(await worlds(), await openIncidents(pool)),
     stop: () => {
       stopped = true;

@@ -214,13 +214,26 @@ export async function deliverPending(
   }
 }
 
-/** What the field has received for a region, in dispatch order: the field world is rebuilt from it. */
-export async function deliveredEntries(db: Queryable, region: string): Promise<DispatchLogEntry[]> {
+/** How many dispatches a region's field has received. */
+export async function deliveredCount(db: Queryable, region: string): Promise<number> {
   const r = await db.query(
-    `SELECT entry FROM infra.dispatches WHERE region = $1 AND delivered_at IS NOT NULL ORDER BY at_minute, seq`,
+    `SELECT count(*)::int AS n FROM infra.dispatches WHERE region = $1 AND delivered_at IS NOT NULL`,
     [region],
   );
-  return r.rows.map((x) => x.entry as DispatchLogEntry);
+  return r.rows[0].n as number;
+}
+
+/** What a region's field has received after write order `afterSeq` (0: all), in dispatch order, with the write order of each. */
+export async function deliveredAfter(
+  db: Queryable,
+  region: string,
+  afterSeq: number,
+): Promise<{ seq: number; entry: DispatchLogEntry }[]> {
+  const r = await db.query(
+    `SELECT seq, entry FROM infra.dispatches WHERE region = $1 AND delivered_at IS NOT NULL AND seq > $2 ORDER BY at_minute, seq`,
+    [region, afterSeq],
+  );
+  return r.rows.map((x) => ({ seq: Number(x.seq), entry: x.entry as DispatchLogEntry }));
 }
 
 /** Dispatches of a region's other incidents (the world's history before this incident). */

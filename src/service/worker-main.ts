@@ -18,9 +18,7 @@ async function main(): Promise<void> {
   }
   const db = await openDatabase(config.databaseUrl);
   await migrate(db.pool);
-  const queue = await startQueue(db.url, {
-    superviseIntervalSeconds: Number(process.env.INFRA_SUPERVISE_SECONDS ?? 5),
-  });
+  const queue = await startQueue(db.url);
   const count = Math.max(1, config.workers);
   const workers = await startWorkers({ db, queue, config, count, log: (l) => console.error(l) });
   console.error(`[worker ${workers.id}] ${count} worker(s) on ${redactUrl(config.databaseUrl)}`);

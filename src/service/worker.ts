@@ -32,8 +32,9 @@ import {
   setIncident,
 } from "./store.js";
 import { describeUpdate } from "./run-events.js";
-import { crashPoint } from "../persistence/crash-points.js";
-import { acquireLease, fencedSaver, type IncidentLease } from "../persistence/lease.js";
+import { crashPoint, journalDelivered } from "../persistence/crash-points.js";
+import { acquireLease, describeHolder, fencedSaver, type IncidentLease } from "../persistence/lease.js";
+import { RUN_LEASE_WAIT_MS } from "../limits.js";
 import { scrubbedTracing } from "../observability/tracing.js";
 
 export const CHECKPOINT_SCHEMA = "langgraph";
@@ -95,10 +96,18 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
     if (db.embedded) return runIncident(req, app);
     // One writer per incident: the incident's lease (a session advisory lock on a dedicated
     // connection, freed by the server if this process dies), checked before every checkpoint
-    // write. Held elsewhere (should not happen with the queue's policy): the job is retried.
+    // write. Held elsewhere: the queue's policy lets one run at a time, so the holder is a worker
+    // that died or lost the queue (its heartbeat lapsed) and whose connection the server has not
+    // closed yet (a machine gone silent: the lease connection's keepalive, about 25 s). Wait for it
+    // (the job's heartbeat goes on) rather than spend the job's retries; then the job is retried.
     const lease: IncidentLease = await acquireLease(
       { setting: { kind: "postgres", url: db.url, schema: CHECKPOINT_SCHEMA }, saver },
       req.incidentId,
+      {
+        wait: true,
+        waitTimeoutMs: RUN_LEASE_WAIT_MS,
+        onWait: (h) => log(`[worker ${id}] ${req.incidentId}: its lease is held (${describeHolder(h)}); waiting`),
+      },
     );
     try {
       const fenced = buildGraph({
@@ -291,12 +300,14 @@ export async function startWorkers(o: WorkerOptions): Promise<Workers> {
   );
 
   // The deliverer: dispatches leave through the outbox, each delivered once (rows are locked).
-  // The simulated field reads what was delivered; a utility's gateway would send it here.
+  // The simulated field reads what was delivered; a utility's gateway would send it here. A
+  // worker killed between sending and the commit leaves the rows undelivered: another sends them
+  // again (at least once), so a gateway keys on the dispatch id. Tests journal what is sent.
   let delivering = false;
   const deliverer = setInterval(() => {
     if (delivering) return;
     delivering = true;
-    deliverPending(db.pool, id, async () => {})
+    deliverPending(db.pool, id, async (rows) => journalDelivered(rows.map((r) => r.dispatchId)))
       .catch((e) => log(`[deliver] ${(e as Error).message}`))
       .finally(() => {
         delivering = false;

@@ -153,16 +153,24 @@ export class World {
     options: WorldOptions = {},
   ): World {
     const world = new World(scenario, options);
+    world.appendLog(log);
+    world.advanceTo(Math.max(clock, world.now()));
+    return world;
+  }
+
+  /**
+   * Replay more of a dispatch log onto this world: each minute's entries applied together once
+   * the world stands at that minute (an entry earlier than the world's clock is applied now).
+   */
+  appendLog(log: readonly DispatchLogEntry[]): void {
     let i = 0;
     while (i < log.length) {
       const at = log[i].at;
-      world.advanceTo(at);
+      this.advanceTo(at);
       const batch: DispatchLogEntry[] = [];
       while (i < log.length && log[i].at === at) batch.push(log[i++]);
-      world.applyLogEntries(batch);
+      this.applyLogEntries(batch);
     }
-    world.advanceTo(Math.max(clock, world.now()));
-    return world;
   }
 
   now(): number {

@@ -52,6 +52,7 @@ export function makeExecutionNode(deps: GraphDeps) {
         planAttempts: 0,
         planErrors: [],
         rejectedPlan: null,
+        rejectionRules: null,
       };
     } catch (e) {
       // Only a refusal of the plan is answered here; an outage goes to the node's retry policy

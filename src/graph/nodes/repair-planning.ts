@@ -48,6 +48,7 @@ import type { AgentState, AgentUpdate, RunCounters } from "../state.js";
 import { admitWithinBudget, jsonResultMessage, readJsonAction, readToolCalls, runTool } from "../tool-runner.js";
 import type { IncidentWorld } from "../../planning/incident-world.js";
 import { differentOrder, pinViolations, sameAssignments, type PlanConstraints } from "../../planning/constraints.js";
+import { ruleViolations, rulesText } from "../../planning/rejection-rules.js";
 import { operatorConstraints } from "../operator-pins.js";
 import { compareWithProposal } from "../proposal-choice.js";
 
@@ -65,7 +66,17 @@ async function validateDecided(
   plan: DispatchPlan,
   constraints: PlanConstraints,
 ): Promise<string[]> {
-  const errors = [...(await world.system.validatePlan(plan)).errors, ...pinViolations(plan, constraints.pinned ?? [])];
+  const started = new Set(
+    world
+      .dispatches()
+      .filter((d) => d.status !== "queued")
+      .map((d) => d.assetId),
+  );
+  const errors = [
+    ...(await world.system.validatePlan(plan)).errors,
+    ...pinViolations(plan, constraints.pinned ?? []),
+    ...ruleViolations(plan, constraints, started),
+  ];
   // When no other order of the work exists the same plan goes back to the operator, with the planner's why, instead of looping.
   if (
     constraints.avoid &&
@@ -226,7 +237,11 @@ async function planWithModel(
     conversation.push(...m);
   };
   if (state.operatorRejection)
-    push(new HumanMessage(OPERATOR_REJECTED_MESSAGE.replace("{reason}", state.operatorRejection)));
+    push(
+      new HumanMessage(
+        OPERATOR_REJECTED_MESSAGE.replace("{reason}", state.operatorRejection) + rulesText(state.rejectionRules),
+      ),
+    );
   const runnable = json ? model : model.bindTools!(tools);
 
   const invalid = (errors: string[], plan: DispatchPlan | null, feedback: BaseMessage[]): AgentUpdate => {
