@@ -22,6 +22,9 @@
  * was paused meanwhile finds, when it goes on, its next write refused.
  *
  * The interface is small so that other runners (a job queue's worker) take the same lease.
+ *
+ * Size: one lease per store kind (PostgreSQL, SQLite, memory), each with its fenced dispatch; the
+ * write fence itself is in fencing.ts.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
