@@ -97,11 +97,19 @@ export const SEARCH_EVALUATIONS_PER_ASSET = 40;
 export const SEARCH_MIN_EVALUATIONS = 2_000;
 export const SEARCH_MAX_EVALUATIONS = 10_000;
 /**
- * The search's budget in network work: nodes visited by the surrogate's service updates
- * (`ServiceState.visits`). About 2 to 4 s of one core on this kind of machine; it is what bounds the
- * search on large networks, where one replay of every job visits the most nodes.
+ * Floor of a later round's search (crews' queues hold work an earlier round searched): its budget
+ * is the full one scaled by the new work's share, not below this (src/planning/round-budget.ts).
  */
-export const SEARCH_SERVICE_WORK = 60_000_000;
+export const SEARCH_ROUND_MIN_EVALUATIONS = 200;
+/**
+ * The search's budget in network work: nodes visited by the surrogate's service updates
+ * (`ServiceState.visits`). About 1 to 2 s of one core on this kind of machine; it is what bounds the
+ * search on large networks, where one replay of every job visits the most nodes. 60 million before
+ * service updates grew, cut and regrew instead of traversing (2026-12-02): an evaluation now visits
+ * a third to a fifth of the nodes, so 40 million buys more evaluations than 60 did (Shelby d200: 5,691
+ * against 4,215; meshed-1000: 967 against 180) in less time (docs/evaluation.md).
+ */
+export const SEARCH_SERVICE_WORK = 40_000_000;
 /** Entries of the surrogate's cache of service states (by repaired set); cleared when full. */
 export const SURROGATE_CACHE_ENTRIES = 400_000;
 /** Safety net only: a search still running after this many ms stops and says so (`budgetExhausted: "time"`). */

@@ -21,15 +21,7 @@
  * Size: about 460 lines once formatted: one planning round read top to bottom (setup, construction,
  *   search, verification, the proposal); its parts already live in construct, joint, surrogate, improve, effect.
  */
-import {
-  OPTIMIZER_LARGE_INCIDENT_ASSETS,
-  SEARCH_EVALUATIONS_PER_ASSET,
-  SEARCH_MAX_EVALUATIONS,
-  SEARCH_MIN_EVALUATIONS,
-  SEARCH_SERVICE_WORK,
-  SEARCH_WALL_CLOCK_CAP_MS,
-  VERIFY_SIMULATED_JOBS,
-} from "../limits.js";
+import { OPTIMIZER_LARGE_INCIDENT_ASSETS, SEARCH_SERVICE_WORK, VERIFY_SIMULATED_JOBS } from "../limits.js";
 import type { World } from "../world/simulator.js";
 import type { CrewAssignment, DispatchPlan } from "../world/types.js";
 import type { FirstJob } from "./rejection-rules.js";
@@ -49,6 +41,7 @@ import {
 import { evaluatePlan, type ExpectedEffect, expectedEffect, planHorizon, planMakespan } from "./effect.js";
 import { improve, type Lists, type SearchResult } from "./improve.js";
 import { jointGroups, jointRatioOrder } from "./joint.js";
+import { queuesKept, roundBudget } from "./round-budget.js";
 import { type CrewStart, Surrogate } from "./surrogate.js";
 
 export { evaluatePlan, expectedEffect, expectPlanEffect, type ExpectedEffect, type PlannedJob } from "./effect.js";
@@ -177,23 +170,51 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
   const jobs = assets.length + setup.fixed.length;
   // A replay of every job (each update visiting about one network) must fit a few times in the search's work budget.
   const affordable = assets.length > 1 && jobs * (net.nodeCount / net.networks.length) * 4 <= SEARCH_SERVICE_WORK;
-  if (options.localSearch === false || !affordable) {
-    const plan = finish(ratio.assignments);
-    plan.reasoning = describePlan(plan, ratioName, weightOf, null);
-    return {
-      plan,
-      expected: expectedEffect(world, plan, planHorizon(world, plan)),
-      unassignable,
-      method: large ? "ratio-order" : "ratio-rule",
-      evaluations: 0,
-    };
-  }
   const toLists = (a: CrewAssignment[]): number[][] =>
     setup.starts.map((s) => (a.find((x) => x.crewId === s.crewId)?.assetIds ?? []).map((id) => net.index(id)!));
   const toAssignments = (l: Lists): CrewAssignment[] =>
     setup.starts
       .map((s, c) => ({ crewId: s.crewId, assetIds: l[c].map((i) => net.assetIds[i]) }))
       .filter((a) => a.assetIds.length > 0);
+  if (options.localSearch === false || !affordable) {
+    // Too large to search. One replay of each order through the surrogate may still be affordable
+    // (counted: given up past its work cap): the ratio order, unless largest population first is better.
+    let chosen = { name: ratioName, assignments: ratio.assignments };
+    let judged: { name: string; surrogate: number }[] | null = null;
+    if (options.localSearch !== false && assets.length > 1) {
+      const placed = new Set(ratio.assignments.flatMap((a) => a.assetIds));
+      const orders = [
+        chosen,
+        {
+          name: "largest-population-first",
+          assignments: listScheduleOn(
+            world,
+            cloneSlots(setup.slots),
+            largestPopulationOrder(
+              world,
+              assets.filter((id) => placed.has(id)),
+            ),
+          ).assignments,
+        },
+      ];
+      const horizon = Math.max(...orders.map((o) => planHorizon(world, finish(o.assignments))));
+      const sur = new Surrogate(world, setup.starts, setup.fixed, horizon);
+      judged = orders.map((o) => ({
+        name: o.name,
+        surrogate: sur.evaluateWithin(toLists(o.assignments), SEARCH_SERVICE_WORK / 2),
+      }));
+      if (judged[1].surrogate < judged[0].surrogate - 1e-6) chosen = orders[1];
+    }
+    const plan = finish(chosen.assignments);
+    plan.reasoning = describePlan(plan, chosen.name, weightOf, null, judged);
+    return {
+      plan,
+      expected: expectedEffect(world, plan, planHorizon(world, plan)),
+      unassignable,
+      method: chosen.name !== ratioName ? "constructive" : large ? "ratio-order" : "ratio-rule",
+      evaluations: judged?.length ?? 0,
+    };
+  }
   const planned = new Set(ratio.assignments.flatMap((a) => a.assetIds));
   const plannable = assets.filter((id) => planned.has(id));
   const candidates: { name: string; assignments: CrewAssignment[] }[] = [
@@ -212,6 +233,9 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
       assignments: listScheduleOn(world, cloneSlots(setup.slots), jointRatioOrder(plannable, minutes, joint.groups))
         .assignments,
     });
+  // A later round: the crews' queues as an earlier round's search left them, new work after.
+  const warm = replan && pinnedIds.size === 0 ? queuesKept(world, plannable, weightOf) : null;
+  if (warm) candidates.push({ name: "queues-kept", assignments: warm });
   candidates.push({
     name: "largest-population-first",
     assignments: listScheduleOn(world, cloneSlots(setup.slots), largestPopulationOrder(world, plannable)).assignments,
@@ -232,16 +256,12 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
 
   // 3. Improvement, budgeted in work.
   const n = plannable.length;
-  const scale = options.budgetScale ?? 1;
-  const budget = {
-    evaluations:
-      options.maxEvaluations ??
-      Math.round(
-        scale * Math.max(SEARCH_MIN_EVALUATIONS, Math.min(SEARCH_MAX_EVALUATIONS, SEARCH_EVALUATIONS_PER_ASSET * n)),
-      ),
-    serviceWork: scale * SEARCH_SERVICE_WORK,
-    wallClockMs: scale * SEARCH_WALL_CLOCK_CAP_MS,
-  };
+  // Scaled to what is new when crews' queues hold work an earlier round searched (round-budget.ts).
+  const budget = roundBudget(
+    { planned: n, fresh: fresh.length, queued: queuedNow.length },
+    options.budgetScale ?? 1,
+    options.maxEvaluations,
+  );
   const result = improve(sur, start.lists, budget, options.seed ?? 1);
   const final = [
     ...scored.map((c) => ({ name: c.name, assignments: c.assignments, surrogate: c.surrogate })),
@@ -486,17 +506,24 @@ function describePlan(
   chosen: string,
   weightOf: ReturnType<typeof weightFunction>,
   search: SearchSummary | null,
+  judged: { name: string; surrogate: number }[] | null = null,
 ): string {
   const parts = plan.assignments.slice(0, 40).map((a) => {
     const first = a.assetIds[0];
     return `${a.crewId}: ${a.assetIds.slice(0, 12).join(" -> ")}${a.assetIds.length > 12 ? ` (+${a.assetIds.length - 12})` : ""} (first ${first}, weight ${Math.round(weightOf(first, []))})`;
   });
   let how: string;
-  if (!search) {
+  const replays = judged
+    ? ` Judged by one replay each through the network's service: ${judged.map((j) => `${j.name} ${Number.isFinite(j.surrogate) ? Math.round(j.surrogate) : "not affordable"}`).join(", ")} weighted customer-minutes.`
+    : "";
+  if (!search && chosen === "largest-population-first") {
+    how = `Largest population first (too large to search; it did better than the ratio order).${replays}`;
+  } else if (!search) {
     how =
       chosen === "ratio-order"
         ? "Highest weighted population per repair minute first (one sort; no search at this size)."
         : "Highest weighted population restored per crew-minute first (ratio rule; no search).";
+    how += replays;
   } else {
     const sims =
       search.simulations > 0 ? `, then ${search.simulations} candidate plans simulated and the best kept` : "";

@@ -20,9 +20,12 @@
  * another backup ran out: chains, common on real interdependent networks), each run out at its
  * minute unless its dependee came back first; expired backups are part of the cache key.
  * Approximation: crews' current jobs end at the minute the crew summary gives (0.01 min).
+ * Size: about 430 lines once formatted: the replay is one hot loop (events, cache, backups) kept
+ *   in one function so that it allocates nothing per event; its cache is in state-cache.ts.
  */
 import { SURROGATE_CACHE_ENTRIES } from "../limits.js";
 import { mulberry32 } from "../world/prng.js";
+import { StateCache } from "./state-cache.js";
 import type { ServiceState } from "../world/service.js";
 import type { World } from "../world/simulator.js";
 
@@ -76,13 +79,21 @@ export class Surrogate {
   private readonly dz2: Uint32Array;
   private readonly baseRunning: Map<number, number>;
   private readonly baseExpiries: { at: number; d: number }[];
-  private readonly cache = new Map<number, Value>();
+  private readonly cache = new StateCache(SURROGATE_CACHE_ENTRIES);
   private readonly timings = new WeakMap<readonly number[], JobTiming>();
   private readonly fixed: { asset: number; at: number }[];
   private readonly fixedStream: { at: Float64Array; what: Int32Array };
   private readonly criticalInService: number[];
   private readonly assetNetwork: Int32Array;
   private readonly networkName: string[];
+  /** Scratch of the replay's backups: expiry minute by dependency (NaN: not running), the running ones and where. */
+  private readonly runAt: Float64Array;
+  private readonly runList: Int32Array;
+  private readonly runPos: Int32Array;
+  private readonly inV: Int32Array;
+  private vStamp = 0;
+  /** Work (ServiceState.visits) past which a replay gives up (evaluateWithin). */
+  private workLimit = Infinity;
 
   /**
    * @param starts crews, after the work the plan does not touch (current jobs, queued or pinned work kept)
@@ -114,6 +125,10 @@ export class Surrogate {
     const D = net.depDependee.length;
     this.dz1 = new Uint32Array(D);
     this.dz2 = new Uint32Array(D);
+    this.runAt = new Float64Array(D);
+    this.runList = new Int32Array(D);
+    this.runPos = new Int32Array(D);
+    this.inV = new Int32Array(D);
     for (let d = 0; d < D; d++) {
       this.dz1[d] = (rand() * 2 ** 32) >>> 0;
       this.dz2[d] = (rand() * 2 ** 32) >>> 0;
@@ -173,6 +188,20 @@ export class Surrogate {
   evaluate(lists: readonly (readonly number[])[]): number {
     this.evaluations++;
     return this.replay(lists, false)?.weighted ?? Infinity;
+  }
+
+  /**
+   * As `evaluate`, but given up (Infinity) once the service updates have visited `maxWork` more
+   * nodes: for judging a few plans where one replay may not be affordable (counted, so deterministic).
+   */
+  evaluateWithin(lists: readonly (readonly number[])[], maxWork: number): number {
+    this.evaluations++;
+    this.workLimit = this.work + maxWork;
+    try {
+      return this.replay(lists, false)?.weighted ?? Infinity;
+    } finally {
+      this.workLimit = Infinity;
+    }
   }
 
   /** The same replay, with customer-minutes and critical facilities lost (for the expected effect). */
@@ -236,61 +265,73 @@ export class Surrogate {
       }
     }
     const net = this.world.net;
+    const bufferMinutes = net.depBufferMinutes;
     const now = this.now,
       horizon = this.horizon;
     let h1 = 0,
       h2 = 0,
       prevT = now;
-    let cur: Value = this.baseOut;
+    // The state now: weighted population and population out, backups it runs.
+    let curW = this.baseOut.weighted,
+      curP = this.baseOut.population;
+    let curRunning = this.baseOut.running;
+    /** The running list the backups below were last matched to, and whether one ran out since. */
+    let entered: Int32Array | null = null;
+    let expiredSince = false;
     let weighted = 0,
       population = 0;
     let fresh = false;
     const pending: number[] = [];
     const dirty = new Set<number>();
     const lost = full ? new Set<number>() : null;
-    // Backups running, and the minute each runs out: those running now, and those a state of the
-    // replay starts (a dependee lost because another backup ran out), as the simulator has them.
-    const running = new Map<number, number>(this.baseRunning);
-    const queue: { at: number; d: number }[] = this.baseExpiries.slice();
+    // Backups running, and the minute each runs out (NaN: not running): those running now, and
+    // those a state of the replay starts (a dependee lost because another backup ran out), as
+    // the simulator has them. `runList` holds the running ones (unordered), `runPos` where.
+    const runAt = this.runAt,
+      runList = this.runList,
+      runPos = this.runPos,
+      inV = this.inV;
+    runAt.fill(NaN);
+    let runCount = 0;
+    for (const [d, e] of this.baseRunning) {
+      runAt[d] = e;
+      runPos[d] = runCount;
+      runList[runCount++] = d;
+    }
+    // Expiries in time order (then by dependency); stale ones (runAt changed) are skipped.
+    const qAt: number[] = [],
+      qD: number[] = [];
+    for (const x of this.baseExpiries) {
+      qAt.push(x.at);
+      qD.push(x.d);
+    }
     const expired: number[] = [];
-    const enter = (v: Value, t: number) => {
-      for (const d of v.running) {
-        if (running.has(d)) continue;
-        const e = t + net.depBufferMinutes[d];
-        running.set(d, e);
-        let k = queue.length;
-        queue.push({ at: e, d });
-        while (k > q && (queue[k - 1].at > e || (queue[k - 1].at === e && queue[k - 1].d > d))) {
-          queue[k] = queue[k - 1];
-          k--;
-        }
-        queue[k] = { at: e, d };
-      }
-      if (running.size > v.running.length) {
-        const still = new Set(v.running);
-        for (const d of [...running.keys()]) if (!still.has(d)) running.delete(d);
-      }
-    };
     let i = 0,
       q = 0;
-    while (i < n || q < queue.length) {
+    while (i < n || q < qAt.length) {
       const ts = i < n ? Math.max(at[i], now) : Infinity;
-      const tq = q < queue.length ? Math.max(queue[q].at, now) : Infinity;
+      const tq = q < qAt.length ? Math.max(qAt[q], now) : Infinity;
       const t = Math.min(ts, tq);
       if (t > horizon) break;
-      weighted += cur.weighted * (t - prevT);
-      population += cur.population * (t - prevT);
+      weighted += curW * (t - prevT);
+      population += curP * (t - prevT);
       prevT = t;
       // Every event of this minute, then one service state (the simulator does the same).
       let changed = false;
-      while (q < queue.length && Math.max(queue[q].at, now) === t) {
-        const { at: e, d } = queue[q++];
-        if (running.get(d) !== e) continue; // its dependee came back first
-        running.delete(d);
+      while (q < qAt.length && Math.max(qAt[q], now) === t) {
+        const e = qAt[q],
+          d = qD[q];
+        q++;
+        if (runAt[d] !== e) continue; // its dependee came back first
+        runAt[d] = NaN;
+        const last = runList[--runCount];
+        runList[runPos[d]] = last;
+        runPos[last] = runPos[d];
         h1 ^= this.dz1[d];
         h2 ^= this.dz2[d];
         dirty.add(net.assetNetwork[net.depDependee[d]]);
         expired.push(d, e);
+        expiredSince = true;
         changed = true;
       }
       while (i < n && Math.max(at[i], now) === t) {
@@ -301,9 +342,8 @@ export class Surrogate {
         changed = true;
       }
       if (!changed) continue;
-      const key = (h1 >>> 0) * 2097152 + ((h2 >>> 0) & 0x1fffff);
-      let v = this.cache.get(key);
-      if (v === undefined || (full && v.critical === null)) {
+      let v = this.cache.find(h1, h2);
+      if (v < 0 || (full && this.cache.critical[v] === null)) {
         if (!this.working) this.working = this.base.clone();
         const working = this.working;
         if (!fresh) {
@@ -312,33 +352,92 @@ export class Surrogate {
         }
         // The minute each backup started, as this replay has it (the working state may have
         // skipped the states in between, found in the cache).
-        for (const [d, e] of running) working.lostSince[d] = e - net.depBufferMinutes[d];
+        for (let k = 0; k < runCount; k++) {
+          const d = runList[k];
+          working.lostSince[d] = runAt[d] - bufferMinutes[d];
+        }
         for (let k = 0; k < expired.length; k += 2)
-          working.lostSince[expired[k]] = expired[k + 1] - net.depBufferMinutes[expired[k]];
+          working.lostSince[expired[k]] = expired[k + 1] - bufferMinutes[expired[k]];
         expired.length = 0;
         for (const a of pending) dirty.add(working.setDamaged(a, false));
         pending.length = 0;
         working.update(t, dirty);
         dirty.clear();
         this.updates++;
-        const o = working.populationOut();
-        const ws = working;
-        v = {
-          weighted: o.weighted,
-          population: o.population,
-          critical: full ? Int32Array.from(this.criticalInService.filter((c) => !ws.inService[c])) : null,
-          running: Int32Array.from(working.buffersRunning().map((b) => b.dependency)),
-        };
-        if (this.cache.size >= SURROGATE_CACHE_ENTRIES) this.cache.clear();
-        this.cache.set(key, v);
+        if (working.visits > this.workLimit) return null;
+        // The backups it runs: most states run the same as the one before, whose list is shared.
+        const br = working.buffersRunning();
+        let runningNow = curRunning;
+        let same = br.length === curRunning.length;
+        for (let k = 0; same && k < br.length; k++) same = br[k].dependency === curRunning[k];
+        if (!same) {
+          runningNow = new Int32Array(br.length);
+          for (let k = 0; k < br.length; k++) runningNow[k] = br[k].dependency;
+        }
+        let critical: Int32Array | null = null;
+        if (full) {
+          const out: number[] = [];
+          for (const c of this.criticalInService) if (!working.inService[c]) out.push(c);
+          critical = Int32Array.from(out);
+        }
+        const w = working.weightedOut(),
+          p = working.populationOutTotal();
+        if (v >= 0 && this.cache.size < this.cache.capacity) {
+          // Known, without its critical facilities: completed in place.
+          this.cache.critical[v] = critical;
+        } else {
+          if (v >= 0) this.cache.clear();
+          v = this.cache.add(h1, h2, w, p, runningNow, critical);
+        }
       }
-      if (lost && v.critical) for (const c of v.critical) lost.add(c);
-      enter(v, t);
-      cur = v;
+      const crit = this.cache.critical[v];
+      if (lost && crit) for (const c of crit) lost.add(c);
+      curW = this.cache.weighted[v];
+      curP = this.cache.population[v];
+      const vr = this.cache.running[v];
+      curRunning = vr;
+      // Backups this state runs start now unless already running; those it does not run stop.
+      // Nothing to do when they are those of the list last matched and none ran out since.
+      if (vr === entered && !expiredSince) continue;
+      entered = vr;
+      expiredSince = false;
+      for (let k = 0; k < vr.length; k++) {
+        const d = vr[k];
+        if (!Number.isNaN(runAt[d])) continue; // running already
+        const e = t + bufferMinutes[d];
+        runAt[d] = e;
+        runPos[d] = runCount;
+        runList[runCount++] = d;
+        let j = qAt.length;
+        qAt.push(e);
+        qD.push(d);
+        while (j > q && (qAt[j - 1] > e || (qAt[j - 1] === e && qD[j - 1] > d))) {
+          qAt[j] = qAt[j - 1];
+          qD[j] = qD[j - 1];
+          j--;
+        }
+        qAt[j] = e;
+        qD[j] = d;
+      }
+      if (runCount > vr.length) {
+        const stamp = ++this.vStamp;
+        for (let k = 0; k < vr.length; k++) inV[vr[k]] = stamp;
+        for (let k = 0; k < runCount; ) {
+          const d = runList[k];
+          if (inV[d] === stamp) {
+            k++;
+            continue;
+          }
+          runAt[d] = NaN;
+          const last = runList[--runCount];
+          runList[k] = last;
+          runPos[last] = k;
+        }
+      }
     }
     if (horizon > prevT) {
-      weighted += cur.weighted * (horizon - prevT);
-      population += cur.population * (horizon - prevT);
+      weighted += curW * (horizon - prevT);
+      population += curP * (horizon - prevT);
     }
     return { weighted, population, criticalLost: lost ? [...lost].sort((a, b) => a - b) : [] };
   }

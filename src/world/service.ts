@@ -8,10 +8,25 @@
  * change another's: we iterate until nothing changes. Starting from "every dependency is
  * satisfied" and only ever removing service gives the greatest fixed point, which is what
  * lets mutually dependent networks (power and telecom) hold each other up when healthy.
+ *
+ * Speed: planners replay hundreds of thousands of updates through one state (the surrogate),
+ * so the hot paths allocate nothing per update: networks pending are kept in insertion order in
+ * scratch arrays, visited marks are stamped with a generation instead of cleared, and no
+ * closure is made per call. What an update computes (and the work it counts in `visits`) is
+ * the same as a plain implementation's.
+ * Size: about 710 lines once formatted: one state and its update (revival search, growth, cut, regrow, traversal),
+ *   hot loops written out by hand; splitting them would spread one invariant over files.
  */
 import { SERVICE_UPDATE_MIN_WORK, SERVICE_UPDATE_WORK_PER_ASSET } from "../limits.js";
 import { type CompiledNetwork, ROLE_SUPPLY as SUPPLY_ROLE } from "./network.js";
 import { budgetFor, WorldWorkExceeded } from "./work-budget.js";
+
+export interface BufferRunning {
+  dependency: number;
+  expiresAt: number;
+}
+
+const byDependency = (a: BufferRunning, b: BufferRunning) => a.dependency - b.dependency;
 
 export class ServiceState {
   readonly damaged: Uint8Array;
@@ -23,22 +38,75 @@ export class ServiceState {
   private readonly queue: Int32Array;
   /** Assets repaired since the last update: only they can bring service back. */
   private repaired: number[] = [];
-  private readonly mark: Uint8Array;
-  /** The networks the last update traversed: only their nodes can have changed service. */
-  lastTraversed = new Set<number>();
+  /** Visited marks of the revival search: a node is marked when its entry equals `stamp`. */
+  private readonly mark: Int32Array;
+  private stamp = 0;
+  /** Scratch of the revival search (failed dependencies, taken flags, revived ones). */
+  private readonly failedBuf: Int32Array;
+  private readonly takenBuf: Uint8Array;
+  private readonly revivedBuf: Int32Array;
+  /** Scratch lists of networks (pending this round, next round, traversed), in insertion order, with membership flags. */
+  private pendBuf: Int32Array;
+  private nextBuf: Int32Array;
+  private readonly inNext: Uint8Array;
+  private readonly traversedBuf: Int32Array;
+  private traversedCount = 0;
+  private readonly inTraversed: Uint8Array;
   /** Per network: population and weighted population out, and nodes out (kept by traverse). */
-  private readonly outByNetwork: { population: number; weighted: number; nodesOut: number }[];
+  private readonly outPopulation: Float64Array;
+  private readonly outWeighted: Float64Array;
+  private readonly outNodes: Float64Array;
   /** Dependencies running on their buffer, refreshed by every update. */
-  private running: { dependency: number; expiresAt: number }[] = [];
+  private running: BufferRunning[] = [];
+  /** The last entry made for each dependency running (reused while its minute holds). */
+  private readonly entryOf: (BufferRunning | undefined)[] = [];
   /**
    * Networks where something may have lost service since their last traversal (damage, a node
    * no longer functional): they are traversed in full. Elsewhere only additions happened
    * (repairs, nodes functional again), and service grows from `grownSeeds` alone: an update
    * after one repair then costs what it restores, not the network's size.
    */
-  private readonly shrunk = new Set<number>();
+  private readonly shrunk: Uint8Array;
+  /**
+   * Networks that may have lost service below what they had at the last update (damage, a node
+   * functional then that is not now): a shrunk network is then traversed in full. Otherwise the
+   * only nodes that lost function are ones an optimistic revival had just turned on, service is
+   * at least what it was at the last update, and the update takes back what it grew and grows
+   * again (`regrow`): it costs what it restores, not the network's size.
+   */
+  private readonly unsafe: Uint8Array;
+  /**
+   * `clock` when each node was last turned functional (0 to 1), and per network the clock of its
+   * baseline (the end of the last update, or its last traversal since): a node turned on after
+   * its network's baseline was not functional then, so losing it again loses nothing of the baseline.
+   */
+  private readonly onSince: Float64Array;
+  private readonly baseAt: Float64Array;
+  private clock = 1;
+  /** Per network: the nodes this update put in service by growth (what `regrow` takes back). */
+  private readonly added: number[][];
+  /**
+   * Where each node in service was reached from (node and link; -1 for a supply): a forest over
+   * the nodes in service. A network that lost service (`unsafe`) loses exactly the subtrees of
+   * the nodes that lost function and of the links damaged (`cut`), then grows back from those
+   * nodes; only a network whose forest is not known (`needsFull`) is traversed in full.
+   */
+  private readonly parent: Int32Array;
+  private readonly parentLink: Int32Array;
+  /** Per network: nodes that lost function, and links damaged, since it was last brought up to date. */
+  private readonly lostNodes: number[][];
+  private readonly lostLinks: number[][];
+  private readonly needsFull: Uint8Array;
   /** Nodes visited by updates so far (traversals, growth, revival searches): a measure of work done, for budgets. */
   visits = 0;
+  /**
+   * The work budget of the update running: counted work (nodes visited, dependencies checked)
+   * past `workLimit` stops it with WorldWorkExceeded, so that a scenario whose fixed point takes
+   * far more rounds than its size suggests (a long chain of dependencies across networks) stops.
+   */
+  private work = 0;
+  private workLimit = 0;
+  private workRounds = 0;
   private grownSeeds: number[] = [];
 
   constructor(
@@ -47,21 +115,44 @@ export class ServiceState {
   ) {
     const N = net.nodeCount;
     const D = net.depDependee.length;
+    const K = net.networks.length;
     this.damaged = from ? from.damaged.slice() : new Uint8Array(net.assetCount);
     this.functional = from ? from.functional.slice() : new Uint8Array(N);
     this.inService = from ? from.inService.slice() : new Uint8Array(N);
     this.depOk = from ? from.depOk.slice() : new Uint8Array(D).fill(1);
     this.lostSince = from ? from.lostSince.slice() : new Float64Array(D).fill(NaN);
     this.running = from ? from.running.slice() : [];
-    this.outByNetwork = from
-      ? from.outByNetwork.map((o) => ({ ...o }))
-      : net.networks.map(() => ({ population: 0, weighted: 0, nodesOut: 0 }));
+    this.outPopulation = from ? from.outPopulation.slice() : new Float64Array(K);
+    this.outWeighted = from ? from.outWeighted.slice() : new Float64Array(K);
+    this.outNodes = from ? from.outNodes.slice() : new Float64Array(K);
+    this.shrunk = from ? from.shrunk.slice() : new Uint8Array(K);
+    this.unsafe = from ? from.unsafe.slice() : new Uint8Array(K);
+    this.onSince = from ? from.onSince.slice() : new Float64Array(N);
+    this.baseAt = from ? from.baseAt.slice() : new Float64Array(K);
+    if (from) this.clock = from.clock;
+    this.added = net.networks.map(() => []);
+    this.parent = from ? from.parent.slice() : new Int32Array(N).fill(-1);
+    this.parentLink = from ? from.parentLink.slice() : new Int32Array(N).fill(-1);
+    this.lostNodes = from ? from.lostNodes.map((l) => l.slice()) : net.networks.map(() => []);
+    this.lostLinks = from ? from.lostLinks.map((l) => l.slice()) : net.networks.map(() => []);
+    this.needsFull = from ? from.needsFull.slice() : new Uint8Array(K).fill(1);
     this.queue = new Int32Array(N);
-    this.mark = new Uint8Array(N);
-    if (from) {
-      for (const n of from.shrunk) this.shrunk.add(n);
-      this.grownSeeds = from.grownSeeds.slice();
-    }
+    this.mark = new Int32Array(N);
+    this.failedBuf = new Int32Array(D);
+    this.takenBuf = new Uint8Array(D);
+    this.revivedBuf = new Int32Array(D);
+    this.pendBuf = new Int32Array(K);
+    this.nextBuf = new Int32Array(K);
+    this.inNext = new Uint8Array(K);
+    this.traversedBuf = new Int32Array(K);
+    this.inTraversed = new Uint8Array(K);
+    // As before: a copy starts with no repair pending and no network traversed yet.
+    if (from) this.grownSeeds = from.grownSeeds.slice();
+  }
+
+  /** The networks the last update traversed: only their nodes can have changed service. */
+  get lastTraversed(): Set<number> {
+    return new Set(this.traversedBuf.subarray(0, this.traversedCount));
   }
 
   clone(): ServiceState {
@@ -76,22 +167,35 @@ export class ServiceState {
     this.depOk.set(other.depOk);
     this.lostSince.set(other.lostSince);
     this.running = other.running.slice();
-    other.outByNetwork.forEach((o, i) => {
-      this.outByNetwork[i] = { ...o };
-    });
+    this.outPopulation.set(other.outPopulation);
+    this.outWeighted.set(other.outWeighted);
+    this.outNodes.set(other.outNodes);
     this.repaired = other.repaired.slice();
-    this.shrunk.clear();
-    for (const n of other.shrunk) this.shrunk.add(n);
+    this.shrunk.set(other.shrunk);
+    this.unsafe.set(other.unsafe);
+    this.parent.set(other.parent);
+    this.parentLink.set(other.parentLink);
+    this.needsFull.set(other.needsFull);
+    for (let n = 0; n < this.lostNodes.length; n++) {
+      this.lostNodes[n] = other.lostNodes[n].slice();
+      this.lostLinks[n] = other.lostLinks[n].slice();
+    }
+    this.onSince.set(other.onSince);
+    this.baseAt.set(other.baseAt);
+    this.clock = other.clock;
     this.grownSeeds = other.grownSeeds.slice();
   }
 
   /** Recompute everything from scratch (at the start of a run). */
   recomputeAll(now: number): void {
     for (let i = 0; i < this.net.nodeCount; i++) this.refreshFunctional(i);
-    for (let n = 0; n < this.net.networks.length; n++) this.shrunk.add(n);
-    // Every network is traversed in full: no seeds to grow from (each traversal would filter them all).
-    this.grownSeeds = [];
-    this.update(now, new Set(this.net.networks.map((_, i) => i)));
+    this.shrunk.fill(1);
+    this.unsafe.fill(1);
+    this.needsFull.fill(1);
+    this.update(
+      now,
+      this.net.networks.map((_, i) => i),
+    );
   }
 
   /** Mark an asset damaged or repaired; returns the network that needs an update. */
@@ -102,7 +206,11 @@ export class ServiceState {
       if (asset >= net.nodeCount)
         this.grownSeeds.push(net.linkFrom[asset - net.nodeCount], net.linkTo[asset - net.nodeCount]);
     }
-    if (damaged && !this.damaged[asset]) this.shrunk.add(net.assetNetwork[asset]);
+    if (damaged && !this.damaged[asset]) {
+      this.shrunk[net.assetNetwork[asset]] = 1;
+      this.unsafe[net.assetNetwork[asset]] = 1;
+      if (asset >= net.nodeCount) this.lostLinks[net.assetNetwork[asset]].push(asset);
+    }
     this.damaged[asset] = damaged ? 1 : 0;
     if (asset < net.nodeCount) this.refreshFunctional(asset);
     return net.assetNetwork[asset];
@@ -112,82 +220,134 @@ export class ServiceState {
    * Bring service up to date at time `now`, starting from the networks in `dirty`.
    * Returns the number of fixed-point rounds it took.
    */
-  update(now: number, dirty: Set<number>): number {
+  update(now: number, dirty: Iterable<number>): number {
     const net = this.net;
+    const { assetNetwork, depDependee, depDepender, depsByDependeeNetwork } = net;
     let rounds = 0;
-    // Counted work (nodes visited, dependencies checked): a scenario whose fixed point takes far
-    // more rounds than its size suggests (a long chain of dependencies across networks) stops.
-    const limit = budgetFor(net.assetCount, SERVICE_UPDATE_WORK_PER_ASSET, SERVICE_UPDATE_MIN_WORK);
-    let work = 0;
-    const spend = (n: number) => {
-      work += n;
-      if (work > limit)
-        throw new WorldWorkExceeded(
-          "service update",
-          limit,
-          `${rounds.toLocaleString("en-US")} fixed-point rounds on ${net.assetCount.toLocaleString("en-US")} assets`,
-        );
-    };
+    this.work = 0;
+    this.workLimit = budgetFor(net.assetCount, SERVICE_UPDATE_WORK_PER_ASSET, SERVICE_UPDATE_MIN_WORK);
+    this.workRounds = 0;
+    // Networks pending this round, in the order they were first named (as a Set would keep them).
+    let pend = this.pendBuf;
+    let next = this.nextBuf;
+    const inNext = this.inNext;
+    inNext.fill(0);
+    let pn = 0;
+    for (const n of dirty) {
+      if (inNext[n]) continue;
+      inNext[n] = 1;
+      pend[pn++] = n;
+    }
+    const inTraversed = this.inTraversed;
+    inTraversed.fill(0);
+    this.traversedCount = 0;
+    for (const list of this.added) list.length = 0;
     // A repair may let failed dependencies come back, a whole cycle of mutual dependencies
     // (power needs telecom, telecom needs power) at once: start those optimistic again, and
     // the downward iteration below finds the greatest fixed point from here. Damage and
     // buffers running out only ever remove service, so without a repair nothing is reset.
-    let pending = new Set(dirty);
-    this.lastTraversed = new Set();
     if (this.repaired.length > 0) {
-      for (const d of this.revivableDependencies(spend)) {
+      const rc = this.revivableDependencies();
+      const revived = this.revivedBuf;
+      for (let k = 0; k < rc; k++) {
+        const d = revived[k];
         this.depOk[d] = 1;
-        pending.add(net.assetNetwork[net.depDependee[d]]);
-        if (this.refreshFunctional(net.depDepender[d])) pending.add(net.assetNetwork[net.depDepender[d]]);
-      }
-      this.repaired = [];
-    }
-    while (pending.size > 0) {
-      rounds++;
-      for (const n of pending) {
-        // A traversal also filters the seeds waiting to grow other networks.
-        const before = this.visits - (this.shrunk.has(n) ? this.grownSeeds.length : 0);
-        if (this.shrunk.has(n)) {
-          this.traverse(n);
-          this.shrunk.delete(n);
-        } else this.grow(n);
-        this.lastTraversed.add(n);
-        spend(this.visits - before + 1);
-      }
-      const next = new Set<number>();
-      for (const n of pending) {
-        spend(net.depsByDependeeNetwork[n].length);
-        for (const d of net.depsByDependeeNetwork[n]) {
-          const ok = this.dependencySatisfied(d, now) ? 1 : 0;
-          if (ok !== this.depOk[d]) {
-            this.depOk[d] = ok;
-            const depender = net.depDepender[d];
-            if (this.refreshFunctional(depender)) next.add(net.assetNetwork[depender]);
+        const a = assetNetwork[depDependee[d]];
+        if (!inNext[a]) {
+          inNext[a] = 1;
+          pend[pn++] = a;
+        }
+        if (this.refreshFunctional(depDepender[d])) {
+          const b = assetNetwork[depDepender[d]];
+          if (!inNext[b]) {
+            inNext[b] = 1;
+            pend[pn++] = b;
           }
         }
       }
-      pending = next;
+      this.repaired.length = 0;
     }
+    while (pn > 0) {
+      rounds++;
+      this.workRounds = rounds;
+      for (let k = 0; k < pn; k++) {
+        const n = pend[k];
+        const visitsBefore = this.visits;
+        if (this.shrunk[n]) {
+          if (this.needsFull[n]) this.traverse(n);
+          else if (this.unsafe[n]) this.cut(n);
+          else this.regrow(n);
+          this.shrunk[n] = 0;
+        } else this.grow(n);
+        this.spend(this.visits - visitsBefore + 1);
+        if (!inTraversed[n]) {
+          inTraversed[n] = 1;
+          this.traversedBuf[this.traversedCount++] = n;
+        }
+      }
+      inNext.fill(0);
+      let nn = 0;
+      for (let k = 0; k < pn; k++) {
+        const deps = depsByDependeeNetwork[pend[k]];
+        this.spend(deps.length);
+        for (let j = 0; j < deps.length; j++) {
+          const d = deps[j];
+          let ok = 1;
+          if (!this.inService[depDependee[d]]) {
+            const since = Number.isNaN(this.lostSince[d]) ? now : this.lostSince[d];
+            ok = now < since + net.depBufferMinutes[d] ? 1 : 0;
+          }
+          if (ok !== this.depOk[d]) {
+            this.depOk[d] = ok;
+            const depender = depDepender[d];
+            if (this.refreshFunctional(depender)) {
+              const b = assetNetwork[depender];
+              if (!inNext[b]) {
+                inNext[b] = 1;
+                next[nn++] = b;
+              }
+            }
+          }
+        }
+      }
+      const swap = pend;
+      pend = next;
+      next = swap;
+      pn = nn;
+    }
+    this.pendBuf = pend;
+    this.nextBuf = next;
     // Remember when each dependee was lost, so that buffers run out at the right time. Only
     // dependees in the networks just traversed can have changed.
-    const running = this.running.filter(
-      (b) => !this.lastTraversed.has(net.assetNetwork[net.depDependee[b.dependency]]),
-    );
-    for (const n of this.lastTraversed) {
-      for (const d of net.depsByDependeeNetwork[n]) {
-        if (this.inService[net.depDependee[d]]) this.lostSince[d] = NaN;
+    const running: BufferRunning[] = [];
+    for (const b of this.running) if (!inTraversed[assetNetwork[depDependee[b.dependency]]]) running.push(b);
+    for (let k = 0; k < this.traversedCount; k++) {
+      const deps = depsByDependeeNetwork[this.traversedBuf[k]];
+      for (let j = 0; j < deps.length; j++) {
+        const d = deps[j];
+        if (this.inService[depDependee[d]]) this.lostSince[d] = NaN;
         else {
           if (Number.isNaN(this.lostSince[d])) this.lostSince[d] = now;
-          if (this.depOk[d]) running.push({ dependency: d, expiresAt: this.lostSince[d] + net.depBufferMinutes[d] });
+          if (this.depOk[d]) {
+            // The same entry as last time when its minute has not changed (entries are never mutated).
+            const expiresAt = this.lostSince[d] + net.depBufferMinutes[d];
+            let entry = this.entryOf[d];
+            if (entry === undefined || entry.expiresAt !== expiresAt) {
+              entry = { dependency: d, expiresAt };
+              this.entryOf[d] = entry;
+            }
+            running.push(entry);
+          }
         }
       }
     }
-    this.running = running.sort((a, b) => a.dependency - b.dependency);
+    this.running = running.sort(byDependency);
+    this.baseAt.fill(this.clock++);
     return rounds;
   }
 
   /** The dependencies now running on their buffer, with the time each runs out. */
-  buffersRunning(): readonly { dependency: number; expiresAt: number }[] {
+  buffersRunning(): readonly BufferRunning[] {
     return this.running;
   }
 
@@ -197,13 +357,27 @@ export class ServiceState {
       weighted = 0,
       criticalOut = 0,
       nodesOut = 0;
-    for (const o of this.outByNetwork) {
-      population += o.population;
-      weighted += o.weighted;
-      nodesOut += o.nodesOut;
+    for (let n = 0; n < this.outPopulation.length; n++) {
+      population += this.outPopulation[n];
+      weighted += this.outWeighted[n];
+      nodesOut += this.outNodes[n];
     }
     for (const c of net.criticalNodes) if (!this.inService[c]) criticalOut++;
     return { population, weighted, criticalOut, nodesOut };
+  }
+
+  /** Weighted population out (as `populationOut().weighted`, without counting critical nodes). */
+  weightedOut(): number {
+    let weighted = 0;
+    for (let n = 0; n < this.outWeighted.length; n++) weighted += this.outWeighted[n];
+    return weighted;
+  }
+
+  /** Population out (as `populationOut().population`). */
+  populationOutTotal(): number {
+    let population = 0;
+    for (let n = 0; n < this.outPopulation.length; n++) population += this.outPopulation[n];
+    return population;
   }
 
   /**
@@ -211,61 +385,90 @@ export class ServiceState {
    * repaired asset through undamaged assets not in service, following revived dependencies
    * on to their dependers. A superset is safe (the downward iteration corrects it); this
    * keeps an update after one repair to the networks it can actually touch.
+   * Returns how many, in `revivedBuf`.
    */
-  private revivableDependencies(spend: (work: number) => void): number[] {
+  private revivableDependencies(): number {
     const net = this.net;
     const N = net.nodeCount;
-    const mark = this.mark.fill(0);
+    if (this.stamp >= 0x7fffffff) {
+      this.mark.fill(0);
+      this.stamp = 0;
+    }
+    const stamp = ++this.stamp;
+    const mark = this.mark;
+    const damaged = this.damaged;
+    const inService = this.inService;
     const q = this.queue;
     let head = 0,
       tail = 0;
-    const seed = (u: number) => {
-      if (!mark[u] && !this.damaged[u]) {
-        mark[u] = 1;
-        q[tail++] = u;
-      }
-    };
     for (const a of this.repaired) {
-      if (a < N) seed(a);
-      else {
-        seed(net.linkFrom[a - N]);
-        seed(net.linkTo[a - N]);
+      if (a < N) {
+        if (mark[a] !== stamp && !damaged[a]) {
+          mark[a] = stamp;
+          q[tail++] = a;
+        }
+      } else {
+        const u = net.linkFrom[a - N],
+          v = net.linkTo[a - N];
+        if (mark[u] !== stamp && !damaged[u]) {
+          mark[u] = stamp;
+          q[tail++] = u;
+        }
+        if (mark[v] !== stamp && !damaged[v]) {
+          mark[v] = stamp;
+          q[tail++] = v;
+        }
       }
     }
-    const failed: number[] = [];
-    for (let d = 0; d < net.depDependee.length; d++) if (!this.depOk[d]) failed.push(d);
-    const revived: number[] = [];
-    const taken = new Uint8Array(failed.length);
-    const { adjStart, adjLink, adjNode } = net;
+    const failed = this.failedBuf;
+    let fc = 0;
+    const D = net.depDependee.length;
+    for (let d = 0; d < D; d++) if (!this.depOk[d]) failed[fc++] = d;
+    const taken = this.takenBuf;
+    taken.fill(0, 0, fc);
+    const revived = this.revivedBuf;
+    let rc = 0;
+    const { adjStart, adjLink, adjNode, depDependee, depDepender } = net;
     for (;;) {
-      spend(tail - head + failed.length);
+      this.spend(tail - head + fc);
       while (head < tail) {
         const u = q[head++];
         for (let k = adjStart[u]; k < adjStart[u + 1]; k++) {
           const v = adjNode[k];
-          if (mark[v] || this.damaged[v] || this.damaged[adjLink[k]] || this.inService[v]) continue;
-          mark[v] = 1;
+          if (mark[v] === stamp || damaged[v] || damaged[adjLink[k]] || inService[v]) continue;
+          mark[v] = stamp;
           q[tail++] = v;
         }
       }
       const before = tail;
-      failed.forEach((d, i) => {
-        if (taken[i] || !mark[net.depDependee[d]]) return;
+      for (let i = 0; i < fc; i++) {
+        if (taken[i]) continue;
+        const d = failed[i];
+        if (mark[depDependee[d]] !== stamp) continue;
         taken[i] = 1;
-        revived.push(d);
-        seed(net.depDepender[d]);
-      });
+        revived[rc++] = d;
+        const u = depDepender[d];
+        if (mark[u] !== stamp && !damaged[u]) {
+          mark[u] = stamp;
+          q[tail++] = u;
+        }
+      }
       if (tail === before) {
-        this.visits += tail + failed.length;
-        return revived;
+        this.visits += tail + fc;
+        return rc;
       }
     }
   }
 
-  private dependencySatisfied(d: number, now: number): boolean {
-    if (this.inService[this.net.depDependee[d]]) return true;
-    const since = Number.isNaN(this.lostSince[d]) ? now : this.lostSince[d];
-    return now < since + this.net.depBufferMinutes[d];
+  /** Counts work against the running update's budget; past it, stops the update. */
+  private spend(units: number): void {
+    this.work += units;
+    if (this.work > this.workLimit)
+      throw new WorldWorkExceeded(
+        "service update",
+        this.workLimit,
+        `${this.workRounds.toLocaleString("en-US")} fixed-point rounds on ${this.net.assetCount.toLocaleString("en-US")} assets`,
+      );
   }
 
   /** Returns true when the node's functional flag changed. */
@@ -283,8 +486,14 @@ export class ServiceState {
     const changed = ok !== this.functional[node];
     this.functional[node] = ok;
     if (changed) {
-      if (ok) this.grownSeeds.push(node);
-      else this.shrunk.add(net.assetNetwork[node]);
+      if (ok) {
+        this.grownSeeds.push(node);
+        this.onSince[node] = this.clock;
+      } else {
+        this.shrunk[net.assetNetwork[node]] = 1;
+        this.lostNodes[net.assetNetwork[node]].push(node);
+        if (this.onSince[node] <= this.baseAt[net.assetNetwork[node]]) this.unsafe[net.assetNetwork[node]] = 1;
+      }
     }
     return changed;
   }
@@ -296,59 +505,210 @@ export class ServiceState {
   private grow(network: number): void {
     const net = this.net;
     const { adjStart, adjLink, adjNode, assetNetwork, role, population, criticality } = net;
+    const inService = this.inService,
+      functional = this.functional,
+      damaged = this.damaged;
     const q = this.queue;
     let head = 0,
       tail = 0;
-    const out = this.outByNetwork[network];
-    const take = (v: number) => {
-      this.inService[v] = 1;
-      q[tail++] = v;
-      out.nodesOut--;
-      out.population -= population[v];
-      out.weighted -= population[v] * criticality[v];
-    };
-    const rest: number[] = [];
-    for (const s of this.grownSeeds) {
+    let nodesOut = this.outNodes[network],
+      popOut = this.outPopulation[network],
+      wOut = this.outWeighted[network];
+    const seeds = this.grownSeeds;
+    const added = this.added[network];
+    this.visits += seeds.length;
+    let kept = 0;
+    for (let j = 0; j < seeds.length; j++) {
+      const s = seeds[j];
       if (assetNetwork[s] !== network) {
-        rest.push(s);
+        seeds[kept++] = s;
         continue;
       }
-      if (this.inService[s]) {
+      if (inService[s]) {
         q[tail++] = s;
         continue;
       }
-      if (!this.functional[s]) continue;
+      if (!functional[s]) continue;
       let fed = role[s] === SUPPLY_ROLE;
-      for (let k = adjStart[s]; !fed && k < adjStart[s + 1]; k++)
-        fed = this.inService[adjNode[k]] === 1 && !this.damaged[adjLink[k]];
-      if (fed) take(s);
+      let from = -1,
+        via = -1;
+      for (let k = adjStart[s]; !fed && k < adjStart[s + 1]; k++) {
+        fed = inService[adjNode[k]] === 1 && !damaged[adjLink[k]];
+        if (fed) {
+          from = adjNode[k];
+          via = adjLink[k];
+        }
+      }
+      if (fed) {
+        this.parent[s] = from;
+        this.parentLink[s] = via;
+        inService[s] = 1;
+        added.push(s);
+        q[tail++] = s;
+        nodesOut--;
+        popOut -= population[s];
+        wOut -= population[s] * criticality[s];
+      }
     }
-    this.visits += this.grownSeeds.length;
-    this.grownSeeds = rest;
+    seeds.length = kept;
     while (head < tail) {
       const u = q[head++];
       for (let k = adjStart[u]; k < adjStart[u + 1]; k++) {
         const v = adjNode[k];
-        if (this.inService[v] || !this.functional[v] || this.damaged[adjLink[k]]) continue;
-        take(v);
+        if (inService[v] || !functional[v] || damaged[adjLink[k]]) continue;
+        inService[v] = 1;
+        this.parent[v] = u;
+        this.parentLink[v] = adjLink[k];
+        added.push(v);
+        q[tail++] = v;
+        nodesOut--;
+        popOut -= population[v];
+        wOut -= population[v] * criticality[v];
       }
     }
+    this.outNodes[network] = nodesOut;
+    this.outPopulation[network] = popOut;
+    this.outWeighted[network] = wOut;
     this.visits += tail;
+  }
+
+  /**
+   * A network that lost service: the nodes in service reached through a node that lost function
+   * or a link damaged (their subtrees in the `parent` forest) go out, and service grows back from
+   * them (another path may feed them). Every other node in service keeps a path of nodes and links
+   * still working to its supply. The same service as a traversal, at the cost of what was cut.
+   */
+  private cut(network: number): void {
+    const net = this.net;
+    const { adjStart, adjLink, adjNode, population, criticality, linkFrom, linkTo, nodeCount } = net;
+    const inService = this.inService,
+      parent = this.parent,
+      parentLink = this.parentLink;
+    if (this.stamp >= 0x7fffffff) {
+      this.mark.fill(0);
+      this.stamp = 0;
+    }
+    const stamp = ++this.stamp;
+    const mark = this.mark;
+    const q = this.queue;
+    let head = 0,
+      tail = 0;
+    const lostNodes = this.lostNodes[network],
+      lostLinks = this.lostLinks[network];
+    for (let j = 0; j < lostNodes.length; j++) {
+      const u = lostNodes[j];
+      if (inService[u] && mark[u] !== stamp) {
+        mark[u] = stamp;
+        q[tail++] = u;
+      }
+    }
+    for (let j = 0; j < lostLinks.length; j++) {
+      const l = lostLinks[j];
+      const a = linkFrom[l - nodeCount],
+        b = linkTo[l - nodeCount];
+      if (inService[a] && parentLink[a] === l && mark[a] !== stamp) {
+        mark[a] = stamp;
+        q[tail++] = a;
+      }
+      if (inService[b] && parentLink[b] === l && mark[b] !== stamp) {
+        mark[b] = stamp;
+        q[tail++] = b;
+      }
+    }
+    const roots = lostNodes.length + lostLinks.length;
+    lostNodes.length = 0;
+    lostLinks.length = 0;
+    while (head < tail) {
+      const u = q[head++];
+      for (let k = adjStart[u]; k < adjStart[u + 1]; k++) {
+        const w = adjNode[k];
+        if (mark[w] === stamp || !inService[w] || parent[w] !== u || parentLink[w] !== adjLink[k]) continue;
+        mark[w] = stamp;
+        q[tail++] = w;
+      }
+    }
+    let nodesOut = this.outNodes[network],
+      popOut = this.outPopulation[network],
+      wOut = this.outWeighted[network];
+    for (let k = 0; k < tail; k++) {
+      const v = q[k];
+      inService[v] = 0;
+      nodesOut++;
+      popOut += population[v];
+      wOut += population[v] * criticality[v];
+      this.grownSeeds.push(v);
+    }
+    this.outNodes[network] = nodesOut;
+    this.outPopulation[network] = popOut;
+    this.outWeighted[network] = wOut;
+    this.visits += roots + tail;
+    // What is left is the new baseline: service cannot fall below it until something else is lost.
+    this.unsafe[network] = 0;
+    this.added[network].length = 0;
+    this.baseAt[network] = this.clock++;
+    this.grow(network);
+  }
+
+  /**
+   * A shrunk network whose service cannot have fallen below the last update's (see `unsafe`):
+   * take back what this update grew there and grow again from those nodes, with the nodes'
+   * functional flags as they are now. The same service as a traversal, at the cost of what was grown.
+   */
+  private regrow(network: number): void {
+    const net = this.net;
+    const { population, criticality } = net;
+    const inService = this.inService;
+    const added = this.added[network];
+    let nodesOut = this.outNodes[network],
+      popOut = this.outPopulation[network],
+      wOut = this.outWeighted[network];
+    for (let k = 0; k < added.length; k++) {
+      const v = added[k];
+      inService[v] = 0;
+      nodesOut++;
+      popOut += population[v];
+      wOut += population[v] * criticality[v];
+      this.grownSeeds.push(v);
+    }
+    this.visits += added.length;
+    added.length = 0;
+    this.lostNodes[network].length = 0;
+    this.lostLinks[network].length = 0;
+    this.outNodes[network] = nodesOut;
+    this.outPopulation[network] = popOut;
+    this.outWeighted[network] = wOut;
+    this.grow(network);
   }
 
   /** Breadth-first search from the network's functional supplies. */
   private traverse(network: number): void {
-    this.grownSeeds = this.grownSeeds.filter((s) => this.net.assetNetwork[s] !== network);
+    this.unsafe[network] = 0;
+    this.needsFull[network] = 0;
+    this.added[network].length = 0;
+    this.lostNodes[network].length = 0;
+    this.lostLinks[network].length = 0;
+    this.baseAt[network] = this.clock++;
+    const parent = this.parent,
+      parentLink = this.parentLink;
     const net = this.net;
+    const seeds = this.grownSeeds;
+    let kept = 0;
+    for (let j = 0; j < seeds.length; j++) if (net.assetNetwork[seeds[j]] !== network) seeds[kept++] = seeds[j];
+    seeds.length = kept;
     const nodes = net.nodesByNetwork[network];
+    const inService = this.inService,
+      functional = this.functional,
+      damaged = this.damaged;
     this.visits += 2 * nodes.length;
-    for (let k = 0; k < nodes.length; k++) this.inService[nodes[k]] = 0;
+    for (let k = 0; k < nodes.length; k++) inService[nodes[k]] = 0;
     const q = this.queue;
     let head = 0,
       tail = 0;
     for (const s of net.suppliesByNetwork[network]) {
-      if (this.functional[s] && !this.inService[s]) {
-        this.inService[s] = 1;
+      if (functional[s] && !inService[s]) {
+        inService[s] = 1;
+        parent[s] = -1;
+        parentLink[s] = -1;
         q[tail++] = s;
       }
     }
@@ -357,20 +717,26 @@ export class ServiceState {
       const u = q[head++];
       for (let k = adjStart[u]; k < adjStart[u + 1]; k++) {
         const v = adjNode[k];
-        if (this.inService[v] || !this.functional[v] || this.damaged[adjLink[k]]) continue;
-        this.inService[v] = 1;
+        if (inService[v] || !functional[v] || damaged[adjLink[k]]) continue;
+        inService[v] = 1;
+        parent[v] = u;
+        parentLink[v] = adjLink[k];
         q[tail++] = v;
       }
     }
     // The network's share of what is out: populationOut() sums these instead of every node.
-    const out = { population: 0, weighted: 0, nodesOut: 0 };
+    let population = 0,
+      weighted = 0,
+      nodesOut = 0;
     for (let k = 0; k < nodes.length; k++) {
       const i = nodes[k];
-      if (this.inService[i]) continue;
-      out.nodesOut++;
-      out.population += net.population[i];
-      out.weighted += net.population[i] * net.criticality[i];
+      if (inService[i]) continue;
+      nodesOut++;
+      population += net.population[i];
+      weighted += net.population[i] * net.criticality[i];
     }
-    this.outByNetwork[network] = out;
+    this.outPopulation[network] = population;
+    this.outWeighted[network] = weighted;
+    this.outNodes[network] = nodesOut;
   }
 }
