@@ -8,7 +8,7 @@
  * One incident is one thread. With a durable store a run can be resumed in a new process
  * (the CLI's --resume INCIDENT_ID) from its last checkpoint.
  */
-import { MemorySaver, type BaseCheckpointSaver } from "@langchain/langgraph";
+import { type BaseCheckpointSaver, MemorySaver } from "@langchain/langgraph";
 import { newPgClient, withSetupLock } from "./pg.js";
 
 export type CheckpointSetting =

@@ -14,7 +14,10 @@
  *               then COMMIT: an id is sent once, by the lease's holder.
  *   SQLite      the write (one synchronous statement, in a transaction) first reads the lease
  *               row's token; the outbox is a table of the same file, filled in the same
- *               synchronous transaction as the send.
+ *               synchronous transaction as the send. Every such transaction is `BEGIN IMMEDIATE`
+ *               (the saver's own `transaction()` too): one that reads the lease and then writes
+ *               would otherwise fail with SQLITE_BUSY_SNAPSHOT when another process (another
+ *               incident on the same file) wrote in between, which no busy timeout retries.
  */
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { pausePoint } from "./crash-points.js";
@@ -34,11 +37,27 @@ export class LeaseLost extends Error {
 }
 export const isLeaseLost = (e: unknown): e is LeaseLost => (e as Error)?.name === "LeaseLost";
 
+/** A better-sqlite3 transaction function, with its BEGIN variants. */
+export type SqliteTransaction<A extends unknown[], R> = ((...a: A) => R) & {
+  deferred: (...a: A) => R;
+  immediate: (...a: A) => R;
+  exclusive: (...a: A) => R;
+};
+
 /** The little of better-sqlite3 used here. */
 export interface SqliteDb {
   exec(sql: string): void;
   prepare(sql: string): { get(...a: unknown[]): unknown; run(...a: unknown[]): { changes: number } };
-  transaction<A extends unknown[], R>(fn: (...a: A) => R): (...a: A) => R;
+  transaction<A extends unknown[], R>(fn: (...a: A) => R): SqliteTransaction<A, R>;
+}
+
+/**
+ * `fn` in a transaction that takes the write lock at its BEGIN (IMMEDIATE): it waits for another
+ * writer (the busy timeout) instead of failing with SQLITE_BUSY_SNAPSHOT after its first read.
+ * Inside an open transaction it is a savepoint, as every better-sqlite3 transaction is.
+ */
+export function sqliteWriteTransaction<A extends unknown[], R>(db: SqliteDb, fn: (...a: A) => R): (...a: A) => R {
+  return db.transaction(fn).immediate;
 }
 
 /** What a write must find in the lease row, and where. */
@@ -132,6 +151,13 @@ function fencedWriter<T extends BaseCheckpointSaver>(saver: T, f: LeaseFence): T
     const db = f.db;
     const fencedDb = new Proxy(db, {
       get(target, prop, receiver) {
+        // The saver's own transactions (putWrites) read the lease inside: they BEGIN IMMEDIATE too.
+        if (prop === "transaction")
+          return <A extends unknown[], R>(fn: (...a: A) => R) => {
+            const t = target.transaction(fn);
+            const { deferred, immediate, exclusive } = t;
+            return Object.assign((...a: A) => immediate(...a), { deferred, immediate, exclusive });
+          };
         if (prop === "prepare")
           return (sql: string) => {
             const stmt = target.prepare(sql);
@@ -140,7 +166,7 @@ function fencedWriter<T extends BaseCheckpointSaver>(saver: T, f: LeaseFence): T
               get(s, p, r) {
                 if (p === "run")
                   return (...a: unknown[]) =>
-                    target.transaction(() => {
+                    sqliteWriteTransaction(target, () => {
                       assertSqliteFence(f);
                       return s.run(...a);
                     })();

@@ -36,7 +36,7 @@ import {
   LEASE_KEEPALIVE_PROBES,
   LEASE_WAIT_POLL_MS,
 } from "../limits.js";
-import { redactUrl, type CheckpointSetting } from "./checkpointer.js";
+import { type CheckpointSetting, redactUrl } from "./checkpointer.js";
 import { pausePoint } from "./crash-points.js";
 import {
   assertPgFence,
@@ -45,8 +45,9 @@ import {
   type LeaseFence,
   LeaseLost,
   type SqliteDb,
+  sqliteWriteTransaction,
 } from "./fencing.js";
-import { withSetupLock, newPgClient, type PgClient } from "./pg.js";
+import { newPgClient, type PgClient, withSetupLock } from "./pg.js";
 
 export { type DispatchSender, fencedSaver, isLeaseLost, LeaseLost } from "./fencing.js";
 
@@ -343,7 +344,7 @@ function trySqliteLease(db: SqliteDb, incidentId: string): Attempt {
         pausePoint("dispatch");
         if (ids.length === 0) return;
         // One synchronous transaction: the lease check, the outbox, the send.
-        db.transaction(() => {
+        sqliteWriteTransaction(db, () => {
           assertSqliteFence(fence);
           const add = db.prepare(
             `INSERT OR IGNORE INTO infra_dispatch_outbox (incident_id, dispatch_id, sent_at) VALUES (?, ?, ?)`,

@@ -8,10 +8,11 @@
  * Retrying a node is safe: nodes change the world only through idempotent dispatches, and a
  * world that moved ahead of the checkpointed clock is rebuilt from the state (world-provider).
  */
-import { errorText } from "../format.js";
+
 import { isGraphBubbleUp, type LangGraphRunnableConfig, type RetryPolicy } from "@langchain/langgraph";
-import { crashPoint } from "./crash-points.js";
+import { errorText } from "../format.js";
 import { scrub } from "../observability/scrub.js";
+import { crashPoint } from "./crash-points.js";
 
 export interface NodeFaultPolicy {
   /** Attempts of one node, the first included. */
