@@ -159,8 +159,10 @@ describe("operator console in a headless browser", () => {
     ]) {
       await page.setViewportSize({ width: w, height: h });
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(w);
-      const map = await page.locator("#live-map").boundingBox();
-      expect(map!.width).toBeGreaterThan(w * 0.5);
+      // The page re-renders the map on every event: measure it once it is attached and laid out.
+      await expect
+        .poll(async () => (await page.locator("#live-map").boundingBox())?.width ?? 0, { timeout: 15_000 })
+        .toBeGreaterThan(w * 0.5);
     }
     await page.screenshot({ path: join(ARTIFACTS, "console-operator-768.png"), fullPage: true });
     // Pages stay open until the browser closes: the npm Chromium runs single-process and quits with its last page.

@@ -57,11 +57,14 @@ async function reload() {
     return;
   }
   if (id !== state.selected) return;
+  // A refresh whose view failed (the incident busy, a timeout) keeps the last view shown, marked as not refreshed.
+  const stale = !view && state.view && state.detail?.id === id;
+  if (stale) view = state.view;
   state.detail = detail;
   state.view = view;
   renderHead(detail, view);
   renderDecision(detail);
-  renderView(view);
+  renderView(view, stale);
   renderAreas((outages.outages || []).filter((o) => o.incidentId === id));
   renderDispatches(detail);
   renderAudit(detail);
@@ -83,12 +86,12 @@ function renderHead(d, v) {
   );
 }
 
-function renderView(v) {
+function renderView(v, stale = false) {
   if (!v) {
     $("#map").textContent = "The incident's world is not available yet.";
     return;
   }
-  $("#map-minute").textContent = `at ${clock(v.worldMinute)}`;
+  $("#map-minute").textContent = `at ${clock(v.worldMinute)}${stale ? " (not refreshed: the last view)" : ""}`;
   $("#map").innerHTML = v.mapSvg;
   $("#map-legend").innerHTML = v.legendHtml;
   $("#curve").innerHTML = v.curveSvg;
