@@ -390,11 +390,7 @@ export class ServiceState {
   private revivableDependencies(): number {
     const net = this.net;
     const N = net.nodeCount;
-    if (this.stamp >= 0x7fffffff) {
-      this.mark.fill(0);
-      this.stamp = 0;
-    }
-    const stamp = ++this.stamp;
+    const stamp = this.nextStamp();
     const mark = this.mark;
     const damaged = this.damaged;
     const inService = this.inService;
@@ -458,6 +454,15 @@ export class ServiceState {
         return rc;
       }
     }
+  }
+
+  /** A fresh visited-mark stamp (marks are cleared only when the stamp would overflow). */
+  private nextStamp(): number {
+    if (this.stamp >= 0x7fffffff) {
+      this.mark.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
   }
 
   /** Counts work against the running update's budget; past it, stops the update. */
@@ -584,11 +589,7 @@ export class ServiceState {
     const inService = this.inService,
       parent = this.parent,
       parentLink = this.parentLink;
-    if (this.stamp >= 0x7fffffff) {
-      this.mark.fill(0);
-      this.stamp = 0;
-    }
-    const stamp = ++this.stamp;
+    const stamp = this.nextStamp();
     const mark = this.mark;
     const q = this.queue;
     let head = 0,

@@ -6,15 +6,17 @@
  * frozen VM) after its lease check, whose lease is lost and taken over meanwhile, finds its
  * write refused when it goes on (PostgreSQL), or is never taken over while alive (SQLite).
  */
+
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
-import { childEnv, isStopped, killAllChildren, ROOT, runTsx, startTsx } from "./support/processes.js";
-import { dropSchema, freshSchemaName, pgQuery, postgresSetting, requirePostgres } from "./support/postgres.js";
 import { openCheckpointer } from "../../src/persistence/checkpointer.js";
 import { acquireLease, fencedSaver, isIncidentHeld, isLeaseLost } from "../../src/persistence/lease.js";
+import { checkpoint } from "./support/checkpoints.js";
+import { dropSchema, freshSchemaName, pgQuery, postgresSetting, requirePostgres } from "./support/postgres.js";
+import { childEnv, isStopped, killAllChildren, ROOT, runTsx, startTsx } from "./support/processes.js";
 
 const dir = mkdtempSync(join(tmpdir(), "lease-"));
 const schema = freshSchemaName("reliability_lease");
@@ -308,15 +310,6 @@ describe("the fence inside the write's own transaction (SQLite)", () => {
       const count = () =>
         (db.prepare("SELECT count(*) AS n FROM checkpoints WHERE thread_id = ?").get(id) as { n: number }).n;
       const config = { configurable: { thread_id: id, checkpoint_ns: "" } };
-      const checkpoint = (n: number) =>
-        ({
-          v: 4,
-          id: `00000000-0000-0000-0000-00000000000${n}`,
-          ts: new Date().toISOString(),
-          channel_values: {},
-          channel_versions: {},
-          versions_seen: {},
-        }) as never;
       // Held: the write goes through the fence.
       await saver.put(config, checkpoint(1), { source: "input", step: -1, parents: {} } as never, {});
       expect(count()).toBe(1);

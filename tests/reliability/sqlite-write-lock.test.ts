@@ -12,19 +12,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openCheckpointer } from "../../src/persistence/checkpointer.js";
 import type { LeaseFence, SqliteDb } from "../../src/persistence/fencing.js";
 import { acquireLease, fencedSaver } from "../../src/persistence/lease.js";
+import { checkpoint } from "./support/checkpoints.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sqlite-lock-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const checkpoint = (n: number) =>
-  ({
-    v: 4,
-    id: `00000000-0000-0000-0000-00000000000${n}`,
-    ts: new Date().toISOString(),
-    channel_values: {},
-    channel_versions: {},
-    versions_seen: {},
-  }) as never;
 
 /** The fence's database, with `between` run right after each lease check (inside the write's transaction). */
 function withWriteAfterLeaseCheck(db: SqliteDb, between: () => void): SqliteDb {
