@@ -110,6 +110,11 @@ export const SEARCH_ROUND_MIN_EVALUATIONS = 200;
  * against 4,215; meshed-1000: 967 against 180) in less time (docs/evaluation.md).
  */
 export const SEARCH_SERVICE_WORK = 40_000_000;
+/**
+ * Network work (service-update visits) of the group-greedy construction (src/planning/group-greedy.ts):
+ * past it, the rest of its order is the joint ratio order's. A few ms on Shelby (d200: 4 million).
+ */
+export const GROUP_GREEDY_SERVICE_WORK = 10_000_000;
 /** Entries of the surrogate's cache of service states (by repaired set); cleared when full. */
 export const SURROGATE_CACHE_ENTRIES = 400_000;
 /** Safety net only: a search still running after this many ms stops and says so (`budgetExhausted: "time"`). */

@@ -19,6 +19,8 @@ export interface JointGroup {
   /** Positions (in the asset list given) of the repairs this group needs together. */
   blockers: number[];
   weight: number;
+  /** The customer nodes of the group. */
+  nodes: number[];
 }
 
 /** One service update per asset; null when that work (nodes visited) would pass `maxWork`. */
@@ -63,8 +65,10 @@ export function jointGroups(
     const key = blockers.join(",");
     const w = net.population[n] * net.criticality[n];
     const g = byKey.get(key);
-    if (g) g.weight += w;
-    else byKey.set(key, { blockers, weight: w });
+    if (g) {
+      g.weight += w;
+      g.nodes.push(n);
+    } else byKey.set(key, { blockers, weight: w, nodes: [n] });
   }
   return { groups: [...byKey.values()], work };
 }
