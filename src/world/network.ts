@@ -39,6 +39,9 @@ export class CompiledNetwork {
   /** CSR: the dependencies whose depender is node i. */
   readonly depsOfStart: Int32Array;
   readonly depsOf: Int32Array;
+  /** Dependencies by dependee node (CSR over nodes, ascending dependency index within a node): what a node's service feeds. */
+  readonly depsByDependeeStart: Int32Array;
+  readonly depsByDependee: Int32Array;
   /** Dependencies grouped by the dependee's network. */
   readonly depsByDependeeNetwork: Int32Array[];
   readonly nodesByNetwork: Int32Array[];
@@ -133,6 +136,13 @@ export class CompiledNetwork {
     this.depsOf = new Int32Array(D);
     const dfill = this.depsOfStart.slice(0, N);
     for (let k = 0; k < D; k++) this.depsOf[dfill[this.depDepender[k]]++] = k;
+    const byDependee = new Int32Array(N + 1);
+    for (let k = 0; k < D; k++) if (this.depDependee[k] < N) byDependee[this.depDependee[k]]++;
+    this.depsByDependeeStart = new Int32Array(N + 1);
+    for (let i = 0; i < N; i++) this.depsByDependeeStart[i + 1] = this.depsByDependeeStart[i] + byDependee[i];
+    this.depsByDependee = new Int32Array(this.depsByDependeeStart[N]);
+    const efill = this.depsByDependeeStart.slice(0, N);
+    for (let k = 0; k < D; k++) if (this.depDependee[k] < N) this.depsByDependee[efill[this.depDependee[k]]++] = k;
     const nodesBy: number[][] = this.networks.map(() => []);
     const suppliesBy: number[][] = this.networks.map(() => []);
     for (let i = 0; i < N; i++) {

@@ -27,6 +27,19 @@ export interface BufferRunning {
 }
 
 const byDependency = (a: BufferRunning, b: BufferRunning) => a.dependency - b.dependency;
+const ascending = (a: number, b: number) => a - b;
+
+/** Insert `value` into `list`, sorted ascending from index `from` on, at its place there. */
+function insertSorted(list: number[], value: number, from: number): void {
+  let lo = from,
+    hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, value);
+}
 
 export class ServiceState {
   readonly damaged: Uint8Array;
@@ -42,9 +55,11 @@ export class ServiceState {
   private readonly mark: Int32Array;
   private stamp = 0;
   /** Scratch of the revival search (failed dependencies, taken flags, revived ones). */
-  private readonly failedBuf: Int32Array;
-  private readonly takenBuf: Uint8Array;
   private readonly revivedBuf: Int32Array;
+  /** How many dependencies have depOk 0, kept as depOk changes. */
+  private failedCount = 0;
+  private readonly pendingDeps: number[] = [];
+  private readonly carriedDeps: number[] = [];
   /** Scratch lists of networks (pending this round, next round, traversed), in insertion order, with membership flags. */
   private pendBuf: Int32Array;
   private nextBuf: Int32Array;
@@ -138,9 +153,8 @@ export class ServiceState {
     this.needsFull = from ? from.needsFull.slice() : new Uint8Array(K).fill(1);
     this.queue = new Int32Array(N);
     this.mark = new Int32Array(N);
-    this.failedBuf = new Int32Array(D);
-    this.takenBuf = new Uint8Array(D);
     this.revivedBuf = new Int32Array(D);
+    if (from) this.failedCount = from.failedCount;
     this.pendBuf = new Int32Array(K);
     this.nextBuf = new Int32Array(K);
     this.inNext = new Uint8Array(K);
@@ -165,6 +179,7 @@ export class ServiceState {
     this.functional.set(other.functional);
     this.inService.set(other.inService);
     this.depOk.set(other.depOk);
+    this.failedCount = other.failedCount;
     this.lostSince.set(other.lostSince);
     this.running = other.running.slice();
     this.outPopulation.set(other.outPopulation);
@@ -251,6 +266,7 @@ export class ServiceState {
       const revived = this.revivedBuf;
       for (let k = 0; k < rc; k++) {
         const d = revived[k];
+        if (!this.depOk[d]) this.failedCount--;
         this.depOk[d] = 1;
         const a = assetNetwork[depDependee[d]];
         if (!inNext[a]) {
@@ -298,6 +314,7 @@ export class ServiceState {
             ok = now < since + net.depBufferMinutes[d] ? 1 : 0;
           }
           if (ok !== this.depOk[d]) {
+            this.failedCount += ok ? -1 : 1;
             this.depOk[d] = ok;
             const depender = depDepender[d];
             if (this.refreshFunctional(depender)) {
@@ -416,15 +433,19 @@ export class ServiceState {
         }
       }
     }
-    const failed = this.failedBuf;
-    let fc = 0;
-    const D = net.depDependee.length;
-    for (let d = 0; d < D; d++) if (!this.depOk[d]) failed[fc++] = d;
-    const taken = this.takenBuf;
-    taken.fill(0, 0, fc);
+    // The failed dependencies (depOk 0) are counted as they change, and those of a node are found
+    // from the node (depsByDependee) as the search marks it: no pass over every dependency. The
+    // order they are revived in is the one of a scan in index order after each search (a
+    // dependency whose dependee is marked during that scan joins it at its place), as before.
+    const fc = this.failedCount;
     const revived = this.revivedBuf;
     let rc = 0;
-    const { adjStart, adjLink, adjNode, depDependee, depDepender } = net;
+    const { adjStart, adjLink, adjNode, depDepender, depsByDependeeStart, depsByDependee } = net;
+    const depOk = this.depOk;
+    const pending = this.pendingDeps;
+    const carry = this.carriedDeps;
+    carry.length = 0;
+    let scanned = 0; // q[0..scanned) have had their failed dependencies collected
     for (;;) {
       this.spend(tail - head + fc);
       while (head < tail) {
@@ -437,16 +458,33 @@ export class ServiceState {
         }
       }
       const before = tail;
-      for (let i = 0; i < fc; i++) {
-        if (taken[i]) continue;
-        const d = failed[i];
-        if (mark[depDependee[d]] !== stamp) continue;
-        taken[i] = 1;
-        revived[rc++] = d;
-        const u = depDepender[d];
-        if (mark[u] !== stamp && !damaged[u]) {
-          mark[u] = stamp;
-          q[tail++] = u;
+      if (fc > 0) {
+        // This round's scan: what the last scan passed by, and the failed dependencies of the nodes just marked.
+        pending.length = 0;
+        for (let i = 0; i < carry.length; i++) pending.push(carry[i]);
+        carry.length = 0;
+        for (; scanned < tail; scanned++) {
+          const u = q[scanned];
+          for (let k = depsByDependeeStart[u]; k < depsByDependeeStart[u + 1]; k++)
+            if (!depOk[depsByDependee[k]]) pending.push(depsByDependee[k]);
+        }
+        pending.sort(ascending);
+        for (let i = 0; i < pending.length; i++) {
+          const d = pending[i];
+          revived[rc++] = d;
+          const u = depDepender[d];
+          if (mark[u] !== stamp && !damaged[u]) {
+            mark[u] = stamp;
+            q[tail++] = u;
+            scanned = tail;
+            // Its failed dependencies: further on in index order, this same scan meets them; before, the next one.
+            for (let k = depsByDependeeStart[u]; k < depsByDependeeStart[u + 1]; k++) {
+              const e = depsByDependee[k];
+              if (depOk[e]) continue;
+              if (e > d) insertSorted(pending, e, i + 1);
+              else carry.push(e);
+            }
+          }
         }
       }
       if (tail === before) {
