@@ -25,9 +25,9 @@
  */
 import { SURROGATE_CACHE_ENTRIES } from "../limits.js";
 import { mulberry32 } from "../world/prng.js";
-import { StateCache } from "./state-cache.js";
 import type { ServiceState } from "../world/service.js";
 import type { World } from "../world/simulator.js";
+import { StateCache } from "./state-cache.js";
 
 /** A crew as the planner sees it: where and when its plannable work starts, and what it may still do. */
 export interface CrewStart {
@@ -354,10 +354,10 @@ export class Surrogate {
         // skipped the states in between, found in the cache).
         for (let k = 0; k < runCount; k++) {
           const d = runList[k];
-          working.lostSince[d] = runAt[d] - bufferMinutes[d];
+          working.setLostSince(d, runAt[d] - bufferMinutes[d]);
         }
         for (let k = 0; k < expired.length; k += 2)
-          working.lostSince[expired[k]] = expired[k + 1] - bufferMinutes[expired[k]];
+          working.setLostSince(expired[k], expired[k + 1] - bufferMinutes[expired[k]]);
         expired.length = 0;
         for (const a of pending) dirty.add(working.setDamaged(a, false));
         pending.length = 0;

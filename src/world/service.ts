@@ -12,12 +12,16 @@
  * Speed: planners replay hundreds of thousands of updates through one state (the surrogate),
  * so the hot paths allocate nothing per update: networks pending are kept in insertion order in
  * scratch arrays, visited marks are stamped with a generation instead of cleared, and no
- * closure is made per call. What an update computes (and the work it counts in `visits`) is
- * the same as a plain implementation's.
- * Size: about 710 lines once formatted: one state and its update (revival search, growth, cut, regrow, traversal),
+ * closure is made per call. A network's dependencies are checked only where something can have
+ * changed: those of nodes whose service changed, those running on a buffer, and those revived or
+ * given a loss minute (`dependencyChecks`; tests/world/service-dependency-checks.test.ts holds it
+ * to the plain rule of checking all of them). What an update computes (and the work it counts in
+ * `visits`) is the same as a plain implementation's.
+ * Size: about 850 lines once formatted: one state and its update (revival search, growth, cut, regrow, traversal),
  *   hot loops written out by hand; splitting them would spread one invariant over files.
  */
 import { SERVICE_UPDATE_MIN_WORK, SERVICE_UPDATE_WORK_PER_ASSET } from "../limits.js";
+import { ChangedDependencies, type DependencyChecks } from "./dependency-checks.js";
 import { type CompiledNetwork, ROLE_SUPPLY as SUPPLY_ROLE } from "./network.js";
 import { budgetFor, WorldWorkExceeded } from "./work-budget.js";
 
@@ -67,6 +71,9 @@ export class ServiceState {
   private readonly traversedBuf: Int32Array;
   private traversedCount = 0;
   private readonly inTraversed: Uint8Array;
+  /** Per network pending this round: the range of the touched nodes its processing added. */
+  private readonly segFrom: Int32Array;
+  private readonly segTo: Int32Array;
   /** Per network: population and weighted population out, and nodes out (kept by traverse). */
   private readonly outPopulation: Float64Array;
   private readonly outWeighted: Float64Array;
@@ -124,10 +131,20 @@ export class ServiceState {
   private workRounds = 0;
   private grownSeeds: number[] = [];
 
+  /**
+   * Which dependencies of a network an update checks: "every" one (the plain rule, a reference for
+   * tests), only those that can have "changed", or ("auto") those that changed unless a pass over
+   * all of them costs less. All three leave the same state.
+   */
+  readonly dependencyChecks: DependencyChecks;
+  private readonly checks: ChangedDependencies;
+
   constructor(
     readonly net: CompiledNetwork,
     from?: ServiceState,
+    options: { dependencyChecks?: DependencyChecks } = {},
   ) {
+    this.dependencyChecks = from ? from.dependencyChecks : (options.dependencyChecks ?? "auto");
     const N = net.nodeCount;
     const D = net.depDependee.length;
     const K = net.networks.length;
@@ -160,8 +177,20 @@ export class ServiceState {
     this.inNext = new Uint8Array(K);
     this.traversedBuf = new Int32Array(K);
     this.inTraversed = new Uint8Array(K);
+    this.segFrom = new Int32Array(K);
+    this.segTo = new Int32Array(K);
     // As before: a copy starts with no repair pending and no network traversed yet.
     if (from) this.grownSeeds = from.grownSeeds.slice();
+    this.checks = new ChangedDependencies(net, this.dependencyChecks, from?.checks);
+  }
+
+  /**
+   * Set when a dependency's dependee was lost (a planner replaying a plan sets the minute its own
+   * timeline has): the next update checks that dependency again.
+   */
+  setLostSince(dependency: number, minute: number): void {
+    this.lostSince[dependency] = minute;
+    this.checks.recheck(dependency);
   }
 
   /** The networks the last update traversed: only their nodes can have changed service. */
@@ -199,6 +228,7 @@ export class ServiceState {
     this.baseAt.set(other.baseAt);
     this.clock = other.clock;
     this.grownSeeds = other.grownSeeds.slice();
+    this.checks.copyFrom(other.checks);
   }
 
   /** Recompute everything from scratch (at the start of a run). */
@@ -256,7 +286,9 @@ export class ServiceState {
     const inTraversed = this.inTraversed;
     inTraversed.fill(0);
     this.traversedCount = 0;
-    for (const list of this.added) list.length = 0;
+    for (const list of this.added) if (list.length > 0) list.length = 0;
+    const checks = this.checks;
+    checks.beginUpdate();
     // A repair may let failed dependencies come back, a whole cycle of mutual dependencies
     // (power needs telecom, telecom needs power) at once: start those optimistic again, and
     // the downward iteration below finds the greatest fixed point from here. Damage and
@@ -266,7 +298,10 @@ export class ServiceState {
       const revived = this.revivedBuf;
       for (let k = 0; k < rc; k++) {
         const d = revived[k];
-        if (!this.depOk[d]) this.failedCount--;
+        if (!this.depOk[d]) {
+          this.failedCount--;
+          checks.recheck(d);
+        }
         this.depOk[d] = 1;
         const a = assetNetwork[depDependee[d]];
         if (!inNext[a]) {
@@ -283,18 +318,22 @@ export class ServiceState {
       }
       this.repaired.length = 0;
     }
+    const segFrom = this.segFrom,
+      segTo = this.segTo;
     while (pn > 0) {
       rounds++;
       this.workRounds = rounds;
       for (let k = 0; k < pn; k++) {
         const n = pend[k];
         const visitsBefore = this.visits;
+        segFrom[k] = checks.touchedCount;
         if (this.shrunk[n]) {
           if (this.needsFull[n]) this.traverse(n);
           else if (this.unsafe[n]) this.cut(n);
           else this.regrow(n);
           this.shrunk[n] = 0;
         } else this.grow(n);
+        segTo[k] = checks.touchedCount;
         this.spend(this.visits - visitsBefore + 1);
         if (!inTraversed[n]) {
           inTraversed[n] = 1;
@@ -304,9 +343,18 @@ export class ServiceState {
       inNext.fill(0);
       let nn = 0;
       for (let k = 0; k < pn; k++) {
-        const deps = depsByDependeeNetwork[pend[k]];
-        this.spend(deps.length);
-        for (let j = 0; j < deps.length; j++) {
+        let deps: Int32Array;
+        let count: number;
+        if (checks.checkAll(pend[k], segTo[k] - segFrom[k], this.running.length)) {
+          deps = depsByDependeeNetwork[pend[k]];
+          count = deps.length;
+          this.spend(count);
+        } else {
+          count = checks.gather(pend[k], segFrom[k], segTo[k], this.running);
+          deps = checks.gathered;
+          this.spend(checks.looked);
+        }
+        for (let j = 0; j < count; j++) {
           const d = deps[j];
           let ok = 1;
           if (!this.inService[depDependee[d]]) {
@@ -316,6 +364,7 @@ export class ServiceState {
           if (ok !== this.depOk[d]) {
             this.failedCount += ok ? -1 : 1;
             this.depOk[d] = ok;
+            checks.recheck(d);
             const depender = depDepender[d];
             if (this.refreshFunctional(depender)) {
               const b = assetNetwork[depender];
@@ -339,8 +388,17 @@ export class ServiceState {
     const running: BufferRunning[] = [];
     for (const b of this.running) if (!inTraversed[assetNetwork[depDependee[b.dependency]]]) running.push(b);
     for (let k = 0; k < this.traversedCount; k++) {
-      const deps = depsByDependeeNetwork[this.traversedBuf[k]];
-      for (let j = 0; j < deps.length; j++) {
+      const n = this.traversedBuf[k];
+      let deps: Int32Array;
+      let count: number;
+      if (checks.checkAll(n, checks.touchedCount, this.running.length)) {
+        deps = depsByDependeeNetwork[n];
+        count = deps.length;
+      } else {
+        count = checks.gather(n, 0, checks.touchedCount, this.running);
+        deps = checks.gathered;
+      }
+      for (let j = 0; j < count; j++) {
         const d = deps[j];
         if (this.inService[depDependee[d]]) this.lostSince[d] = NaN;
         else {
@@ -359,6 +417,7 @@ export class ServiceState {
       }
     }
     this.running = running.sort(byDependency);
+    checks.endUpdate(this.traversedBuf, this.traversedCount, inTraversed);
     this.baseAt.fill(this.clock++);
     return rounds;
   }
@@ -587,6 +646,7 @@ export class ServiceState {
         this.parentLink[s] = via;
         inService[s] = 1;
         added.push(s);
+        this.checks.touch(s);
         q[tail++] = s;
         nodesOut--;
         popOut -= population[s];
@@ -603,6 +663,7 @@ export class ServiceState {
         this.parent[v] = u;
         this.parentLink[v] = adjLink[k];
         added.push(v);
+        this.checks.touch(v);
         q[tail++] = v;
         nodesOut--;
         popOut -= population[v];
@@ -672,6 +733,7 @@ export class ServiceState {
     for (let k = 0; k < tail; k++) {
       const v = q[k];
       inService[v] = 0;
+      this.checks.touch(v);
       nodesOut++;
       popOut += population[v];
       wOut += population[v] * criticality[v];
@@ -704,6 +766,7 @@ export class ServiceState {
     for (let k = 0; k < added.length; k++) {
       const v = added[k];
       inService[v] = 0;
+      this.checks.touch(v);
       nodesOut++;
       popOut += population[v];
       wOut += population[v] * criticality[v];
@@ -721,6 +784,7 @@ export class ServiceState {
 
   /** Breadth-first search from the network's functional supplies. */
   private traverse(network: number): void {
+    this.checks.fullThisUpdate[network] = 1;
     this.unsafe[network] = 0;
     this.needsFull[network] = 0;
     this.added[network].length = 0;
