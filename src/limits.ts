@@ -102,14 +102,16 @@ export const SEARCH_MAX_EVALUATIONS = 10_000;
  */
 export const SEARCH_ROUND_MIN_EVALUATIONS = 200;
 /**
- * The search's budget in network work: nodes visited by the surrogate's service updates
- * (`ServiceState.visits`). About 1 to 2 s of one core on this kind of machine; it is what bounds the
- * search on large networks, where one replay of every job visits the most nodes. 60 million before
- * service updates grew, cut and regrew instead of traversing (2026-12-02): an evaluation now visits
- * a third to a fifth of the nodes, so 40 million buys more evaluations than 60 did (Shelby d200: 5,691
- * against 4,215; meshed-1000: 967 against 180) in less time (docs/evaluation.md).
+ * The search's budget in network work: nodes visited and dependencies looked at by the surrogate's
+ * service updates (`ServiceState.visits`). It is what bounds the search on large networks, where one
+ * replay of every job costs the most. History: 60 million before service updates grew, cut and regrew
+ * instead of traversing, then 40 million (2026-12-02). On 2026-12-03 updates stopped checking every
+ * dependency and the count became the work done (dependencies checked in, the revival search's pass
+ * over all failed dependencies out, since it no longer makes one): 60 million keeps the 20,000-node
+ * region's round at about the time 40 took under the old count, and lets Shelby d200 finish its
+ * evaluations (docs/evaluation.md, "Dependency checks and an honest work count").
  */
-export const SEARCH_SERVICE_WORK = 40_000_000;
+export const SEARCH_SERVICE_WORK = 60_000_000;
 /**
  * Network work (service-update visits) of the group-greedy construction (src/planning/group-greedy.ts):
  * past it, the rest of its order is the joint ratio order's. A few ms on Shelby (d200: 4 million).

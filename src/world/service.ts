@@ -15,8 +15,9 @@
  * closure is made per call. A network's dependencies are checked only where something can have
  * changed: those of nodes whose service changed, those running on a buffer, and those revived or
  * given a loss minute (`dependencyChecks`; tests/world/service-dependency-checks.test.ts holds it
- * to the plain rule of checking all of them). What an update computes (and the work it counts in
- * `visits`) is the same as a plain implementation's.
+ * to the plain rule of checking all of them). What an update computes is the same as a plain
+ * implementation's; `visits` counts the work it does (nodes visited, dependencies looked at), so
+ * that budgets counted in it follow the time an update takes.
  * Size: about 850 lines once formatted: one state and its update (revival search, growth, cut, regrow, traversal),
  *   hot loops written out by hand; splitting them would spread one invariant over files.
  */
@@ -119,7 +120,10 @@ export class ServiceState {
   private readonly lostNodes: number[][];
   private readonly lostLinks: number[][];
   private readonly needsFull: Uint8Array;
-  /** Nodes visited by updates so far (traversals, growth, revival searches): a measure of work done, for budgets. */
+  /**
+   * Work of the updates so far: nodes visited (traversals, growth, cuts, revival searches) and
+   * dependencies looked at (checks, revival searches). Deterministic, for budgets.
+   */
   visits = 0;
   /**
    * The work budget of the update running: counted work (nodes visited, dependencies checked)
@@ -348,10 +352,12 @@ export class ServiceState {
         if (checks.checkAll(pend[k], segTo[k] - segFrom[k], this.running.length)) {
           deps = depsByDependeeNetwork[pend[k]];
           count = deps.length;
+          this.visits += count;
           this.spend(count);
         } else {
           count = checks.gather(pend[k], segFrom[k], segTo[k], this.running);
           deps = checks.gathered;
+          this.visits += checks.looked;
           this.spend(checks.looked);
         }
         for (let j = 0; j < count; j++) {
@@ -394,9 +400,11 @@ export class ServiceState {
       if (checks.checkAll(n, checks.touchedCount, this.running.length)) {
         deps = depsByDependeeNetwork[n];
         count = deps.length;
+        this.visits += count;
       } else {
         count = checks.gather(n, 0, checks.touchedCount, this.running);
         deps = checks.gathered;
+        this.visits += checks.looked;
       }
       for (let j = 0; j < count; j++) {
         const d = deps[j];
@@ -505,6 +513,7 @@ export class ServiceState {
     const carry = this.carriedDeps;
     carry.length = 0;
     let scanned = 0; // q[0..scanned) have had their failed dependencies collected
+    let looked = 0; // dependencies looked at: the work counted, with the nodes marked
     for (;;) {
       this.spend(tail - head + fc);
       while (head < tail) {
@@ -524,6 +533,7 @@ export class ServiceState {
         carry.length = 0;
         for (; scanned < tail; scanned++) {
           const u = q[scanned];
+          looked += depsByDependeeStart[u + 1] - depsByDependeeStart[u];
           for (let k = depsByDependeeStart[u]; k < depsByDependeeStart[u + 1]; k++)
             if (!depOk[depsByDependee[k]]) pending.push(depsByDependee[k]);
         }
@@ -536,6 +546,7 @@ export class ServiceState {
             mark[u] = stamp;
             q[tail++] = u;
             scanned = tail;
+            looked += depsByDependeeStart[u + 1] - depsByDependeeStart[u];
             // Its failed dependencies: further on in index order, this same scan meets them; before, the next one.
             for (let k = depsByDependeeStart[u]; k < depsByDependeeStart[u + 1]; k++) {
               const e = depsByDependee[k];
@@ -547,7 +558,7 @@ export class ServiceState {
         }
       }
       if (tail === before) {
-        this.visits += tail + fc;
+        this.visits += tail + looked;
         return rc;
       }
     }

@@ -9,7 +9,7 @@ import { CompiledNetwork } from "../../src/world/network.js";
 import { mulberry32 } from "../../src/world/prng.js";
 import { generateRegion } from "../../src/world/scenario/generate.js";
 import { ServiceState } from "../../src/world/service.js";
-import { feederWithPump } from "../support/scenarios.js";
+import { feederWithPump, scenario } from "../support/scenarios.js";
 
 function expectSameState(a: ServiceState, b: ServiceState): void {
   expect(Buffer.from(a.inService).equals(Buffer.from(b.inService))).toBe(true);
@@ -107,5 +107,66 @@ describe("dependency checks of the service update", () => {
       }
     }
     expect(buffersSeen).toBeGreaterThan(0);
+  });
+  it("count the dependencies they look at: fewer than the plain rule on a large meshed region", () => {
+    const s = generateRegion({ seed: 7, nodes: 6_000, damagedAssets: 0, meshed: true });
+    const net = new CompiledNetwork(s);
+    const live = new ServiceState(net);
+    const plain = new ServiceState(net, undefined, { dependencyChecks: "every" });
+    live.recomputeAll(0);
+    plain.recomputeAll(0);
+    const random = mulberry32(7);
+    const assets = Array.from({ length: 200 }, () => Math.floor(random() * net.assetCount));
+    for (const a of assets) {
+      live.setDamaged(a, true);
+      plain.setDamaged(a, true);
+    }
+    const all = net.networks.map((_, i) => i);
+    live.update(1, all);
+    plain.update(1, all);
+    const [liveBefore, plainBefore] = [live.visits, plain.visits];
+    assets.forEach((a, k) => {
+      live.update(2 + k, [live.setDamaged(a, false)]);
+      plain.update(2 + k, [plain.setDamaged(a, false)]);
+    });
+    expectSameState(live, plain);
+    // Each repair's update costs what it restores, not the network's dependencies.
+    expect(live.visits - liveBefore).toBeLessThan((plain.visits - plainBefore) / 2);
+  });
+
+  it("count a repair's revival search by what it looks at, not by every failed dependency elsewhere", () => {
+    // Power S -L1- A feeds 30 gas sources through dependencies; water W -WL- D stands apart.
+    const gas = Array.from({ length: 30 }, (_, k) => `G${k}`);
+    const net = new CompiledNetwork(
+      scenario({
+        nodes: [
+          { id: "S", network: "power", type: "substation", x: 0, y: 0, role: "supply" },
+          { id: "A", network: "power", type: "feeder", x: 1, y: 0, population: 10 },
+          { id: "W", network: "water", type: "pumping_station", x: 5, y: 5, role: "supply" },
+          { id: "D", network: "water", type: "district", x: 6, y: 5, population: 100 },
+          ...gas.map((id, k) => ({ id, network: "gas", type: "regulator", x: k, y: 2, role: "supply" as const })),
+        ],
+        links: [
+          { id: "L1", network: "power", from: "S", to: "A" },
+          { id: "WL", network: "water", from: "W", to: "D" },
+        ],
+        dependencies: gas.map((depender) => ({ dependee: "A", depender, bufferHours: 0 })),
+      }),
+    );
+    const id = (name: string) => net.assetIndex.get(name)!;
+    const repairCost = (powerLost: boolean): { visits: number; failed: number } => {
+      const state = new ServiceState(net);
+      state.recomputeAll(0);
+      if (powerLost) state.update(1, [state.setDamaged(id("L1"), true)]);
+      state.update(2, [state.setDamaged(id("WL"), true)]);
+      const before = state.visits;
+      state.update(3, [state.setDamaged(id("WL"), false)]);
+      return { visits: state.visits - before, failed: state.depOk.reduce((n, ok) => n + (ok ? 0 : 1), 0) };
+    };
+    const quiet = repairCost(false);
+    const busy = repairCost(true);
+    expect(busy.failed).toBe(30);
+    // The water repair costs the same whether or not the gas sources' dependencies failed.
+    expect(busy.visits).toBe(quiet.visits);
   });
 });
