@@ -3,7 +3,11 @@
  * stays deterministic (a world rebuilt from its log plans the same).
  */
 import { describe, expect, it } from "vitest";
-import { SEARCH_MIN_EVALUATIONS, SEARCH_ROUND_MIN_EVALUATIONS } from "../../src/limits.js";
+import {
+  SEARCH_EVALUATIONS_PER_ASSET,
+  SEARCH_MIN_EVALUATIONS,
+  SEARCH_ROUND_MIN_EVALUATIONS,
+} from "../../src/limits.js";
 import { evaluatePlan, proposeDispatchPlan } from "../../src/planning/optimizer.js";
 import { roundBudget } from "../../src/planning/round-budget.js";
 import { generateRegion } from "../../src/world/scenario/generate.js";
@@ -11,7 +15,9 @@ import { World } from "../../src/world/simulator.js";
 
 describe("round budget", () => {
   it("is the full budget on a first round and the new work's share of it later, within its floor", () => {
-    const first = roundBudget({ planned: 50, fresh: 50, queued: 0 });
+    // Few enough assets that the per-asset budget is below the floor.
+    const few = Math.floor(SEARCH_MIN_EVALUATIONS / SEARCH_EVALUATIONS_PER_ASSET) - 1;
+    const first = roundBudget({ planned: few, fresh: few, queued: 0 });
     expect(first.evaluations).toBe(SEARCH_MIN_EVALUATIONS);
     expect(first.share).toBe(1);
     const later = roundBudget({ planned: 105, fresh: 5, queued: 100 });
