@@ -7,7 +7,7 @@ import { groupGreedyOrder } from "../../src/planning/group-greedy.js";
 import { jointGroups, jointRatioOrder } from "../../src/planning/joint.js";
 import { proposeDispatchPlan } from "../../src/planning/optimizer.js";
 import { World } from "../../src/world/simulator.js";
-import { scenario } from "../support/scenarios.js";
+import { pumpNeedingPower } from "../support/scenarios.js";
 
 /**
  * Pumping station W needs power from A (line LP); district D (1,000 people) is reached from W by
@@ -16,26 +16,13 @@ import { scenario } from "../support/scenarios.js";
  * ranks both mains at nothing and puts LS before them; D comes back only with LP and one main.
  */
 function pumpWithTwoMains() {
-  return scenario({
-    nodes: [
-      { id: "S", network: "power", type: "substation", x: 0, y: 0, role: "supply" },
-      { id: "A", network: "power", type: "feeder", x: 0.01, y: 0, role: "transit" },
-      { id: "E", network: "power", type: "feeder", x: 0, y: 0.01, population: 200 },
-      { id: "W", network: "water", type: "pumping_station", x: 0.01, y: 0.01, role: "supply" },
-      { id: "D", network: "water", type: "district", x: 0.02, y: 0.01, population: 1000 },
+  return pumpNeedingPower(
+    [
+      { id: "WM1", type: "pipe" },
+      { id: "WM2", type: "trunk" },
     ],
-    links: [
-      { id: "LP", network: "power", from: "S", to: "A" },
-      { id: "LS", network: "power", from: "S", to: "E" },
-      { id: "WM1", network: "water", from: "W", to: "D", type: "pipe" },
-      { id: "WM2", network: "water", from: "W", to: "D", type: "trunk" },
-    ],
-    networks: ["power", "water"],
-    dependencies: [{ dependee: "A", depender: "W" }],
-    damage: ["LP", "LS", "WM1", "WM2"].map((asset) => ({ asset, atMinutes: 0 })),
-    crews: [{ id: "C1", x: 0, y: 0, skills: ["power", "water"], capacityHours: 12, speedKmh: 6000 }],
-    repairMinutes: { line: 60, pipe: 60, trunk: 180 },
-  });
+    { line: 60, pipe: 60, trunk: 180 },
+  );
 }
 
 function orders(w: World, maxWork = 1e9) {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluatePlan, proposeDispatchPlan } from "../../src/planning/optimizer.js";
 import { World } from "../../src/world/simulator.js";
-import { scenario } from "../support/scenarios.js";
+import { pumpNeedingPower } from "../support/scenarios.js";
 
 /**
  * Pumping station W needs power from A (line LP) and reaches district D (1,000 people) through
@@ -12,25 +12,7 @@ import { scenario } from "../support/scenarios.js";
  * LP and WM first: 1,200 x 60 + 1,200 x 60 + 200 x 60 = 156,000.
  */
 function pumpNeedsPowerAndMain() {
-  return scenario({
-    nodes: [
-      { id: "S", network: "power", type: "substation", x: 0, y: 0, role: "supply" },
-      { id: "A", network: "power", type: "feeder", x: 0.01, y: 0, role: "transit" },
-      { id: "E", network: "power", type: "feeder", x: 0, y: 0.01, population: 200 },
-      { id: "W", network: "water", type: "pumping_station", x: 0.01, y: 0.01, role: "supply" },
-      { id: "D", network: "water", type: "district", x: 0.02, y: 0.01, population: 1000 },
-    ],
-    links: [
-      { id: "LP", network: "power", from: "S", to: "A" },
-      { id: "LS", network: "power", from: "S", to: "E" },
-      { id: "WM", network: "water", from: "W", to: "D", type: "pipe" },
-    ],
-    networks: ["power", "water"],
-    dependencies: [{ dependee: "A", depender: "W" }],
-    damage: ["LP", "LS", "WM"].map((asset) => ({ asset, atMinutes: 0 })),
-    crews: [{ id: "C1", x: 0, y: 0, skills: ["power", "water"], capacityHours: 12, speedKmh: 6000 }],
-    repairMinutes: { line: 60, pipe: 60 },
-  });
+  return pumpNeedingPower([{ id: "WM", type: "pipe" }], { line: 60, pipe: 60 });
 }
 
 describe("joint restoration", () => {

@@ -36,3 +36,33 @@ export function feederWithPump(extra: Partial<ScenarioInput> = {}): Scenario {
     ...extra,
   });
 }
+
+/**
+ * A pumping station W that needs power from A (line LP, from substation S) and feeds district D
+ * (1,000 people) through the water mains given (each W to D); line LS alone restores E (200 people).
+ * Everything is damaged at minute 0; one crew with both skills, no travel to speak of.
+ */
+export function pumpNeedingPower(
+  mains: { id: string; type: string }[],
+  repairMinutes: Record<string, number>,
+): Scenario {
+  return scenario({
+    nodes: [
+      { id: "S", network: "power", type: "substation", x: 0, y: 0, role: "supply" },
+      { id: "A", network: "power", type: "feeder", x: 0.01, y: 0, role: "transit" },
+      { id: "E", network: "power", type: "feeder", x: 0, y: 0.01, population: 200 },
+      { id: "W", network: "water", type: "pumping_station", x: 0.01, y: 0.01, role: "supply" },
+      { id: "D", network: "water", type: "district", x: 0.02, y: 0.01, population: 1000 },
+    ],
+    links: [
+      { id: "LP", network: "power", from: "S", to: "A" },
+      { id: "LS", network: "power", from: "S", to: "E" },
+      ...mains.map((m) => ({ id: m.id, network: "water", from: "W", to: "D", type: m.type })),
+    ],
+    networks: ["power", "water"],
+    dependencies: [{ dependee: "A", depender: "W" }],
+    damage: ["LP", "LS", ...mains.map((m) => m.id)].map((asset) => ({ asset, atMinutes: 0 })),
+    crews: [{ id: "C1", x: 0, y: 0, skills: ["power", "water"], capacityHours: 12, speedKmh: 6000 }],
+    repairMinutes,
+  });
+}
