@@ -279,7 +279,9 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
     const lists = toLists(c.assignments);
     return { ...c, lists, surrogate: sur.evaluate(lists) };
   });
-  const start = scored.reduce((b, c) => (c.surrogate < b.surrogate - 1e-6 ? c : b));
+  const cheapest = <T extends { surrogate: number }>(list: T[]): T =>
+    list.reduce((b, c) => (c.surrogate < b.surrogate - 1e-6 ? c : b));
+  const start = cheapest(scored);
 
   // 3. Improvement, budgeted in work.
   const n = plannable.length;
@@ -295,7 +297,7 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
   const starts = [start];
   if (start.name === "group-greedy") {
     const others = scored.filter((c) => c.name !== "group-greedy");
-    if (others.length > 0) starts.push(others.reduce((b, c) => (c.surrogate < b.surrogate - 1e-6 ? c : b)));
+    if (others.length > 0) starts.push(cheapest(others));
   }
   const searchStarted = performance.now();
   let result: SearchResult | null = null;
