@@ -112,7 +112,7 @@ export const SEARCH_ROUND_MIN_EVALUATIONS = 200;
  * dependency and the count became the work done (dependencies checked in, the revival search's pass
  * over all failed dependencies out, since it no longer makes one): 60 million keeps the 20,000-node
  * region's round at about the time 40 took under the old count, and lets Shelby d200 finish its
- * evaluations (docs/evaluation.md, "Dependency checks and an honest work count").
+ * evaluations (docs/evaluation.md, "Dependency checks, an honest work count and 60 evaluations per asset").
  */
 export const SEARCH_SERVICE_WORK = 60_000_000;
 /**
