@@ -19,12 +19,16 @@ import {
 import { basename, dirname, join, resolve } from "node:path";
 
 export class ReportPathError extends Error {
+  static readonly errorName = "ReportPathError";
   constructor(message: string) {
     super(message);
-    this.name = "ReportPathError";
+    this.name = ReportPathError.errorName;
   }
 }
-export const isReportPathError = (e: unknown): e is ReportPathError => (e as Error)?.name === "ReportPathError";
+/** By class, or by name for an error that crossed a boundary (another copy of the module, a serialised error). */
+export const isReportPathError = (e: unknown): e is ReportPathError =>
+  e instanceof ReportPathError ||
+  (typeof e === "object" && e !== null && (e as Error).name === ReportPathError.errorName);
 
 const plain = (e: unknown) =>
   ((e as NodeJS.ErrnoException).code ? `${(e as NodeJS.ErrnoException).code}: ` : "") +

@@ -25,6 +25,7 @@ import type { PgClient } from "./pg.js";
 
 /** This process lost the incident (its lock connection dropped, or another process took it over): it must stop writing. */
 export class LeaseLost extends Error {
+  static readonly errorName = "LeaseLost";
   /** Retrying cannot cure it: the run stops (the fault barrier does not retry it). */
   readonly transient = false;
   constructor(
@@ -32,10 +33,12 @@ export class LeaseLost extends Error {
     why: string,
   ) {
     super(`lost the lease on incident "${incidentId}": ${why}; stopped before writing`);
-    this.name = "LeaseLost";
+    this.name = LeaseLost.errorName;
   }
 }
-export const isLeaseLost = (e: unknown): e is LeaseLost => (e as Error)?.name === "LeaseLost";
+/** By class, or by name for an error that crossed a boundary (another copy of the module, a serialised error). */
+export const isLeaseLost = (e: unknown): e is LeaseLost =>
+  e instanceof LeaseLost || (typeof e === "object" && e !== null && (e as Error).name === LeaseLost.errorName);
 
 /** A better-sqlite3 transaction function, with its BEGIN variants. */
 export type SqliteTransaction<A extends unknown[], R> = ((...a: A) => R) & {

@@ -86,6 +86,7 @@ export interface LeaseOptions {
 
 /** Another process runs the incident: the CLI says who, and exits 2. */
 export class IncidentHeld extends Error {
+  static readonly errorName = "IncidentHeld";
   constructor(
     readonly incidentId: string,
     readonly holder: LeaseHolder | null,
@@ -93,10 +94,12 @@ export class IncidentHeld extends Error {
     super(
       `incident "${incidentId}" is being run by another process (${describeHolder(holder)}); let it finish, or pass --wait to run after it`,
     );
-    this.name = "IncidentHeld";
+    this.name = IncidentHeld.errorName;
   }
 }
-export const isIncidentHeld = (e: unknown): e is IncidentHeld => (e as Error)?.name === "IncidentHeld";
+/** By class, or by name for an error that crossed a boundary (another copy of the module, a serialised error). */
+export const isIncidentHeld = (e: unknown): e is IncidentHeld =>
+  e instanceof IncidentHeld || (typeof e === "object" && e !== null && (e as Error).name === IncidentHeld.errorName);
 
 export function describeHolder(h: LeaseHolder | null): string {
   return h ? `pid ${h.pid} on ${h.host}, since ${h.since}` : "holder unknown";

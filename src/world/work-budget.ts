@@ -8,6 +8,7 @@
 
 /** A world step did more work than its budget allows. */
 export class WorldWorkExceeded extends Error {
+  static readonly errorName = "WorldWorkExceeded";
   readonly transient = false;
   constructor(
     /** Which loop: "service update", "outage analysis", "clock advance". */
@@ -19,10 +20,13 @@ export class WorldWorkExceeded extends Error {
       `the ${loop} stopped after ${budget.toLocaleString("en-US")} units of work, its budget (${detail}): ` +
         "the scenario makes the simulator work far beyond its size (a long dependency chain or a cascade that does not settle)",
     );
-    this.name = "WorldWorkExceeded";
+    this.name = WorldWorkExceeded.errorName;
   }
 }
-export const isWorldWorkExceeded = (e: unknown): e is WorldWorkExceeded => (e as Error)?.name === "WorldWorkExceeded";
+/** By class, or by name for an error that crossed a boundary (another copy of the module, a serialised error). */
+export const isWorldWorkExceeded = (e: unknown): e is WorldWorkExceeded =>
+  e instanceof WorldWorkExceeded ||
+  (typeof e === "object" && e !== null && (e as Error).name === WorldWorkExceeded.errorName);
 
 /** A budget of `perAsset` units per asset, at least `min`. */
 export function budgetFor(assets: number, perAsset: number, min: number): number {
