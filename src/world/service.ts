@@ -140,15 +140,19 @@ export class ServiceState {
    * tests), only those that can have "changed", or ("auto") those that changed unless a pass over
    * all of them costs less. All three leave the same state.
    */
-  readonly dependencyChecks: DependencyChecks;
+  get dependencyChecks(): DependencyChecks {
+    return this.checks.mode;
+  }
   private readonly checks: ChangedDependencies;
+  /** The last `dependenciesToCheck`: the dependencies and the work of gathering them. */
+  private toCheck: Int32Array = new Int32Array(0);
+  private checkWork = 0;
 
   constructor(
     readonly net: CompiledNetwork,
     from?: ServiceState,
     options: { dependencyChecks?: DependencyChecks } = {},
   ) {
-    this.dependencyChecks = from ? from.dependencyChecks : (options.dependencyChecks ?? "auto");
     const N = net.nodeCount;
     const D = net.depDependee.length;
     const K = net.networks.length;
@@ -185,7 +189,32 @@ export class ServiceState {
     this.segTo = new Int32Array(K);
     // As before: a copy starts with no repair pending and no network traversed yet.
     if (from) this.grownSeeds = from.grownSeeds.slice();
-    this.checks = new ChangedDependencies(net, this.dependencyChecks, from?.checks);
+    this.checks = new ChangedDependencies(
+      net,
+      from ? from.dependencyChecks : (options.dependencyChecks ?? "auto"),
+      from?.checks,
+    );
+  }
+
+  /**
+   * The network's dependencies an update checks, given the nodes touched in [from, to): all of them,
+   * or those that can have changed (ChangedDependencies). Returns how many, in `toCheck`; the work
+   * is counted in `visits` and left in `checkWork`.
+   */
+  private dependenciesToCheck(network: number, from: number, to: number): number {
+    const checks = this.checks;
+    let count: number;
+    if (checks.checkAll(network, to - from, this.running.length)) {
+      this.toCheck = this.net.depsByDependeeNetwork[network];
+      count = this.toCheck.length;
+      this.checkWork = count;
+    } else {
+      count = checks.gather(network, from, to, this.running);
+      this.toCheck = checks.gathered;
+      this.checkWork = checks.looked;
+    }
+    this.visits += this.checkWork;
+    return count;
   }
 
   /**
@@ -271,7 +300,7 @@ export class ServiceState {
    */
   update(now: number, dirty: Iterable<number>): number {
     const net = this.net;
-    const { assetNetwork, depDependee, depDepender, depsByDependeeNetwork } = net;
+    const { assetNetwork, depDependee, depDepender } = net;
     let rounds = 0;
     this.work = 0;
     this.workLimit = budgetFor(net.assetCount, SERVICE_UPDATE_WORK_PER_ASSET, SERVICE_UPDATE_MIN_WORK);
@@ -347,19 +376,9 @@ export class ServiceState {
       inNext.fill(0);
       let nn = 0;
       for (let k = 0; k < pn; k++) {
-        let deps: Int32Array;
-        let count: number;
-        if (checks.checkAll(pend[k], segTo[k] - segFrom[k], this.running.length)) {
-          deps = depsByDependeeNetwork[pend[k]];
-          count = deps.length;
-          this.visits += count;
-          this.spend(count);
-        } else {
-          count = checks.gather(pend[k], segFrom[k], segTo[k], this.running);
-          deps = checks.gathered;
-          this.visits += checks.looked;
-          this.spend(checks.looked);
-        }
+        const count = this.dependenciesToCheck(pend[k], segFrom[k], segTo[k]);
+        this.spend(this.checkWork);
+        const deps = this.toCheck;
         for (let j = 0; j < count; j++) {
           const d = deps[j];
           let ok = 1;
@@ -394,18 +413,8 @@ export class ServiceState {
     const running: BufferRunning[] = [];
     for (const b of this.running) if (!inTraversed[assetNetwork[depDependee[b.dependency]]]) running.push(b);
     for (let k = 0; k < this.traversedCount; k++) {
-      const n = this.traversedBuf[k];
-      let deps: Int32Array;
-      let count: number;
-      if (checks.checkAll(n, checks.touchedCount, this.running.length)) {
-        deps = depsByDependeeNetwork[n];
-        count = deps.length;
-        this.visits += count;
-      } else {
-        count = checks.gather(n, 0, checks.touchedCount, this.running);
-        deps = checks.gathered;
-        this.visits += checks.looked;
-      }
+      const count = this.dependenciesToCheck(this.traversedBuf[k], 0, checks.touchedCount);
+      const deps = this.toCheck;
       for (let j = 0; j < count; j++) {
         const d = deps[j];
         if (this.inService[depDependee[d]]) this.lostSince[d] = NaN;
