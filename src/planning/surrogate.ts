@@ -358,9 +358,9 @@ export class Surrogate {
         }
         for (let k = 0; k < expired.length; k += 2)
           working.setLostSince(expired[k], expired[k + 1] - bufferMinutes[expired[k]]);
-        expired.length = 0;
+        if (expired.length > 0) expired.length = 0;
         for (const a of pending) dirty.add(working.setDamaged(a, false));
-        pending.length = 0;
+        if (pending.length > 0) pending.length = 0;
         working.update(t, dirty);
         dirty.clear();
         this.updates++;

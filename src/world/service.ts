@@ -349,7 +349,7 @@ export class ServiceState {
           }
         }
       }
-      this.repaired.length = 0;
+      if (this.repaired.length > 0) this.repaired.length = 0;
     }
     const segFrom = this.segFrom,
       segTo = this.segTo;
@@ -520,7 +520,7 @@ export class ServiceState {
     const depOk = this.depOk;
     const pending = this.pendingDeps;
     const carry = this.carriedDeps;
-    carry.length = 0;
+    if (carry.length > 0) carry.length = 0;
     let scanned = 0; // q[0..scanned) have had their failed dependencies collected
     let looked = 0; // dependencies looked at: the work counted, with the nodes marked
     for (;;) {
@@ -537,9 +537,9 @@ export class ServiceState {
       const before = tail;
       if (fc > 0) {
         // This round's scan: what the last scan passed by, and the failed dependencies of the nodes just marked.
-        pending.length = 0;
+        if (pending.length > 0) pending.length = 0;
         for (let i = 0; i < carry.length; i++) pending.push(carry[i]);
-        carry.length = 0;
+        if (carry.length > 0) carry.length = 0;
         for (; scanned < tail; scanned++) {
           const u = q[scanned];
           looked += depsByDependeeStart[u + 1] - depsByDependeeStart[u];
@@ -673,7 +673,7 @@ export class ServiceState {
         wOut -= population[s] * criticality[s];
       }
     }
-    seeds.length = kept;
+    if (kept < seeds.length) seeds.length = kept;
     while (head < tail) {
       const u = q[head++];
       for (let k = adjStart[u]; k < adjStart[u + 1]; k++) {
@@ -736,8 +736,8 @@ export class ServiceState {
       }
     }
     const roots = lostNodes.length + lostLinks.length;
-    lostNodes.length = 0;
-    lostLinks.length = 0;
+    if (lostNodes.length > 0) lostNodes.length = 0;
+    if (lostLinks.length > 0) lostLinks.length = 0;
     while (head < tail) {
       const u = q[head++];
       for (let k = adjStart[u]; k < adjStart[u + 1]; k++) {
@@ -765,7 +765,7 @@ export class ServiceState {
     this.visits += roots + tail;
     // What is left is the new baseline: service cannot fall below it until something else is lost.
     this.unsafe[network] = 0;
-    this.added[network].length = 0;
+    if (this.added[network].length > 0) this.added[network].length = 0;
     this.baseAt[network] = this.clock++;
     this.grow(network);
   }
@@ -793,9 +793,9 @@ export class ServiceState {
       this.grownSeeds.push(v);
     }
     this.visits += added.length;
-    added.length = 0;
-    this.lostNodes[network].length = 0;
-    this.lostLinks[network].length = 0;
+    if (added.length > 0) added.length = 0;
+    if (this.lostNodes[network].length > 0) this.lostNodes[network].length = 0;
+    if (this.lostLinks[network].length > 0) this.lostLinks[network].length = 0;
     this.outNodes[network] = nodesOut;
     this.outPopulation[network] = popOut;
     this.outWeighted[network] = wOut;
@@ -807,9 +807,9 @@ export class ServiceState {
     this.checks.fullThisUpdate[network] = 1;
     this.unsafe[network] = 0;
     this.needsFull[network] = 0;
-    this.added[network].length = 0;
-    this.lostNodes[network].length = 0;
-    this.lostLinks[network].length = 0;
+    if (this.added[network].length > 0) this.added[network].length = 0;
+    if (this.lostNodes[network].length > 0) this.lostNodes[network].length = 0;
+    if (this.lostLinks[network].length > 0) this.lostLinks[network].length = 0;
     this.baseAt[network] = this.clock++;
     const parent = this.parent,
       parentLink = this.parentLink;
@@ -817,7 +817,7 @@ export class ServiceState {
     const seeds = this.grownSeeds;
     let kept = 0;
     for (let j = 0; j < seeds.length; j++) if (net.assetNetwork[seeds[j]] !== network) seeds[kept++] = seeds[j];
-    seeds.length = kept;
+    if (kept < seeds.length) seeds.length = kept;
     const nodes = net.nodesByNetwork[network];
     const inService = this.inService,
       functional = this.functional,
