@@ -124,6 +124,12 @@ export const GROUP_GREEDY_SERVICE_WORK = 10_000_000;
 export const SURROGATE_CACHE_ENTRIES = 400_000;
 /** Safety net only: a search still running after this many ms stops and says so (`budgetExhausted: "time"`). */
 export const SEARCH_WALL_CLOCK_CAP_MS = 30_000;
+/**
+ * How long past the search's own wall-clock cap the optimizer waits for the second start's search on
+ * the other core (src/planning/parallel-search.ts) before it searches that start itself. The first
+ * round of a process includes the worker's start (loading the planner's modules).
+ */
+export const PARALLEL_SEARCH_WAIT_MARGIN_MS = 20_000;
 /** Up to this many jobs (plan + crews' open jobs), the final candidates are each simulated once to pick the best. */
 export const VERIFY_SIMULATED_JOBS = 1_500;
 

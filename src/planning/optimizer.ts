@@ -47,7 +47,9 @@ import {
 import { evaluatePlan, type ExpectedEffect, expectedEffect, planHorizon, planMakespan } from "./effect.js";
 import { improve, type Lists, type SearchResult } from "./improve.js";
 import { jointGroups, jointRatioOrder } from "./joint.js";
+import { searchInParallel } from "./parallel-search.js";
 import { queuesKept, roundBudget } from "./round-budget.js";
+import { searchFingerprint } from "./search-fingerprint.js";
 import { type CrewStart, Surrogate } from "./surrogate.js";
 
 export { evaluatePlan, expectedEffect, expectPlanEffect, type ExpectedEffect, type PlannedJob } from "./effect.js";
@@ -77,6 +79,11 @@ export interface OptimizerOptions {
   seed?: number;
   /** Multiplies the search's budgets (evaluations and network work), e.g. 10 for a reference run (default 1). */
   budgetScale?: number;
+  /**
+   * Search the second start on the machine's other core when there is one (default true); false
+   * searches it after the first. The plan is the same either way.
+   */
+  parallelSearch?: boolean;
 }
 
 export interface SearchSummary {
@@ -84,6 +91,8 @@ export interface SearchSummary {
   startedFrom: string;
   /** Every start searched, each with the full budget (two when the group greedy's plan was the best start). */
   searchedFrom: string[];
+  /** Where the second start was searched: on the other core while the first was, or after it on this one. */
+  secondStart?: "in parallel" | "after the first";
   /** Each candidate's wCMI by the surrogate, and by simulation when verified. */
   candidates: { name: string; surrogate?: number; simulated?: number }[];
   /** The candidate kept. */
@@ -133,6 +142,14 @@ export function listSchedule(world: World, orderedAssets: string[]): DispatchPro
     method: "list-schedule",
     evaluations: 0,
   };
+}
+
+/** The second start's search: what it spent (counted on its own surrogate) and where it ran. */
+interface SecondSearch {
+  evaluations: number;
+  updates: number;
+  work: number;
+  where?: SearchSummary["secondStart"];
 }
 
 interface Setup {
@@ -300,23 +317,53 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
     if (others.length > 0) starts.push(cheapest(others));
   }
   const searchStarted = performance.now();
-  let result: SearchResult | null = null;
+  const seed = options.seed ?? 1;
+  // The second start (when there is one) is searched on a fresh surrogate of its own, on the
+  // machine's other core while this one searches the first when it can (parallel-search.ts):
+  // the same plan either way.
+  const second = starts.length > 1 ? starts[1] : null;
+  const waitSecond =
+    second && options.parallelSearch !== false
+      ? searchInParallel({
+          scenario: world.scenario,
+          worldSeed: world.seed,
+          log: [...world.dispatchLog()],
+          clock: world.now(),
+          starts: setup.starts.map((s) => ({ ...s, skills: [...s.skills] })),
+          fixed: setup.fixed,
+          horizon,
+          lists: second.lists.map((l) => [...l]),
+          budget,
+          seed,
+        })
+      : null;
+  let result: SearchResult = improve(sur, start.lists, budget, seed);
   let startedFrom = start.name;
-  let timeFired = false;
-  for (const from of starts) {
-    const elapsed = performance.now() - searchStarted;
-    const r = improve(sur, from.lists, { ...budget, wallClockMs: budget.wallClockMs - elapsed }, options.seed ?? 1);
-    if (result === null || r.cost < result.cost - 1e-6) {
+  const secondWork: SecondSearch = { evaluations: 0, updates: 0, work: 0 };
+  const reply = waitSecond?.() ?? null;
+  if (second && result.exhausted !== "time") {
+    const own = new Surrogate(world, setup.starts, setup.fixed, horizon);
+    const print = searchFingerprint(own, second.lists);
+    let r: SearchResult;
+    if (reply && reply.fingerprint === print) {
+      r = reply.result;
+      secondWork.evaluations = reply.evaluations;
+      secondWork.updates = reply.updates;
+      secondWork.work = reply.work;
+      secondWork.where = "in parallel";
+    } else {
+      const elapsed = performance.now() - searchStarted;
+      r = improve(own, second.lists, { ...budget, wallClockMs: budget.wallClockMs - elapsed }, seed);
+      secondWork.evaluations = own.evaluations;
+      secondWork.updates = own.updates;
+      secondWork.work = own.work;
+      secondWork.where = "after the first";
+    }
+    if (r.cost < result.cost - 1e-6) {
       result = r;
-      startedFrom = from.name;
-    }
-    if (r.exhausted === "time") {
-      timeFired = true;
-      break;
-    }
+      startedFrom = second.name;
+    } else if (r.exhausted === "time") result = { ...result, exhausted: "time" };
   }
-  if (result === null) throw new Error("no search ran");
-  if (timeFired) result = { ...result, exhausted: "time" };
   const final = [
     ...scored.map((c) => ({ name: c.name, assignments: c.assignments, surrogate: c.surrogate })),
     { name: "surrogate-search", assignments: toAssignments(result.lists), surrogate: result.cost },
@@ -374,6 +421,7 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
           summary,
           simulations,
           weightOf,
+          secondWork,
         );
     }
   }
@@ -389,6 +437,7 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
     summary,
     simulations,
     weightOf,
+    secondWork,
   );
 }
 
@@ -413,15 +462,17 @@ function propose(
   candidates: SearchSummary["candidates"],
   simulations: number,
   weightOf: ReturnType<typeof weightFunction>,
+  second: SecondSearch,
 ): DispatchProposal {
   const search: SearchSummary = {
     startedFrom,
     searchedFrom,
     candidates,
     chosen,
-    surrogateEvaluations: sur.evaluations,
-    serviceUpdates: sur.updates,
-    serviceWork: sur.work,
+    ...(second.where ? { secondStart: second.where } : {}),
+    surrogateEvaluations: sur.evaluations + second.evaluations,
+    serviceUpdates: sur.updates + second.updates,
+    serviceWork: sur.work + second.work,
     simulations,
     improvements: result.improvements,
     stoppedBy: result.exhausted,
@@ -432,7 +483,7 @@ function propose(
     expected: expectedEffect(world, plan, planHorizon(world, plan)),
     unassignable,
     method: chosen === "surrogate-search" ? "surrogate-search" : "constructive",
-    evaluations: sur.evaluations + simulations,
+    evaluations: sur.evaluations + second.evaluations + simulations,
     search,
     ...(result.exhausted === "time" ? { budgetExhausted: "time" as const } : {}),
   };
