@@ -4,6 +4,7 @@
  *
  *   npx tsx scripts/optimizer-time.ts --case shelby-d200-c8
  *   npx tsx scripts/optimizer-time.ts --nodes 3000 --seed 7 [--scale 10]
+ *   ... --one-core   (the second start searched after the first, not on the other core)
  */
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     nodes: { type: "string", default: "3000" },
     seed: { type: "string", default: "7" },
     scale: { type: "string", default: "1" },
+    "one-core": { type: "boolean", default: false },
   },
 });
 const scenario = values.case
@@ -33,7 +35,7 @@ if (!scenario)
 const world = new World(scenario);
 const t = performance.now();
 const cpu = process.cpuUsage();
-const p = proposeDispatchPlan(world, { budgetScale: Number(values.scale) });
+const p = proposeDispatchPlan(world, { budgetScale: Number(values.scale), parallelSearch: !values["one-core"] });
 const c = process.cpuUsage(cpu);
 process.stdout.write(
   `${JSON.stringify({

@@ -130,6 +130,8 @@ export const SEARCH_WALL_CLOCK_CAP_MS = 30_000;
  * round of a process includes the worker's start (loading the planner's modules).
  */
 export const PARALLEL_SEARCH_WAIT_MARGIN_MS = 20_000;
+/** Rounds planning fewer assets search both starts on one core: their search takes less than the worker's start (about 0.5 s). */
+export const PARALLEL_SEARCH_MIN_ASSETS = 40;
 /** Up to this many jobs (plan + crews' open jobs), the final candidates are each simulated once to pick the best. */
 export const VERIFY_SIMULATED_JOBS = 1_500;
 

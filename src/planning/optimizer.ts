@@ -24,6 +24,7 @@
 import {
   GROUP_GREEDY_SERVICE_WORK,
   OPTIMIZER_LARGE_INCIDENT_ASSETS,
+  PARALLEL_SEARCH_MIN_ASSETS,
   SEARCH_SERVICE_WORK,
   VERIFY_SIMULATED_JOBS,
 } from "../limits.js";
@@ -47,7 +48,7 @@ import {
 import { evaluatePlan, type ExpectedEffect, expectedEffect, planHorizon, planMakespan } from "./effect.js";
 import { improve, type Lists, type SearchResult } from "./improve.js";
 import { jointGroups, jointRatioOrder } from "./joint.js";
-import { searchInParallel } from "./parallel-search.js";
+import { prepareParallelSearch, searchInParallel } from "./parallel-search.js";
 import { queuesKept, roundBudget } from "./round-budget.js";
 import { searchFingerprint } from "./search-fingerprint.js";
 import { type CrewStart, Surrogate } from "./surrogate.js";
@@ -80,8 +81,9 @@ export interface OptimizerOptions {
   /** Multiplies the search's budgets (evaluations and network work), e.g. 10 for a reference run (default 1). */
   budgetScale?: number;
   /**
-   * Search the second start on the machine's other core when there is one (default true); false
-   * searches it after the first. The plan is the same either way.
+   * Search the second start on the machine's other core when there is one and the round plans at
+   * least PARALLEL_SEARCH_MIN_ASSETS assets (default true); false searches it after the first.
+   * The plan is the same either way.
    */
   parallelSearch?: boolean;
 }
@@ -242,6 +244,9 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
   }
   const planned = new Set(ratio.assignments.flatMap((a) => a.assetIds));
   const plannable = assets.filter((id) => planned.has(id));
+  // Below this size a search takes less than a worker's start: both starts are searched here.
+  const parallel = options.parallelSearch !== false && plannable.length >= PARALLEL_SEARCH_MIN_ASSETS;
+  if (parallel) prepareParallelSearch();
   const candidates: { name: string; assignments: CrewAssignment[] }[] = [
     { name: ratioName, assignments: ratio.assignments },
   ];
@@ -323,7 +328,7 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
   // the same plan either way.
   const second = starts.length > 1 ? starts[1] : null;
   const waitSecond =
-    second && options.parallelSearch !== false
+    second && parallel
       ? searchInParallel({
           scenario: world.scenario,
           worldSeed: world.seed,

@@ -62,6 +62,14 @@ function stop(): void {
 }
 
 /**
+ * Start the worker now (it loads the planner's modules, a few hundred ms) so that it is ready when
+ * a search needs it: the optimizer calls this before it constructs its plans.
+ */
+export function prepareParallelSearch(): void {
+  theHelper();
+}
+
+/**
  * Start `job` on the other core. Returns a function that waits for its reply (at most the search's
  * wall-clock cap and a margin) and gives it, or null when there is no worker, it failed, or it did
  * not answer in time (the worker is then stopped, and later rounds search on one core).
