@@ -34,6 +34,23 @@ export interface BufferRunning {
 const byDependency = (a: BufferRunning, b: BufferRunning) => a.dependency - b.dependency;
 const ascending = (a: number, b: number) => a - b;
 
+/** Sort ascending in place: insertion sort for the short lists a revival search makes, the built-in sort past that. */
+function sortSmall(list: number[]): void {
+  if (list.length > 24) {
+    list.sort(ascending);
+    return;
+  }
+  for (let i = 1; i < list.length; i++) {
+    const v = list[i];
+    let j = i - 1;
+    while (j >= 0 && list[j] > v) {
+      list[j + 1] = list[j];
+      j--;
+    }
+    list[j + 1] = v;
+  }
+}
+
 /** Insert `value` into `list`, sorted ascending from index `from` on, at its place there. */
 function insertSorted(list: number[], value: number, from: number): void {
   let lo = from,
@@ -379,14 +396,18 @@ export class ServiceState {
         const count = this.dependenciesToCheck(pend[k], segFrom[k], segTo[k]);
         this.spend(this.checkWork);
         const deps = this.toCheck;
+        const inService = this.inService,
+          lostSince = this.lostSince,
+          depOk = this.depOk,
+          bufferMinutes = net.depBufferMinutes;
         for (let j = 0; j < count; j++) {
           const d = deps[j];
           let ok = 1;
-          if (!this.inService[depDependee[d]]) {
-            const since = Number.isNaN(this.lostSince[d]) ? now : this.lostSince[d];
-            ok = now < since + net.depBufferMinutes[d] ? 1 : 0;
+          if (!inService[depDependee[d]]) {
+            const since = Number.isNaN(lostSince[d]) ? now : lostSince[d];
+            ok = now < since + bufferMinutes[d] ? 1 : 0;
           }
-          if (ok !== this.depOk[d]) {
+          if (ok !== depOk[d]) {
             this.failedCount += ok ? -1 : 1;
             this.depOk[d] = ok;
             checks.recheck(d);
@@ -433,7 +454,7 @@ export class ServiceState {
         }
       }
     }
-    this.running = running.sort(byDependency);
+    this.running = running.length > 1 ? running.sort(byDependency) : running;
     checks.endUpdate(this.traversedBuf, this.traversedCount, inTraversed);
     this.baseAt.fill(this.clock++);
     return rounds;
@@ -546,7 +567,7 @@ export class ServiceState {
           for (let k = depsByDependeeStart[u]; k < depsByDependeeStart[u + 1]; k++)
             if (!depOk[depsByDependee[k]]) pending.push(depsByDependee[k]);
         }
-        pending.sort(ascending);
+        if (pending.length > 1) sortSmall(pending);
         for (let i = 0; i < pending.length; i++) {
           const d = pending[i];
           revived[rc++] = d;
