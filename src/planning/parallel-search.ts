@@ -12,6 +12,7 @@
  * the same plan, later.
  */
 import { createRequire } from "node:module";
+import { performance } from "node:perf_hooks";
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
@@ -21,8 +22,10 @@ import type { SearchJob, SearchReply } from "./search-worker.js";
 interface Helper {
   worker: Worker;
   port: MessagePort;
-  /** 0 while a job runs, 1 when its reply is posted, 2 when the worker could not start. */
+  /** The id of the last job whose reply was posted (0 before any), or -1 when the worker could not start. */
   flag: Int32Array;
+  /** Ids given to jobs: a reply is matched to its job, so that one left unread (its caller threw) is never taken for another's. */
+  nextId: number;
 }
 
 let helper: Helper | null | undefined;
@@ -31,7 +34,7 @@ let helper: Helper | null | undefined;
 function entryCode(): string {
   const fromSource = import.meta.url.endsWith(".ts");
   const entry = new URL(fromSource ? "./search-worker.ts" : "./search-worker.js", import.meta.url).href;
-  const failed = `(e) => { const { workerData } = require("node:worker_threads"); Atomics.store(workerData.flag, 0, 2); Atomics.notify(workerData.flag, 0); }`;
+  const failed = `(e) => { const { workerData } = require("node:worker_threads"); Atomics.store(workerData.flag, 0, -1); Atomics.notify(workerData.flag, 0); }`;
   if (!fromSource) return `import(${JSON.stringify(entry)}).catch(${failed});`;
   // tsx's ESM entry (its CommonJS one registers hooks the worker cannot resolve).
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href.replace(/\.cjs$/, ".mjs");
@@ -49,7 +52,7 @@ function theHelper(): Helper | null {
     worker.unref();
     port1.unref();
     worker.on("error", () => stop());
-    helper = { worker, port: port1, flag };
+    helper = { worker, port: port1, flag, nextId: 1 };
   } catch {
     helper = null;
   }
@@ -74,25 +77,34 @@ export function prepareParallelSearch(): void {
  * wall-clock cap and a margin) and gives it, or null when there is no worker, it failed, or it did
  * not answer in time (the worker is then stopped, and later rounds search on one core).
  */
-export function searchInParallel(job: SearchJob): (() => Extract<SearchReply, { ok: true }> | null) | null {
+export function searchInParallel(job: Omit<SearchJob, "id">): (() => Extract<SearchReply, { ok: true }> | null) | null {
   const h = theHelper();
   if (!h) return null;
-  Atomics.store(h.flag, 0, 0);
+  const id = h.nextId++;
   try {
-    h.port.postMessage(job);
+    h.port.postMessage({ ...job, id } satisfies SearchJob);
   } catch {
     stop();
     return null;
   }
   return () => {
     if (helper !== h) return null;
-    const waited = Atomics.wait(h.flag, 0, 0, job.budget.wallClockMs + PARALLEL_SEARCH_WAIT_MARGIN_MS);
-    const state = Atomics.load(h.flag, 0);
-    if (waited === "timed-out" || state !== 1) {
-      stop();
-      return null;
+    const deadline = performance.now() + job.budget.wallClockMs + PARALLEL_SEARCH_WAIT_MARGIN_MS;
+    for (;;) {
+      const done = Atomics.load(h.flag, 0);
+      if (done === -1) break;
+      if (done >= id) {
+        // Replies come in job order: an older one (its caller never read it) is passed over.
+        for (let m = receiveMessageOnPort(h.port); m; m = receiveMessageOnPort(h.port)) {
+          const reply = m.message as SearchReply;
+          if (reply.id === id) return reply.ok ? reply : null;
+        }
+        break;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0 || Atomics.wait(h.flag, 0, done, left) === "timed-out") break;
     }
-    const reply = receiveMessageOnPort(h.port)?.message as SearchReply | undefined;
-    return reply?.ok ? reply : null;
+    stop();
+    return null;
   };
 }

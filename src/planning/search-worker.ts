@@ -14,6 +14,8 @@ import { searchFingerprint } from "./search-fingerprint.js";
 import { type CrewStart, Surrogate } from "./surrogate.js";
 
 export interface SearchJob {
+  /** Given by the caller; the reply carries it back. */
+  id: number;
   scenario: Scenario;
   worldSeed: number;
   log: DispatchLogEntry[];
@@ -28,6 +30,7 @@ export interface SearchJob {
 
 export type SearchReply =
   | {
+      id: number;
       ok: true;
       fingerprint: number;
       result: SearchResult;
@@ -35,7 +38,7 @@ export type SearchReply =
       updates: number;
       work: number;
     }
-  | { ok: false; error: string };
+  | { id: number; ok: false; error: string };
 
 const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
 
@@ -47,11 +50,19 @@ port.on("message", (job: SearchJob) => {
     const sur = new Surrogate(world, starts, job.fixed, job.horizon);
     const fingerprint = searchFingerprint(sur, job.lists);
     const result = improve(sur, job.lists, job.budget, job.seed);
-    reply = { ok: true, fingerprint, result, evaluations: sur.evaluations, updates: sur.updates, work: sur.work };
+    reply = {
+      id: job.id,
+      ok: true,
+      fingerprint,
+      result,
+      evaluations: sur.evaluations,
+      updates: sur.updates,
+      work: sur.work,
+    };
   } catch (e) {
-    reply = { ok: false, error: e instanceof Error ? e.message : String(e) };
+    reply = { id: job.id, ok: false, error: e instanceof Error ? e.message : String(e) };
   }
   port.postMessage(reply);
-  Atomics.store(flag, 0, 1);
+  Atomics.store(flag, 0, job.id);
   Atomics.notify(flag, 0);
 });

@@ -43,24 +43,37 @@ describe("the second start on the other core", () => {
   });
 
   it.runIf(cores >= 2)("answers a job it cannot run with nothing, and still serves the next", () => {
-    const wait = searchInParallel({
-      scenario: { name: "not a scenario" } as never,
-      worldSeed: 1,
-      log: [],
-      clock: 0,
-      starts: [],
-      fixed: [],
-      horizon: 1,
-      lists: [],
-      budget: { evaluations: 1, serviceWork: 1, wallClockMs: 1_000 },
-      seed: 1,
-    });
+    const wait = searchInParallel(notAJob);
     expect(wait).not.toBeNull();
     expect(wait!()).toBeNull();
     const p = proposeDispatchPlan(new World(shelbyScenario("d50", 8)));
     expect(p.search?.secondStart).toBe("in parallel");
   });
+
+  it.runIf(cores >= 2)("never takes a reply left unread (its caller threw) for the next job's", () => {
+    expect(searchInParallel(notAJob)).not.toBeNull(); // its waiter is never called
+    const world = new World(shelbyScenario("d50", 4));
+    const parallel = proposeDispatchPlan(world.clone());
+    expect(parallel.search?.secondStart).toBe("in parallel");
+    expect(parallel.plan.assignments).toEqual(
+      proposeDispatchPlan(world.clone(), { parallelSearch: false }).plan.assignments,
+    );
+  });
 });
+
+/** A job the worker cannot run: no scenario. */
+const notAJob = {
+  scenario: { name: "not a scenario" } as never,
+  worldSeed: 1,
+  log: [],
+  clock: 0,
+  starts: [],
+  fixed: [],
+  horizon: 1,
+  lists: [],
+  budget: { evaluations: 1, serviceWork: 1, wallClockMs: 1_000 },
+  seed: 1,
+};
 
 describe("the search fingerprint", () => {
   it("is the same for the same world to the bit, and differs once a crew was dispatched", () => {
