@@ -246,7 +246,6 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
   const plannable = assets.filter((id) => planned.has(id));
   // Below this size a search takes less than a worker's start: both starts are searched here.
   const parallel = options.parallelSearch !== false && plannable.length >= PARALLEL_SEARCH_MIN_ASSETS;
-  if (parallel) prepareParallelSearch();
   const candidates: { name: string; assignments: CrewAssignment[] }[] = [
     { name: ratioName, assignments: ratio.assignments },
   ];
@@ -258,6 +257,8 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
     SEARCH_SERVICE_WORK / 4,
   );
   if (joint) {
+    // A second start is searched only from a group greedy's plan: the worker starts now, while it is made.
+    if (parallel) prepareParallelSearch();
     const jointOrder = jointRatioOrder(plannable, minutes, joint.groups);
     candidates.push({
       name: "joint-ratio",
