@@ -78,6 +78,12 @@ export const MAX_SCENARIO_FILE_BYTES = 64 * 1024 * 1024;
 export const MAX_SCENARIO_NODES = 250_000;
 /** Characters of one CSV cell. */
 export const MAX_CSV_CELL_CHARS = 2_000;
+/**
+ * Breaks one weather period may be expected to cause (its damage rate per hour times its hours):
+ * every one is drawn when the world is made, so a storm of 0.8 an hour "until minute 1e308" would
+ * never finish drawing. 100,000 is a break for every other asset of a 100,000-node region.
+ */
+export const MAX_STORM_EXPECTED_DAMAGE = 100_000;
 
 // ---------------------------------------------------------------- dispatch optimizer (src/planning)
 

@@ -55,6 +55,25 @@ describe("parseScenario", () => {
     expect(issues).toEqual([{ where: "scenario: links[1].id", message: 'duplicate id "A"' }]);
   });
 
+  it("refuses a storm expected to cause more breaks than a world could draw, and takes a week-long one", () => {
+    // Found by the scenario fuzzing: a storm of 0.8 breaks an hour until minute 1e308 ran the world out of memory.
+    const storm = (toMinutes: number) => ({
+      condition: "storm",
+      fromMinutes: 30,
+      toMinutes,
+      damageRatePerHour: 0.8,
+    });
+    const j = base();
+    j.weather = [storm(1e308)];
+    const issues = issuesOf(() => parseScenario(j, "x.json"));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.where).toBe("x.json: weather[0].damageRatePerHour");
+    expect(issues[0]!.message).toMatch(/breaks over this period .*at most 100,000/);
+    const week = base();
+    week.weather = [storm(7 * 24 * 60)];
+    expect(parseScenario(week).weather).toHaveLength(1);
+  });
+
   it("rejects a negative population", () => {
     const j = base();
     j.nodes[1].population = -5;

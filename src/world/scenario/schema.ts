@@ -7,7 +7,7 @@
  * damage, duplicate ids) are checked in `superRefine` so that every error names its path.
  */
 import { z } from "zod";
-import { MAX_SCENARIO_TEXT_CHARS } from "../../limits.js";
+import { MAX_SCENARIO_TEXT_CHARS, MAX_STORM_EXPECTED_DAMAGE } from "../../limits.js";
 
 /** Free text written by people (names, notes): bounded, so that one field cannot flood state or prompts. */
 const text = () => z.string().max(MAX_SCENARIO_TEXT_CHARS, `at most ${MAX_SCENARIO_TEXT_CHARS} characters`);
@@ -188,6 +188,13 @@ export const ScenarioSchema = z
     s.weather.forEach((w, i) => {
       if (w.toMinutes <= w.fromMinutes)
         ctx.addIssue({ code: "custom", path: ["weather", i, "toMinutes"], message: "must be after fromMinutes" });
+      const expected = ((w.damageRatePerHour ?? 0) * (w.toMinutes - w.fromMinutes)) / 60;
+      if (!(expected <= MAX_STORM_EXPECTED_DAMAGE))
+        ctx.addIssue({
+          code: "custom",
+          path: ["weather", i, "damageRatePerHour"],
+          message: `expects ${expected.toExponential(2)} breaks over this period (${w.damageRatePerHour} an hour for ${((w.toMinutes - w.fromMinutes) / 60).toExponential(2)} hours); at most ${MAX_STORM_EXPECTED_DAMAGE.toLocaleString("en-US")}`,
+        });
     });
     if (!s.nodes.some((n) => n.role === "supply"))
       ctx.addIssue({ code: "custom", path: ["nodes"], message: "no supply node: nothing can be in service" });
