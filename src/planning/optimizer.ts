@@ -51,7 +51,7 @@ import { jointGroups, jointRatioOrder } from "./joint.js";
 import { prepareParallelSearch, searchInParallel } from "./parallel-search.js";
 import { queuesKept, roundBudget } from "./round-budget.js";
 import { searchFingerprint } from "./search-fingerprint.js";
-import { type CrewStart, Surrogate } from "./surrogate.js";
+import { type CrewStart, Surrogate, type SurrogateSpent, spentBy } from "./surrogate.js";
 
 export { evaluatePlan, expectedEffect, expectPlanEffect, type ExpectedEffect, type PlannedJob } from "./effect.js";
 
@@ -147,10 +147,7 @@ export function listSchedule(world: World, orderedAssets: string[]): DispatchPro
 }
 
 /** The second start's search: what it spent (counted on its own surrogate) and where it ran. */
-interface SecondSearch {
-  evaluations: number;
-  updates: number;
-  work: number;
+interface SecondSearch extends SurrogateSpent {
   where?: SearchSummary["secondStart"];
 }
 
@@ -345,7 +342,7 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
       : null;
   let result: SearchResult = improve(sur, start.lists, budget, seed);
   let startedFrom = start.name;
-  const secondWork: SecondSearch = { evaluations: 0, updates: 0, work: 0 };
+  let secondWork: SecondSearch = { evaluations: 0, updates: 0, work: 0 };
   const reply = waitSecond?.() ?? null;
   if (second && result.exhausted !== "time") {
     const own = new Surrogate(world, setup.starts, setup.fixed, horizon);
@@ -353,17 +350,11 @@ export function proposeDispatchPlan(world: World, options: OptimizerOptions = {}
     let r: SearchResult;
     if (reply && reply.fingerprint === print) {
       r = reply.result;
-      secondWork.evaluations = reply.evaluations;
-      secondWork.updates = reply.updates;
-      secondWork.work = reply.work;
-      secondWork.where = "in parallel";
+      secondWork = { ...reply.spent, where: "in parallel" };
     } else {
       const elapsed = performance.now() - searchStarted;
       r = improve(own, second.lists, { ...budget, wallClockMs: budget.wallClockMs - elapsed }, seed);
-      secondWork.evaluations = own.evaluations;
-      secondWork.updates = own.updates;
-      secondWork.work = own.work;
-      secondWork.where = "after the first";
+      secondWork = { ...spentBy(own), where: "after the first" };
     }
     if (r.cost < result.cost - 1e-6) {
       result = r;

@@ -66,7 +66,8 @@ function stop(): void {
 
 /**
  * Start the worker now (it loads the planner's modules, a few hundred ms) so that it is ready when
- * a search needs it: the optimizer calls this before it constructs its plans.
+ * a search needs it: the optimizer calls this when it makes a group greedy's plan, the only start
+ * a second search comes from.
  */
 export function prepareParallelSearch(): void {
   theHelper();

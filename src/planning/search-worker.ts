@@ -11,7 +11,7 @@ import { World } from "../world/simulator.js";
 import type { DispatchLogEntry } from "../world/types.js";
 import { improve, type SearchBudget, type SearchResult } from "./improve.js";
 import { searchFingerprint } from "./search-fingerprint.js";
-import { type CrewStart, Surrogate } from "./surrogate.js";
+import { type CrewStart, Surrogate, type SurrogateSpent, spentBy } from "./surrogate.js";
 
 export interface SearchJob {
   /** Given by the caller; the reply carries it back. */
@@ -34,9 +34,7 @@ export type SearchReply =
       ok: true;
       fingerprint: number;
       result: SearchResult;
-      evaluations: number;
-      updates: number;
-      work: number;
+      spent: SurrogateSpent;
     }
   | { id: number; ok: false; error: string };
 
@@ -50,15 +48,7 @@ port.on("message", (job: SearchJob) => {
     const sur = new Surrogate(world, starts, job.fixed, job.horizon);
     const fingerprint = searchFingerprint(sur, job.lists);
     const result = improve(sur, job.lists, job.budget, job.seed);
-    reply = {
-      id: job.id,
-      ok: true,
-      fingerprint,
-      result,
-      evaluations: sur.evaluations,
-      updates: sur.updates,
-      work: sur.work,
-    };
+    reply = { id: job.id, ok: true, fingerprint, result, spent: spentBy(sur) };
   } catch (e) {
     reply = { id: job.id, ok: false, error: e instanceof Error ? e.message : String(e) };
   }

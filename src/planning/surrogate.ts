@@ -28,6 +28,7 @@ import { mulberry32 } from "../world/prng.js";
 import type { ServiceState } from "../world/service.js";
 import type { World } from "../world/simulator.js";
 import { StateCache } from "./state-cache.js";
+import { truncate } from "../world/truncate.js";
 
 /** A crew as the planner sees it: where and when its plannable work starts, and what it may still do. */
 export interface CrewStart {
@@ -60,6 +61,17 @@ export interface SurrogateDetail {
   population: number;
   /** Critical facilities in service now that some event of the plan leaves out of service. */
   criticalLost: number[];
+}
+
+/** What a surrogate's evaluations cost: evaluations, service updates paid, nodes they visited. */
+export interface SurrogateSpent {
+  evaluations: number;
+  updates: number;
+  work: number;
+}
+
+export function spentBy(sur: Surrogate): SurrogateSpent {
+  return { evaluations: sur.evaluations, updates: sur.updates, work: sur.work };
 }
 
 export class Surrogate {
@@ -358,9 +370,9 @@ export class Surrogate {
         }
         for (let k = 0; k < expired.length; k += 2)
           working.setLostSince(expired[k], expired[k + 1] - bufferMinutes[expired[k]]);
-        if (expired.length > 0) expired.length = 0;
+        truncate(expired);
         for (const a of pending) dirty.add(working.setDamaged(a, false));
-        if (pending.length > 0) pending.length = 0;
+        truncate(pending);
         working.update(t, dirty);
         dirty.clear();
         this.updates++;

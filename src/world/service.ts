@@ -25,6 +25,7 @@ import { SERVICE_UPDATE_MIN_WORK, SERVICE_UPDATE_WORK_PER_ASSET } from "../limit
 import { ChangedDependencies, type DependencyChecks } from "./dependency-checks.js";
 import { type CompiledNetwork, ROLE_SUPPLY as SUPPLY_ROLE } from "./network.js";
 import { budgetFor, WorldWorkExceeded } from "./work-budget.js";
+import { truncate } from "./truncate.js";
 
 export interface BufferRunning {
   dependency: number;
@@ -336,7 +337,7 @@ export class ServiceState {
     const inTraversed = this.inTraversed;
     inTraversed.fill(0);
     this.traversedCount = 0;
-    for (const list of this.added) if (list.length > 0) list.length = 0;
+    for (const list of this.added) truncate(list);
     const checks = this.checks;
     checks.beginUpdate();
     // A repair may let failed dependencies come back, a whole cycle of mutual dependencies
@@ -366,7 +367,7 @@ export class ServiceState {
           }
         }
       }
-      if (this.repaired.length > 0) this.repaired.length = 0;
+      truncate(this.repaired);
     }
     const segFrom = this.segFrom,
       segTo = this.segTo;
@@ -541,7 +542,7 @@ export class ServiceState {
     const depOk = this.depOk;
     const pending = this.pendingDeps;
     const carry = this.carriedDeps;
-    if (carry.length > 0) carry.length = 0;
+    truncate(carry);
     let scanned = 0; // q[0..scanned) have had their failed dependencies collected
     let looked = 0; // dependencies looked at: the work counted, with the nodes marked
     for (;;) {
@@ -558,9 +559,9 @@ export class ServiceState {
       const before = tail;
       if (fc > 0) {
         // This round's scan: what the last scan passed by, and the failed dependencies of the nodes just marked.
-        if (pending.length > 0) pending.length = 0;
+        truncate(pending);
         for (let i = 0; i < carry.length; i++) pending.push(carry[i]);
-        if (carry.length > 0) carry.length = 0;
+        truncate(carry);
         for (; scanned < tail; scanned++) {
           const u = q[scanned];
           looked += depsByDependeeStart[u + 1] - depsByDependeeStart[u];
@@ -694,7 +695,7 @@ export class ServiceState {
         wOut -= population[s] * criticality[s];
       }
     }
-    if (kept < seeds.length) seeds.length = kept;
+    truncate(seeds, kept);
     while (head < tail) {
       const u = q[head++];
       for (let k = adjStart[u]; k < adjStart[u + 1]; k++) {
@@ -757,8 +758,8 @@ export class ServiceState {
       }
     }
     const roots = lostNodes.length + lostLinks.length;
-    if (lostNodes.length > 0) lostNodes.length = 0;
-    if (lostLinks.length > 0) lostLinks.length = 0;
+    truncate(lostNodes);
+    truncate(lostLinks);
     while (head < tail) {
       const u = q[head++];
       for (let k = adjStart[u]; k < adjStart[u + 1]; k++) {
@@ -786,7 +787,7 @@ export class ServiceState {
     this.visits += roots + tail;
     // What is left is the new baseline: service cannot fall below it until something else is lost.
     this.unsafe[network] = 0;
-    if (this.added[network].length > 0) this.added[network].length = 0;
+    truncate(this.added[network]);
     this.baseAt[network] = this.clock++;
     this.grow(network);
   }
@@ -814,9 +815,9 @@ export class ServiceState {
       this.grownSeeds.push(v);
     }
     this.visits += added.length;
-    if (added.length > 0) added.length = 0;
-    if (this.lostNodes[network].length > 0) this.lostNodes[network].length = 0;
-    if (this.lostLinks[network].length > 0) this.lostLinks[network].length = 0;
+    truncate(added);
+    truncate(this.lostNodes[network]);
+    truncate(this.lostLinks[network]);
     this.outNodes[network] = nodesOut;
     this.outPopulation[network] = popOut;
     this.outWeighted[network] = wOut;
@@ -828,9 +829,9 @@ export class ServiceState {
     this.checks.fullThisUpdate[network] = 1;
     this.unsafe[network] = 0;
     this.needsFull[network] = 0;
-    if (this.added[network].length > 0) this.added[network].length = 0;
-    if (this.lostNodes[network].length > 0) this.lostNodes[network].length = 0;
-    if (this.lostLinks[network].length > 0) this.lostLinks[network].length = 0;
+    truncate(this.added[network]);
+    truncate(this.lostNodes[network]);
+    truncate(this.lostLinks[network]);
     this.baseAt[network] = this.clock++;
     const parent = this.parent,
       parentLink = this.parentLink;
@@ -838,7 +839,7 @@ export class ServiceState {
     const seeds = this.grownSeeds;
     let kept = 0;
     for (let j = 0; j < seeds.length; j++) if (net.assetNetwork[seeds[j]] !== network) seeds[kept++] = seeds[j];
-    if (kept < seeds.length) seeds.length = kept;
+    truncate(seeds, kept);
     const nodes = net.nodesByNetwork[network];
     const inService = this.inService,
       functional = this.functional,
