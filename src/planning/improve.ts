@@ -186,7 +186,7 @@ export function improve(sur: Surrogate, start: Lists, budget: SearchBudget, seed
           const s = list.slice();
           s.splice(p, 0, j.asset);
           const cand = replace(lists, [[c, s]]);
-          const v = sur.evaluate(cand);
+          const v: number = bestHere ? sur.evaluateBelow(cand, bestHere.cost) : sur.evaluate(cand);
           if (!bestHere || v < bestHere.cost) bestHere = { lists: cand, cost: v };
         }
       }
@@ -208,7 +208,7 @@ export function improve(sur: Surrogate, start: Lists, budget: SearchBudget, seed
       continue;
     }
     misses = 0;
-    const v = sur.evaluate(cand);
+    const v = sur.evaluateBelow(cand, curCost - 1e-6);
     if (v < curCost - 1e-6) {
       cur = cand;
       curCost = v;

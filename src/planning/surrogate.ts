@@ -106,6 +106,12 @@ export class Surrogate {
   private vStamp = 0;
   /** Work (ServiceState.visits) past which a replay gives up (evaluateWithin). */
   private workLimit = Infinity;
+  /** Replays `evaluateBelow` stopped early, their plan unable to come in under the bound. */
+  cutShort = 0;
+  /** The last floor computed (see `floorOf`): the set of repairs it is for, by hash, and its weighted population out. */
+  private floorKey1 = 0;
+  private floorKey2 = 0;
+  private floorValue = Number.NaN;
 
   /**
    * @param starts crews, after the work the plan does not touch (current jobs, queued or pinned work kept)
@@ -216,12 +222,48 @@ export class Surrogate {
     }
   }
 
+  /**
+   * As `evaluate` when the plan costs less than `bound`; otherwise a value of at least `bound`
+   * (a lower bound of its cost, or Infinity when infeasible), the replay stopped as soon as the
+   * plan cannot come in under it. A search that only takes plans better than one it holds loses
+   * nothing: the same plans are taken, most rejected ones cost a part of a replay.
+   *
+   * The bound: weighted population out never falls below the floor, its value with every repair
+   * of the plan done and no backup run out (service only grows with repairs and only shrinks as
+   * backups run out), so by minute t a plan has cost at least what it has so far plus the floor
+   * until the horizon.
+   */
+  evaluateBelow(lists: readonly (readonly number[])[], bound: number): number {
+    this.evaluations++;
+    return this.replay(lists, false, bound)?.weighted ?? Infinity;
+  }
+
   /** The same replay, with customer-minutes and critical facilities lost (for the expected effect). */
   detail(lists: readonly (readonly number[])[]): SurrogateDetail | null {
     return this.replay(lists, true);
   }
 
-  private replay(lists: readonly (readonly number[])[], full: boolean): SurrogateDetail | null {
+  /**
+   * Weighted population out with the `n` repairs of `what` done and no backup run out: the least
+   * any state of a replay of them can have. Computed once per set of repairs (the search permutes
+   * one set), by its hash `h1`, `h2`.
+   */
+  private floorOf(what: Int32Array, n: number, h1: number, h2: number): number {
+    if (h1 === this.floorKey1 && h2 === this.floorKey2 && !Number.isNaN(this.floorValue)) return this.floorValue;
+    if (!this.working) this.working = this.base.clone();
+    const working = this.working;
+    working.copyFrom(this.base);
+    const dirty = new Set<number>();
+    for (let k = 0; k < n; k++) dirty.add(working.setDamaged(what[k], false));
+    working.update(this.now, dirty);
+    this.updates++;
+    this.floorKey1 = h1;
+    this.floorKey2 = h2;
+    this.floorValue = working.weightedOut();
+    return this.floorValue;
+  }
+
+  private replay(lists: readonly (readonly number[])[], full: boolean, bound = Infinity): SurrogateDetail | null {
     // Completions (fixed and planned), merged from streams each already in time order.
     let n = this.fixed.length;
     const timings: JobTiming[] = [];
@@ -280,6 +322,19 @@ export class Surrogate {
     const bufferMinutes = net.depBufferMinutes;
     const now = this.now,
       horizon = this.horizon;
+    // A bounded replay stops where what it has cost, plus the floor to the horizon, passes the
+    // bound (by a margin far above the rounding of the sums, so that a plan under it is never cut).
+    let floor = 0;
+    const cutAt = bound + 1e-9 * Math.abs(bound);
+    if (Number.isFinite(bound)) {
+      let f1 = 0,
+        f2 = 0;
+      for (let k = 0; k < n; k++) {
+        f1 ^= this.z1[what[k]];
+        f2 ^= this.z2[what[k]];
+      }
+      floor = this.floorOf(what, n, f1, f2);
+    }
     let h1 = 0,
       h2 = 0,
       prevT = now;
@@ -328,6 +383,10 @@ export class Surrogate {
       weighted += curW * (t - prevT);
       population += curP * (t - prevT);
       prevT = t;
+      if (weighted + floor * (horizon - t) > cutAt) {
+        this.cutShort++;
+        return { weighted: weighted + floor * (horizon - t), population, criticalLost: [] };
+      }
       // Every event of this minute, then one service state (the simulator does the same).
       let changed = false;
       while (q < qAt.length && Math.max(qAt[q], now) === t) {

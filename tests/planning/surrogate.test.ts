@@ -11,6 +11,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evaluatePlan, proposeDispatchPlan, surrogateFor } from "../../src/planning/optimizer.js";
 import { generateRegion } from "../../src/world/scenario/generate.js";
+import { mulberry32 } from "../../src/world/prng.js";
 import { World } from "../../src/world/simulator.js";
 import type { DispatchPlan } from "../../src/world/types.js";
 import { feederWithPump } from "../support/scenarios.js";
@@ -153,6 +154,62 @@ describe("optimizer", () => {
     expect(ratio.plan.reasoning).toMatch(/no search/);
     const full = proposeDispatchPlan(w);
     expect(full.plan.reasoning).toMatch(/\d+ plans judged/);
+  });
+});
+
+/**
+ * A bounded evaluation (the search's: only a plan under the bound is taken) gives the plan's cost
+ * exactly when it is under the bound, and a value of at least the bound otherwise, having stopped
+ * its replay early for some of them. Plans: one crew's list turned around, pairs of jobs swapped.
+ */
+function boundedCheck(world: World) {
+  const horizon = world.now() + 3 * 24 * 60;
+  const sur = surrogateFor(world, horizon);
+  const net = world.net;
+  const crews = world.crewSummaries();
+  const lists = crews.map(() => [] as number[]);
+  world.workableUnassignedIds().forEach((id, i) => {
+    const able = crews.map((c, k) => (c.skills.includes(net.networkOf(net.index(id)!)) ? k : -1)).filter((k) => k >= 0);
+    if (able.length > 0) lists[able[i % able.length]].push(net.index(id)!);
+  });
+  const random = mulberry32(9);
+  const plans: number[][][] = [];
+  for (let k = 0; k < 60; k++) {
+    const p = lists.map((l) => l.slice());
+    const c = Math.floor(random() * p.length);
+    const l = p[c];
+    if (l.length < 2) continue;
+    const i = Math.floor(random() * l.length),
+      j = Math.floor(random() * l.length);
+    [l[i], l[j]] = [l[j], l[i]];
+    plans.push(p);
+  }
+  const exact = plans.map((p) => sur.evaluate(p));
+  const base = sur.evaluate(lists);
+  for (const [k, p] of plans.entries()) {
+    const cost = exact[k];
+    // The bound as the search sets it: the cost of the plan it holds (here the plan before the swap).
+    const bounded = sur.evaluateBelow(p, base);
+    if (cost < base) expect(bounded).toBe(cost);
+    else expect(bounded).toBeGreaterThanOrEqual(base);
+    // Just above its own cost, a plan is never cut short; at it, never under it.
+    expect(sur.evaluateBelow(p, cost * (1 + 1e-7) + 1)).toBe(cost);
+    expect(sur.evaluateBelow(p, cost)).toBeGreaterThanOrEqual(cost);
+  }
+  return { cut: sur.cutShort, worse: exact.filter((c) => c >= base).length };
+}
+
+describe("bounded evaluation", () => {
+  it("is exact under the bound and never under it above (meshed region, power and telecom need each other)", () => {
+    const { cut, worse } = boundedCheck(new World(generateRegion({ seed: 5, nodes: 400, meshed: true })));
+    expect(worse).toBeGreaterThan(0);
+    expect(cut).toBeGreaterThan(0);
+  });
+
+  it("is exact under the bound and never under it above (Shelby County, backups in chains)", async () => {
+    const { shelbyScenario } = await import("../../src/evaluation/shelby.js");
+    const { cut } = boundedCheck(new World(shelbyScenario("d50", 4)));
+    expect(cut).toBeGreaterThan(0);
   });
 });
 
